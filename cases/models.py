@@ -1,0 +1,266 @@
+"""The registry (people, families, encounters) and the case with its one status machine."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.db import models
+from django.db.models.functions import Now
+from django.utils import timezone
+from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
+
+from mpp.accounts.models import Location
+from mpp.exceptions import IllegalTransition
+
+
+class Language(models.Model):
+    """A language people speak, and whether tear sheets exist in it (N1a: the set is data, not code)."""
+
+    code = models.SlugField(max_length=16, unique=True, help_text="ISO 639 code, e.g. es, pt, ht, quc.")
+    name = models.CharField(max_length=100)
+    tear_sheet_available = models.BooleanField(
+        default=False, help_text="N1/N1a: a tear sheet can be printed in this language."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Alien(models.Model):
+    """A person processed by the program ("alien" is the statute's word). Found by A-number (N2)."""
+
+    class Sex(models.TextChoices):
+        FEMALE = "F", "Female"
+        MALE = "M", "Male"
+        UNKNOWN = "U", "Unknown / not stated"
+
+    a_number = models.CharField(
+        max_length=10,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text="N2: A followed by nine digits. Empty until one is assigned.",
+    )
+    family_name = models.CharField(max_length=150)
+    given_names = models.CharField(max_length=150)
+    date_of_birth = models.DateField()
+    sex = models.CharField(max_length=1, choices=Sex.choices)
+    country_of_citizenship = CountryField(help_text="ISO 3166-1 alpha-2.")
+    preferred_language = models.ForeignKey(Language, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["family_name", "given_names", "id"]
+        constraints = [
+            models.CheckConstraint(name="alien_a_number_format", condition=models.Q(a_number__regex=r"^A[0-9]{9}$")),
+            models.CheckConstraint(name="alien_dob_not_future", condition=models.Q(date_of_birth__lte=Now())),
+            models.CheckConstraint(name="alien_dob_plausible", condition=models.Q(date_of_birth__gte="1900-01-01")),
+            models.CheckConstraint(name="alien_sex_valid", condition=models.Q(sex__in=["F", "M", "U"])),
+            models.CheckConstraint(name="alien_names_present", condition=~models.Q(family_name="") & ~models.Q(given_names="")),
+        ]
+        indexes = [
+            GinIndex(name="alien_family_name_trgm", fields=["family_name"], opclasses=["gin_trgm_ops"]),
+            GinIndex(name="alien_given_names_trgm", fields=["given_names"], opclasses=["gin_trgm_ops"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.family_name.upper()}, {self.given_names}"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_names} {self.family_name}"
+
+
+class FamilyUnit(models.Model):
+    """People encountered together. A single adult is a family of one, so the family rules (F1–F6) read
+    the same for everyone."""
+
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Family unit {self.pk}"
+
+
+class FamilyMember(models.Model):
+    """A person's place in a family unit, stated relative to the head of the unit."""
+
+    class Relationship(models.TextChoices):
+        HEAD = "head", "Head of the family unit"
+        PARENT = "parent", "Parent of the head"
+        CHILD = "child", "Child of the head"
+        SPOUSE = "spouse", "Spouse of the head"
+        SIBLING = "sibling", "Sibling of the head"
+        LEGAL_GUARDIAN = "legal_guardian", "Legal guardian of the head"
+        OTHER = "other", "Other relative or companion"
+
+    family_unit = models.ForeignKey(FamilyUnit, on_delete=models.PROTECT, related_name="members")
+    alien = models.ForeignKey(Alien, on_delete=models.PROTECT, related_name="family_memberships")
+    relationship = models.CharField(max_length=20, choices=Relationship.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["family_unit_id", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["family_unit", "alien"], name="family_member_once"),
+            models.UniqueConstraint(
+                fields=["family_unit"], condition=models.Q(relationship="head"), name="family_one_head"
+            ),
+            models.CheckConstraint(
+                name="family_member_relationship_valid",
+                condition=models.Q(
+                    relationship__in=["head", "parent", "child", "spouse", "sibling", "legal_guardian", "other"]
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.alien} ({self.get_relationship_display()})"
+
+
+class Encounter(models.Model):
+    """When and where CBP met a family unit: at a port of entry (OFO) or between ports (USBP)."""
+
+    class Component(models.TextChoices):
+        OFO = "OFO", "Office of Field Operations (at a port of entry)"
+        USBP = "USBP", "U.S. Border Patrol (between ports of entry)"
+
+    occurred_at = models.DateTimeField()
+    location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="encounters")
+    component = models.CharField(max_length=4, choices=Component.choices)
+    family_unit = models.ForeignKey(FamilyUnit, on_delete=models.PROTECT, related_name="encounters")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        constraints = [
+            models.CheckConstraint(name="encounter_component_valid", condition=models.Q(component__in=["OFO", "USBP"])),
+        ]
+        indexes = [models.Index(fields=["location", "-occurred_at"], name="encounter_location_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_component_display()} at {self.location} on {self.occurred_at:%Y-%m-%d}"
+
+
+class CaseStatus(models.TextChoices):
+    SCREENING = "screening", "Screening in progress"
+    AWAITING_REVIEW = "awaiting_review", "Awaiting supervisor review of amenability"
+    AMENABLE = "amenable", "Amenable: ready for the NTA"
+    NOT_AMENABLE = "not_amenable", "Not amenable to MPP"
+    ENROLLED = "enrolled", "Enrolled: NTA served and filed"
+    IN_MEXICO = "in_mexico", "In Mexico awaiting hearing"
+    IN_US_FOR_HEARING = "in_us_for_hearing", "In the U.S. for a hearing"
+    FEAR_CLAIM_PENDING = "fear_claim_pending", "Fear claim pending: return to Mexico blocked"
+    REMOVED_FROM_MPP = "removed_from_mpp", "Removed from MPP (240 proceedings continue in the U.S.)"
+    COMPLETED_RELIEF = "completed_relief", "Completed: relief or protection granted"
+    COMPLETED_REMOVAL_ORDER = "completed_removal_order", "Completed: final order of removal"
+    COMPLETED_OTHER = "completed_other", "Completed: other outcome (terminated, voluntary departure …)"
+    HANDED_TO_ICE = "handed_to_ice", "Handed over to ICE ERO"
+    REOPENED = "reopened", "Reopened (motion to reopen or remand)"
+
+
+S = CaseStatus
+_COMPLETIONS = (S.COMPLETED_RELIEF, S.COMPLETED_REMOVAL_ORDER, S.COMPLETED_OTHER)
+
+# THE transition table: the only moves a case may make. Checked in one place (Case.check_transition),
+# used by every service that changes a status. Notes name the rules that motivate the less obvious moves.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    # S1: a fear claim may be made at any time while the person is in the U.S.
+    S.SCREENING: frozenset({S.AWAITING_REVIEW, S.FEAR_CLAIM_PENDING}),
+    # A3: the supervisor confirms or excludes, or sends the screening back to the officer.
+    S.AWAITING_REVIEW: frozenset({S.AMENABLE, S.NOT_AMENABLE, S.SCREENING, S.FEAR_CLAIM_PENDING}),
+    S.AMENABLE: frozenset({S.ENROLLED, S.NOT_AMENABLE, S.FEAR_CLAIM_PENDING}),
+    S.NOT_AMENABLE: frozenset(),
+    # N1: NTA served; the person is returned to Mexico with a tear sheet.
+    S.ENROLLED: frozenset({S.IN_MEXICO, S.FEAR_CLAIM_PENDING, S.REMOVED_FROM_MPP}),
+    # H1: reports to the port for a hearing; an in-absentia order can complete the case while in Mexico.
+    S.IN_MEXICO: frozenset({S.IN_US_FOR_HEARING, S.REMOVED_FROM_MPP, *_COMPLETIONS}),
+    S.IN_US_FOR_HEARING: frozenset({S.IN_MEXICO, S.FEAR_CLAIM_PENDING, S.REMOVED_FROM_MPP, *_COMPLETIONS}),
+    # S4: negative → may be returned (back to where the case stood); positive → removed from MPP, or not
+    # amenable when the claim came before enrolment (F3, F5).
+    S.FEAR_CLAIM_PENDING: frozenset(
+        {S.SCREENING, S.AWAITING_REVIEW, S.AMENABLE, S.ENROLLED, S.IN_MEXICO, S.IN_US_FOR_HEARING,
+         S.REMOVED_FROM_MPP, S.NOT_AMENABLE}
+    ),
+    S.REMOVED_FROM_MPP: frozenset({*_COMPLETIONS}),
+    # H4: a final order of removal hands the person to ICE ERO; H5: completions may be reopened.
+    S.COMPLETED_RELIEF: frozenset({S.REOPENED}),
+    S.COMPLETED_REMOVAL_ORDER: frozenset({S.HANDED_TO_ICE, S.REOPENED}),
+    S.COMPLETED_OTHER: frozenset({S.REOPENED}),
+    S.HANDED_TO_ICE: frozenset({S.REOPENED}),
+    S.REOPENED: frozenset({S.IN_MEXICO, S.IN_US_FOR_HEARING, S.REMOVED_FROM_MPP, *_COMPLETIONS}),
+}
+
+# Statuses in which the person is physically in the U.S. and could be returned to Mexico.
+RETURN_TO_MEXICO_TARGET = S.IN_MEXICO
+
+
+class Case(models.Model):
+    """One person's MPP case arising from one encounter."""
+
+    Status = CaseStatus
+
+    encounter = models.ForeignKey(Encounter, on_delete=models.PROTECT, related_name="cases")
+    alien = models.ForeignKey(Alien, on_delete=models.PROTECT, related_name="cases")
+    location = models.ForeignKey(
+        Location,
+        on_delete=models.PROTECT,
+        related_name="cases",
+        help_text="The port or station responsible for the case (where it was encountered).",
+    )
+    status = models.CharField(max_length=32, choices=CaseStatus.choices, default=CaseStatus.SCREENING)
+    status_changed_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["alien", "encounter"], name="case_one_per_person_per_encounter"),
+            models.CheckConstraint(name="case_status_valid", condition=models.Q(status__in=CaseStatus.values)),
+        ]
+        indexes = [
+            models.Index(fields=["location", "status", "-created_at"], name="case_location_status_idx"),
+            models.Index(fields=["status", "-created_at"], name="case_status_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Case {self.pk} — {self.alien}"
+
+    @staticmethod
+    def check_transition(current: str, target: str) -> None:
+        """Raise IllegalTransition unless the table allows ``current`` → ``target``."""
+        if target not in TRANSITIONS.get(current, frozenset()):
+            raise IllegalTransition(
+                f"A case cannot move from “{CaseStatus(current).label}” ({current}) "
+                f"to “{CaseStatus(target).label}” ({target}).",
+            )
+
+    def allowed_next_statuses(self) -> list[CaseStatus]:
+        return [CaseStatus(s) for s in CaseStatus.values if s in TRANSITIONS[self.status]]

@@ -1,0 +1,46 @@
+"""Which roles may move a case into which status (deny by default), and who is told when it happens."""
+
+from __future__ import annotations
+
+from mpp.accounts.roles import Role
+
+from cases.models import CaseStatus as S
+
+_CBP_FIELD = frozenset({Role.CBP_OFFICER, Role.BORDER_PATROL_AGENT, Role.CBP_SUPERVISOR})
+
+# Target status → roles that may request that move through the generic transition endpoint and page.
+# Moves tied to a decision a later workflow owns (amenability review, fear assessment, hearing outcomes)
+# are still reachable here for now, each limited to the role that owns that decision.
+TRANSITION_ROLES: dict[str, frozenset[str]] = {
+    S.AWAITING_REVIEW: frozenset({Role.CBP_OFFICER, Role.BORDER_PATROL_AGENT}),
+    S.SCREENING: frozenset({Role.CBP_SUPERVISOR}),
+    S.AMENABLE: frozenset({Role.CBP_SUPERVISOR}),  # A3: the supervisor decides
+    S.NOT_AMENABLE: frozenset({Role.CBP_SUPERVISOR}),
+    S.ENROLLED: _CBP_FIELD,
+    S.IN_MEXICO: _CBP_FIELD,
+    S.IN_US_FOR_HEARING: _CBP_FIELD,
+    S.FEAR_CLAIM_PENDING: _CBP_FIELD,  # S1: CBP refers the claim to USCIS
+    S.REMOVED_FROM_MPP: frozenset({Role.CBP_SUPERVISOR, Role.SUPERVISORY_ASYLUM_OFFICER}),
+    S.COMPLETED_RELIEF: frozenset({Role.COURT_STAFF}),
+    S.COMPLETED_REMOVAL_ORDER: frozenset({Role.COURT_STAFF}),
+    S.COMPLETED_OTHER: frozenset({Role.COURT_STAFF}),
+    S.REOPENED: frozenset({Role.COURT_STAFF}),
+    S.HANDED_TO_ICE: frozenset({Role.CBP_OFFICER, Role.CBP_SUPERVISOR, Role.ICE_OFFICER}),  # H4
+}
+
+
+def roles_for_transition(target: str) -> frozenset[str]:
+    return TRANSITION_ROLES.get(target, frozenset())
+
+
+# Target status → (roles to tell, whether only those at the case's location, message template).
+NOTIFY_ON: dict[str, tuple[frozenset[str], bool, str]] = {
+    S.AWAITING_REVIEW: (frozenset({Role.CBP_SUPERVISOR}), True, "{case} is waiting for amenability review."),
+    S.FEAR_CLAIM_PENDING: (
+        frozenset({Role.ASYLUM_OFFICER, Role.SUPERVISORY_ASYLUM_OFFICER}),
+        False,
+        "{case}: fear of return to Mexico stated; an MPP assessment interview is needed.",
+    ),
+    S.COMPLETED_REMOVAL_ORDER: (frozenset({Role.ICE_OFFICER}), False, "{case}: final order of removal; hand-off to ICE ERO due."),
+    S.HANDED_TO_ICE: (frozenset({Role.ICE_OFFICER}), False, "{case} was handed over to ICE ERO."),
+}

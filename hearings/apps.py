@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class HearingsConfig(AppConfig):
+    name = "hearings"
+    verbose_name = "Hearings: dockets, tear sheets, completions"

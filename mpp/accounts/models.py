@@ -1,0 +1,109 @@
+"""Users, roles (as groups) and the places people work: ports, stations, courts and hearing facilities."""
+
+from __future__ import annotations
+
+import zoneinfo
+from functools import cached_property
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from mpp.accounts.roles import LOCATION_SCOPED_ROLES, Role
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(f"“{value}” is not an IANA time zone name (for example America/Chicago).")
+
+
+class Location(models.Model):
+    """A place of the program: a port of entry, a Border Patrol station, an immigration court or a hearing
+    facility. Reference data, loaded by a migration and editable in the admin."""
+
+    class Kind(models.TextChoices):
+        PORT_OF_ENTRY = "port_of_entry", "Port of entry (OFO)"
+        BORDER_PATROL_STATION = "border_patrol_station", "Border Patrol station (USBP)"
+        IMMIGRATION_COURT = "immigration_court", "Immigration court (EOIR)"
+        HEARING_FACILITY = "hearing_facility", "Immigration hearing facility"
+
+    code = models.SlugField(max_length=32, unique=True, help_text="Short stable identifier, e.g. sys-poe.")
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    city = models.CharField(max_length=100)
+    state = models.CharField(max_length=2, help_text="U.S. state abbreviation.")
+    sector = models.CharField(max_length=100, blank=True, help_text="Border Patrol sector or CBP field office.")
+    time_zone = models.CharField(max_length=64, validators=[validate_time_zone])
+    court = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="hearing_facilities",
+        help_text="For a hearing facility: the immigration court whose judges hear its cases.",
+    )
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                name="location_facility_has_court",
+                condition=~models.Q(kind="hearing_facility") | models.Q(court__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="location_kind_valid",
+                condition=models.Q(
+                    kind__in=["port_of_entry", "border_patrol_station", "immigration_court", "hearing_facility"]
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_encounter_site(self) -> bool:
+        return self.kind in {self.Kind.PORT_OF_ENTRY, self.Kind.BORDER_PATROL_STATION}
+
+
+class User(AbstractUser):
+    """A person who uses the system. Never deleted: deactivate instead, so the history keeps its actors."""
+
+    duty_locations = models.ManyToManyField(Location, blank=True, related_name="staff")
+
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    class Meta:
+        ordering = ["username"]
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise ValidationError("Users are never deleted; deactivate the account instead (it stays in the history).")
+
+    @cached_property
+    def role_names(self) -> frozenset[str]:
+        if not self.is_active:
+            return frozenset()
+        return frozenset(self.groups.values_list("name", flat=True))
+
+    def has_role(self, *roles: str) -> bool:
+        return bool(self.role_names.intersection(roles))
+
+    @cached_property
+    def duty_location_ids(self) -> frozenset[int]:
+        return frozenset(self.duty_locations.values_list("pk", flat=True))
+
+    @property
+    def is_location_scoped(self) -> bool:
+        """True when every case-facing role this user holds is tied to a duty location."""
+        case_roles = self.role_names - {Role.ANALYST}
+        return bool(case_roles) and case_roles <= LOCATION_SCOPED_ROLES
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.username

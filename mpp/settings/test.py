@@ -1,0 +1,15 @@
+"""Settings for the test suite: the real PostgreSQL and Redis, with a Redis database of our own."""
+
+from mpp.settings.base import *  # noqa: F403
+from mpp.settings.base import env
+
+DEBUG = False
+SECRET_KEY = "test-only-key"
+# Tests use their own Redis database number and never flush the whole server.
+REDIS_URL = env("TEST_REDIS_URL", default="redis://127.0.0.1:6379/13")
+CELERY_BROKER_URL = REDIS_URL
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

@@ -1,0 +1,1 @@
+"""Amenability, medical and fear screenings arrive in step 2 onwards."""
