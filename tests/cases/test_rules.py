@@ -1,0 +1,81 @@
+"""N2: the A-number — accepted spellings, refused ones, and a property over all valid numbers."""
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cases.rules import looks_like_a_number, normalize_a_number
+from mpp.exceptions import InvalidInput
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("A123456789", "A123456789"),
+        ("a123456789", "A123456789"),
+        ("123456789", "A123456789"),
+        ("123-456-789", "A123456789"),
+        ("A-123-456-789", "A123456789"),
+        ("A 123 456 789", "A123456789"),
+        ("  A123456789  ", "A123456789"),
+        ("A 12345678", "A012345678"),
+        ("12345678", "A012345678"),
+        ("12-345-678", "A012345678"),
+        ("a012345678", "A012345678"),
+    ],
+)
+def test_n2_accepted_spellings_are_normalised_to_a_and_nine_digits(raw, expected):
+    assert normalize_a_number(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "fragment"),
+    [
+        ("B123456789", "is not an A-number"),
+        ("AA123456789", "is not an A-number"),
+        ("1234567", "has 7"),
+        ("A1234567890", "has 10"),
+        ("A12345678X", "is not an A-number"),
+        ("A123.456.789", "is not an A-number"),
+        ("123--456-789", "is not an A-number"),
+        ("-123456789", "is not an A-number"),
+        ("A12345678 9 0", "has 10"),
+        ("", "Enter an A-number"),
+        ("   ", "Enter an A-number"),
+        ("١٢٣٤٥٦٧٨٩", "is not an A-number"),  # non-ASCII digits are not accepted
+    ],
+)
+def test_n2_other_shapes_are_refused_with_a_message_naming_the_problem(raw, fragment):
+    with pytest.raises(InvalidInput) as refused:
+        normalize_a_number(raw)
+
+    assert fragment in refused.value.message
+    assert refused.value.rule == "N2"
+    assert refused.value.field == "a_number"
+
+
+@given(
+    digits=st.text(alphabet="0123456789", min_size=8, max_size=9),
+    prefix=st.sampled_from(["", "A", "a", "A ", "a-", "A-"]),
+    separator=st.sampled_from(["", " ", "-"]),
+)
+def test_n2_property_every_spelling_of_a_number_normalises_to_the_same_value(digits, prefix, separator):
+    """Whatever separators and prefix are used, the stored form is A + the digits zero-padded to nine."""
+    spelled = prefix + separator.join([digits[:3], digits[3:6], digits[6:]]) if separator else prefix + digits
+
+    normalised = normalize_a_number(spelled)
+
+    assert normalised == "A" + digits.zfill(9)
+    assert len(normalised) == 10
+    assert normalize_a_number(normalised) == normalised  # idempotent
+
+
+@given(st.text(max_size=20))
+def test_n2_property_any_text_is_either_a_valid_number_or_refused(text):
+    try:
+        result = normalize_a_number(text)
+    except InvalidInput:
+        assert not looks_like_a_number(text)
+    else:
+        assert result[0] == "A" and result[1:].isdigit() and len(result) == 10
+        assert sum(ch.isdigit() for ch in text) in (8, 9)
