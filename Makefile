@@ -1,0 +1,84 @@
+# MPP case management. The two commands that matter: `make run` and `make test`.
+# Everything else is a piece of those two, for running one part on its own.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+# The steps of `run` and `test` depend on each other's order (venv → services → migrate → serve).
+.NOTPARALLEL:
+
+VENV ?= .venv
+export VENV
+PY := $(VENV)/bin/python
+PYTEST_ARGS ?=
+
+.PHONY: help run test lint fmt clean lock venv venv-test services system-deps migrate seed web worker beat
+
+help: ## List the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+# `make run` is a development server: DEBUG on (override with DEBUG=false); static files are still
+# served by WhiteNoise from the collectstatic output, as in production.
+run: export DEBUG ?= true
+run: venv services ## Set up everything, load demo data, serve on 127.0.0.1:8000 with a Celery worker and beat
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(PY) manage.py seed_demo
+	scripts/run-all
+
+test: venv-test system-deps services ## Lint, checks, compose validation and the whole test suite (what CI runs)
+	scripts/test-all $(PYTEST_ARGS)
+
+lint: venv-test ## ruff check and ruff format --check
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+fmt: venv-test ## Format the code and apply ruff's safe fixes
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+venv: ## Create .venv with the runtime lock (requirements/base.txt); skipped when up to date
+	@scripts/bootstrap-venv base
+
+venv-test: ## Create .venv with the test lock (requirements/test.txt); skipped when up to date
+	@scripts/bootstrap-venv test
+
+services: ## Make sure PostgreSQL and Redis answer (start them if possible) and the database exists
+	@[[ -x $(PY) ]] || scripts/bootstrap-venv base
+	@scripts/ensure-services
+
+system-deps: ## Install the Debian packages the tests need (chromium, libharfbuzz-subset0, poppler-utils)
+	@scripts/ensure-system-deps
+
+migrate: venv services ## Apply migrations
+	$(PY) manage.py migrate --noinput
+
+seed: venv services ## Load the demo users and cases (idempotent)
+	$(PY) manage.py seed_demo
+
+web: export DEBUG ?= true
+web: venv services ## Only the web server (gunicorn on 127.0.0.1:8000)
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(VENV)/bin/gunicorn mpp.wsgi:application --bind 127.0.0.1:8000 --workers 2 --access-logfile -
+
+worker: venv services ## Only a Celery worker
+	$(VENV)/bin/celery -A mpp worker --loglevel INFO
+
+beat: venv services ## Only Celery beat (the schedule that re-runs the outbox relay)
+	@mkdir -p var
+	$(VENV)/bin/celery -A mpp beat --loglevel INFO --schedule var/celerybeat-schedule
+
+# Regenerates the hash-checked locks from pyproject.toml. pip-tools lives in a venv of its own inside
+# .venv, so it is neither a dependency of the app nor of the tests.
+LOCK_TOOLS := $(VENV)/lock-tools
+PIP_COMPILE := $(LOCK_TOOLS)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+	--no-emit-index-url --no-emit-find-links
+lock: venv ## Regenerate requirements/base.txt and requirements/test.txt from pyproject.toml
+	@[[ -x $(LOCK_TOOLS)/bin/pip-compile ]] || { $(PY) -m venv $(LOCK_TOOLS) && $(LOCK_TOOLS)/bin/pip install -q pip-tools==7.6.2; }
+	$(PIP_COMPILE) --output-file requirements/base.txt pyproject.toml
+	$(PIP_COMPILE) --extra test --output-file requirements/test.txt pyproject.toml
+	$(PY) scripts/check-lock.py
+
+clean: ## Remove the venv, collected static files and caches
+	rm -rf $(VENV) staticfiles var .pytest_cache .ruff_cache .hypothesis .mypy_cache test-results
+	find . -name __pycache__ -type d -not -path './.git/*' -prune -exec rm -rf {} +

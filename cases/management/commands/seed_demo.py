@@ -1,0 +1,821 @@
+"""``manage.py seed_demo``: demo users, one per role, and about fifty realistic cases with real timelines.
+
+Safe to run again: existing users keep their passwords (``--reset-passwords`` sets and prints a new one)
+and the cases are created only once. Every case is walked through ``cases.services`` — registration,
+family unit, encounter, opening, then each status move through the transition table — by the user who
+would do it in real life, with a reason, so every case page shows a genuine history. The people, A-numbers
+and dates are made up; the randomness is seeded, so every run of the seed tells the same story (dates are
+relative to the day it runs).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import random
+import secrets
+from dataclasses import dataclass
+
+from django.contrib.auth.models import Group
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+
+from cases.models import Alien, Case, CaseStatus, Language
+from cases.services import (
+    MemberSpec,
+    alien_create,
+    case_move,
+    case_open,
+    encounter_create,
+    family_unit_create,
+)
+from mpp.accounts.models import Location, User
+from mpp.accounts.roles import Role
+from mpp.audit.services import history_stamp
+
+SEED = 2019  # the year MPP began
+
+# ── People who use the system ──────────────────────────────────────────────────────────────────────────
+
+
+@dataclass(frozen=True)
+class Account:
+    username: str
+    role: str
+    first_name: str
+    last_name: str
+    locations: tuple[str, ...] = ()
+
+
+# One login per role. The CBP officer, supervisor and print staff work at San Ysidro and Laredo, so the
+# officer's pages show some cases and not others (cases are scoped to duty locations).
+DEMO_ACCOUNTS = (
+    Account("demo_cbp_officer", Role.CBP_OFFICER, "Marisol", "Treviño", ("sys-poe", "lrd-poe")),
+    Account("demo_border_patrol_agent", Role.BORDER_PATROL_AGENT, "Kyle", "Brennan", ("cv-bps",)),
+    Account("demo_cbp_supervisor", Role.CBP_SUPERVISOR, "Patricia", "Olvera", ("sys-poe", "lrd-poe")),
+    Account("demo_asylum_officer", Role.ASYLUM_OFFICER, "Nadia", "Haddad"),
+    Account("demo_supervisory_asylum_officer", Role.SUPERVISORY_ASYLUM_OFFICER, "Thomas", "Whitfield"),
+    Account("demo_court_staff", Role.COURT_STAFF, "Angela", "Ruiz"),
+    Account("demo_ice_officer", Role.ICE_OFFICER, "Marcus", "Bell"),
+    Account("demo_print_staff", Role.PRINT_STAFF, "Lena", "Kowalski", ("sys-poe", "lrd-poe")),
+    Account("demo_analyst", Role.ANALYST, "Priya", "Raman"),
+    Account("demo_admin", Role.ADMINISTRATOR, "Jordan", "Lee"),
+)
+
+# Colleagues at the other ports and stations. They act in the seeded histories (a case at El Paso is
+# processed by an officer posted at El Paso) but cannot log in: they have no usable password.
+COLLEAGUE_ACCOUNTS = (
+    Account("hvillarreal", Role.CBP_OFFICER, "Héctor", "Villarreal", ("cxl-poe",)),
+    Account("dmoreno", Role.CBP_SUPERVISOR, "Diane", "Moreno", ("cxl-poe",)),
+    Account("lcarrasco", Role.CBP_OFFICER, "Luis", "Carrasco", ("elp-poe",)),
+    Account("kwhitaker", Role.CBP_SUPERVISOR, "Karen", "Whitaker", ("elp-poe",)),
+    Account("ocantu", Role.CBP_OFFICER, "Óscar", "Cantú", ("bro-poe",)),
+    Account("igarza", Role.CBP_SUPERVISOR, "Irma", "Garza", ("bro-poe",)),
+    Account("anavarro", Role.CBP_SUPERVISOR, "Alicia", "Navarro", ("cv-bps",)),
+    Account("jdominguez", Role.BORDER_PATROL_AGENT, "Jesse", "Domínguez", ("elp-bps",)),
+    Account("bkessler", Role.CBP_SUPERVISOR, "Brian", "Kessler", ("elp-bps",)),
+)
+
+# Encounter site → (who processes, who reviews amenability).
+SITE_STAFF = {
+    "sys-poe": ("demo_cbp_officer", "demo_cbp_supervisor"),
+    "lrd-poe": ("demo_cbp_officer", "demo_cbp_supervisor"),
+    "cxl-poe": ("hvillarreal", "dmoreno"),
+    "elp-poe": ("lcarrasco", "kwhitaker"),
+    "bro-poe": ("ocantu", "igarza"),
+    "cv-bps": ("demo_border_patrol_agent", "anavarro"),
+    "elp-bps": ("jdominguez", "bkessler"),
+}
+
+# Encounter site → (port where the person reports for hearings, hearing venue, Mexican city of return).
+HEARING_ROUTE = {
+    "sys-poe": ("sys-poe", "sdg-ic", "Tijuana"),
+    "cv-bps": ("sys-poe", "sdg-ic", "Tijuana"),
+    "cxl-poe": ("cxl-poe", "sdg-ic", "Mexicali"),
+    "elp-poe": ("elp-poe", "elp-ic", "Ciudad Juárez"),
+    "elp-bps": ("elp-poe", "elp-ic", "Ciudad Juárez"),
+    "lrd-poe": ("lrd-poe", "lrd-ihf", "Nuevo Laredo"),
+    "bro-poe": ("bro-poe", "bro-ihf", "Matamoros"),
+}
+
+# ── The people processed ───────────────────────────────────────────────────────────────────────────────
+
+COUNTRY_NAMES = {
+    "HN": "Honduran",
+    "GT": "Guatemalan",
+    "SV": "Salvadoran",
+    "CU": "Cuban",
+    "VE": "Venezuelan",
+    "NI": "Nicaraguan",
+    "BR": "Brazilian",
+    "EC": "Ecuadorian",
+    "HT": "Haitian",
+    "MX": "Mexican",
+}
+
+_SPANISH_GIVEN = {
+    "F": [
+        "María José",
+        "Ana Lucía",
+        "Karla",
+        "Yesenia",
+        "Dania",
+        "Marisela",
+        "Glenda",
+        "Sofía",
+        "Daniela",
+        "Rosa Elena",
+        "Keila",
+        "Fátima",
+        "Lesly",
+        "Wendy",
+        "Yolanda",
+        "Génesis",
+        "Alejandra",
+        "Nohemí",
+    ],
+    "M": [
+        "José Luis",
+        "Juan Carlos",
+        "Wilmer",
+        "Josué",
+        "Óscar",
+        "Kevin",
+        "Edwin",
+        "Jairo",
+        "Luis Fernando",
+        "Ángel",
+        "Mario",
+        "Brayan",
+        "Erick",
+        "Nelson",
+        "Yeison",
+        "Santiago",
+        "Cristian",
+        "Dennis",
+    ],
+}
+_SPANISH_FAMILY = {
+    "HN": ["Hernández", "Mejía", "Zelaya", "Reyes", "Banegas", "Funes", "Martínez", "Lagos", "Cálix", "Paz"],
+    "GT": ["López", "Pérez", "García", "Ajanel", "Tzoc", "Xol", "Chávez", "Coyoy", "Morales", "Tzul"],
+    "SV": ["Rivera", "Orellana", "Flores", "Alvarado", "Henríquez", "Guardado", "Portillo", "Menjívar"],
+    "CU": ["Rodríguez", "González", "Fernández", "Cabrera", "Valdés", "Sosa", "Peña", "Quintana"],
+    "VE": ["Rojas", "Pérez", "Salazar", "Márquez", "Medina", "Castillo", "Guzmán", "Briceño", "Urdaneta"],
+    "NI": ["Espinoza", "Duarte", "Obando", "Castro", "Aráuz", "Somarriba", "Téllez", "Lacayo"],
+    "EC": ["Quishpe", "Guamán", "Vera", "Andrade", "Chiluisa", "Zambrano", "Cedeño", "Tenesaca"],
+    "MX": ["Ramírez", "Gutiérrez", "Sánchez", "Hernández", "Luna", "Estrada"],
+}
+_PORTUGUESE_GIVEN = {
+    "F": ["Ana Clara", "Juliana", "Fernanda", "Larissa", "Beatriz", "Camila", "Luana"],
+    "M": ["João Pedro", "Rafael", "Gustavo", "Thiago", "Lucas", "Mateus", "Felipe"],
+}
+_PORTUGUESE_FAMILY = ["Silva", "Santos", "Oliveira", "Souza", "Ferreira", "Almeida", "Costa", "Carvalho"]
+_CREOLE_GIVEN = {
+    "F": ["Nadège", "Mirlande", "Wideline", "Roseline", "Fabienne", "Darline", "Guerline"],
+    "M": ["Jean-Robert", "Wilner", "Frantz", "Jocelyn", "Ricardo", "Evens", "Peterson"],
+}
+_CREOLE_FAMILY = ["Jean-Baptiste", "Pierre", "Joseph", "Saint-Fleur", "Dorvil", "Charles", "Louis", "Exantus"]
+
+
+def _name_pools(country: str) -> tuple[dict[str, list[str]], list[str]]:
+    if country == "BR":
+        return _PORTUGUESE_GIVEN, _PORTUGUESE_FAMILY
+    if country == "HT":
+        return _CREOLE_GIVEN, _CREOLE_FAMILY
+    return _SPANISH_GIVEN, _SPANISH_FAMILY[country]
+
+
+DEFAULT_LANGUAGE = {"BR": "pt", "HT": "ht"}  # everyone else: Spanish
+
+# ── How a case travels: named paths through the transition table ────────────────────────────────────────
+# Each step is (target status, who moves it, what they wrote). Actor keys: officer / supervisor at the
+# encounter site, port_officer at the port where the person reports for hearings, court, ice, sao
+# (supervisory asylum officer). Reasons are templates filled from the case (see _Story).
+
+_SCREENED = ("awaiting_review", "officer", "screened")
+_AMENABLE = ("amenable", "supervisor", "amenable")
+_ENROLLED = ("enrolled", "officer", "enrolled")
+_RETURNED = ("in_mexico", "officer", "returned")
+_REPORTED = ("in_us_for_hearing", "port_officer", "reported")
+_CONTINUED = ("in_mexico", "port_officer", "continued")
+_REPORTED_AGAIN = ("in_us_for_hearing", "port_officer", "reported_again")
+_IN_MPP = (_SCREENED, _AMENABLE, _ENROLLED, _RETURNED)
+
+PATHS: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "screening": (),
+    "awaiting_review": (_SCREENED,),
+    "amenable": (_SCREENED, _AMENABLE),
+    "enrolled": (_SCREENED, _AMENABLE, _ENROLLED),
+    "in_mexico": _IN_MPP,
+    "in_us_for_hearing": (*_IN_MPP, _REPORTED),
+    "continued": (*_IN_MPP, _REPORTED, _CONTINUED),
+    "relief": (
+        *_IN_MPP,
+        _REPORTED,
+        _CONTINUED,
+        _REPORTED_AGAIN,
+        ("completed_relief", "court", "asylum_granted"),
+    ),
+    "withholding": (
+        *_IN_MPP,
+        _REPORTED,
+        _CONTINUED,
+        _REPORTED_AGAIN,
+        ("completed_relief", "court", "withholding"),
+    ),
+    "removal_to_ice": (
+        *_IN_MPP,
+        _REPORTED,
+        _CONTINUED,
+        _REPORTED_AGAIN,
+        ("completed_removal_order", "court", "removal_ordered"),
+        ("handed_to_ice", "ice", "handed_to_ice"),
+    ),
+    "removal_ordered": (*_IN_MPP, _REPORTED, ("completed_removal_order", "court", "removal_ordered")),
+    "in_absentia": (*_IN_MPP, ("completed_removal_order", "court", "in_absentia")),
+    "reopened": (
+        *_IN_MPP,
+        ("completed_removal_order", "court", "in_absentia"),
+        ("reopened", "court", "reopened"),
+    ),
+    "terminated": (*_IN_MPP, _REPORTED, ("completed_other", "court", "terminated")),
+    "voluntary_departure": (*_IN_MPP, _REPORTED, ("completed_other", "court", "voluntary_departure")),
+    "not_amenable_health": (_SCREENED, ("not_amenable", "supervisor", "health")),
+    "not_amenable_criminal": (_SCREENED, ("not_amenable", "supervisor", "criminal_history")),
+    "not_amenable_mexican": (_SCREENED, ("not_amenable", "supervisor", "mexican_national")),
+    "fear_pending": (_SCREENED, _AMENABLE, ("fear_claim_pending", "officer", "fear_stated")),
+    # F4: the rest of the family waits, amenable, while one member's claim is decided.
+    "family_waits": (_SCREENED, ("amenable", "supervisor", "amenable_family_waits")),
+    "fear_negative": (
+        _SCREENED,
+        _AMENABLE,
+        ("fear_claim_pending", "officer", "fear_stated"),
+        ("amenable", "sao", "fear_negative"),
+        _ENROLLED,
+        _RETURNED,
+    ),
+    "fear_positive": (
+        *_IN_MPP,
+        _REPORTED,
+        ("fear_claim_pending", "port_officer", "fear_stated_at_hearing"),
+        ("removed_from_mpp", "sao", "fear_positive"),
+    ),
+    # F5: a family member's positive assessment removes the whole family from MPP.
+    "removed_with_family": (*_IN_MPP, _REPORTED, ("removed_from_mpp", "sao", "family_member_fear_positive")),
+}
+
+# How long ago the encounter was, in days, by path: the further along, the older the case.
+AGE_IN_DAYS = {
+    "screening": (0, 1),
+    "awaiting_review": (1, 2),
+    "amenable": (1, 3),
+    "family_waits": (2, 4),
+    "fear_pending": (2, 4),
+    "enrolled": (2, 4),
+    "not_amenable_health": (1, 10),
+    "not_amenable_criminal": (1, 10),
+    "not_amenable_mexican": (5, 20),
+    "in_mexico": (8, 30),
+    "fear_negative": (10, 30),
+    "in_us_for_hearing": (45, 55),
+    "continued": (50, 70),
+    "in_absentia": (60, 90),
+    "removed_with_family": (60, 90),
+    "fear_positive": (60, 90),
+    "removal_ordered": (60, 90),
+    "terminated": (60, 90),
+    "voluntary_departure": (60, 90),
+    "relief": (120, 200),
+    "withholding": (120, 200),
+    "removal_to_ice": (120, 200),
+    "reopened": (150, 250),
+}
+
+
+@dataclass(frozen=True)
+class Person:
+    relationship: str
+    sex: str
+    age: int
+    country: str | None = None  # defaults to the family's
+    path: str | None = None  # defaults to the family's
+    language: str | None = None  # defaults by country
+
+
+@dataclass(frozen=True)
+class Family:
+    country: str
+    site: str
+    path: str
+    people: tuple[Person, ...]
+
+
+def _single(country: str, site: str, path: str, sex: str, age: int, **kw: str) -> Family:
+    return Family(country, site, path, (Person("head", sex, age, **kw),))
+
+
+HEAD, CHILD, SPOUSE, SIBLING = "head", "child", "spouse", "sibling"
+
+FAMILIES: tuple[Family, ...] = (
+    Family(
+        "HN", "sys-poe", "in_mexico", (Person(HEAD, "F", 31), Person(CHILD, "M", 9), Person(CHILD, "F", 5))
+    ),
+    Family(
+        "GT",
+        "lrd-poe",
+        "relief",
+        (Person(HEAD, "M", 38, language="quc"), Person(CHILD, "M", 14, language="quc")),
+    ),
+    _single("SV", "sys-poe", "awaiting_review", "M", 27),
+    _single("CU", "lrd-poe", "in_us_for_hearing", "F", 42),
+    Family(
+        "VE", "elp-poe", "continued", (Person(HEAD, "M", 35), Person(SPOUSE, "F", 33), Person(CHILD, "F", 8))
+    ),
+    _single("NI", "bro-poe", "removal_to_ice", "M", 29),
+    Family("BR", "sys-poe", "enrolled", (Person(HEAD, "F", 36), Person(CHILD, "F", 12))),
+    Family(
+        "EC",
+        "cxl-poe",
+        "in_absentia",
+        (Person(HEAD, "M", 40), Person(CHILD, "M", 16), Person(CHILD, "F", 11)),
+    ),
+    _single("HT", "bro-poe", "fear_negative", "M", 33),
+    # F1, F2: a mixed-nationality family. The Honduran mother is processed for MPP; her Mexican daughter
+    # is not amenable and returns to Mexico with her voluntarily, so the family stays together.
+    Family(
+        "HN",
+        "sys-poe",
+        "in_mexico",
+        (Person(HEAD, "F", 28), Person(CHILD, "F", 4, country="MX", path="not_amenable_mexican")),
+    ),
+    # F4: the mother states fear of Mexico; her children wait with her, amenable, until USCIS decides.
+    Family(
+        "GT",
+        "cv-bps",
+        "family_waits",
+        (
+            Person(HEAD, "F", 30, path="fear_pending", language="quc"),
+            Person(CHILD, "M", 10, language="quc"),
+            Person(CHILD, "F", 6, language="quc"),
+        ),
+    ),
+    _single("SV", "lrd-poe", "screening", "F", 24),
+    _single("HN", "elp-bps", "not_amenable_criminal", "M", 45),
+    # F5: the husband's assessment is positive; the couple leaves MPP together.
+    Family(
+        "CU",
+        "lrd-poe",
+        "removed_with_family",
+        (Person(HEAD, "M", 39, path="fear_positive"), Person(SPOUSE, "F", 37)),
+    ),
+    _single("VE", "sys-poe", "amenable", "F", 26),
+    _single("GT", "elp-bps", "terminated", "M", 22, language="mam"),
+    Family("NI", "cxl-poe", "in_mexico", (Person(HEAD, "F", 34), Person(CHILD, "M", 13))),
+    _single("HN", "sys-poe", "not_amenable_health", "F", 25),
+    _single("EC", "elp-poe", "reopened", "M", 31),
+    Family("BR", "lrd-poe", "in_us_for_hearing", (Person(HEAD, "M", 41), Person(CHILD, "M", 15))),
+    Family(
+        "SV",
+        "cv-bps",
+        "in_mexico",
+        (Person(HEAD, "M", 36), Person(SPOUSE, "F", 32), Person(CHILD, "F", 11), Person(CHILD, "M", 7)),
+    ),
+    Family("HT", "bro-poe", "awaiting_review", (Person(HEAD, "F", 29), Person(CHILD, "M", 3))),
+    _single("VE", "lrd-poe", "awaiting_review", "M", 30),
+    _single("CU", "elp-poe", "withholding", "F", 47),
+    Family(
+        "GT",
+        "lrd-poe",
+        "awaiting_review",
+        (Person(HEAD, "M", 33), Person(CHILD, "F", 12), Person(CHILD, "M", 8)),
+    ),
+    Family(
+        "HN",
+        "lrd-poe",
+        "in_mexico",
+        (Person(HEAD, "F", 38), Person(CHILD, "F", 17), Person(CHILD, "M", 12), Person(CHILD, "M", 6)),
+    ),
+    _single("NI", "sys-poe", "screening", "M", 52),
+    Family("VE", "bro-poe", "removal_ordered", (Person(HEAD, "F", 27), Person(CHILD, "F", 2))),
+    Family("EC", "sys-poe", "voluntary_departure", (Person(HEAD, "M", 24), Person(SIBLING, "M", 20))),
+)
+
+# ── Reasons ────────────────────────────────────────────────────────────────────────────────────────────
+
+REASONS = {
+    "screened": (
+        "Screening recorded: {nationality} national who arrived by land from Mexico at {site}; not "
+        "clearly admissible, no A2 exclusion found, medical clearance fit to travel. "
+        "Sent for supervisor review (A1, A3)."
+    ),
+    "amenable": (
+        "Amenability confirmed for the Port Director / Chief Patrol Agent after review of the screening (A3)."
+    ),
+    "amenable_family_waits": (
+        "Amenability confirmed (A3). Return to Mexico on hold while a family member's fear claim is "
+        "decided (F4)."
+    ),
+    "enrolled": (
+        "NTA (Form I-862) served{interpreting}: initial master calendar hearing {hearing_1} at 08:30, "
+        "{venue}. Tear sheet in {tear_sheet_language}, list of pro bono legal service providers handed "
+        "over (N1, N3, N4)."
+    ),
+    "returned": (
+        "Returned to Mexico through {port} to {city} with the tear sheet: report to {port} at 04:30 on "
+        "{hearing_1}, not before; keep all documents (H1, N5)."
+    ),
+    "reported": (
+        "Reported at {port} at 04:30 as the tear sheet directs; transported to {venue} for the hearing "
+        "of {hearing_1} (H1)."
+    ),
+    "continued": (
+        "Immigration judge continued the case to {hearing_2} to allow time to find counsel (H2). "
+        "Returned to Mexico through {port}; new tear sheet served, the previous one superseded (N5)."
+    ),
+    "reported_again": (
+        "Reported at {port} for the individual hearing of {hearing_2}; transported to {venue} (H1, H2)."
+    ),
+    "asylum_granted": (
+        "Immigration judge granted asylum (INA 208) at the individual hearing of {hearing_2}; "
+        "remains in the U.S. (H4)."
+    ),
+    "withholding": (
+        "Immigration judge granted statutory withholding of removal (INA 241(b)(3)) at the hearing of "
+        "{hearing_2}; remains in the U.S. (H4)."
+    ),
+    "removal_ordered": (
+        "Immigration judge ordered removal at the hearing; no application for relief was granted (H4)."
+    ),
+    "in_absentia": (
+        "Did not appear at {port} for the hearing of {hearing_1}; the immigration judge ordered removal "
+        "in absentia."
+    ),
+    "reopened": (
+        "Motion to reopen granted: the respondent showed the notice of the hearing did not reach the "
+        "address of record. Case back on the docket of {venue} (H5)."
+    ),
+    "terminated": (
+        "DHS motion to dismiss granted at the hearing of {hearing_1}; proceedings terminated without "
+        "prejudice."
+    ),
+    "voluntary_departure": (
+        "Voluntary departure granted (INA 240B) at the hearing of {hearing_1}; departure within 60 days."
+    ),
+    "handed_to_ice": (
+        "Turned over to ICE ERO at {port} after the final order of removal; hand-off recorded (H4)."
+    ),
+    "health": (
+        "Not amenable — health (A2, A4): 30 weeks pregnant with complications noted by on-site medical "
+        "staff (A5 referral); excluded after supervisory review of the totality of circumstances."
+    ),
+    "criminal_history": (
+        "Not amenable — criminal_history (A2): record check shows a prior conviction for aggravated "
+        "assault; processed outside MPP."
+    ),
+    "mexican_national": (
+        "Not amenable — mexican_national (A2). F2: her mother chose, on her behalf, voluntary return "
+        "to Mexico with the family so the family stays together; choice recorded."
+    ),
+    "fear_stated": (
+        "Stated fear of persecution if returned to Mexico during processing at {site}; referred to "
+        "USCIS for an MPP assessment interview (S1). No member of the family is returned until it is "
+        "decided (F4)."
+    ),
+    "fear_stated_at_hearing": (
+        "Stated fear of return to Mexico at {port} after the hearing of {hearing_1}; referred to USCIS "
+        "for an MPP assessment interview (S1)."
+    ),
+    "fear_negative": (
+        "MPP assessment by asylum officer {asylum_officer} negative, confirmed on supervisory review: "
+        "not more likely than not to face persecution or torture in Mexico (S3, S4). May be returned."
+    ),
+    "fear_positive": (
+        "MPP assessment by asylum officer {asylum_officer} positive, confirmed on supervisory review: "
+        "more likely than not to face persecution in Mexico (S3, S4). Removed from MPP; 240 "
+        "proceedings continue in the U.S."
+    ),
+    "family_member_fear_positive": (
+        "Removed from MPP with the family: a family member's MPP assessment was positive (F5, "
+        "family_member_fear_positive); 240 proceedings continue in the U.S."
+    ),
+}
+
+
+# Courts do not sit on these (month, day) dates; moveable holidays are ignored, it is only a demo.
+_FIXED_HOLIDAYS = {(1, 1), (6, 19), (7, 4), (11, 11), (12, 24), (12, 25), (12, 31)}
+
+
+def _court_day(day: dt.date) -> dt.date:
+    """The first weekday on or after ``day`` that is not a fixed federal holiday."""
+    while day.weekday() >= 5 or (day.month, day.day) in _FIXED_HOLIDAYS:
+        day += dt.timedelta(days=1)
+    return day
+
+
+def _long_date(day: dt.date) -> str:
+    return f"{day:%A} {day.day} {day:%B %Y}"
+
+
+class Command(BaseCommand):
+    help = "Create demo users (one per role) and about fifty demo cases with their histories. Idempotent."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--reset-passwords",
+            action="store_true",
+            help="Set a new password on every demo user (DEMO_PASSWORD, else a random one) and print it.",
+        )
+
+    def handle(self, *args: object, reset_passwords: bool = False, **options: object) -> None:
+        missing_roles = set(Role.values) - set(Group.objects.values_list("name", flat=True))
+        if missing_roles:
+            raise CommandError(
+                f"Role groups missing ({', '.join(sorted(missing_roles))}): run `manage.py migrate` first."
+            )
+        env_password = os.environ.get("DEMO_PASSWORD") or None
+        if env_password:
+            try:
+                validate_password(env_password)
+            except ValidationError as exc:
+                raise CommandError(f"DEMO_PASSWORD is not accepted: {' '.join(exc.messages)}") from exc
+        password = env_password or secrets.token_urlsafe(12)
+
+        with transaction.atomic():
+            users, created = self._ensure_accounts(password=password, reset_passwords=reset_passwords)
+            cases_created = self._ensure_cases(users)
+
+        self._report(users, created, cases_created, password, env_password is not None, reset_passwords)
+
+    # ── accounts ──
+
+    def _ensure_accounts(self, *, password: str, reset_passwords: bool) -> tuple[dict[str, User], list[str]]:
+        users: dict[str, User] = {}
+        created: list[str] = []
+        admin_spec = next(a for a in DEMO_ACCOUNTS if a.role == Role.ADMINISTRATOR)
+        # The administrator first: it is recorded as the one who set up everyone else.
+        for spec in (admin_spec, *(a for a in DEMO_ACCOUNTS if a is not admin_spec), *COLLEAGUE_ACCOUNTS):
+            is_demo = spec in DEMO_ACCOUNTS
+            user = User.objects.filter(username=spec.username).first()
+            if user is None:
+                user = User(
+                    username=spec.username,
+                    first_name=spec.first_name,
+                    last_name=spec.last_name,
+                    email=f"{spec.username}@example.gov",
+                    is_staff=spec.role == Role.ADMINISTRATOR,
+                    is_superuser=spec.role == Role.ADMINISTRATOR,
+                )
+                if is_demo:
+                    user.set_password(password)
+                else:
+                    user.set_unusable_password()
+                actor = users.get(admin_spec.username)
+                history_stamp(user, actor=actor, reason="Demo account created by seed_demo")
+                user.save()
+                created.append(spec.username)
+            elif reset_passwords and is_demo:
+                user.set_password(password)
+                history_stamp(
+                    user,
+                    actor=users.get(admin_spec.username, user),
+                    reason="Demo password reset by seed_demo",
+                )
+                user.save(update_fields=["password"])
+            # Roles and duty locations are put back on every run (a demo that was played with stays usable).
+            user.groups.add(Group.objects.get(name=spec.role))
+            if spec.locations:
+                user.duty_locations.add(*Location.objects.filter(code__in=spec.locations))
+            users[spec.username] = user
+        return users, created
+
+    # ── cases ──
+
+    def _ensure_cases(self, users: dict[str, User]) -> int:
+        if Case.objects.filter(created_by=users["demo_cbp_officer"]).exists():
+            return 0
+        story = _Story(users)
+        for family in FAMILIES:
+            story.tell(family)
+        return story.cases_created
+
+    # ── output ──
+
+    def _report(
+        self,
+        users: dict[str, User],
+        created: list[str],
+        cases_created: int,
+        password: str,
+        from_env: bool,
+        reset_passwords: bool,
+    ) -> None:
+        demo_names = [a.username for a in DEMO_ACCOUNTS]
+        new_demo = [u for u in created if u in demo_names]
+        self.stdout.write(
+            f"seed_demo: {len(new_demo)} demo users created, {len(demo_names) - len(new_demo)} already "
+            f"there; {len(created) - len(new_demo)} colleague accounts (no password, cannot log in) created."
+        )
+        if cases_created:
+            self.stdout.write(
+                f"seed_demo: {cases_created} demo cases created in {len(FAMILIES)} family units."
+            )
+        else:
+            self.stdout.write("seed_demo: demo cases already there; none created.")
+        by_status = dict(
+            Case.objects.filter(created_by__in=list(users.values()))
+            .order_by()
+            .values("status")
+            .annotate(n=Count("id"))
+            .values_list("status", "n")
+        )
+        summary = ", ".join(
+            f"{CaseStatus(s).value} {by_status[s]}" for s in CaseStatus.values if s in by_status
+        )
+        if summary:
+            self.stdout.write(f"seed_demo: demo cases by status: {summary}")
+
+        if reset_passwords or new_demo:
+            who = (
+                "all demo users"
+                if reset_passwords or len(new_demo) == len(demo_names)
+                else ", ".join(new_demo)
+            )
+            shown = "the value of DEMO_PASSWORD" if from_env else password
+            self._box(
+                [
+                    f"Demo password for {who}: {shown}",
+                    "Usernames:",
+                    *(f"  {', '.join(demo_names[i : i + 4])}" for i in range(0, len(demo_names), 4)),
+                    "Shown only now. `manage.py seed_demo --reset-passwords` sets and prints a new one.",
+                ]
+            )
+        else:
+            self.stdout.write(
+                "seed_demo: demo users already exist; their passwords are unchanged "
+                "(`manage.py seed_demo --reset-passwords` sets and prints a new one)."
+            )
+
+    def _box(self, lines: list[str]) -> None:
+        width = max(len(line) for line in lines)
+        self.stdout.write("┌" + "─" * (width + 2) + "┐")
+        for line in lines:
+            self.stdout.write(f"│ {line.ljust(width)} │")
+        self.stdout.write("└" + "─" * (width + 2) + "┘")
+
+
+class _Story:
+    """Walks each family through the services, one person and one step at a time."""
+
+    def __init__(self, users: dict[str, User]) -> None:
+        self.users = users
+        self.rng = random.Random(SEED)
+        self.now = timezone.now().replace(second=0, microsecond=0)
+        self.today = timezone.localdate()
+        self.locations = {loc.code: loc for loc in Location.objects.all()}
+        self.languages = {lang.code: lang for lang in Language.objects.all()}
+        self.used_a_numbers = set(Alien.objects.exclude(a_number=None).values_list("a_number", flat=True))
+        self.used_names: set[tuple[str, str]] = set()
+        self.cases_created = 0
+
+    # People
+
+    def _a_number(self) -> str:
+        while True:
+            candidate = f"A{self.rng.randint(201_000_000, 219_999_999):09d}"
+            if candidate not in self.used_a_numbers:
+                self.used_a_numbers.add(candidate)
+                return candidate
+
+    def _birth_date(self, age: int) -> dt.date:
+        return self.today - dt.timedelta(days=365 * age + self.rng.randint(30, 330))
+
+    def _names(self, family: Family) -> list[tuple[str, str]]:
+        """Given and family names per person; Spanish-speaking families carry two surnames."""
+        names = []
+        given_pool, family_pool = _name_pools(family.country)
+        while True:
+            first, second = self.rng.sample(family_pool, 2)
+            head_family = f"{first} {second}" if family.country not in {"BR", "HT"} else first
+            if head_family not in {n for _, n in self.used_names}:
+                break
+        for person in family.people:
+            country = person.country or family.country
+            pool = _name_pools(country)[0] if country != family.country else given_pool
+            given = self.rng.choice(pool[person.sex])
+            if person.relationship in {HEAD, SIBLING}:
+                surname = head_family
+            elif person.relationship == SPOUSE:
+                other_pool = [n for n in family_pool if n not in head_family]
+                surname = f"{self.rng.choice(other_pool)} {self.rng.choice(other_pool)}"
+                if family.country in {"BR", "HT"}:
+                    surname = self.rng.choice(other_pool)
+            elif country != family.country:  # the Mexican child of a Honduran mother: father's surname first
+                surname = f"{self.rng.choice(_SPANISH_FAMILY['MX'])} {head_family.split()[0]}"
+            else:
+                surname = head_family
+            names.append((given, surname))
+        self.used_names.update(names)
+        return names
+
+    # The story of one family
+
+    def tell(self, family: Family) -> None:
+        officer_name, supervisor_name = SITE_STAFF[family.site]
+        officer, site = self.users[officer_name], self.locations[family.site]
+        port_code, venue_code, city = HEARING_ROUTE[family.site]
+        port = self.locations[port_code]
+        days_ago = self.rng.randint(*AGE_IN_DAYS[family.path])
+        occurred_at = self.now - dt.timedelta(
+            days=days_ago, hours=self.rng.randint(0, 20), minutes=self.rng.randint(0, 59)
+        )
+        if occurred_at > self.now:
+            occurred_at = self.now - dt.timedelta(minutes=30)
+        hearing_1 = _court_day(occurred_at.date() + dt.timedelta(days=self.rng.randint(42, 56)))
+        hearing_2 = _court_day(hearing_1 + dt.timedelta(days=self.rng.randint(35, 49)))
+
+        aliens = []
+        for person, (given, surname) in zip(family.people, self._names(family), strict=True):
+            country = person.country or family.country
+            aliens.append(
+                alien_create(
+                    actor=officer,
+                    family_name=surname,
+                    given_names=given,
+                    date_of_birth=self._birth_date(person.age),
+                    sex=person.sex,
+                    country_of_citizenship=country,
+                    preferred_language=self.languages[person.language or DEFAULT_LANGUAGE.get(country, "es")],
+                    a_number=self._a_number(),
+                    reason=f"Registered at intake at {site.name}; biometrics taken, A-number assigned",
+                )
+            )
+        size = len(aliens)
+        unit = family_unit_create(
+            actor=officer,
+            members=[
+                MemberSpec(alien=a, relationship=p.relationship)
+                for a, p in zip(aliens, family.people, strict=True)
+            ],
+            reason="Single adult: a family unit of one"
+            if size == 1
+            else f"Family of {size} encountered together",
+        )
+        where = (
+            "at the port of entry" if site.kind == Location.Kind.PORT_OF_ENTRY else "between ports of entry"
+        )
+        encounter = encounter_create(
+            actor=officer,
+            occurred_at=occurred_at,
+            location=site,
+            family_unit=unit,
+            reason=f"Encountered {where}: {site.name}, arriving from Mexico",
+        )
+        actors = {
+            "officer": officer,
+            "supervisor": self.users[supervisor_name],
+            "port_officer": self.users[SITE_STAFF[port_code][0]],
+            "court": self.users["demo_court_staff"],
+            "ice": self.users["demo_ice_officer"],
+            "sao": self.users["demo_supervisory_asylum_officer"],
+        }
+        asylum_officer = self.users["demo_asylum_officer"]
+        venue = self.locations[venue_code]
+        for person, alien in zip(family.people, aliens, strict=True):
+            case = case_open(
+                actor=officer,
+                encounter=encounter,
+                alien=alien,
+                reason=f"Case opened at intake at {site.name}",
+            )
+            self.cases_created += 1
+            language = alien.preferred_language
+            tear_sheet_language = language if language.tear_sheet_available else self.languages["es"]
+            if language.code == "es":
+                interpreting = " in Spanish by the processing officer"
+            elif language.code == "pt":
+                interpreting = " in Portuguese through a telephonic interpreter"
+            else:
+                interpreting = f" in Spanish with a telephonic {language.name} interpreter"
+            context = {
+                "nationality": COUNTRY_NAMES[alien.country_of_citizenship.code],
+                "site": site.name,
+                "port": port.name,
+                "city": city,
+                "venue": venue.name,
+                "hearing_1": _long_date(hearing_1),
+                "hearing_2": _long_date(hearing_2),
+                "interpreting": interpreting,
+                "tear_sheet_language": tear_sheet_language.name,
+                "asylum_officer": asylum_officer.display_name,
+            }
+            for to_status, actor_key, reason_key in PATHS[person.path or family.path]:
+                case = case_move(
+                    case_id=case.pk,
+                    to_status=to_status,
+                    actor=actors[actor_key],
+                    reason=REASONS[reason_key].format(**context),
+                )
