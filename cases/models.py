@@ -62,15 +62,22 @@ class Alien(models.Model):
     class Meta:
         ordering = ["family_name", "given_names", "id"]
         constraints = [
-            models.CheckConstraint(name="alien_a_number_format", condition=models.Q(a_number__regex=r"^A[0-9]{9}$")),
+            models.CheckConstraint(
+                name="alien_a_number_format", condition=models.Q(a_number__regex=r"^A[0-9]{9}$")
+            ),
             models.CheckConstraint(name="alien_dob_not_future", condition=models.Q(date_of_birth__lte=Now())),
-            models.CheckConstraint(name="alien_dob_plausible", condition=models.Q(date_of_birth__gte="1900-01-01")),
+            models.CheckConstraint(
+                name="alien_dob_plausible", condition=models.Q(date_of_birth__gte="1900-01-01")
+            ),
             models.CheckConstraint(name="alien_sex_valid", condition=models.Q(sex__in=["F", "M", "U"])),
-            models.CheckConstraint(name="alien_names_present", condition=~models.Q(family_name="") & ~models.Q(given_names="")),
+            models.CheckConstraint(
+                name="alien_names_present", condition=~models.Q(family_name="") & ~models.Q(given_names="")
+            ),
         ]
         indexes = [
             GinIndex(name="alien_family_name_trgm", fields=["family_name"], opclasses=["gin_trgm_ops"]),
             GinIndex(name="alien_given_names_trgm", fields=["given_names"], opclasses=["gin_trgm_ops"]),
+            models.Index(fields=["date_of_birth"], name="alien_dob_idx"),  # duplicate detection
         ]
 
     def __str__(self) -> str:
@@ -128,7 +135,15 @@ class FamilyMember(models.Model):
             models.CheckConstraint(
                 name="family_member_relationship_valid",
                 condition=models.Q(
-                    relationship__in=["head", "parent", "child", "spouse", "sibling", "legal_guardian", "other"]
+                    relationship__in=[
+                        "head",
+                        "parent",
+                        "child",
+                        "spouse",
+                        "sibling",
+                        "legal_guardian",
+                        "other",
+                    ]
                 ),
             ),
         ]
@@ -157,7 +172,9 @@ class Encounter(models.Model):
     class Meta:
         ordering = ["-occurred_at", "-id"]
         constraints = [
-            models.CheckConstraint(name="encounter_component_valid", condition=models.Q(component__in=["OFO", "USBP"])),
+            models.CheckConstraint(
+                name="encounter_component_valid", condition=models.Q(component__in=["OFO", "USBP"])
+            ),
         ]
         indexes = [models.Index(fields=["location", "-occurred_at"], name="encounter_location_idx")]
 
@@ -202,8 +219,16 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     # S4: negative → may be returned (back to where the case stood); positive → removed from MPP, or not
     # amenable when the claim came before enrolment (F3, F5).
     S.FEAR_CLAIM_PENDING: frozenset(
-        {S.SCREENING, S.AWAITING_REVIEW, S.AMENABLE, S.ENROLLED, S.IN_MEXICO, S.IN_US_FOR_HEARING,
-         S.REMOVED_FROM_MPP, S.NOT_AMENABLE}
+        {
+            S.SCREENING,
+            S.AWAITING_REVIEW,
+            S.AMENABLE,
+            S.ENROLLED,
+            S.IN_MEXICO,
+            S.IN_US_FOR_HEARING,
+            S.REMOVED_FROM_MPP,
+            S.NOT_AMENABLE,
+        }
     ),
     S.REMOVED_FROM_MPP: frozenset({*_COMPLETIONS}),
     # H4: a final order of removal hands the person to ICE ERO; H5: completions may be reopened.
@@ -243,7 +268,9 @@ class Case(models.Model):
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["alien", "encounter"], name="case_one_per_person_per_encounter"),
-            models.CheckConstraint(name="case_status_valid", condition=models.Q(status__in=CaseStatus.values)),
+            models.CheckConstraint(
+                name="case_status_valid", condition=models.Q(status__in=CaseStatus.values)
+            ),
         ]
         indexes = [
             models.Index(fields=["location", "status", "-created_at"], name="case_location_status_idx"),

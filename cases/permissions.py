@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from mpp.accounts.roles import Role
-
 from cases.models import CaseStatus as S
+from mpp.accounts.roles import Role
 
 _CBP_FIELD = frozenset({Role.CBP_OFFICER, Role.BORDER_PATROL_AGENT, Role.CBP_SUPERVISOR})
 
@@ -41,6 +40,10 @@ NOTIFY_ON: dict[str, tuple[frozenset[str], bool, str]] = {
         False,
         "{case}: fear of return to Mexico stated; an MPP assessment interview is needed.",
     ),
-    S.COMPLETED_REMOVAL_ORDER: (frozenset({Role.ICE_OFFICER}), False, "{case}: final order of removal; hand-off to ICE ERO due."),
+    S.COMPLETED_REMOVAL_ORDER: (
+        frozenset({Role.ICE_OFFICER}),
+        False,
+        "{case}: final order of removal; hand-off to ICE ERO due.",
+    ),
     S.HANDED_TO_ICE: (frozenset({Role.ICE_OFFICER}), False, "{case} was handed over to ICE ERO."),
 }

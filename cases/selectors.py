@@ -6,20 +6,22 @@ court, USCIS, ICE staff and administrators see all cases; analysts and users wit
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from django.contrib.postgres.search import TrigramSimilarity
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
-from django.db.models.functions import Greatest
-
-from mpp.accounts.models import User
-from mpp.accounts.roles import NO_CASE_ACCESS_ROLES, Role
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Value
+from django.db.models.functions import Concat, Greatest
 
 from cases.models import Alien, Case, CaseStatus, Encounter, FamilyMember, FamilyUnit
 from cases.rules import looks_like_a_number, normalize_a_number
+from mpp.accounts.models import User
+from mpp.accounts.roles import NO_CASE_ACCESS_ROLES, Role
 
 CASE_ROLES = frozenset(Role.values) - NO_CASE_ACCESS_ROLES
+# Trigram similarity from which a registered person is shown as a possible duplicate.
+DUPLICATE_SIMILARITY = 0.35
 
 
 def user_sees_cases(user: User) -> bool:
@@ -54,7 +56,9 @@ def case_detail(*, user: User, case_id: int) -> Case | None:
         .select_related("encounter__family_unit", "created_by")
         .prefetch_related(
             Prefetch("encounter__family_unit__members", queryset=members),
-            Prefetch("encounter__cases", queryset=Case.objects.only("id", "alien_id", "status", "encounter_id")),
+            Prefetch(
+                "encounter__cases", queryset=Case.objects.only("id", "alien_id", "status", "encounter_id")
+            ),
         )
         .filter(pk=case_id)
         .first()
@@ -81,7 +85,9 @@ def case_search(*, user: User, query: str, limit: int = 50) -> QuerySet[Case]:
 
 
 def cases_awaiting_review(*, user: User) -> QuerySet[Case]:
-    return cases_visible_to(user).filter(status=CaseStatus.AWAITING_REVIEW).order_by("status_changed_at", "id")
+    return (
+        cases_visible_to(user).filter(status=CaseStatus.AWAITING_REVIEW).order_by("status_changed_at", "id")
+    )
 
 
 def aliens_visible_to(user: User) -> QuerySet[Alien]:
@@ -147,3 +153,53 @@ def case_timeline(*, case: Case) -> list[TimelineEntry]:
             )
         previous = row.status
     return entries
+
+
+def case_moves_for(*, user: User, case: Case) -> list[CaseStatus]:
+    """The statuses ``user`` may ask to move ``case`` to: the transition table ∩ the roles that own each
+    move. Offered on the case page; ``services.case_transition`` still checks again when asked."""
+    from cases.permissions import roles_for_transition  # appended selector: keeps the import block as is
+
+    if not case_is_visible_to(user, case):
+        return []
+    roles = user.role_names
+    return [status for status in case.allowed_next_statuses() if roles_for_transition(status) & roles]
+
+
+def alien_duplicate_candidates(
+    *,
+    family_name: str,
+    given_names: str,
+    date_of_birth: date | None,
+    a_number: str | None = None,
+    exclude_ids: Sequence[int] = (),
+    limit: int = 5,
+) -> list[Alien]:
+    """People already registered who may be this person: the same A-number, or a similar name (trigram
+    similarity, computed in PostgreSQL) with the same date of birth or the day and month swapped.
+
+    Searched across all locations: identity must be checked nationally. One query, no per-row Python.
+    """
+    exact: list[Alien] = []
+    if a_number and looks_like_a_number(a_number):
+        exact = list(Alien.objects.filter(a_number=normalize_a_number(a_number)).exclude(pk__in=exclude_ids))
+    if not (family_name.strip() and date_of_birth):
+        return exact
+    dates = {date_of_birth}
+    if date_of_birth.day <= 12 and date_of_birth.day != date_of_birth.month:
+        dates.add(date_of_birth.replace(month=date_of_birth.day, day=date_of_birth.month))
+    name = f"{given_names} {family_name}".strip()
+    fuzzy = (
+        Alien.objects.filter(date_of_birth__in=dates)
+        .exclude(pk__in=[*exclude_ids, *(a.pk for a in exact)])
+        .annotate(
+            similarity=Greatest(
+                TrigramSimilarity("family_name", family_name.strip()),
+                TrigramSimilarity(Concat("given_names", Value(" "), "family_name"), name),
+            )
+        )
+        .filter(similarity__gte=DUPLICATE_SIMILARITY)
+        .select_related("preferred_language")
+        .order_by("-similarity", "pk")[:limit]
+    )
+    return [*exact, *fuzzy]

@@ -12,22 +12,23 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from mpp.accounts.models import Location, User
-from mpp.accounts.roles import Role
-from mpp.audit.services import history_stamp
-from mpp.outbox.services import outbox_emit
-
 from cases.exceptions import CaseNotFound, InvalidInput, NotPermitted, PolicyRefusal
 from cases.models import Alien, Case, CaseStatus, Encounter, FamilyMember, FamilyUnit, Language
 from cases.permissions import NOTIFY_ON, roles_for_transition
 from cases.rules import normalize_a_number
 from cases.selectors import case_is_visible_to
+from mpp.accounts.models import Location, User
+from mpp.accounts.roles import Role
+from mpp.audit.services import history_stamp
+from mpp.outbox.services import outbox_emit
 
 
 def _require_reason(reason: str) -> str:
     reason = (reason or "").strip()
     if not reason:
-        raise InvalidInput("Give a reason; it is recorded in the case history.", code="reason_required", field="reason")
+        raise InvalidInput(
+            "Give a reason; it is recorded in the case history.", code="reason_required", field="reason"
+        )
     return reason
 
 
@@ -98,7 +99,9 @@ class MemberSpec:
 
 
 @transaction.atomic
-def family_unit_create(*, actor: User, members: Sequence[MemberSpec], reason: str = "Family unit recorded") -> FamilyUnit:
+def family_unit_create(
+    *, actor: User, members: Sequence[MemberSpec], reason: str = "Family unit recorded"
+) -> FamilyUnit:
     """Record the people encountered together. Exactly one head; a single adult is a family of one."""
     if not members:
         raise InvalidInput("A family unit needs at least one member.", field="members")
@@ -145,15 +148,23 @@ def encounter_create(
     expected = _COMPONENT_FOR_KIND.get(location.kind)
     if expected is None or not location.is_active:
         raise InvalidInput(
-            f"{location} is not an active port of entry or Border Patrol station.", rule="A1", field="location"
+            f"{location} is not an active port of entry or Border Patrol station.",
+            rule="A1",
+            field="location",
         )
     if component and component != expected:
         raise InvalidInput(
-            f"An encounter at {location} is recorded by {expected}, not {component}.", rule="A1", field="component"
+            f"An encounter at {location} is recorded by {expected}, not {component}.",
+            rule="A1",
+            field="component",
         )
     _require_location_access(actor, location.pk)
     encounter = Encounter(
-        occurred_at=occurred_at, location=location, component=expected, family_unit=family_unit, created_by=actor
+        occurred_at=occurred_at,
+        location=location,
+        component=expected,
+        family_unit=family_unit,
+        created_by=actor,
     )
     history_stamp(encounter, actor=actor, reason=reason)
     encounter.save()
@@ -161,13 +172,17 @@ def encounter_create(
 
 
 @transaction.atomic
-def case_open(*, actor: User, encounter: Encounter, alien: Alien, reason: str = "Case opened at intake") -> Case:
+def case_open(
+    *, actor: User, encounter: Encounter, alien: Alien, reason: str = "Case opened at intake"
+) -> Case:
     """Open a person's case for an encounter, in screening. One case per person per encounter."""
     _require_location_access(actor, encounter.location_id)
     if not FamilyMember.objects.filter(family_unit_id=encounter.family_unit_id, alien=alien).exists():
         raise InvalidInput("This person is not a member of the family unit of that encounter.", field="alien")
     if Case.objects.filter(encounter=encounter, alien=alien).exists():
-        raise InvalidInput("This person already has a case for that encounter.", code="case_exists", field="alien")
+        raise InvalidInput(
+            "This person already has a case for that encounter.", code="case_exists", field="alien"
+        )
     case = Case(encounter=encounter, alien=alien, location_id=encounter.location_id, created_by=actor)
     history_stamp(case, actor=actor, reason=reason)
     case.save()
@@ -188,13 +203,14 @@ def family_return_blocker(*, case: Case) -> Case | None:
 
 
 @transaction.atomic
-def case_move(*, case_id: int, to_status: str, actor: User, reason: str) -> Case:
+def case_move(*, case_id: int, to_status: str, actor: User, reason: str, notify: bool = True) -> Case:
     """Move a case to ``to_status`` — the one place a case status is written.
 
     Locks the case row (SELECT … FOR UPDATE). Repeating a move that already happened is a no-op.
     Raises IllegalTransition when the transition table forbids the move, PolicyRefusal (F4) when a
     family member's pending fear claim blocks a return to Mexico. Emits ``case.status_changed``, with
-    notifications for the roles NOTIFY_ON names. Callers check who may ask for the move: the generic
+    notifications for the roles NOTIFY_ON names (``notify=False`` when the calling workflow sends one
+    notice for a whole family instead). Callers check who may ask for the move: the generic
     ``case_transition`` below, or the workflow service that owns the decision.
     """
     reason = _require_reason(reason)
@@ -222,20 +238,22 @@ def case_move(*, case_id: int, to_status: str, actor: User, reason: str) -> Case
     case.status_changed_at = timezone.now()
     history_stamp(case, actor=actor, reason=reason)
     case.save(update_fields=["status", "status_changed_at", "updated_at"])
-    _emit_status_changed(case=case, from_status=from_status, actor=actor, reason=reason)
+    _emit_status_changed(case=case, from_status=from_status, actor=actor, reason=reason, notify=notify)
     return case
 
 
-def _emit_status_changed(*, case: Case, from_status: str, actor: User, reason: str) -> None:
+def _emit_status_changed(*, case: Case, from_status: str, actor: User, reason: str, notify: bool) -> None:
     notify_roles: list[str] = []
     location_id = None
     message = ""
-    rule = NOTIFY_ON.get(case.status)
+    rule = NOTIFY_ON.get(case.status) if notify else None
     if rule:
         roles, at_location, template = rule
         notify_roles = sorted(roles)
         location_id = case.location_id if at_location else None
-        message = template.format(case=f"Case {case.pk} ({case.alien.full_name}, {case.alien.a_number or 'no A-number'})")
+        message = template.format(
+            case=f"Case {case.pk} ({case.alien.full_name}, {case.alien.a_number or 'no A-number'})"
+        )
     outbox_emit(
         event="case.status_changed",
         case_id=case.pk,

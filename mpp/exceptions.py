@@ -8,7 +8,9 @@ class DomainError(Exception):
     http_status = 400
     code = "invalid"
 
-    def __init__(self, message: str, *, code: str | None = None, rule: str | None = None, field: str | None = None):
+    def __init__(
+        self, message: str, *, code: str | None = None, rule: str | None = None, field: str | None = None
+    ):
         super().__init__(message)
         self.message = message
         if code:

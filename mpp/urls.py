@@ -21,7 +21,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(template_name="registration/login.html", redirect_authenticated_user=True),
+        auth_views.LoginView.as_view(
+            template_name="registration/login.html", redirect_authenticated_user=True
+        ),
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -29,5 +31,6 @@ urlpatterns = [
     path("notifications/", outbox_views.notification_list, name="notifications"),
     path("notifications/<int:pk>/read", outbox_views.notification_read, name="notification-read"),
     path("api/v1/", include((api_v1, "api-v1"))),
+    path("screenings/", include("screenings.urls")),
     path("", include("cases.urls")),
 ]

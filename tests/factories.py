@@ -117,10 +117,14 @@ class CaseFactory(factory.django.DjangoModelFactory):
         )
 
 
-def family_with_cases(*, size: int = 3, location_code: str = "sys-poe", status: str = Case.Status.SCREENING) -> list[Case]:
+def family_with_cases(
+    *, size: int = 3, location_code: str = "sys-poe", status: str = Case.Status.SCREENING
+) -> list[Case]:
     """A family unit of ``size`` people (head first), one encounter, one case each."""
     loc = location(location_code)
-    component = Encounter.Component.OFO if loc.kind == Location.Kind.PORT_OF_ENTRY else Encounter.Component.USBP
+    component = (
+        Encounter.Component.OFO if loc.kind == Location.Kind.PORT_OF_ENTRY else Encounter.Component.USBP
+    )
     encounter = EncounterFactory(location=loc, component=component)
     cases = []
     for i in range(size):

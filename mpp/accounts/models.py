@@ -33,7 +33,9 @@ class Location(models.Model):
     kind = models.CharField(max_length=32, choices=Kind.choices)
     city = models.CharField(max_length=100)
     state = models.CharField(max_length=2, help_text="U.S. state abbreviation.")
-    sector = models.CharField(max_length=100, blank=True, help_text="Border Patrol sector or CBP field office.")
+    sector = models.CharField(
+        max_length=100, blank=True, help_text="Border Patrol sector or CBP field office."
+    )
     time_zone = models.CharField(max_length=64, validators=[validate_time_zone])
     court = models.ForeignKey(
         "self",
@@ -59,7 +61,12 @@ class Location(models.Model):
             models.CheckConstraint(
                 name="location_kind_valid",
                 condition=models.Q(
-                    kind__in=["port_of_entry", "border_patrol_station", "immigration_court", "hearing_facility"]
+                    kind__in=[
+                        "port_of_entry",
+                        "border_patrol_station",
+                        "immigration_court",
+                        "hearing_facility",
+                    ]
                 ),
             ),
         ]
@@ -83,7 +90,9 @@ class User(AbstractUser):
         ordering = ["username"]
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
-        raise ValidationError("Users are never deleted; deactivate the account instead (it stays in the history).")
+        raise ValidationError(
+            "Users are never deleted; deactivate the account instead (it stays in the history)."
+        )
 
     @cached_property
     def role_names(self) -> frozenset[str]:

@@ -21,6 +21,8 @@ class Role(models.TextChoices):
 
 # Roles whose work is tied to the place they are posted: they see the cases encountered at their duty
 # locations only. The others work nationally (courts, USCIS, ICE) or see no case data at all (analysts).
-LOCATION_SCOPED_ROLES = frozenset({Role.CBP_OFFICER, Role.BORDER_PATROL_AGENT, Role.CBP_SUPERVISOR, Role.PRINT_STAFF})
+LOCATION_SCOPED_ROLES = frozenset(
+    {Role.CBP_OFFICER, Role.BORDER_PATROL_AGENT, Role.CBP_SUPERVISOR, Role.PRINT_STAFF}
+)
 # Roles that never see personal case data; analysts read aggregate metrics only.
 NO_CASE_ACCESS_ROLES = frozenset({Role.ANALYST})

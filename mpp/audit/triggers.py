@@ -52,7 +52,7 @@ def install_append_only_triggers(**kwargs: object) -> list[str]:
         cursor.execute(FUNCTION_SQL)
         for table in tables:
             cursor.execute(
-                f'CREATE OR REPLACE TRIGGER mpp_append_only BEFORE UPDATE OR DELETE ON "{table}" '  # noqa: S608
+                f'CREATE OR REPLACE TRIGGER mpp_append_only BEFORE UPDATE OR DELETE ON "{table}" '
                 "FOR EACH ROW EXECUTE FUNCTION mpp_refuse_history_change()"
             )
     return tables

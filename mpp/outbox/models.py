@@ -23,7 +23,9 @@ class OutboxEvent(models.Model):
     class Meta:
         ordering = ["id"]
         indexes = [
-            models.Index(fields=["id"], name="outbox_pending_idx", condition=models.Q(processed_at__isnull=True)),
+            models.Index(
+                fields=["id"], name="outbox_pending_idx", condition=models.Q(processed_at__isnull=True)
+            ),
             models.Index(fields=["case_id"], name="outbox_case_idx"),
         ]
 

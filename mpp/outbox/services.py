@@ -80,7 +80,9 @@ def outbox_event_deliver(*, event: OutboxEvent) -> int:
     recipients = notification_recipients(notify)
     existing = set(Notification.objects.filter(event=event).values_list("user_id", flat=True))
     new = [
-        Notification(user=user, event=event, message=notify.get("message", "")[:500], url=notify.get("url", ""))
+        Notification(
+            user=user, event=event, message=notify.get("message", "")[:500], url=notify.get("url", "")
+        )
         for user in recipients
         if user.pk not in existing
     ]
@@ -123,4 +125,6 @@ def outbox_relay(*, batch_size: int = RELAY_BATCH_SIZE) -> int:
 
 @transaction.atomic
 def notification_mark_read(*, user: User, notification_id: int) -> None:
-    Notification.objects.filter(pk=notification_id, user=user, read_at__isnull=True).update(read_at=timezone.now())
+    Notification.objects.filter(pk=notification_id, user=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )

@@ -19,7 +19,15 @@ from cases.services import (
 from mpp.accounts.roles import Role
 from mpp.exceptions import IllegalTransition, InvalidInput, NotPermitted, PolicyRefusal
 from mpp.outbox.models import OutboxEvent
-from tests.factories import AlienFactory, CaseFactory, EncounterFactory, family_with_cases, language, location, user_with_role
+from tests.factories import (
+    AlienFactory,
+    CaseFactory,
+    EncounterFactory,
+    family_with_cases,
+    language,
+    location,
+    user_with_role,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -120,7 +128,11 @@ def test_encounter_refuses_a_component_that_does_not_match_the_location_a1(offic
 
     with pytest.raises(InvalidInput) as refused:
         encounter_create(
-            actor=officer, occurred_at=timezone.now(), location=location("sys-poe"), family_unit=unit, component="USBP"
+            actor=officer,
+            occurred_at=timezone.now(),
+            location=location("sys-poe"),
+            family_unit=unit,
+            component="USBP",
         )
 
     assert refused.value.rule == "A1"
@@ -131,7 +143,9 @@ def test_encounter_refuses_a_court_as_location_a1(officer):
     unit = family_unit_create(actor=officer, members=[MemberSpec(AlienFactory(), "head")])
 
     with pytest.raises(InvalidInput) as refused:
-        encounter_create(actor=officer, occurred_at=timezone.now(), location=location("sdg-ic"), family_unit=unit)
+        encounter_create(
+            actor=officer, occurred_at=timezone.now(), location=location("sdg-ic"), family_unit=unit
+        )
 
     assert refused.value.field == "location"
 
@@ -140,10 +154,18 @@ def test_encounter_refuses_naive_and_future_times(officer):
     unit = family_unit_create(actor=officer, members=[MemberSpec(AlienFactory(), "head")])
 
     with pytest.raises(InvalidInput, match="time zone"):
-        encounter_create(actor=officer, occurred_at=dt.datetime(2026, 1, 1, 9), location=location("sys-poe"), family_unit=unit)
+        encounter_create(
+            actor=officer,
+            occurred_at=dt.datetime(2026, 1, 1, 9),
+            location=location("sys-poe"),
+            family_unit=unit,
+        )
     with pytest.raises(InvalidInput, match="future"):
         encounter_create(
-            actor=officer, occurred_at=timezone.now() + dt.timedelta(days=1), location=location("sys-poe"), family_unit=unit
+            actor=officer,
+            occurred_at=timezone.now() + dt.timedelta(days=1),
+            location=location("sys-poe"),
+            family_unit=unit,
         )
 
 
@@ -151,7 +173,9 @@ def test_officer_cannot_record_an_encounter_outside_their_duty_locations(officer
     unit = family_unit_create(actor=officer, members=[MemberSpec(AlienFactory(), "head")])
 
     with pytest.raises(NotPermitted):
-        encounter_create(actor=officer, occurred_at=timezone.now(), location=location("elp-poe"), family_unit=unit)
+        encounter_create(
+            actor=officer, occurred_at=timezone.now(), location=location("elp-poe"), family_unit=unit
+        )
 
     assert not Encounter.objects.exists()
 
@@ -159,7 +183,9 @@ def test_officer_cannot_record_an_encounter_outside_their_duty_locations(officer
 def test_case_open_starts_in_screening_and_emits_an_event(officer):
     alien = AlienFactory()
     unit = family_unit_create(actor=officer, members=[MemberSpec(alien, "head")])
-    encounter = encounter_create(actor=officer, occurred_at=timezone.now(), location=location("sys-poe"), family_unit=unit)
+    encounter = encounter_create(
+        actor=officer, occurred_at=timezone.now(), location=location("sys-poe"), family_unit=unit
+    )
 
     case = case_open(actor=officer, encounter=encounter, alien=alien)
 
@@ -172,7 +198,9 @@ def test_case_open_starts_in_screening_and_emits_an_event(officer):
 def test_case_open_refuses_a_person_outside_the_family_and_a_second_case(officer):
     alien = AlienFactory()
     unit = family_unit_create(actor=officer, members=[MemberSpec(alien, "head")])
-    encounter = encounter_create(actor=officer, occurred_at=timezone.now(), location=location("sys-poe"), family_unit=unit)
+    encounter = encounter_create(
+        actor=officer, occurred_at=timezone.now(), location=location("sys-poe"), family_unit=unit
+    )
     case_open(actor=officer, encounter=encounter, alien=alien)
 
     with pytest.raises(InvalidInput, match="not a member"):
@@ -184,7 +212,9 @@ def test_case_open_refuses_a_person_outside_the_family_and_a_second_case(officer
 
 
 def test_moving_twice_records_one_change_and_one_event(case, officer):
-    case_move(case_id=case.pk, to_status=CaseStatus.AWAITING_REVIEW, actor=officer, reason="Screening complete")
+    case_move(
+        case_id=case.pk, to_status=CaseStatus.AWAITING_REVIEW, actor=officer, reason="Screening complete"
+    )
     case_move(case_id=case.pk, to_status=CaseStatus.AWAITING_REVIEW, actor=officer, reason="Double submit")
 
     case.refresh_from_db()
@@ -194,7 +224,9 @@ def test_moving_twice_records_one_change_and_one_event(case, officer):
 
 
 def test_history_records_actor_reason_and_from_to(case, officer):
-    case_move(case_id=case.pk, to_status=CaseStatus.AWAITING_REVIEW, actor=officer, reason="Screening complete")
+    case_move(
+        case_id=case.pk, to_status=CaseStatus.AWAITING_REVIEW, actor=officer, reason="Screening complete"
+    )
 
     newest, oldest = list(case.history.order_by("-history_id")[:2])
     assert (oldest.status, newest.status) == (CaseStatus.SCREENING, CaseStatus.AWAITING_REVIEW)
@@ -223,7 +255,12 @@ def test_f4_return_to_mexico_is_blocked_while_a_family_members_fear_claim_is_pen
     """F4: any member's pending fear claim blocks the return of every member — refused, not flagged."""
     head, child = family_with_cases(size=2, status=CaseStatus.IN_US_FOR_HEARING)
     officer = user_with_role(Role.CBP_OFFICER)
-    case_move(case_id=child.pk, to_status=CaseStatus.FEAR_CLAIM_PENDING, actor=officer, reason="Child's mother states fear")
+    case_move(
+        case_id=child.pk,
+        to_status=CaseStatus.FEAR_CLAIM_PENDING,
+        actor=officer,
+        reason="Child's mother states fear",
+    )
 
     with pytest.raises(PolicyRefusal) as refused:
         case_move(case_id=head.pk, to_status=CaseStatus.IN_MEXICO, actor=officer, reason="Hearing over")
@@ -238,7 +275,9 @@ def test_f4_return_is_allowed_once_the_claim_is_decided():
     head, child = family_with_cases(size=2, status=CaseStatus.IN_US_FOR_HEARING)
     officer = user_with_role(Role.CBP_OFFICER)
     case_move(case_id=child.pk, to_status=CaseStatus.FEAR_CLAIM_PENDING, actor=officer, reason="Fear stated")
-    case_move(case_id=child.pk, to_status=CaseStatus.IN_US_FOR_HEARING, actor=officer, reason="Negative assessment")
+    case_move(
+        case_id=child.pk, to_status=CaseStatus.IN_US_FOR_HEARING, actor=officer, reason="Negative assessment"
+    )
 
     case_move(case_id=head.pk, to_status=CaseStatus.IN_MEXICO, actor=officer, reason="Hearing over")
 
@@ -263,7 +302,9 @@ def test_case_transition_hides_cases_outside_the_duty_locations(officer):
 
 
 def test_case_transition_lets_the_owning_role_move_and_refuses_illegal_moves(case, officer):
-    moved = case_transition(case_id=case.pk, to_status=CaseStatus.AWAITING_REVIEW, actor=officer, reason="Screened")
+    moved = case_transition(
+        case_id=case.pk, to_status=CaseStatus.AWAITING_REVIEW, actor=officer, reason="Screened"
+    )
     assert moved.status == CaseStatus.AWAITING_REVIEW
 
     with pytest.raises(IllegalTransition):

@@ -27,7 +27,9 @@ def test_every_role_is_a_group_with_its_exact_name():
     assert set(Role.values) <= set(Group.objects.values_list("name", flat=True))
 
 
-@pytest.mark.parametrize("code", ["sys-poe", "cxl-poe", "nog-poe", "elp-poe", "egp-poe", "lrd-poe", "bro-poe"])
+@pytest.mark.parametrize(
+    "code", ["sys-poe", "cxl-poe", "nog-poe", "elp-poe", "egp-poe", "lrd-poe", "bro-poe"]
+)
 def test_the_mpp_ports_of_entry_are_loaded_with_a_time_zone(code):
     port = Location.objects.get(code=code)
 

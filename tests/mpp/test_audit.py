@@ -30,7 +30,11 @@ def test_an_update_on_a_history_table_fails(case, officer):
     case_move(case_id=case.pk, to_status=CaseStatus.AWAITING_REVIEW, actor=officer, reason="Screened")
     row = case.history.first()
 
-    with pytest.raises(ProgrammingError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+    with (
+        pytest.raises(ProgrammingError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
         cursor.execute(
             "UPDATE cases_historicalcase SET history_change_reason = 'rewritten' WHERE history_id = %s",
             [row.history_id],
@@ -43,7 +47,11 @@ def test_an_update_on_a_history_table_fails(case, officer):
 def test_a_delete_on_a_history_table_fails(case):
     rows_before = case.history.count()
 
-    with pytest.raises(ProgrammingError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+    with (
+        pytest.raises(ProgrammingError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
         cursor.execute("DELETE FROM cases_historicalcase WHERE id = %s", [case.pk])
 
     assert case.history.count() == rows_before

@@ -52,10 +52,15 @@ def test_inactive_users_are_not_notified(case, officer):
 def test_delivering_an_event_twice_creates_each_notification_once(officer):
     supervisor = user_with_role(Role.CBP_SUPERVISOR)
     event = outbox_emit(
-        event="test.ping", notify_roles=[Role.CBP_SUPERVISOR], notify_location_id=location("sys-poe").pk, message="hi"
+        event="test.ping",
+        notify_roles=[Role.CBP_SUPERVISOR],
+        notify_location_id=location("sys-poe").pk,
+        message="hi",
     )
     outbox_relay()
-    OutboxEvent.objects.filter(pk=event.pk).update(processed_at=None)  # as if the relay died before marking it
+    OutboxEvent.objects.filter(pk=event.pk).update(
+        processed_at=None
+    )  # as if the relay died before marking it
 
     outbox_relay()
 
@@ -64,8 +69,15 @@ def test_delivering_an_event_twice_creates_each_notification_once(officer):
 
 def test_national_notifications_reach_every_holder_of_the_role(officer):
     asylum_1, asylum_2 = user_with_role(Role.ASYLUM_OFFICER), user_with_role(Role.ASYLUM_OFFICER)
-    case = CaseFactory(encounter=EncounterFactory(location=location("sys-poe")), status=CaseStatus.IN_US_FOR_HEARING)
-    case_move(case_id=case.pk, to_status=CaseStatus.FEAR_CLAIM_PENDING, actor=officer, reason="States fear of return")
+    case = CaseFactory(
+        encounter=EncounterFactory(location=location("sys-poe")), status=CaseStatus.IN_US_FOR_HEARING
+    )
+    case_move(
+        case_id=case.pk,
+        to_status=CaseStatus.FEAR_CLAIM_PENDING,
+        actor=officer,
+        reason="States fear of return",
+    )
 
     outbox_relay()
 
@@ -91,14 +103,18 @@ def _use_broker(app, url):
     app.conf.broker_url = url
 
 
-def test_events_survive_an_unreachable_broker_at_commit_time(settings, officer, django_capture_on_commit_callbacks):
+def test_events_survive_an_unreachable_broker_at_commit_time(
+    settings, officer, django_capture_on_commit_callbacks
+):
     """If Redis is down when the change commits, the event stays in the database for the scheduled relay."""
     from mpp.celery import app
 
     _use_broker(app, "redis://127.0.0.1:1/0")  # nothing listens on port 1: a real refused connection
     try:
         with django_capture_on_commit_callbacks(execute=True):
-            event = outbox_emit(event="test.offline", notify_user_ids=[officer.pk], message="queued while offline")
+            event = outbox_emit(
+                event="test.offline", notify_user_ids=[officer.pk], message="queued while offline"
+            )
     finally:
         _use_broker(app, settings.CELERY_BROKER_URL)
 

@@ -1,0 +1,113 @@
+"""Reads of the screening workflow: drafts, a family's facts as the rules read them, the review queue."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, QuerySet
+
+from cases.models import Case, Encounter
+from cases.selectors import encounters_visible_to, user_sees_cases
+from mpp.accounts.models import User
+from mpp.accounts.roles import Role
+from screenings.models import AmenabilityReview, IntakeDraft, MemberDecision, ScreeningFacts
+from screenings.rules import FamilyProposal, MemberFacts, propose
+
+
+def drafts_for(*, user: User) -> QuerySet[IntakeDraft]:
+    return IntakeDraft.objects.filter(created_by=user, status=IntakeDraft.Status.OPEN).select_related(
+        "location"
+    )
+
+
+def age_on(born, on) -> int:  # type: ignore[no-untyped-def]
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+def family_cases(*, encounter_id: int) -> list[Case]:
+    """The cases of one encounter with person, family role and screening facts loaded (3 queries)."""
+    return list(
+        Case.objects.filter(encounter_id=encounter_id)
+        .select_related("alien", "alien__preferred_language", "encounter", "encounter__location", "screening")
+        .prefetch_related("alien__family_memberships")
+        .order_by("id")
+    )
+
+
+def member_facts(case: Case) -> MemberFacts:
+    """What ``screenings.rules.propose`` reads for one case."""
+    encounter = case.encounter
+    relationship = next(
+        m.relationship
+        for m in case.alien.family_memberships.all()
+        if m.family_unit_id == encounter.family_unit_id
+    )
+    base = dict(
+        key=case.pk,
+        name=case.alien.full_name,
+        age=age_on(case.alien.date_of_birth, encounter.occurred_at.date()),
+        citizenship=str(case.alien.country_of_citizenship),
+        relationship=relationship,
+    )
+    facts: ScreeningFacts | None = getattr(case, "screening", None)
+    if facts is None:
+        return MemberFacts(**base, screened=False)
+    return MemberFacts(
+        **base,
+        expedited_removal=facts.expedited_removal,
+        returning_lpr=facts.returning_lpr,
+        parole=facts.parole,
+        criminal_history=facts.criminal_history,
+        gom_usg_interest=facts.gom_usg_interest,
+        fear_of_return_expressed=facts.fear_of_return_expressed,
+        mexican_member_choice=facts.mexican_member_choice,
+        fit_to_travel=facts.fit_to_travel,
+        pregnancy_disclosed=facts.pregnancy_disclosed,
+        prior_illness_disclosed=facts.prior_illness_disclosed,
+        other_condition=facts.other_condition,
+        medical_referral=facts.medical_referral,
+        medical_referral_outcome=facts.medical_referral_outcome,
+        officer_fluent=facts.officer_fluent,
+        interpretation_mode=facts.interpretation_mode,
+        interpretation_language=facts.interpretation_language_id and str(facts.interpretation_language_id),
+    )
+
+
+def family_proposal(*, encounter_id: int) -> tuple[list[Case], FamilyProposal]:
+    cases = family_cases(encounter_id=encounter_id)
+    return cases, propose([member_facts(c) for c in cases])
+
+
+def reviews_pending_for(*, user: User) -> QuerySet[AmenabilityReview]:
+    """A3: the supervisor's queue — families at their duty locations awaiting review, oldest first."""
+    if not user.has_role(Role.CBP_SUPERVISOR):
+        return AmenabilityReview.objects.none()
+    cases = Case.objects.select_related("alien").order_by("id")
+    return (
+        AmenabilityReview.objects.filter(
+            status=AmenabilityReview.Status.PENDING, location_id__in=user.duty_location_ids
+        )
+        .select_related("encounter", "location", "submitted_by")
+        .prefetch_related(Prefetch("encounter__cases", queryset=cases))
+        .order_by("submitted_at", "id")
+    )
+
+
+def review_visible_to(*, user: User, review_id: int) -> AmenabilityReview | None:
+    """A review for the page or API: CBP roles at its location, and national case roles, may read it."""
+    decisions = MemberDecision.objects.select_related("case", "case__alien").order_by("case_id")
+    review = (
+        AmenabilityReview.objects.select_related("encounter", "location", "submitted_by", "decided_by")
+        .prefetch_related(Prefetch("decisions", queryset=decisions))
+        .filter(pk=review_id)
+        .first()
+    )
+    if review is None:
+        return None
+    if not user_sees_cases(user):
+        return None
+    if user.is_location_scoped and review.location_id not in user.duty_location_ids:
+        return None
+    return review
+
+
+def encounter_for_screening(*, user: User, encounter_id: int) -> Encounter | None:
+    return encounters_visible_to(user).filter(pk=encounter_id).first()
