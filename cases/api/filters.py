@@ -1,0 +1,97 @@
+"""Query-string filters of the registry API (django-filter).
+
+They narrow the querysets the selectors already scoped to the requesting user; they never widen them.
+An invalid value (an A-number N2 refuses, an unknown status) is a 400 naming the parameter.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django import forms
+from django.db.models import QuerySet
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+
+from cases.models import Alien, Case, CaseStatus, Encounter
+from cases.rules import normalize_a_number
+from mpp.exceptions import InvalidInput
+
+
+class ANumberFormField(forms.CharField):
+    """N2: any spelling ``normalize_a_number`` accepts, cleaned to ``A`` + nine digits."""
+
+    def clean(self, value: Any) -> str | None:
+        value = super().clean(value)
+        if value in (None, ""):
+            return None
+        try:
+            return normalize_a_number(value)
+        except InvalidInput as exc:
+            raise forms.ValidationError(exc.message, code="a_number_invalid") from exc
+
+
+class ANumberFilter(django_filters.CharFilter):
+    field_class = ANumberFormField
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class IdFilter(django_filters.NumberFilter):
+    """The id of a related row (a whole number)."""
+
+    field_class = forms.IntegerField
+
+
+class CaseFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=CaseStatus.choices)
+    location = django_filters.CharFilter(
+        field_name="location__code", help_text="Location code, e.g. sys-poe."
+    )
+    a_number = ANumberFilter(
+        field_name="alien__a_number", help_text="N2: the person's A-number, in any accepted spelling."
+    )
+    encounter = IdFilter(field_name="encounter_id", help_text="Encounter id.")
+
+    class Meta:
+        model = Case
+        fields = ["status", "location", "a_number", "encounter"]
+
+
+class AlienFilter(django_filters.FilterSet):
+    a_number = ANumberFilter(field_name="a_number", help_text="N2: any accepted spelling; exact match.")
+    # icontains can use the trigram GIN index on family_name (alien_family_name_trgm).
+    family_name = django_filters.CharFilter(
+        field_name="family_name", lookup_expr="icontains", help_text="Part of the family name, any case."
+    )
+    country_of_citizenship = django_filters.CharFilter(
+        method="filter_country", help_text="ISO 3166-1 alpha-2 code, either case, e.g. HN."
+    )
+
+    class Meta:
+        model = Alien
+        fields = ["a_number", "family_name", "country_of_citizenship"]
+
+    def filter_country(self, queryset: QuerySet[Alien], name: str, value: str) -> QuerySet[Alien]:
+        return queryset.filter(country_of_citizenship=value.strip().upper())
+
+
+class EncounterFilter(django_filters.FilterSet):
+    location = django_filters.CharFilter(
+        field_name="location__code", help_text="Location code, e.g. sys-poe."
+    )
+    component = django_filters.ChoiceFilter(choices=Encounter.Component.choices)
+    occurred_after = django_filters.IsoDateTimeFilter(
+        field_name="occurred_at",
+        lookup_expr="gte",
+        help_text="At or after this time (ISO 8601; a time without offset is read as UTC).",
+    )
+    occurred_before = django_filters.IsoDateTimeFilter(
+        field_name="occurred_at",
+        lookup_expr="lt",
+        help_text="Strictly before this time, so that consecutive ranges do not overlap.",
+    )
+
+    class Meta:
+        model = Encounter
+        fields = ["location", "component", "occurred_after", "occurred_before"]

@@ -1,0 +1,278 @@
+"""Serializers of the registry API: they check the shape of a request and render rows.
+
+They never write (STYLE rule 2): the views pass ``validated_data`` to ``cases.services`` and render what the
+service returns. Domain checks — A-number format and uniqueness (N2), a date of birth in the past, one head
+per family, the component that follows from the location (A1), duty locations — live in the services, which
+raise ``InvalidInput``/``NotPermitted`` naming the field; ``mpp.api.exception_handler`` turns those into the
+same ``{<field>: [message]}`` shape as the errors found here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.db.models import Model, QuerySet
+from django.utils import timezone
+from django_countries import countries
+from django_countries.serializer_fields import CountryField
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from cases.models import Alien, Case, CaseStatus, Encounter, FamilyMember, FamilyUnit, Language
+from cases.selectors import aliens_visible_to, encounters_visible_to, family_units_visible_to
+from mpp.accounts.models import Location, User
+
+
+class ServiceWriteSerializer(serializers.ModelSerializer):
+    """A model serializer that validates and renders but refuses to save: writes go through services."""
+
+    def create(self, validated_data: dict[str, Any]) -> Model:
+        raise NotImplementedError("Registry writes go through cases.services, not serializer.save().")
+
+    def update(self, instance: Model, validated_data: dict[str, Any]) -> Model:
+        raise NotImplementedError("Registry writes go through cases.services, not serializer.save().")
+
+
+class VisiblePrimaryKeyField(serializers.PrimaryKeyRelatedField):
+    """A reference by id to a row the requesting user can see (per the ``cases.selectors`` scope).
+
+    A row outside the user's scope is reported exactly like one that does not exist, so the API never
+    reveals records at other duty locations. ``model`` only tells the schema what the id points to.
+    """
+
+    def __init__(self, *, model: type[Model], selector: Callable[[User], QuerySet[Any]], **kwargs: Any):
+        self.selector = selector
+        super().__init__(queryset=model._default_manager.none(), **kwargs)
+
+    def get_queryset(self) -> QuerySet[Any]:
+        # Lookups need the row only; drop the selector's prefetches so a lookup is a single query.
+        return self.selector(self.context["request"].user).prefetch_related(None)
+
+
+class AlphaTwoCountryField(CountryField):
+    """ISO 3166-1 alpha-2 code of a real country (either case in, upper case out); names and alpha-3 codes
+    that ``django_countries`` would also accept are refused so that the API has one spelling."""
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str) or len(data.strip()) != 2 or not countries.alpha2(data.strip()):
+            self.fail("invalid_choice", input=data)
+        return countries.alpha2(data.strip())
+
+
+class AwareDateTimeField(serializers.DateTimeField):
+    """A timestamp that must state its UTC offset (``Z`` or ``±hh:mm``): a naive time is refused rather than
+    silently read as UTC, because the ports are in four time zones."""
+
+    default_error_messages = {
+        "naive": "Give the time with its UTC offset, e.g. 2026-11-03T14:05:00-08:00 or 2026-11-03T22:05:00Z.",
+    }
+
+    def enforce_timezone(self, value: Any) -> Any:
+        if timezone.is_naive(value):
+            self.fail("naive")
+        return super().enforce_timezone(value)
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "enum": CaseStatus.values,
+        "description": "\n".join(f"* `{value}` - {label}" for value, label in CaseStatus.choices),
+    },
+    component_name="CaseStatus",
+)
+class CaseStatusField(serializers.ChoiceField):
+    """A case status. One schema component, ``CaseStatus``, for every field that holds one (``status``,
+    ``to_status`` …), so that clients generate a single enum type."""
+
+    def __init__(self, **kwargs: Any):
+        super().__init__(choices=CaseStatus.choices, **kwargs)
+
+
+# --- aliens -------------------------------------------------------------------------------------------
+
+
+class AlienSerializer(ServiceWriteSerializer):
+    """A person, found by A-number (N2)."""
+
+    a_number = serializers.CharField(
+        required=False,
+        allow_null=True,
+        allow_blank=True,
+        max_length=32,
+        help_text=(
+            "N2: accepted as written on documents (A123456789, a-12345678, 123-456-789, 123 456 789); "
+            "always returned as A followed by nine digits. Empty or null when none is assigned yet."
+        ),
+    )
+    country_of_citizenship = AlphaTwoCountryField(help_text="ISO 3166-1 alpha-2 code, e.g. HN.")
+    preferred_language = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Language.objects.all(),
+        help_text="Language code, e.g. es, pt, ht (see N1a).",
+    )
+
+    class Meta:
+        model = Alien
+        fields = [
+            "id",
+            "a_number",
+            "family_name",
+            "given_names",
+            "date_of_birth",
+            "sex",
+            "country_of_citizenship",
+            "preferred_language",
+            "created_at",
+        ]
+        read_only_fields = ["id", "created_at"]
+
+
+class AlienSummarySerializer(serializers.ModelSerializer):
+    """Who a case is about, enough to recognise the person in a list."""
+
+    class Meta:
+        model = Alien
+        fields = ["id", "a_number", "family_name", "given_names"]
+        read_only_fields = fields
+
+
+# --- family units --------------------------------------------------------------------------------------
+
+
+class FamilyMemberSerializer(serializers.Serializer):
+    """A person's place in a family unit, relative to its head."""
+
+    alien = VisiblePrimaryKeyField(model=Alien, selector=aliens_visible_to, help_text="Id of the person.")
+    relationship = serializers.ChoiceField(
+        choices=FamilyMember.Relationship.choices,
+        help_text="Relative to the head; exactly one member is the head.",
+    )
+
+
+class FamilyUnitSerializer(ServiceWriteSerializer):
+    """People encountered together; a single adult is a family of one (F-rules)."""
+
+    members = FamilyMemberSerializer(many=True, allow_empty=False)
+
+    class Meta:
+        model = FamilyUnit
+        fields = ["id", "members", "created_at"]
+        read_only_fields = ["id", "created_at"]
+
+
+# --- encounters ----------------------------------------------------------------------------------------
+
+
+class EncounterSerializer(ServiceWriteSerializer):
+    """When and where CBP met a family unit: at a port of entry (OFO) or between ports (USBP)."""
+
+    occurred_at = AwareDateTimeField(help_text="ISO 8601 with UTC offset.")
+    location = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Location.objects.all(),
+        help_text="Code of the port of entry or Border Patrol station, e.g. sys-poe.",
+    )
+    component = serializers.ChoiceField(
+        choices=Encounter.Component.choices,
+        required=False,
+        help_text="A1: follows from the location (port of entry: OFO, station: USBP); optional on create.",
+    )
+    family_unit = VisiblePrimaryKeyField(model=FamilyUnit, selector=family_units_visible_to)
+
+    class Meta:
+        model = Encounter
+        fields = ["id", "occurred_at", "location", "component", "family_unit", "created_at"]
+        read_only_fields = ["id", "created_at"]
+
+
+# --- cases ---------------------------------------------------------------------------------------------
+
+
+class CaseSerializer(ServiceWriteSerializer):
+    """One person's case from one encounter. ``status`` changes only through the transition endpoint."""
+
+    alien = VisiblePrimaryKeyField(
+        model=Alien,
+        selector=aliens_visible_to,
+        help_text="Id of the person; a member of the encounter's family unit.",
+    )
+    alien_detail = AlienSummarySerializer(source="alien", read_only=True)
+    encounter = VisiblePrimaryKeyField(model=Encounter, selector=encounters_visible_to)
+    location = serializers.SlugRelatedField(
+        slug_field="code",
+        read_only=True,
+        help_text="Port or station responsible for the case (from the encounter).",
+    )
+    status = CaseStatusField(read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+
+    class Meta:
+        model = Case
+        fields = [
+            "id",
+            "alien",
+            "alien_detail",
+            "encounter",
+            "location",
+            "status",
+            "status_label",
+            "status_changed_at",
+            "created_at",
+        ]
+        read_only_fields = ["id", "status", "status_changed_at", "created_at"]
+        # The one-case-per-person-per-encounter check is the service's (it names the field and the code).
+        validators: list[Any] = []
+
+
+class CaseTransitionSerializer(serializers.Serializer):
+    """Ask to move a case to another status; the reason is recorded in the case history."""
+
+    to_status = CaseStatusField()
+    reason = serializers.CharField(max_length=2000, help_text="Why; shown in the case timeline.")
+
+
+class TimelineEntrySerializer(serializers.Serializer):
+    """One line of ``cases.selectors.case_timeline``: who, when, from → to, why."""
+
+    at = serializers.DateTimeField()
+    actor = serializers.CharField()
+    # A plain string rather than a choice field: a second ``kind`` enum elsewhere (locations) would make
+    # drf-spectacular warn about two choice sets named KindEnum.
+    kind = serializers.CharField(help_text="`opened` (the case was opened) or `status` (its status changed).")
+    from_status = serializers.CharField(allow_null=True)
+    to_status = serializers.CharField()
+    from_label = serializers.CharField(allow_null=True)
+    to_label = serializers.CharField()
+    reason = serializers.CharField(allow_blank=True)
+
+
+class StatusOptionSerializer(serializers.Serializer):
+    """A status a case may move to, with its plain-language label."""
+
+    status = serializers.CharField()
+    label = serializers.CharField()
+
+
+class CaseAllowedTransitionsSerializer(serializers.Serializer):
+    """The statuses the requesting user may move the case to now: the transition table ∩ the user's roles.
+
+    A move listed here can still be refused by a policy rule checked at the time of the move (F4).
+    """
+
+    case = serializers.IntegerField()
+    status = serializers.CharField()
+    status_label = serializers.CharField()
+    allowed = StatusOptionSerializer(many=True)
+
+
+class ApiErrorSerializer(serializers.Serializer):
+    """The body of a refused request. Domain refusals carry a stable ``code`` and, where a policy rule
+    decided, its ``rule`` id (RULES.md); a refusal about one field also repeats the message under that
+    field's name."""
+
+    code = serializers.CharField(required=False)
+    detail = serializers.CharField()
+    rule = serializers.CharField(required=False)
+    field = serializers.CharField(required=False)

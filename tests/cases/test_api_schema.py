@@ -1,0 +1,111 @@
+"""The OpenAPI schema and the documentation pages of /api/v1/.
+
+Choice (cases.api.urls): any signed-in user, by token or session, may read the schema and the docs; anonymous
+callers may not. The schema holds no personal data but maps the personal records and the role table.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from mpp.accounts.roles import Role
+from tests.factories import user_with_role
+
+pytestmark = pytest.mark.django_db
+
+COLLECTIONS = ["/api/v1/aliens/", "/api/v1/family-units/", "/api/v1/encounters/", "/api/v1/cases/"]
+CASE_ACTIONS = [
+    "/api/v1/cases/{id}/transition/",
+    "/api/v1/cases/{id}/timeline/",
+    "/api/v1/cases/{id}/allowed-transitions/",
+]
+
+
+def _schema(client: APIClient) -> dict:
+    response = client.get("/api/v1/schema/", {"format": "json"})
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+def test_a_signed_in_user_gets_an_openapi_schema_with_every_registry_path(officer):
+    client = APIClient()
+    client.force_login(officer)
+
+    schema = _schema(client)
+
+    assert schema["openapi"].startswith("3.")
+    for path in COLLECTIONS + CASE_ACTIONS:
+        assert path in schema["paths"], path
+    assert set(schema["paths"]["/api/v1/cases/{id}/transition/"]) == {"post"}
+    request_ref = schema["paths"]["/api/v1/cases/{id}/transition/"]["post"]["requestBody"]["content"]
+    assert request_ref["application/json"]["schema"]["$ref"] == "#/components/schemas/CaseTransitionRequest"
+
+
+def test_the_schema_is_served_to_a_token_holder_even_without_a_case_role():
+    analyst = user_with_role(Role.ANALYST)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=analyst).key}")
+
+    schema = _schema(client)
+
+    assert "/api/v1/cases/" in schema["paths"]
+
+
+def test_every_operation_names_the_roles_it_admits(officer):
+    client = APIClient()
+    client.force_login(officer)
+
+    schema = _schema(client)
+
+    operations = [
+        (path, method, operation)
+        for path, item in schema["paths"].items()
+        if path.startswith(("/api/v1/aliens", "/api/v1/family-units", "/api/v1/encounters", "/api/v1/cases"))
+        for method, operation in item.items()
+    ]
+    assert len(operations) == 15
+    for path, method, operation in operations:
+        assert "**Roles admitted:**" in operation["description"], (path, method)
+    transition = schema["paths"]["/api/v1/cases/{id}/transition/"]["post"]
+    assert "`court_staff`" in transition["description"]
+    assert "`analyst`" not in transition["description"]
+    assert {"403", "404", "409"} <= set(transition["responses"])
+
+
+def test_case_status_is_one_enum_component_shared_by_status_and_to_status(officer):
+    client = APIClient()
+    client.force_login(officer)
+
+    components = _schema(client)["components"]["schemas"]
+
+    assert "fear_claim_pending" in components["CaseStatus"]["enum"]
+    assert "CaseStatus" in str(components["Case"]["properties"]["status"])
+    assert "CaseStatus" in str(components["CaseTransitionRequest"]["properties"]["to_status"])
+
+
+def test_the_docs_page_is_served_to_a_signed_in_user(officer):
+    client = APIClient()
+    client.force_login(officer)
+
+    response = client.get("/api/v1/docs/")
+
+    assert response.status_code == 200
+    assert b"swagger" in response.content.lower()
+    assert b"/api/v1/schema/" in response.content
+
+
+@pytest.mark.parametrize("path", ["/api/v1/schema/", "/api/v1/docs/", "/api/v1/redoc/"])
+def test_anonymous_visitors_get_neither_schema_nor_docs(path):
+    response = APIClient().get(path)
+
+    assert response.status_code in (401, 403)
+
+
+def test_the_schema_generates_without_warnings(tmp_path):
+    # Raises SchemaGenerationError on any warning or validation error.
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yml"))
+
+    assert (tmp_path / "schema.yml").read_text().startswith("openapi:")
