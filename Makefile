@@ -22,7 +22,7 @@ help: ## List the targets
 run: export DEBUG ?= true
 run: venv services ## Set up everything, load demo data, serve on 127.0.0.1:8000 with a Celery worker and beat
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py collectstatic --noinput --verbosity 0
+	scripts/collectstatic
 	$(PY) manage.py seed_demo
 	scripts/run-all
 
@@ -58,7 +58,7 @@ seed: venv services ## Load the demo users and cases (idempotent)
 
 web: export DEBUG ?= true
 web: venv services ## Only the web server (gunicorn on 127.0.0.1:8000)
-	$(PY) manage.py collectstatic --noinput --verbosity 0
+	scripts/collectstatic
 	$(VENV)/bin/gunicorn mpp.wsgi:application --bind 127.0.0.1:8000 --workers 2 --access-logfile -
 
 worker: venv services ## Only a Celery worker

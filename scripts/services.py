@@ -1,6 +1,7 @@
 """Helpers for scripts/ensure-services, run with the project's venv Python (psycopg, redis, django-environ).
 
-    python scripts/services.py check     # prints the services that do not answer (db, redis); exit 1 if any
+    python scripts/services.py check     # prints the services that do not answer (db, redis); exit 1 if any,
+                                         # exit 2 if one answers but refuses us (wrong password, say)
     python scripts/services.py where     # prints "db <host> <port>" and "redis <host> <port>"
     python scripts/services.py createdb  # creates the DATABASE_URL database when it is missing
 
@@ -42,24 +43,40 @@ def _db_params(dbname: str | None = None) -> dict[str, object]:
     return {k: v for k, v in params.items() if v is not None}
 
 
+class Refused(Exception):
+    """The server answered but would not let us in: starting it again would not help."""
+
+
 def _db_answers() -> bool:
     # The maintenance database, so a server whose application database does not exist yet still counts.
     try:
         with psycopg.connect(**_db_params("postgres")):
             return True
-    except psycopg.Error:
+    except psycopg.OperationalError as exc:
+        if "FATAL" in str(exc):  # the server itself said no: authentication, unknown role, ...
+            raise Refused(f"PostgreSQL answers but refuses the connection: {exc}".strip()) from exc
         return False
 
 
 def _redis_answers() -> bool:
     try:
         return bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=3, socket_timeout=3).ping())
+    except (redis.AuthenticationError, redis.ResponseError) as exc:
+        raise Refused(f"Redis answers but refuses the connection: {exc}") from exc
     except redis.RedisError:
         return False
 
 
 def check() -> int:
-    down = [name for name, ok in (("db", _db_answers()), ("redis", _redis_answers())) if not ok]
+    try:
+        down = [name for name, ok in (("db", _db_answers()), ("redis", _redis_answers())) if not ok]
+    except Refused as exc:
+        print(f"services: {exc}", file=sys.stderr)
+        print(
+            "services: check the user and password in DATABASE_URL / REDIS_URL (see .env.example).",
+            file=sys.stderr,
+        )
+        return 2
     print(" ".join(down))
     return 1 if down else 0
 
