@@ -1,8 +1,37 @@
+import importlib
+
 import pytest
+from django.apps import apps
+from django.contrib.auth.models import Group
 from django.test import Client
 
 from mpp.accounts.roles import Role
 from tests.factories import CaseFactory, user_with_role
+
+# Data migrations that load reference data (roles, locations, languages). Transactional tests end with a
+# TRUNCATE of every table, which removes it; the fixture below loads it again for the tests that follow.
+REFERENCE_DATA_MIGRATIONS = (
+    "mpp.accounts.migrations.0002_roles_and_locations",
+    "cases.migrations.0002_languages",
+)
+
+
+def load_reference_data() -> None:
+    for module in REFERENCE_DATA_MIGRATIONS:
+        importlib.import_module(module).load(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """Make sure the reference data exists in tests that use the database (idempotent loaders)."""
+    uses_transactions = "transactional_db" in request.fixturenames or "live_server" in request.fixturenames
+    marker = request.node.get_closest_marker("django_db")
+    if marker and marker.kwargs.get("transaction"):
+        uses_transactions = True
+    if uses_transactions:
+        request.getfixturevalue("transactional_db")
+        if not Group.objects.exists():
+            load_reference_data()
 
 
 @pytest.fixture

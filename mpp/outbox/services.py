@@ -6,7 +6,7 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -47,7 +47,9 @@ def outbox_emit(
             "url": url,
         }
     created = OutboxEvent.objects.create(event=event, case_id=case_id, payload=payload)
-    transaction.on_commit(_kick_relay)
+    # One relay run per transaction is enough, however many events it wrote.
+    if not any(callback is _kick_relay for _, callback, *_ in connection.run_on_commit):
+        transaction.on_commit(_kick_relay)
     return created
 
 

@@ -3,11 +3,15 @@
 ``manage.py check --deploy --fail-level WARNING`` passes with real values in the environment.
 """
 
+from django.core.exceptions import ImproperlyConfigured
+
 from mpp.settings.base import *  # noqa: F403
 from mpp.settings.base import env
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")  # no default: refuse to start without one
+if len(SECRET_KEY) < 50:
+    raise ImproperlyConfigured("SECRET_KEY must be set to a random value of at least 50 characters.")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 DATABASES = {"default": env.db("DATABASE_URL")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)

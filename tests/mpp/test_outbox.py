@@ -122,3 +122,12 @@ def test_events_survive_an_unreachable_broker_at_commit_time(
     assert event.processed_at is None
     outbox_relay()
     assert Notification.objects.filter(user=officer, message="queued while offline").exists()
+
+
+def test_one_transaction_with_many_events_asks_for_one_relay_run(officer, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
+        for _ in range(4):
+            outbox_emit(event="test.many", notify_user_ids=[officer.pk], message="x")
+
+    assert OutboxEvent.objects.filter(event="test.many").count() == 4
+    assert len(callbacks) == 1
