@@ -1,18 +1,134 @@
-# placeholder replaced by the browser-UI work
-from django.http import HttpResponse
+"""The HTML pages of the case registry: home per role, search, the case page and its status-change form.
+
+Views only call selectors (reads) and services (writes). Analysts and users without a role have no access
+to personal case data: they get 403 on search and case pages.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST, require_safe
+
+from cases.forms import CaseTransitionForm, SearchForm
+from cases.models import Case, CaseStatus
+from cases.rules import looks_like_a_number, normalize_a_number
+from cases.selectors import (
+    case_detail,
+    case_moves_for,
+    case_search,
+    case_timeline,
+    cases_awaiting_review,
+    cases_visible_to,
+    user_sees_cases,
+)
+from cases.services import case_transition
+from mpp.accounts.roles import Role
+from mpp.audit.services import access_log_record
+from mpp.exceptions import DomainError
+
+RECENT_CASES = 25
 
 
-def home(request):  # type: ignore[no-untyped-def]
-    return HttpResponse("home")
+@never_cache
+@login_required
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    sees_cases = user_sees_cases(user)
+    context = {
+        "sees_cases": sees_cases,
+        "is_analyst": user.has_role(Role.ANALYST),
+        "review_queue": cases_awaiting_review(user=user) if user.has_role(Role.CBP_SUPERVISOR) else None,
+        "recent_cases": cases_visible_to(user)[:RECENT_CASES] if sees_cases else None,
+        "location_scoped": user.is_location_scoped,
+        "duty_locations": user.duty_locations.all(),
+        "search_form": SearchForm(),
+    }
+    return render(request, "cases/home.html", context)
 
 
-def search(request):  # type: ignore[no-untyped-def]
-    return HttpResponse("search")
+@never_cache
+@login_required
+@require_safe
+def search(request: HttpRequest) -> HttpResponse:
+    if not user_sees_cases(request.user):
+        raise PermissionDenied("Your role has no access to personal case data.")
+    form = SearchForm(request.GET or None)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    results = list(case_search(user=request.user, query=query)) if query else None
+    context = {
+        "search_form": form,
+        "query": query,
+        # Tell the user which A-number was looked up, in its canonical spelling (N2).
+        "a_number": normalize_a_number(query) if query and looks_like_a_number(query) else None,
+        "results": results,
+    }
+    return render(request, "cases/search.html", context)
 
 
-def case_detail_page(request, pk):  # type: ignore[no-untyped-def]
-    return HttpResponse("case")
+def _visible_case_or_404(request: HttpRequest, pk: int) -> Case:
+    if not user_sees_cases(request.user):
+        raise PermissionDenied("Your role has no access to personal case data.")
+    case = case_detail(user=request.user, case_id=pk)
+    if case is None:  # does not exist, or outside the user's duty locations: the same answer for both
+        raise Http404("No such case.")
+    return case
 
 
-def case_transition_page(request, pk):  # type: ignore[no-untyped-def]
-    return HttpResponse("t")
+def _render_case(
+    request: HttpRequest, case: Case, *, form: CaseTransitionForm | None = None, status: int = 200
+) -> HttpResponse:
+    access_log_record(
+        user=request.user, channel="page", object_type="case", object_id=case.pk, path=request.path
+    )
+    moves = case_moves_for(user=request.user, case=case)
+    cases_by_person = {other.alien_id: other for other in case.encounter.cases.all()}
+    family = [
+        (member, cases_by_person.get(member.alien_id)) for member in case.encounter.family_unit.members.all()
+    ]
+    context = {
+        "case": case,
+        "family": family,
+        "timeline": case_timeline(case=case),
+        "moves": moves,
+        "form": form or CaseTransitionForm(moves=moves),
+    }
+    return render(request, "cases/case_detail.html", context, status=status)
+
+
+@never_cache
+@login_required
+@require_safe
+def case_detail_page(request: HttpRequest, pk: int) -> HttpResponse:
+    return _render_case(request, _visible_case_or_404(request, pk))
+
+
+@never_cache
+@login_required
+@require_POST
+def case_transition_page(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _visible_case_or_404(request, pk)
+    form = CaseTransitionForm(request.POST, moves=case_moves_for(user=request.user, case=case))
+    if not form.is_valid():
+        return _render_case(request, case, form=form, status=400)
+    try:
+        moved = case_transition(
+            case_id=case.pk,
+            to_status=form.cleaned_data["to_status"],
+            actor=request.user,
+            reason=form.cleaned_data["reason"],
+        )
+    except DomainError as error:
+        form.add_domain_error(error)
+        return _render_case(request, case, form=form, status=error.http_status)
+    label = CaseStatus(moved.status).label
+    if moved.status == case.status:  # the move had already happened (double submit): nothing new recorded
+        messages.info(request, f"The case was already “{label}”; nothing changed.")
+    else:
+        messages.success(request, f"Status changed to “{label}”. Your reason is recorded in the timeline.")
+    return redirect("cases:detail", pk=case.pk)

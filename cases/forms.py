@@ -1,0 +1,57 @@
+"""Forms of the case pages. They check the shape of the input only; the services decide what is allowed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django import forms
+
+from cases.models import CaseStatus
+from mpp.exceptions import DomainError
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(
+        label="A-number or name",
+        required=False,
+        max_length=100,
+        strip=True,
+        help_text=(
+            "An A-number in any spelling (A123456789, 123-456-789, a 123456789) or a family or given name."
+        ),
+    )
+
+
+class _AnyCaseStatusField(forms.ChoiceField):
+    """Offers only the moves open to this user, but accepts any status value.
+
+    The page may be stale (someone else moved the case meanwhile) or hand-edited; either way the service,
+    not the form, is the one place that says whether a move is allowed, and its refusal carries the reason
+    code and rule the officer needs to see.
+    """
+
+    def valid_value(self, value: str) -> bool:
+        return value in CaseStatus.values
+
+
+class CaseTransitionForm(forms.Form):
+    to_status = _AnyCaseStatusField(label="New status")
+    reason = forms.CharField(
+        label="Reason",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text="Required. Recorded in the case history with your name and the time.",
+    )
+
+    def __init__(self, *args: object, moves: Iterable[CaseStatus] = (), **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["to_status"].choices = [("", "- Select -")] + [
+            (status.value, f"{status.label} ({status.value})") for status in moves
+        ]
+
+    def add_domain_error(self, error: DomainError) -> None:
+        """Show a service's refusal with its rule ID and reason code, e.g. ``F4 · family_fear_pending: …``;
+        next to the field it names, if the form has that field."""
+        prefix = f"{error.rule} · {error.code}" if error.rule else error.code
+        field = error.field if error.field in self.fields else None
+        self.add_error(field, f"{prefix}: {error.message}")

@@ -1,0 +1,112 @@
+"""Template helpers for the HTML pages: USWDS widgets, role and status labels, ages, the unread badge."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import template
+from django.forms import BoundField
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import SafeString
+
+from cases.models import CaseStatus
+from cases.selectors import user_sees_cases
+from mpp.accounts.roles import Role
+from mpp.outbox.selectors import notifications_unread_count
+
+register = template.Library()
+
+_WIDGET_CLASS = {"select": "usa-select", "textarea": "usa-textarea"}
+
+# Status → tag colour group (the colours live in static/css/app.css, each with AA contrast).
+_STATUS_TONE = {
+    CaseStatus.SCREENING: "neutral",
+    CaseStatus.REOPENED: "neutral",
+    CaseStatus.AWAITING_REVIEW: "action",
+    CaseStatus.AMENABLE: "active",
+    CaseStatus.ENROLLED: "active",
+    CaseStatus.IN_MEXICO: "active",
+    CaseStatus.IN_US_FOR_HEARING: "active",
+    CaseStatus.FEAR_CLAIM_PENDING: "blocked",
+    CaseStatus.NOT_AMENABLE: "out",
+    CaseStatus.REMOVED_FROM_MPP: "out",
+    CaseStatus.COMPLETED_RELIEF: "done",
+    CaseStatus.COMPLETED_REMOVAL_ORDER: "done",
+    CaseStatus.COMPLETED_OTHER: "done",
+    CaseStatus.HANDED_TO_ICE: "done",
+}
+
+
+@register.filter
+def uswds_widget(field: BoundField) -> SafeString:
+    """Render a form field's widget with the USWDS class for its kind (and the error style if invalid).
+
+    Django itself adds ``aria-invalid`` and ``aria-describedby`` (``<id>_helptext``, ``<id>_error``).
+    """
+    css = _WIDGET_CLASS.get(field.widget_type, "usa-input")
+    if field.errors:
+        css += " usa-input--error"
+    return field.as_widget(attrs={"class": css})
+
+
+@register.filter
+def role_label(role_name: str) -> str:
+    try:
+        return Role(role_name).label
+    except ValueError:
+        return role_name
+
+
+@register.filter
+def role_labels(role_names: frozenset[str] | set[str]) -> str:
+    return ", ".join(sorted(role_label(name) for name in role_names))
+
+
+@register.filter
+def status_label(status: str) -> str:
+    try:
+        return CaseStatus(status).label
+    except ValueError:
+        return status
+
+
+@register.filter
+def status_tone(status: str) -> str:
+    return _STATUS_TONE.get(status, "neutral")
+
+
+@register.filter
+def age(date_of_birth: dt.date | None) -> int | str:
+    """Age in whole years today (in the server's time zone)."""
+    if not date_of_birth:
+        return ""
+    today = timezone.localdate()
+    return (
+        today.year
+        - date_of_birth.year
+        - ((today.month, today.day) < (date_of_birth.month, date_of_birth.day))
+    )
+
+
+@register.filter
+def local_path(url: str) -> str:
+    """Only a same-site relative URL is linked; anything else (another host, javascript:) becomes empty."""
+    if url and url.startswith("/") and url_has_allowed_host_and_scheme(url, allowed_hosts=set()):
+        return url
+    return ""
+
+
+@register.simple_tag(takes_context=True)
+def unread_notifications(context: template.Context) -> int:
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return 0
+    return notifications_unread_count(user=user)
+
+
+@register.filter
+def sees_cases(user: object) -> bool:
+    """Whether to offer case pages (search) in the menu; the views check access again."""
+    return user_sees_cases(user)  # type: ignore[arg-type]
