@@ -11,6 +11,7 @@ admin.site.site_header = "MPP case management — administration"
 
 api_v1 = [
     path("", include("cases.api.urls")),
+    path("", include("screenings.api.urls")),
 ]
 
 urlpatterns = [

@@ -1,0 +1,521 @@
+"""Serializers of the intake and amenability API: they check the shape of a request and render rows.
+
+They never write and hold no policy (STYLE rule 2). Content checks — a date of birth in the past, a real
+country, an A-number N2 accepts, the N3/A5/F2 consistency of screening facts, the separation of duties —
+belong to ``screenings.services``, which raise ``InvalidInput``/``PolicyRefusal``/``NotPermitted`` naming the
+field and the rule; ``mpp.api.exception_handler`` renders those. The errors built here are the intake's: a
+member's refusal names *which* member of the family is wrong, and a possible duplicate lists its candidates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from cases.api.serializers import AwareDateTimeField, CaseStatusField
+from cases.models import Alien, Case, FamilyMember, Language
+from cases.rules import normalize_a_number
+from cases.selectors import alien_duplicate_candidates
+from mpp.accounts.models import Location
+from screenings.exceptions import InvalidInput
+from screenings.models import AmenabilityReview, MemberDecision, ScreeningFacts
+from screenings.services import FACT_FIELDS, MemberInput, member_duplicates, member_input_from_data
+
+# --- shared pieces ----------------------------------------------------------------------------------------
+
+
+class ActorSerializer(serializers.Serializer):
+    """Who did something: the user id and the name shown in histories."""
+
+    id = serializers.IntegerField()
+    name = serializers.CharField(source="display_name")
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "enum": AmenabilityReview.Status.values,
+        "description": "\n".join(f"* `{v}` - {label}" for v, label in AmenabilityReview.Status.choices),
+    },
+    component_name="AmenabilityReviewStatus",
+)
+class ReviewStatusField(serializers.ChoiceField):
+    """The status of an amenability review: its own schema component, so that it never collides with the
+    other ``status`` enums of the API."""
+
+    def __init__(self, **kwargs: Any):
+        super().__init__(choices=AmenabilityReview.Status.choices, **kwargs)
+
+
+OVERRIDE_KINDS = [(value, label) for value, label in MemberDecision.Override.choices if value]
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "enum": [value for value, _ in OVERRIDE_KINDS],
+        "description": "\n".join(f"* `{value}` - {label}" for value, label in OVERRIDE_KINDS),
+    },
+    component_name="MemberOverrideKind",
+)
+class OverrideKindField(serializers.ChoiceField):
+    """A supervisor's departure from the proposal for one member (A2 discretion, A4 health)."""
+
+    def __init__(self, **kwargs: Any):
+        super().__init__(choices=OVERRIDE_KINDS, **kwargs)
+
+
+# --- possible duplicates ------------------------------------------------------------------------------------
+
+MATCH_A_NUMBER = "a_number"
+MATCH_NAME_AND_BIRTH_DATE = "name_and_birth_date"
+
+
+class DuplicateQuerySerializer(serializers.Serializer):
+    """Who to look for: an A-number (exact, any N2 spelling), or a name with a date of birth (fuzzy)."""
+
+    family_name = serializers.CharField(
+        required=False, max_length=150, help_text="Family name as typed; accents and typos are tolerated."
+    )
+    given_names = serializers.CharField(required=False, max_length=150)
+    date_of_birth = serializers.DateField(
+        required=False, help_text="YYYY-MM-DD. Also matches the day and month swapped."
+    )
+    a_number = serializers.CharField(
+        required=False, max_length=32, help_text="N2: any accepted spelling (A123456789, 123-456-789 …)."
+    )
+
+    def validate_a_number(self, value: str) -> str:
+        try:
+            return normalize_a_number(value)
+        except InvalidInput as exc:
+            raise serializers.ValidationError(exc.message, code=exc.code) from exc
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if not attrs.get("a_number") and not (attrs.get("family_name") and attrs.get("date_of_birth")):
+            raise serializers.ValidationError(
+                "Give an A-number, or a family name and a date of birth.", code="required"
+            )
+        return attrs
+
+
+class DuplicateCandidateSerializer(serializers.ModelSerializer):
+    """A registered person who may be the one being entered."""
+
+    name = serializers.CharField(source="full_name", read_only=True)
+    country_of_citizenship = serializers.CharField(read_only=True, help_text="ISO 3166-1 alpha-2.")
+    match = serializers.SerializerMethodField(
+        help_text="`a_number`: the same A-number; `name_and_birth_date`: a similar name (accents, typos) "
+        "born the same day, or with the day and month swapped."
+    )
+
+    class Meta:
+        model = Alien
+        fields = [
+            "id",
+            "a_number",
+            "name",
+            "family_name",
+            "given_names",
+            "date_of_birth",
+            "country_of_citizenship",
+            "match",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field({"type": "string", "enum": [MATCH_A_NUMBER, MATCH_NAME_AND_BIRTH_DATE]})
+    def get_match(self, alien: Alien) -> str:
+        # The selector returns exact A-number matches first; anything else matched on name and birth date.
+        searched = self.context.get("a_number")
+        return MATCH_A_NUMBER if searched and alien.a_number == searched else MATCH_NAME_AND_BIRTH_DATE
+
+
+class IntakeDuplicateCandidateSerializer(DuplicateCandidateSerializer):
+    """A possible duplicate of one member of a refused intake."""
+
+    member = serializers.IntegerField(
+        read_only=True, help_text="Position (from 0) of the member in the request's `members`."
+    )
+
+    class Meta(DuplicateCandidateSerializer.Meta):
+        fields = ["member", *DuplicateCandidateSerializer.Meta.fields]
+        read_only_fields = fields
+
+
+# --- intake ------------------------------------------------------------------------------------------------
+
+
+class DismissedDuplicateSerializer(serializers.Serializer):
+    alien_id = serializers.IntegerField(min_value=1, help_text="Id of the registered person this is NOT.")
+    reason = serializers.CharField(max_length=2000, help_text="Why they are different people (recorded).")
+
+
+class IntakeMemberSerializer(serializers.Serializer):
+    """One member of the family as entered. With ``existing_alien_id`` the registered person is linked and
+    the personal fields are ignored; otherwise they are required (the 400 names the member and the field)."""
+
+    relationship = serializers.ChoiceField(
+        choices=FamilyMember.Relationship.choices,
+        help_text="Relative to the head; exactly one member is the head.",
+    )
+    family_name = serializers.CharField(required=False, allow_blank=True, max_length=150)
+    given_names = serializers.CharField(required=False, allow_blank=True, max_length=150)
+    date_of_birth = serializers.DateField(required=False, allow_null=True, help_text="YYYY-MM-DD.")
+    sex = serializers.ChoiceField(choices=Alien.Sex.choices, required=False, allow_blank=True)
+    country_of_citizenship = serializers.CharField(
+        required=False, allow_blank=True, max_length=2, help_text="ISO 3166-1 alpha-2 code, e.g. HN."
+    )
+    preferred_language = serializers.CharField(
+        required=False, allow_blank=True, max_length=16, help_text="Language code, e.g. es, pt, ht (N1a)."
+    )
+    a_number = serializers.CharField(
+        required=False,
+        allow_null=True,
+        allow_blank=True,
+        max_length=32,
+        help_text="N2: any accepted spelling. A number already registered links that person.",
+    )
+    existing_alien_id = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, help_text="Link a registered person (by id)."
+    )
+    dismissed_duplicates = DismissedDuplicateSerializer(
+        many=True,
+        required=False,
+        help_text="Possible duplicates looked at and found to be someone else, each with the reason.",
+    )
+
+    def validate_dismissed_duplicates(self, value: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        ids = [item["alien_id"] for item in value]
+        if len(ids) != len(set(ids)):
+            raise serializers.ValidationError("Dismiss each person once.")
+        return value
+
+
+def _as_service_data(member: Mapping[str, Any]) -> dict[str, Any]:
+    """The API's spelling of a member → the mapping ``member_input_from_data`` reads."""
+    data = {key: value for key, value in member.items() if key != "dismissed_duplicates"}
+    data["dismissed"] = {item["alien_id"]: item["reason"] for item in member.get("dismissed_duplicates", [])}
+    return data
+
+
+def _member_refusal(index: int, member: Mapping[str, Any], exc: InvalidInput) -> serializers.ValidationError:
+    field = exc.field or "non_field_errors"
+    who = " ".join(part for part in (member.get("given_names"), member.get("family_name")) if part)
+    label = f"Member {index + 1}" + (f" ({who})" if who else "")
+    body: dict[str, Any] = {
+        "code": exc.code,
+        "detail": f"{label}: {exc.message}",
+        "field": f"members.{index}.{field}",
+        "members": {str(index): {field: [exc.message]}},
+    }
+    if exc.rule:
+        body["rule"] = exc.rule
+    return serializers.ValidationError(body)
+
+
+class IntakeSerializer(serializers.Serializer):
+    """An encounter with its whole family, entered in one call."""
+
+    location = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Location.objects.all(),
+        help_text="Code of the port of entry or Border Patrol station (one of your duty locations).",
+    )
+    occurred_at = AwareDateTimeField(help_text="ISO 8601 with UTC offset; not in the future.")
+    members = IntakeMemberSerializer(many=True, allow_empty=False)
+
+    def errors_naming_the_member(self) -> dict[str, Any]:
+        """``errors`` plus, for the first member in error, ``field`` (``members.<index>.<field>``) and
+        ``detail`` — the same keys as a member refused by the service (``member_inputs``)."""
+        body = dict(self.errors)
+        members = body.get("members")
+        if isinstance(members, Mapping) and members:
+            index, fields = next(iter(members.items()))
+            if isinstance(fields, Mapping) and fields:
+                name, messages = next(iter(fields.items()))
+                body["field"] = f"members.{index}.{name}"
+                if isinstance(messages, list) and messages:
+                    body["detail"] = f"Member {int(index) + 1}: {messages[0]}"
+        return body
+
+    def member_inputs(self) -> list[MemberInput]:
+        """Each member validated by ``screenings.services.member_input_from_data``; the first refusal is
+        raised as a 400 naming the member (``members.<index>.<field>``)."""
+        inputs = []
+        for index, member in enumerate(self.validated_data["members"]):
+            try:
+                inputs.append(member_input_from_data(_as_service_data(member)))
+            except InvalidInput as exc:
+                raise _member_refusal(index, member, exc) from exc
+        return inputs
+
+
+def possible_duplicate_body(exc: InvalidInput, members: Sequence[MemberInput]) -> dict[str, Any]:
+    """The body of the service's ``possible_duplicate`` refusal, with every undecided candidate listed per
+    member so that an integrator can link (``existing_alien_id``) or dismiss (``dismissed_duplicates``) each.
+
+    A body, not a ``ValidationError``: that would turn the candidates' ids into strings. The service names
+    candidates only in its message and stops at the first member; it links a member whose A-number is
+    registered (N2) rather than asking, so such a member is skipped here as well.
+    """
+    candidates: list[dict[str, Any]] = []
+    for index, member in enumerate(members):
+        if member.a_number and alien_duplicate_candidates(
+            family_name="", given_names="", date_of_birth=None, a_number=member.a_number
+        ):
+            continue
+        found = member_duplicates(member)
+        rendered = DuplicateCandidateSerializer(found, many=True, context={"a_number": member.a_number}).data
+        candidates.extend({"member": index, **row} for row in rendered)
+    field = exc.field or "members"
+    return {
+        "code": exc.code,
+        "detail": exc.message,
+        "field": field,
+        field: [exc.message],
+        "candidates": candidates,
+    }
+
+
+class IntakeRefusalSerializer(serializers.Serializer):
+    """A refused intake (400). A member's error names it: ``field`` is ``members.<index>.<field>`` and
+    ``members`` maps the index (from 0) to ``{field: [message]}``. A possible duplicate has the code
+    ``possible_duplicate``, ``field`` ``members``, ``members`` the message in a list, and ``candidates``: each
+    registered person the member at ``candidates[].member`` may be."""
+
+    code = serializers.CharField(required=False)
+    detail = serializers.CharField(required=False)
+    field = serializers.CharField(required=False)
+    rule = serializers.CharField(required=False)
+    members = serializers.JSONField(
+        required=False, help_text="Errors per member: {index: {field: [msg]}}; for a duplicate, [msg]."
+    )
+    candidates = IntakeDuplicateCandidateSerializer(many=True, required=False)
+
+
+class IntakeCaseSerializer(serializers.ModelSerializer):
+    """A case opened by the intake, in ``screening``."""
+
+    a_number = serializers.CharField(source="alien.a_number", read_only=True, allow_null=True)
+    name = serializers.CharField(source="alien.full_name", read_only=True)
+    status = CaseStatusField(read_only=True)
+
+    class Meta:
+        model = Case
+        fields = ["id", "alien", "a_number", "name", "status"]
+        read_only_fields = fields
+
+
+class IntakeResultSerializer(serializers.Serializer):
+    encounter = serializers.IntegerField()
+    family_unit = serializers.IntegerField()
+    cases = IntakeCaseSerializer(many=True)
+
+
+# --- screening facts ---------------------------------------------------------------------------------------
+
+
+class ScreeningFactsSerializer(serializers.ModelSerializer):
+    """What the officer found for one person (A2, A4, A5, F2, F3, N3). ``recorded`` is false, and every
+    field its default, until the first save."""
+
+    case = serializers.IntegerField(source="case_id", read_only=True)
+    recorded = serializers.SerializerMethodField()
+    interpretation_language = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Language.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="N3: language code of the interpretation, e.g. es, quc; with `interpretation_mode`.",
+    )
+    # A method field: a read-only nested serializer would leave an unused ActorRequest in the schema.
+    updated_by = serializers.SerializerMethodField(help_text="Who recorded the facts last; null until then.")
+
+    class Meta:
+        model = ScreeningFacts
+        fields = ["case", "recorded", *FACT_FIELDS, "updated_by", "updated_at"]
+        read_only_fields = ["updated_at"]
+
+    def get_recorded(self, facts: ScreeningFacts) -> bool:
+        return facts.pk is not None
+
+    @extend_schema_field(ActorSerializer(allow_null=True))
+    def get_updated_by(self, facts: ScreeningFacts) -> dict[str, Any] | None:
+        return ActorSerializer(facts.updated_by).data if facts.pk else None
+
+    def facts(self, *, replace: bool) -> dict[str, Any]:
+        """What to pass to ``screening_facts_save``: for a PUT every field, an omitted one at its default;
+        for a PATCH only the fields sent."""
+        given = dict(self.validated_data)
+        if not replace:
+            return given
+        return {
+            name: given[name] if name in given else ScreeningFacts._meta.get_field(name).get_default()
+            for name in FACT_FIELDS
+        }
+
+
+def screening_of(case: Case) -> ScreeningFacts:
+    """The case's recorded facts (loaded with the case), or an unsaved blank record to show the defaults."""
+    return getattr(case, "screening", None) or ScreeningFacts(case=case)
+
+
+# --- the proposal ------------------------------------------------------------------------------------------
+
+
+class ReasonSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="Reason code, e.g. `mexican_national`.")
+    rule = serializers.CharField(help_text="RULES.md id, e.g. A2.")
+    explanation = serializers.CharField()
+
+
+class BlockerSerializer(serializers.Serializer):
+    field = serializers.CharField(help_text="The screening field still to record.")
+    rule = serializers.CharField()
+    message = serializers.CharField()
+
+
+class ProposalMemberSerializer(serializers.Serializer):
+    key = serializers.IntegerField(help_text="The member's case id.")
+    name = serializers.CharField()
+    amenable = serializers.BooleanField()
+    uac = serializers.BooleanField(help_text="A2: unaccompanied alien child.")
+    refer_to_uscis = serializers.BooleanField(help_text="S1: fear stated; referred to USCIS.")
+    reasons = ReasonSerializer(many=True, help_text="Why not amenable (empty when amenable).")
+    notes = ReasonSerializer(many=True, help_text="Informs the supervisor without excluding (A1, F1, A4 …).")
+    blockers = BlockerSerializer(
+        many=True, help_text="Facts still missing before the family can be submitted."
+    )
+
+
+class ProposalSerializer(serializers.Serializer):
+    """The system's proposal (``screenings.rules.propose``). It decides nothing: a supervisor does (A3)."""
+
+    ready_for_review = serializers.BooleanField()
+    family_reasons = ReasonSerializer(many=True, help_text="Reasons that apply to the whole family (F3).")
+    members = ProposalMemberSerializer(many=True)
+
+
+class FamilyProposalSerializer(ProposalSerializer):
+    encounter = serializers.IntegerField()
+
+
+# --- the supervisor's review (A3) --------------------------------------------------------------------------
+
+
+class ReviewMemberSerializer(serializers.Serializer):
+    """One member of a submitted family: the case as it stands and what was proposed for it."""
+
+    case = serializers.IntegerField()
+    alien = serializers.IntegerField(allow_null=True)
+    a_number = serializers.CharField(allow_null=True)
+    name = serializers.CharField()
+    status = CaseStatusField(allow_null=True)
+    proposed_amenable = serializers.BooleanField()
+    proposed_reasons = serializers.ListField(child=serializers.CharField(), help_text="Reason codes.")
+    uac = serializers.BooleanField()
+    refer_to_uscis = serializers.BooleanField()
+
+
+def _review_members(review: AmenabilityReview) -> list[dict[str, Any]]:
+    # The frozen proposal, joined to the family's cases (prefetched with their person by the caller).
+    cases = {case.pk: case for case in review.encounter.cases.all()}
+    rows = []
+    for member in review.proposal["members"]:
+        case = cases.get(member["key"])
+        rows.append(
+            {
+                "case": member["key"],
+                "alien": case.alien_id if case else None,
+                "a_number": case.alien.a_number if case else None,
+                "name": member["name"],
+                "status": case.status if case else None,
+                "proposed_amenable": member["amenable"],
+                "proposed_reasons": [reason["code"] for reason in member["reasons"]],
+                "uac": member.get("uac", False),
+                "refer_to_uscis": member.get("refer_to_uscis", False),
+            }
+        )
+    return rows
+
+
+class MemberDecisionSerializer(serializers.ModelSerializer):
+    override = serializers.CharField(
+        help_text="Empty when the proposal was confirmed; else `exclude_discretion`, `exclude_health` or "
+        "`overrule_health`."
+    )
+
+    class Meta:
+        model = MemberDecision
+        fields = [
+            "case",
+            "proposed_amenable",
+            "proposed_reasons",
+            "amenable",
+            "reasons",
+            "override",
+            "override_reason",
+            "mexican_member_choice",
+        ]
+        read_only_fields = fields
+
+
+class ReviewQueueItemSerializer(serializers.ModelSerializer):
+    """A family waiting in the supervisor's queue, with each member's proposal in short."""
+
+    encounter = serializers.IntegerField(source="encounter_id", read_only=True)
+    location = serializers.CharField(source="location.code", read_only=True)
+    status = ReviewStatusField(read_only=True)
+    submitted_by = ActorSerializer(read_only=True)
+    members = serializers.SerializerMethodField()
+
+    class Meta:
+        model = AmenabilityReview
+        fields = ["id", "encounter", "location", "status", "submitted_by", "submitted_at", "members"]
+        read_only_fields = fields
+
+    @extend_schema_field(ReviewMemberSerializer(many=True))
+    def get_members(self, review: AmenabilityReview) -> list[dict[str, Any]]:
+        return ReviewMemberSerializer(_review_members(review), many=True).data
+
+
+class AmenabilityReviewSerializer(ReviewQueueItemSerializer):
+    """A family's amenability review: the proposal frozen at submission and, once decided, who decided,
+    when, why, and the outcome per member."""
+
+    decided_by = ActorSerializer(read_only=True, allow_null=True)
+    proposal = ProposalSerializer(read_only=True)
+    decisions = MemberDecisionSerializer(many=True, read_only=True)
+
+    class Meta(ReviewQueueItemSerializer.Meta):
+        fields = [
+            *ReviewQueueItemSerializer.Meta.fields,
+            "decided_by",
+            "decided_at",
+            "decision_reason",
+            "proposal",
+            "decisions",
+        ]
+        read_only_fields = fields
+
+
+class OverrideSerializer(serializers.Serializer):
+    case = serializers.IntegerField(help_text="Id of the member's case.")
+    kind = OverrideKindField()
+    reason = serializers.CharField(max_length=2000, help_text="Written justification (recorded).")
+
+
+class DecideSerializer(serializers.Serializer):
+    """The supervisor's decision: confirm the proposal, with overrides for some members."""
+
+    reason = serializers.CharField(max_length=2000, help_text="Recorded in each case's history.")
+    overrides = OverrideSerializer(many=True, required=False, default=list)
+
+    def validate_overrides(self, value: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        cases = [item["case"] for item in value]
+        if len(cases) != len(set(cases)):
+            raise serializers.ValidationError("One override per member.")
+        return value

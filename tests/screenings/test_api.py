@@ -1,0 +1,874 @@
+"""The intake and amenability REST API (/api/v1/, step 2): who may call what, the whole path from intake to
+the supervisor's decision, the refusals with their codes and rules, and reads that do not grow with rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import resolve
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from cases.api.views import AlienViewSet
+from cases.models import Alien, Case, CaseStatus, Encounter, FamilyUnit
+from mpp.accounts.roles import Role
+from mpp.audit.models import AccessLog
+from screenings.api.views import AlienDuplicatesView
+from screenings.models import AmenabilityReview, DuplicateDismissal, MemberDecision, ScreeningFacts
+from screenings.services import family_submit_for_review, intake_create
+from tests.factories import AlienFactory, CaseFactory, UserFactory, location, user_with_role
+from tests.screenings.factories import member, mixed_family, screen_all
+
+pytestmark = pytest.mark.django_db
+
+API = "/api/v1"
+
+
+@pytest.fixture
+def api_for() -> Callable[[Any], APIClient]:
+    """api_for(user) → an API client signed in (session) as that user; api_for(None) → anonymous."""
+
+    def make(user: Any) -> APIClient:
+        client = APIClient()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return make
+
+
+@pytest.fixture
+def supervisor_b(db):
+    return user_with_role(Role.CBP_SUPERVISOR)
+
+
+def _member(
+    relationship: str, given: str, family: str, born: dt.date, *, country: str = "HN", sex: str = "F", **extra
+) -> dict[str, Any]:
+    return {
+        "relationship": relationship,
+        "family_name": family,
+        "given_names": given,
+        "date_of_birth": born.isoformat(),
+        "sex": sex,
+        "country_of_citizenship": country,
+        "preferred_language": "es",
+        **extra,
+    }
+
+
+def _seven_years_old() -> dt.date:
+    return timezone.localdate() - dt.timedelta(days=int(365.25 * 7.5))
+
+
+def _mixed_family_members() -> list[dict[str, Any]]:
+    """Honduran mother (head), Guatemalan father (spouse), Mexican daughter of seven."""
+    return [
+        _member("head", "Ana Lucía", "Reyes Mejía", dt.date(1990, 3, 14)),
+        _member("spouse", "José Manuel", "Ortiz Pérez", dt.date(1987, 11, 2), country="GT", sex="M"),
+        _member("child", "Valeria", "Ortiz Reyes", _seven_years_old(), country="MX"),
+    ]
+
+
+def _intake(location_code: str = "sys-poe", members: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    return {
+        "location": location_code,
+        "occurred_at": (timezone.now() - dt.timedelta(hours=2)).isoformat(),
+        "members": members if members is not None else _mixed_family_members(),
+    }
+
+
+def _registry_counts() -> tuple[int, ...]:
+    return tuple(model.objects.count() for model in (Alien, FamilyUnit, Encounter, Case))
+
+
+def _submitted_review(officer: Any, **screen_overrides: Any) -> tuple[Encounter, AmenabilityReview]:
+    encounter = mixed_family(officer)
+    screen_all(officer, encounter, **screen_overrides)
+    return encounter, family_submit_for_review(actor=officer, encounter_id=encounter.pk)
+
+
+# --- the role matrix ------------------------------------------------------------------------------------
+
+INTAKE = frozenset({Role.CBP_OFFICER, Role.BORDER_PATROL_AGENT})
+CBP_FIELD = INTAKE | {Role.CBP_SUPERVISOR}
+SUPERVISOR = frozenset({Role.CBP_SUPERVISOR})
+SCREENING_READERS = CBP_FIELD | {Role.ASYLUM_OFFICER, Role.SUPERVISORY_ASYLUM_OFFICER, Role.ICE_OFFICER}
+
+ROLE_MATRIX: dict[str, frozenset[str]] = {
+    "intakes create": INTAKE,
+    "duplicates list": CBP_FIELD,
+    "screening get": SCREENING_READERS,
+    "screening put": INTAKE,
+    "screening patch": INTAKE,
+    "proposal get": CBP_FIELD,
+    "submit-for-review": INTAKE,
+    "reviews list": SUPERVISOR,
+    "reviews retrieve": CBP_FIELD,
+    "reviews decide": SUPERVISOR,
+}
+
+
+def _home(user: Any) -> str:
+    """Where a test user works (user_with_role's defaults; national roles: San Ysidro)."""
+    return "cv-bps" if user.has_role(Role.BORDER_PATROL_AGENT) else "sys-poe"
+
+
+def _request_for(user: Any, operation: str) -> tuple[str, str, dict[str, Any] | None, int]:
+    """Rows at the user's own location, entered by a colleague, and the request (method, path, body,
+    success status) that performs ``operation`` on them."""
+    home = _home(user)
+    if operation == "intakes create":
+        body = _intake(home, [_member("head", "Rosa", "Castillo", dt.date(1985, 4, 9), country="SV")])
+        return "post", f"{API}/intakes/", body, 201
+    if operation == "duplicates list":
+        return (
+            "get",
+            f"{API}/aliens/duplicates/",
+            {"family_name": "Castillo", "date_of_birth": "1985-04-09"},
+            200,
+        )
+    colleague = user_with_role(Role.CBP_OFFICER, locations=[home])
+    encounter = mixed_family(colleague, location_code=home)
+    case = encounter.cases.order_by("id").first()
+    screening = f"{API}/cases/{case.pk}/screening/"
+    if operation == "screening get":
+        return "get", screening, None, 200
+    if operation == "screening put":
+        return "put", screening, {"officer_fluent": True}, 200
+    if operation == "screening patch":
+        return "patch", screening, {"notes": "Matrix test"}, 200
+    if operation == "proposal get":
+        return "get", f"{API}/families/{encounter.pk}/proposal/", None, 200
+    screen_all(colleague, encounter)
+    if operation == "submit-for-review":
+        return "post", f"{API}/families/{encounter.pk}/submit-for-review/", None, 201
+    review = family_submit_for_review(actor=colleague, encounter_id=encounter.pk)
+    if operation == "reviews list":
+        return "get", f"{API}/amenability-reviews/", None, 200
+    if operation == "reviews retrieve":
+        return "get", f"{API}/amenability-reviews/{review.pk}/", None, 200
+    return "post", f"{API}/amenability-reviews/{review.pk}/decide/", {"reason": "Matrix test"}, 200
+
+
+@pytest.mark.parametrize("role", list(Role))
+@pytest.mark.parametrize("operation", list(ROLE_MATRIX))
+def test_each_endpoint_admits_exactly_the_roles_of_the_matrix(api_for, role, operation):
+    user = user_with_role(role)
+    method, path, body, success = _request_for(user, operation)
+
+    response = getattr(api_for(user), method)(path, body, format="json")
+
+    expected = success if role in ROLE_MATRIX[operation] else 403
+    assert response.status_code == expected, response.content
+
+
+@pytest.mark.parametrize("operation", list(ROLE_MATRIX))
+def test_anonymous_callers_are_refused_and_nothing_changes(api_for, officer, operation):
+    method, path, body, _ = _request_for(officer, operation)
+    before = (_registry_counts(), ScreeningFacts.objects.count(), AmenabilityReview.objects.count())
+
+    response = getattr(api_for(None), method)(path, body, format="json")
+
+    assert response.status_code in (401, 403)
+    assert (_registry_counts(), ScreeningFacts.objects.count(), AmenabilityReview.objects.count()) == before
+    assert not MemberDecision.objects.exists()
+
+
+def test_a_superuser_without_a_role_is_refused(api_for):
+    admin = UserFactory(is_superuser=True, is_staff=True)
+
+    response = api_for(admin).post(f"{API}/intakes/", _intake(), format="json")
+
+    assert response.status_code == 403
+    assert not Alien.objects.exists()
+
+
+def test_duplicates_path_resolves_to_the_duplicates_view_not_the_alien_detail():
+    duplicates = resolve(f"{API}/aliens/duplicates/")
+    detail = resolve(f"{API}/aliens/7/")
+
+    assert duplicates.func.view_class is AlienDuplicatesView
+    assert detail.func.cls is AlienViewSet
+
+
+# --- the whole path ---------------------------------------------------------------------------------------
+
+
+def test_the_whole_path_from_intake_to_the_supervisors_decision_a2_f1_f2_a3(api_for, officer, supervisor):
+    officer_api = api_for(officer)
+
+    # Intake: the three-member family in one call.
+    created = officer_api.post(f"{API}/intakes/", _intake(), format="json")
+    assert created.status_code == 201, created.content
+    intake = created.json()
+    mother, father, child = (row["id"] for row in intake["cases"])
+    assert [row["status"] for row in intake["cases"]] == ["screening"] * 3
+    assert [row["name"] for row in intake["cases"]] == [
+        "Ana Lucía Reyes Mejía",
+        "José Manuel Ortiz Pérez",
+        "Valeria Ortiz Reyes",
+    ]
+
+    # Screening facts for each; the Mexican child returns voluntarily with the family (F2).
+    facts = {
+        mother: {"officer_fluent": True},
+        father: {
+            "officer_fluent": False,
+            "interpretation_mode": "telephonic",
+            "interpretation_language": "es",
+        },
+        child: {"officer_fluent": True, "mexican_member_choice": "voluntary_return"},
+    }
+    for case_id, body in facts.items():
+        saved = officer_api.put(f"{API}/cases/{case_id}/screening/", body, format="json")
+        assert saved.status_code == 200, saved.content
+        assert saved.json()["recorded"] is True
+
+    # The live proposal: the child is not amenable (A2 mexican_national); the parents are, kept together (F1).
+    proposal = officer_api.get(f"{API}/families/{intake['encounter']}/proposal/").json()
+    by_case = {m["key"]: m for m in proposal["members"]}
+    assert proposal["ready_for_review"] is True
+    assert by_case[child]["amenable"] is False
+    assert any(r["code"] == "mexican_national" and r["rule"] == "A2" for r in by_case[child]["reasons"])
+    assert all(r["explanation"] for r in by_case[child]["reasons"])
+    for parent in (mother, father):
+        assert by_case[parent]["amenable"] is True
+        assert any(n["rule"] == "F1" for n in by_case[parent]["notes"])
+
+    # Submitted for the supervisor's review (A3).
+    submitted = officer_api.post(f"{API}/families/{intake['encounter']}/submit-for-review/")
+    assert submitted.status_code == 201, submitted.content
+    review_id = submitted.json()["id"]
+    assert submitted.json()["status"] == "pending"
+    assert submitted.json()["submitted_by"]["id"] == officer.pk
+
+    # Another user, a supervisor at San Ysidro, finds it in the queue and decides.
+    supervisor_api = api_for(supervisor)
+    queue = supervisor_api.get(f"{API}/amenability-reviews/").json()["results"]
+    assert [row["id"] for row in queue] == [review_id]
+    assert [(m["case"], m["proposed_amenable"]) for m in queue[0]["members"]] == [
+        (mother, True),
+        (father, True),
+        (child, False),
+    ]
+    decided = supervisor_api.post(
+        f"{API}/amenability-reviews/{review_id}/decide/",
+        {"reason": "Facts verified with the family"},
+        format="json",
+    )
+    assert decided.status_code == 200, decided.content
+    body = decided.json()
+    assert body["status"] == "decided"
+    assert body["decided_by"]["id"] == supervisor.pk
+    assert [(d["case"], d["amenable"], d["reasons"]) for d in body["decisions"]] == [
+        (mother, True, []),
+        (father, True, []),
+        (child, False, ["mexican_national"]),
+    ]
+
+    # Each case moved, and its history names the supervisor and the reason.
+    statuses = dict(Case.objects.filter(pk__in=[mother, father, child]).values_list("pk", "status"))
+    assert statuses == {
+        mother: CaseStatus.AMENABLE,
+        father: CaseStatus.AMENABLE,
+        child: CaseStatus.NOT_AMENABLE,
+    }
+    for case_id in (mother, father, child):
+        last = Case.objects.get(pk=case_id).history.first()
+        assert last.history_user == supervisor
+        assert "Facts verified with the family" in last.history_change_reason
+    assert "mexican_national (A2)" in Case.objects.get(pk=child).history.first().history_change_reason
+    assert not api_for(supervisor).get(f"{API}/amenability-reviews/").json()["results"]
+
+
+# --- intake -------------------------------------------------------------------------------------------------
+
+
+def test_intake_returns_the_encounter_family_and_cases_with_normalised_a_numbers_n2(api_for, officer):
+    members = [_member("head", "Rosa", "Castillo", dt.date(1985, 4, 9), country="sv", a_number="087-654-321")]
+
+    response = api_for(officer).post(f"{API}/intakes/", _intake(members=members), format="json")
+
+    assert response.status_code == 201, response.content
+    body = response.json()
+    encounter = Encounter.objects.get(pk=body["encounter"])
+    assert body["family_unit"] == encounter.family_unit_id
+    assert body["cases"][0]["a_number"] == "A087654321"
+    assert Alien.objects.get().country_of_citizenship == "SV"
+
+
+def test_intake_with_a_future_birth_date_names_the_member_and_creates_nothing(api_for, officer):
+    members = _mixed_family_members()
+    members[1]["date_of_birth"] = (timezone.localdate() + dt.timedelta(days=3)).isoformat()
+    before = _registry_counts()
+
+    response = api_for(officer).post(f"{API}/intakes/", _intake(members=members), format="json")
+
+    assert response.status_code == 400
+    body = response.json()
+    assert body["field"] == "members.1.date_of_birth"
+    assert body["members"] == {"1": {"date_of_birth": ["Date of birth cannot be in the future."]}}
+    assert body["detail"].startswith("Member 2 (José Manuel Ortiz Pérez):")
+    assert _registry_counts() == before
+
+
+def test_intake_with_a_malformed_birth_date_names_the_member(api_for, officer):
+    members = _mixed_family_members()
+    members[2]["date_of_birth"] = "05/06/2019"
+
+    response = api_for(officer).post(f"{API}/intakes/", _intake(members=members), format="json")
+
+    assert response.status_code == 400
+    assert list(response.json()["members"]) == ["2"]
+    assert "date_of_birth" in response.json()["members"]["2"]
+    assert response.json()["field"] == "members.2.date_of_birth"
+    assert response.json()["detail"].startswith("Member 3: ")
+    assert not Alien.objects.exists()
+
+
+def test_intake_with_a_bad_a_number_names_the_member_and_rule_n2(api_for, officer):
+    members = _mixed_family_members()
+    members[0]["a_number"] = "B12345"
+
+    response = api_for(officer).post(f"{API}/intakes/", _intake(members=members), format="json")
+
+    assert response.status_code == 400
+    assert response.json()["field"] == "members.0.a_number"
+    assert response.json()["rule"] == "N2"
+    assert not Alien.objects.exists()
+
+
+def test_intake_time_without_offset_is_refused_naming_occurred_at(api_for, officer):
+    body = _intake()
+    body["occurred_at"] = "2026-01-05T10:00:00"
+
+    response = api_for(officer).post(f"{API}/intakes/", body, format="json")
+
+    assert response.status_code == 400
+    assert "occurred_at" in response.json()
+
+
+def test_intake_outside_the_officers_duty_locations_is_forbidden_and_creates_nothing(api_for, officer):
+    response = api_for(officer).post(f"{API}/intakes/", _intake("elp-poe"), format="json")
+
+    assert response.status_code == 403
+    assert response.json()["code"] == "not_permitted"
+    assert _registry_counts() == (0, 0, 0, 0)
+
+
+def _registered_maria() -> Alien:
+    return AlienFactory(
+        family_name="Hernandez Lopez",
+        given_names="Maria Jose",
+        date_of_birth=dt.date(1991, 2, 3),
+        a_number=None,
+    )
+
+
+def _typed_maria(**extra: Any) -> dict[str, Any]:
+    # Accented, and the day and month swapped: the same person, typed differently.
+    return _member("head", "María José", "Hernández López", dt.date(1991, 3, 2), **extra)
+
+
+def test_a_possible_duplicate_is_refused_listing_the_candidates(api_for, officer):
+    known = _registered_maria()
+    before = _registry_counts()
+
+    response = api_for(officer).post(f"{API}/intakes/", _intake(members=[_typed_maria()]), format="json")
+
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "possible_duplicate"
+    assert body["candidates"] == [
+        {
+            "member": 0,
+            "id": known.pk,
+            "a_number": None,
+            "name": "Maria Jose Hernandez Lopez",
+            "family_name": "Hernandez Lopez",
+            "given_names": "Maria Jose",
+            "date_of_birth": "1991-02-03",
+            "country_of_citizenship": "HN",
+            "match": "name_and_birth_date",
+        }
+    ]
+    assert _registry_counts() == before
+
+
+def test_a_possible_duplicate_dismissed_with_a_reason_is_registered_and_the_dismissal_recorded(
+    api_for, officer
+):
+    known = _registered_maria()
+    typed = _typed_maria(dismissed_duplicates=[{"alien_id": known.pk, "reason": "Different mother's name"}])
+
+    response = api_for(officer).post(f"{API}/intakes/", _intake(members=[typed]), format="json")
+
+    assert response.status_code == 201, response.content
+    dismissal = DuplicateDismissal.objects.get()
+    assert (dismissal.candidate, dismissal.reason, dismissal.dismissed_by) == (
+        known,
+        "Different mother's name",
+        officer,
+    )
+    assert response.json()["cases"][0]["alien"] != known.pk
+
+
+def test_a_possible_duplicate_can_be_linked_to_the_registered_person(api_for, officer):
+    known = _registered_maria()
+    linked = {"relationship": "head", "existing_alien_id": known.pk}
+
+    response = api_for(officer).post(f"{API}/intakes/", _intake(members=[linked]), format="json")
+
+    assert response.status_code == 201, response.content
+    assert response.json()["cases"][0]["alien"] == known.pk
+    assert Alien.objects.count() == 1
+
+
+# --- screening facts ------------------------------------------------------------------------------------
+
+
+def test_screening_reads_defaults_until_recorded_then_who_recorded_them(api_for, officer):
+    case = mixed_family(officer).cases.order_by("id").first()
+    client = api_for(officer)
+
+    blank = client.get(f"{API}/cases/{case.pk}/screening/").json()
+    client.put(f"{API}/cases/{case.pk}/screening/", {"officer_fluent": True}, format="json")
+    recorded = client.get(f"{API}/cases/{case.pk}/screening/").json()
+
+    assert blank["recorded"] is False
+    assert blank["fit_to_travel"] == "not_assessed"
+    assert blank["officer_fluent"] is None
+    assert blank["updated_by"] is None
+    assert recorded["recorded"] is True
+    assert recorded["updated_by"]["id"] == officer.pk
+    assert (
+        AccessLog.objects.filter(user=officer, object_type="screening", object_id=str(case.pk)).count() == 2
+    )
+
+
+def test_screening_put_replaces_every_fact_and_patch_changes_only_those_sent(api_for, officer):
+    case = mixed_family(officer).cases.order_by("id").first()
+    path = f"{API}/cases/{case.pk}/screening/"
+    client = api_for(officer)
+
+    client.put(path, {"officer_fluent": True, "pregnancy_disclosed": True}, format="json")
+    client.patch(path, {"notes": "Seen with her husband"}, format="json")
+    kept = ScreeningFacts.objects.get(case=case)
+    client.put(path, {"officer_fluent": True}, format="json")
+    replaced = ScreeningFacts.objects.get(case=case)
+
+    assert (kept.pregnancy_disclosed, kept.notes) == (True, "Seen with her husband")
+    assert (replaced.pregnancy_disclosed, replaced.notes) == (False, "")
+
+
+def test_n3_not_fluent_without_an_interpretation_mode_is_refused_naming_the_field(api_for, officer):
+    case = mixed_family(officer).cases.order_by("id").first()
+
+    response = api_for(officer).put(
+        f"{API}/cases/{case.pk}/screening/", {"officer_fluent": False}, format="json"
+    )
+
+    assert response.status_code == 400
+    body = response.json()
+    assert (body["field"], body["rule"]) == ("interpretation_mode", "N3")
+    assert body["interpretation_mode"]
+    assert not ScreeningFacts.objects.exists()
+
+
+def test_n3_interpretation_mode_and_language_are_recorded_by_language_code(api_for, officer):
+    case = mixed_family(officer).cases.order_by("id").first()
+    body = {"officer_fluent": False, "interpretation_mode": "in_person", "interpretation_language": "es"}
+
+    response = api_for(officer).put(f"{API}/cases/{case.pk}/screening/", body, format="json")
+
+    assert response.status_code == 200, response.content
+    assert response.json()["interpretation_language"] == "es"
+    assert ScreeningFacts.objects.get(case=case).interpretation_language.code == "es"
+
+
+def test_an_unknown_interpretation_language_is_refused_naming_the_field(api_for, officer):
+    case = mixed_family(officer).cases.order_by("id").first()
+    body = {"officer_fluent": False, "interpretation_mode": "in_person", "interpretation_language": "xx"}
+
+    response = api_for(officer).put(f"{API}/cases/{case.pk}/screening/", body, format="json")
+
+    assert response.status_code == 400
+    assert "interpretation_language" in response.json()
+
+
+def test_a5_a_referral_outcome_without_a_referral_is_refused_with_the_rule(api_for, officer):
+    case = mixed_family(officer).cases.order_by("id").first()
+    body = {"officer_fluent": True, "medical_referral_outcome": "cleared"}
+
+    response = api_for(officer).patch(f"{API}/cases/{case.pk}/screening/", body, format="json")
+
+    assert response.status_code == 400
+    assert (response.json()["field"], response.json()["rule"]) == ("medical_referral_outcome", "A5")
+
+
+def test_f2_the_choice_is_refused_for_a_member_who_is_not_mexican(api_for, officer):
+    mother = mixed_family(officer).cases.order_by("id").first()
+    body = {"officer_fluent": True, "mexican_member_choice": "voluntary_return"}
+
+    response = api_for(officer).put(f"{API}/cases/{mother.pk}/screening/", body, format="json")
+
+    assert response.status_code == 400
+    assert response.json()["rule"] == "F2"
+
+
+def test_screening_cannot_change_once_the_family_is_submitted_a3(api_for, officer):
+    encounter, _ = _submitted_review(officer)
+    case = encounter.cases.order_by("id").first()
+
+    response = api_for(officer).patch(
+        f"{API}/cases/{case.pk}/screening/", {"criminal_history": True}, format="json"
+    )
+
+    assert response.status_code == 409
+    assert response.json()["code"] == "screening_closed"
+    assert ScreeningFacts.objects.get(case=case).criminal_history is False
+
+
+def test_a_case_at_another_location_is_not_found(api_for, officer):
+    elsewhere = mixed_family(user_with_role(Role.CBP_OFFICER, locations=["elp-poe"]), location_code="elp-poe")
+    case = elsewhere.cases.order_by("id").first()
+    client = api_for(officer)
+
+    read = client.get(f"{API}/cases/{case.pk}/screening/")
+    written = client.put(f"{API}/cases/{case.pk}/screening/", {"officer_fluent": True}, format="json")
+
+    assert (read.status_code, written.status_code) == (404, 404)
+    assert not ScreeningFacts.objects.exists()
+
+
+def test_a_national_reader_sees_the_screening_and_the_read_is_logged(api_for, officer):
+    asylum_officer = user_with_role(Role.ASYLUM_OFFICER)
+    case = mixed_family(officer).cases.order_by("id").first()
+
+    response = api_for(asylum_officer).get(f"{API}/cases/{case.pk}/screening/")
+
+    assert response.status_code == 200
+    assert AccessLog.objects.filter(user=asylum_officer, object_type="screening").exists()
+
+
+# --- proposal and submission ----------------------------------------------------------------------------
+
+
+def test_the_proposal_lists_blockers_until_the_screening_is_complete(api_for, officer):
+    encounter = mixed_family(officer)
+
+    proposal = api_for(officer).get(f"{API}/families/{encounter.pk}/proposal/").json()
+
+    assert proposal["encounter"] == encounter.pk
+    assert proposal["ready_for_review"] is False
+    assert [[(b["field"], b["rule"]) for b in m["blockers"]] for m in proposal["members"]] == [
+        [("screening", "A3")]
+    ] * 3
+
+
+def test_f3_the_proposal_carries_the_family_reason(api_for, officer):
+    encounter = mixed_family(officer)
+    screen_all(officer, encounter, Valeria={"fear_of_return_expressed": True, "mexican_member_choice": ""})
+
+    proposal = api_for(officer).get(f"{API}/families/{encounter.pk}/proposal/").json()
+
+    assert [r["code"] for r in proposal["family_reasons"]] == ["family_mexican_member_fear"]
+    assert not any(m["amenable"] for m in proposal["members"])
+
+
+def test_the_proposal_of_a_family_elsewhere_is_not_found(api_for, officer):
+    elsewhere = mixed_family(user_with_role(Role.CBP_OFFICER, locations=["elp-poe"]), location_code="elp-poe")
+
+    response = api_for(officer).get(f"{API}/families/{elsewhere.pk}/proposal/")
+
+    assert response.status_code == 404
+
+
+def test_submitting_an_incomplete_screening_is_a_conflict_naming_what_is_missing(api_for, officer):
+    encounter = mixed_family(officer)
+    screen_all(officer, encounter, Valeria={"mexican_member_choice": ""})
+
+    response = api_for(officer).post(f"{API}/families/{encounter.pk}/submit-for-review/")
+
+    assert response.status_code == 409
+    assert response.json()["code"] == "screening_incomplete"
+    assert "F2" in response.json()["detail"]
+    assert set(encounter.cases.values_list("status", flat=True)) == {CaseStatus.SCREENING}
+    assert not AmenabilityReview.objects.exists()
+
+
+def test_submitting_twice_returns_the_same_review(api_for, officer):
+    encounter = mixed_family(officer)
+    screen_all(officer, encounter)
+    client = api_for(officer)
+
+    first = client.post(f"{API}/families/{encounter.pk}/submit-for-review/")
+    second = client.post(f"{API}/families/{encounter.pk}/submit-for-review/")
+
+    assert first.json()["id"] == second.json()["id"]
+    assert AmenabilityReview.objects.count() == 1
+
+
+# --- the supervisor's decision (A3) --------------------------------------------------------------------------
+
+
+def test_a3_whoever_submitted_cannot_decide_separation_of_duties(api_for, supervisor):
+    both = UserFactory(roles=[Role.CBP_OFFICER, Role.CBP_SUPERVISOR], locations=["sys-poe"])
+    encounter = mixed_family(both)
+    screen_all(both, encounter)
+    client = api_for(both)
+    review_id = client.post(f"{API}/families/{encounter.pk}/submit-for-review/").json()["id"]
+
+    response = client.post(
+        f"{API}/amenability-reviews/{review_id}/decide/", {"reason": "Fine"}, format="json"
+    )
+
+    assert response.status_code == 403
+    assert (response.json()["code"], response.json()["rule"]) == ("separation_of_duties", "A3")
+    assert AmenabilityReview.objects.get().status == AmenabilityReview.Status.PENDING
+    assert set(encounter.cases.values_list("status", flat=True)) == {CaseStatus.AWAITING_REVIEW}
+
+
+def test_deciding_a_decided_family_is_a_conflict_naming_who_decided(
+    api_for, officer, supervisor, supervisor_b
+):
+    _, review = _submitted_review(officer)
+    path = f"{API}/amenability-reviews/{review.pk}/decide/"
+    api_for(supervisor).post(path, {"reason": "First"}, format="json")
+    moves = Case.history.count()
+
+    response = api_for(supervisor_b).post(path, {"reason": "Second"}, format="json")
+
+    assert response.status_code == 409
+    assert response.json()["code"] == "already_decided"
+    assert supervisor.display_name in response.json()["detail"]
+    assert Case.history.count() == moves
+    assert MemberDecision.objects.count() == 3
+
+
+def test_a_supervisor_at_another_port_gets_not_found_and_an_empty_queue(api_for, officer):
+    """404, not 403: the review is outside the supervisor's scope (another duty location), and the API
+    never reveals that a record exists there — the same rule as the registry endpoints."""
+    _, review = _submitted_review(officer)
+    el_paso = api_for(user_with_role(Role.CBP_SUPERVISOR, locations=["elp-poe"]))
+
+    decided = el_paso.post(f"{API}/amenability-reviews/{review.pk}/decide/", {"reason": "x"}, format="json")
+    read = el_paso.get(f"{API}/amenability-reviews/{review.pk}/")
+    queue = el_paso.get(f"{API}/amenability-reviews/").json()["results"]
+
+    assert (decided.status_code, read.status_code, queue) == (404, 404, [])
+    assert AmenabilityReview.objects.get().status == AmenabilityReview.Status.PENDING
+
+
+def test_a2_a_discretionary_exclusion_is_recorded_with_its_reason(api_for, officer, supervisor):
+    encounter, review = _submitted_review(officer)
+    father = encounter.cases.order_by("id")[1]
+    body = {
+        "reason": "Reviewed",
+        "overrides": [{"case": father.pk, "kind": "exclude_discretion", "reason": "Extradition inquiry"}],
+    }
+
+    response = api_for(supervisor).post(f"{API}/amenability-reviews/{review.pk}/decide/", body, format="json")
+
+    assert response.status_code == 200, response.content
+    decision = next(d for d in response.json()["decisions"] if d["case"] == father.pk)
+    assert (decision["amenable"], decision["reasons"], decision["override"]) == (
+        False,
+        ["discretion"],
+        "exclude_discretion",
+    )
+    father.refresh_from_db()
+    assert father.status == CaseStatus.NOT_AMENABLE
+
+
+def test_a4_overruling_a_health_exclusion_that_was_not_proposed_is_refused(api_for, officer, supervisor):
+    encounter, review = _submitted_review(officer)
+    child = encounter.cases.order_by("id")[2]
+    body = {"reason": "x", "overrides": [{"case": child.pk, "kind": "overrule_health", "reason": "why"}]}
+
+    response = api_for(supervisor).post(f"{API}/amenability-reviews/{review.pk}/decide/", body, format="json")
+
+    assert response.status_code == 400
+    assert response.json()["rule"] == "A4"
+    assert not MemberDecision.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"reason": ""},
+        {"reason": "ok", "overrides": [{"case": 1, "kind": "confirm", "reason": "x"}]},
+        {"reason": "ok", "overrides": [{"case": 999999, "kind": "exclude_discretion", "reason": "x"}]},
+    ],
+    ids=["blank reason", "unknown override kind", "override outside the family"],
+)
+def test_a_malformed_decision_is_refused_and_changes_nothing(api_for, officer, supervisor, body):
+    _, review = _submitted_review(officer)
+
+    response = api_for(supervisor).post(f"{API}/amenability-reviews/{review.pk}/decide/", body, format="json")
+
+    assert response.status_code == 400
+    assert {"reason", "overrides"} & set(response.json())
+    assert AmenabilityReview.objects.get().status == AmenabilityReview.Status.PENDING
+
+
+def test_the_officer_reads_the_decided_review_and_the_read_is_logged(api_for, officer, supervisor):
+    _, review = _submitted_review(officer)
+    api_for(supervisor).post(
+        f"{API}/amenability-reviews/{review.pk}/decide/", {"reason": "OK"}, format="json"
+    )
+
+    body = api_for(officer).get(f"{API}/amenability-reviews/{review.pk}/").json()
+
+    assert body["decided_by"]["id"] == supervisor.pk
+    assert body["decision_reason"] == "OK"
+    assert [m["status"] for m in body["members"]] == ["amenable", "amenable", "not_amenable"]
+    assert len(body["decisions"]) == 3
+    assert AccessLog.objects.filter(user=officer, object_type="amenability_review").exists()
+
+
+# --- possible duplicates ------------------------------------------------------------------------------------
+
+
+def test_duplicates_find_an_exact_a_number_in_any_spelling_at_any_location(api_for, officer):
+    known = CaseFactory(
+        alien__a_number="A123456789", encounter__location=location("elp-poe")
+    ).alien  # identity is checked nationally
+
+    response = api_for(officer).get(f"{API}/aliens/duplicates/", {"a_number": "123-456-789"})
+
+    assert response.status_code == 200
+    assert [(row["id"], row["match"]) for row in response.json()] == [(known.pk, "a_number")]
+
+
+def test_duplicates_find_an_accented_name_with_day_and_month_swapped(api_for, officer):
+    known = _registered_maria()
+    AlienFactory(family_name="Hernandez Lopez", given_names="Maria Jose", date_of_birth=dt.date(1991, 7, 3))
+
+    response = api_for(officer).get(
+        f"{API}/aliens/duplicates/",
+        {"family_name": "Hernández López", "given_names": "María José", "date_of_birth": "1991-03-02"},
+    )
+
+    assert response.status_code == 200
+    assert [(row["id"], row["match"]) for row in response.json()] == [(known.pk, "name_and_birth_date")]
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ({"family_name": "Reyes", "date_of_birth": "1991-02-31"}, "date_of_birth"),
+        ({"family_name": "Reyes", "date_of_birth": "03/02/1991"}, "date_of_birth"),
+        ({"a_number": "B-12"}, "a_number"),
+        ({"family_name": "Reyes"}, "non_field_errors"),
+    ],
+)
+def test_duplicates_refuse_a_bad_query_naming_the_parameter(api_for, officer, query, field):
+    response = api_for(officer).get(f"{API}/aliens/duplicates/", query)
+
+    assert response.status_code == 400
+    assert field in response.json()
+
+
+# --- reads do not grow with rows (STYLE rule 8) ---------------------------------------------------------
+
+
+def _submit_families(count: int, start: int) -> None:
+    """``count`` families of three, each entered and submitted by its own officer at San Ysidro. Birth dates
+    differ per family so that nobody looks like a duplicate of anybody."""
+    for i in range(start, start + count):
+        officer = user_with_role(Role.CBP_OFFICER)
+        encounter = intake_create(
+            actor=officer,
+            location=location("sys-poe"),
+            occurred_at=timezone.now() - dt.timedelta(hours=2),
+            members=[
+                member("head", "Ana", f"Reyes {i}", dt.date(1980 + i, 1, 20)),
+                member("spouse", "José", f"Ortiz {i}", dt.date(1970 + i, 2, 21), country="GT", sex="M"),
+                member("child", "Valeria", f"Ortiz {i}", dt.date(2016, 3, 13 + i), country="MX"),
+            ],
+        )
+        screen_all(officer, encounter)
+        family_submit_for_review(actor=officer, encounter_id=encounter.pk)
+
+
+def test_the_review_queue_reads_in_a_fixed_number_of_queries(api_for, supervisor):
+    client = api_for(supervisor)
+    client.get(f"{API}/amenability-reviews/")  # the first request of a session warms caches
+
+    _submit_families(2, start=0)
+    with CaptureQueriesContext(connection) as few:
+        few_rows = client.get(f"{API}/amenability-reviews/").json()["results"]
+    _submit_families(4, start=2)
+    with CaptureQueriesContext(connection) as many:
+        many_rows = client.get(f"{API}/amenability-reviews/").json()["results"]
+
+    assert (len(few_rows), len(many_rows)) == (2, 6)
+    assert all(len(row["members"]) == 3 and "a_number" in row["members"][0] for row in many_rows)
+    assert [row["submitted_at"] for row in many_rows] == sorted(row["submitted_at"] for row in many_rows)
+    assert len(many.captured_queries) == len(few.captured_queries)
+    assert len(many.captured_queries) <= 8
+
+
+def _maria_families(count: int) -> None:
+    for _ in range(count):
+        CaseFactory(
+            alien__family_name="Hernandez Lopez",
+            alien__given_names="Maria Jose",
+            alien__date_of_birth=dt.date(1991, 2, 3),
+        )
+
+
+def test_the_duplicates_search_reads_in_a_fixed_number_of_queries(api_for, officer):
+    client = api_for(officer)
+    client.get(f"{API}/aliens/duplicates/", {"a_number": "A000000001"})  # warm the session
+    _maria_families(2)
+    exact = Alien.objects.order_by("id").first().a_number
+    query = {
+        "a_number": exact,
+        "family_name": "Hernández López",
+        "given_names": "María José",
+        "date_of_birth": "1991-02-03",
+    }
+
+    with CaptureQueriesContext(connection) as few:
+        few_rows = client.get(f"{API}/aliens/duplicates/", query).json()
+    _maria_families(4)
+    with CaptureQueriesContext(connection) as many:
+        many_rows = client.get(f"{API}/aliens/duplicates/", query).json()
+
+    assert [row["match"] for row in few_rows] == ["a_number", "name_and_birth_date"]
+    assert len(many_rows) == 6  # the exact match, then the five most similar
+    assert len(many.captured_queries) == len(few.captured_queries)
+
+
+# --- the OpenAPI schema -------------------------------------------------------------------------------------
+
+STEP_TWO_OPERATIONS = {
+    ("/api/v1/intakes/", "post"): INTAKE,
+    ("/api/v1/aliens/duplicates/", "get"): CBP_FIELD,
+    ("/api/v1/cases/{case_id}/screening/", "get"): SCREENING_READERS,
+    ("/api/v1/cases/{case_id}/screening/", "put"): INTAKE,
+    ("/api/v1/cases/{case_id}/screening/", "patch"): INTAKE,
+    ("/api/v1/families/{encounter_id}/proposal/", "get"): CBP_FIELD,
+    ("/api/v1/families/{encounter_id}/submit-for-review/", "post"): INTAKE,
+    ("/api/v1/amenability-reviews/", "get"): SUPERVISOR,
+    ("/api/v1/amenability-reviews/{id}/", "get"): CBP_FIELD,
+    ("/api/v1/amenability-reviews/{id}/decide/", "post"): SUPERVISOR,
+}
+
+
+def test_every_step_two_operation_is_documented_with_exactly_the_roles_it_admits(api_for, officer):
+    schema = api_for(officer).get(f"{API}/schema/", {"format": "json"}).json()
+
+    for (path, method), roles in STEP_TWO_OPERATIONS.items():
+        description = schema["paths"][path][method]["description"]
+        admitted = description.split("**Roles admitted:**")[1]
+        named = {role for role in Role if f"`{role}`" in admitted}
+        assert named == roles, (path, method)
