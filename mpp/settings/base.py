@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "cases",
     "screenings",
     "hearings",
+    "demo",
 ]
 
 MIDDLEWARE = [

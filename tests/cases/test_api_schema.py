@@ -63,11 +63,17 @@ def test_every_operation_names_the_roles_it_admits(officer):
     operations = [
         (path, method, operation)
         for path, item in schema["paths"].items()
-        if path.startswith(("/api/v1/aliens", "/api/v1/family-units", "/api/v1/encounters", "/api/v1/cases"))
+        if path not in {"/api/v1/schema/"}
         for method, operation in item.items()
+        if method in {"get", "post", "put", "patch", "delete"}
     ]
-    assert len(operations) == 15
-    for path, method, operation in operations:
+    registry = [
+        op
+        for op in operations
+        if op[0].startswith(("/api/v1/aliens/", "/api/v1/family-units/", "/api/v1/encounters/"))
+    ]
+    assert len(registry) >= 9  # list, retrieve, create on each of the three collections (at least)
+    for path, method, operation in operations:  # every operation of the whole API, later steps' too
         assert "**Roles admitted:**" in operation["description"], (path, method)
     transition = schema["paths"]["/api/v1/cases/{id}/transition/"]["post"]
     assert "`court_staff`" in transition["description"]

@@ -36,6 +36,8 @@ from cases.services import (
 from mpp.accounts.models import Location, User
 from mpp.accounts.roles import Role
 from mpp.audit.services import history_stamp
+from screenings.models import AmenabilityReview
+from screenings.services import amenability_decide, family_submit_for_review, screening_facts_save
 
 SEED = 2019  # the year MPP began
 
@@ -520,6 +522,22 @@ def _long_date(day: dt.date) -> str:
     return f"{day:%A} {day.day} {day:%B %Y}"
 
 
+def _screening_facts(alien: Alien, steps: tuple[tuple[str, str, str], ...]) -> dict[str, object]:
+    """The screening an officer would have recorded for someone whose story follows ``steps``."""
+    decision_reason = steps[1][2] if len(steps) > 1 else ""
+    language = alien.preferred_language.code
+    facts: dict[str, object] = {"officer_fluent": language == "es", "fit_to_travel": "fit"}
+    if language != "es":  # N3: interpreted by telephone in the person's language
+        facts.update(interpretation_mode="telephonic", interpretation_language=language)
+    if alien.country_of_citizenship.code == "MX":  # F2: the Mexican member returns with the family
+        facts["mexican_member_choice"] = "voluntary_return"
+    if decision_reason == "health":  # A4: found not fit to travel after the A5 referral
+        facts.update(fit_to_travel="not_fit", medical_referral=True, medical_referral_outcome="not_fit")
+    if decision_reason == "criminal_history":
+        facts["criminal_history"] = True
+    return facts
+
+
 class Command(BaseCommand):
     help = "Create demo users (one per role) and about fifty demo cases with their histories. Idempotent."
 
@@ -784,6 +802,7 @@ class _Story:
         }
         asylum_officer = self.users["demo_asylum_officer"]
         venue = self.locations[venue_code]
+        opened = []
         for person, alien in zip(family.people, aliens, strict=True):
             case = case_open(
                 actor=officer,
@@ -812,7 +831,33 @@ class _Story:
                 "tear_sheet_language": tear_sheet_language.name,
                 "asylum_officer": asylum_officer.display_name,
             }
-            for to_status, actor_key, reason_key in PATHS[person.path or family.path]:
+            opened.append((person, alien, case, context, PATHS[person.path or family.path]))
+
+        # Screening and amenability go through the step-2 workflow (screenings.services), so the facts,
+        # the frozen proposal, the review queue and the supervisor's decision are real records.
+        reviewed = [p for p in opened if p[4]]
+        if reviewed:
+            for _person, alien, case, _context, steps in opened:
+                screening_facts_save(actor=officer, case_id=case.pk, facts=_screening_facts(alien, steps))
+            family_submit_for_review(actor=officer, encounter_id=encounter.pk)
+        decided = [p for p in opened if len(p[4]) > 1]
+        if decided:
+            supervisor = self.users[supervisor_name]
+            review = AmenabilityReview.objects.get(encounter=encounter)
+            amenability_decide(
+                actor=supervisor,
+                review_id=review.pk,
+                reason=f"Screening reviewed for the Port Director at {site.name}; proposal confirmed (A3).",
+            )
+        for _person, alien, case, context, steps in opened:
+            expected = steps[1][0] if len(steps) > 1 else steps[0][0] if steps else CaseStatus.SCREENING
+            case.refresh_from_db()
+            if case.status != expected:
+                raise CommandError(
+                    f"Seed story out of step with the rules: {alien} was expected {expected}, the "
+                    f"decision gave {case.status}."
+                )
+            for to_status, actor_key, reason_key in steps[2:]:
                 case = case_move(
                     case_id=case.pk,
                     to_status=to_status,
