@@ -15,3 +15,14 @@ __all__ = [
     "NotPermitted",
     "PolicyRefusal",
 ]
+
+
+class PossibleDuplicate(InvalidInput):
+    """Intake refused: members may already be registered. ``candidates`` maps each such member's index
+    (from 0, in the order given) to the registered people they may be."""
+
+    code = "possible_duplicate"
+
+    def __init__(self, message: str, *, candidates: dict[int, list]):  # type: ignore[type-arg]
+        super().__init__(message, code="possible_duplicate", field="members")
+        self.candidates = candidates

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Prefetch, QuerySet
 
 from cases.models import Case, Encounter
-from cases.selectors import encounters_visible_to, user_sees_cases
+from cases.selectors import cases_visible_to, encounters_visible_to, user_sees_cases
 from mpp.accounts.models import User
 from mpp.accounts.roles import Role
 from screenings.models import AmenabilityReview, IntakeDraft, MemberDecision, ScreeningFacts
@@ -94,9 +94,12 @@ def reviews_pending_for(*, user: User) -> QuerySet[AmenabilityReview]:
 def review_visible_to(*, user: User, review_id: int) -> AmenabilityReview | None:
     """A review for the page or API: CBP roles at its location, and national case roles, may read it."""
     decisions = MemberDecision.objects.select_related("case", "case__alien").order_by("case_id")
+    cases = Case.objects.select_related("alien").order_by("id")
     review = (
         AmenabilityReview.objects.select_related("encounter", "location", "submitted_by", "decided_by")
-        .prefetch_related(Prefetch("decisions", queryset=decisions))
+        .prefetch_related(
+            Prefetch("decisions", queryset=decisions), Prefetch("encounter__cases", queryset=cases)
+        )
         .filter(pk=review_id)
         .first()
     )
@@ -111,3 +114,62 @@ def review_visible_to(*, user: User, review_id: int) -> AmenabilityReview | None
 
 def encounter_for_screening(*, user: User, encounter_id: int) -> Encounter | None:
     return encounters_visible_to(user).filter(pk=encounter_id).first()
+
+
+def screening_case_for(*, user: User, case_id: int) -> Case | None:
+    """A case the user may see, with its screening facts (if any) loaded."""
+    return (
+        cases_visible_to(user)
+        .select_related("screening__interpretation_language", "screening__updated_by")
+        .filter(pk=case_id)
+        .first()
+    )
+
+
+# --- Reads of the HTML pages (appended; the imports stay local so the import block above is unchanged) --
+
+
+def intake_locations_for(*, user: User):  # type: ignore[no-untyped-def]
+    """The user's active duty locations where an encounter is entered: ports of entry and stations (A1)."""
+    from mpp.accounts.models import Location
+
+    kinds = [Location.Kind.PORT_OF_ENTRY, Location.Kind.BORDER_PATROL_STATION]
+    return user.duty_locations.filter(kind__in=kinds, is_active=True).order_by("name")
+
+
+def intake_draft_for(*, user: User, draft_id: int) -> IntakeDraft | None:
+    """One of the user's own drafts in any status (a submitted one leads on to its family's screening)."""
+    return (
+        IntakeDraft.objects.filter(pk=draft_id, created_by=user).select_related("location", "encounter").first()
+    )
+
+
+def intakes_submitted_by(*, user: User, limit: int = 10) -> list[IntakeDraft]:
+    """The user's most recently submitted intakes, newest first, each with its encounter."""
+    return list(
+        IntakeDraft.objects.filter(created_by=user, status=IntakeDraft.Status.SUBMITTED)
+        .select_related("location", "encounter")
+        .order_by("-updated_at", "-id")[:limit]
+    )
+
+
+def aliens_by_id(*, ids):  # type: ignore[no-untyped-def]
+    """Registered people by primary key (a draft member linked to one is shown as that person)."""
+    from cases.models import Alien
+
+    return Alien.objects.select_related("preferred_language").in_bulk(list(ids))
+
+
+def review_for_encounter(*, user: User, encounter_id: int) -> AmenabilityReview | None:
+    """The family's review, if it was submitted, loaded as ``review_visible_to`` loads it."""
+    review_id = (
+        AmenabilityReview.objects.filter(encounter_id=encounter_id).values_list("pk", flat=True).first()
+    )
+    return None if review_id is None else review_visible_to(user=user, review_id=review_id)
+
+
+def languages_for_choice():  # type: ignore[no-untyped-def]
+    """Every language, by name, for the language selects."""
+    from cases.models import Language
+
+    return list(Language.objects.order_by("name"))

@@ -29,7 +29,7 @@ from mpp.accounts.models import Location, User
 from mpp.accounts.roles import Role
 from mpp.audit.services import history_stamp
 from mpp.outbox.services import outbox_emit
-from screenings.exceptions import ConcurrentEdit, InvalidInput, NotPermitted, PolicyRefusal
+from screenings.exceptions import ConcurrentEdit, InvalidInput, NotPermitted, PolicyRefusal, PossibleDuplicate
 from screenings.models import (
     AmenabilityReview,
     DuplicateDismissal,
@@ -171,29 +171,42 @@ def intake_create(
     _require(actor, INTAKE_ROLES, location.pk, "Entering an intake")
     if not members:
         raise InvalidInput("Add at least one member to the family unit.", field="members")
-    aliens: list[Alien] = []
-    dismissals: list[tuple[Alien, int, str]] = []
-    for index, member in enumerate(members, start=1):
+    # N2 first: a member whose A-number is registered is that person. Then every other member is checked
+    # against the registry before anything is created, so all undecided candidates are reported at once
+    # (and twins entered together are never compared with each other).
+    linked: dict[int, Alien] = {}
+    undecided: dict[int, list[Alien]] = {}
+    for index, member in enumerate(members):
         if member.existing_alien_id:
-            aliens.append(Alien.objects.get(pk=member.existing_alien_id))
+            linked[index] = Alien.objects.get(pk=member.existing_alien_id)
             continue
         if member.a_number:
             member.a_number = normalize_a_number(member.a_number)
-        existing = Alien.objects.filter(a_number=member.a_number).first() if member.a_number else None
-        if existing is not None:
-            aliens.append(existing)  # N2: the A-number is how a person is found; link, never duplicate
+            existing = Alien.objects.filter(a_number=member.a_number).first()
+            if existing is not None:
+                linked[index] = existing
+                continue
+        found = member_duplicates(member)
+        if found:
+            undecided[index] = found
+    if undecided:
+        described = "; ".join(
+            f"member {index + 1} ({members[index].label}) may be "
+            + ", ".join(
+                f"{a} (born {a.date_of_birth:%Y-%m-%d}, {a.a_number or 'no A-number'})" for a in found
+            )
+            for index, found in undecided.items()
+        )
+        raise PossibleDuplicate(
+            f"Possible duplicates: {described}. Link the person or dismiss each candidate with a reason.",
+            candidates=undecided,
+        )
+    aliens: list[Alien] = []
+    dismissals: list[tuple[Alien, int, str]] = []
+    for index, member in enumerate(members):
+        if index in linked:
+            aliens.append(linked[index])
             continue
-        undecided = member_duplicates(member)
-        if undecided:
-            names = "; ".join(
-                f"{a} (born {a.date_of_birth:%Y-%m-%d}, {a.a_number or 'no A-number'})" for a in undecided
-            )
-            raise InvalidInput(
-                f"Member {index} ({member.label}) may already be registered: {names}. Link the person or "
-                "dismiss each candidate with a reason.",
-                code="possible_duplicate",
-                field="members",
-            )
         alien = alien_create(
             actor=actor,
             a_number=member.a_number,
@@ -206,6 +219,8 @@ def intake_create(
         )
         aliens.append(alien)
         dismissals.extend((alien, candidate_id, reason) for candidate_id, reason in member.dismissed.items())
+    if len({a.pk for a in aliens}) != len(aliens):
+        raise InvalidInput("The same registered person is entered twice in this family.", field="members")
     unit = family_unit_create(
         actor=actor,
         members=[MemberSpec(alien, m.relationship) for alien, m in zip(aliens, members, strict=True)],

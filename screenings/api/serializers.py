@@ -18,11 +18,10 @@ from rest_framework import serializers
 from cases.api.serializers import AwareDateTimeField, CaseStatusField
 from cases.models import Alien, Case, FamilyMember, Language
 from cases.rules import normalize_a_number
-from cases.selectors import alien_duplicate_candidates
 from mpp.accounts.models import Location
-from screenings.exceptions import InvalidInput
+from screenings.exceptions import InvalidInput, PossibleDuplicate
 from screenings.models import AmenabilityReview, MemberDecision, ScreeningFacts
-from screenings.services import FACT_FIELDS, MemberInput, member_duplicates, member_input_from_data
+from screenings.services import FACT_FIELDS, MemberInput, member_input_from_data
 
 # --- shared pieces ----------------------------------------------------------------------------------------
 
@@ -253,29 +252,22 @@ class IntakeSerializer(serializers.Serializer):
         return inputs
 
 
-def possible_duplicate_body(exc: InvalidInput, members: Sequence[MemberInput]) -> dict[str, Any]:
+def possible_duplicate_body(exc: PossibleDuplicate, members: Sequence[MemberInput]) -> dict[str, Any]:
     """The body of the service's ``possible_duplicate`` refusal, with every undecided candidate listed per
     member so that an integrator can link (``existing_alien_id``) or dismiss (``dismissed_duplicates``) each.
 
-    A body, not a ``ValidationError``: that would turn the candidates' ids into strings. The service names
-    candidates only in its message and stops at the first member; it links a member whose A-number is
-    registered (N2) rather than asking, so such a member is skipped here as well.
+    A body, not a ``ValidationError``: that would turn the candidates' ids into strings.
     """
     candidates: list[dict[str, Any]] = []
-    for index, member in enumerate(members):
-        if member.a_number and alien_duplicate_candidates(
-            family_name="", given_names="", date_of_birth=None, a_number=member.a_number
-        ):
-            continue
-        found = member_duplicates(member)
-        rendered = DuplicateCandidateSerializer(found, many=True, context={"a_number": member.a_number}).data
+    for index, found in exc.candidates.items():
+        context = {"a_number": members[index].a_number}
+        rendered = DuplicateCandidateSerializer(found, many=True, context=context).data
         candidates.extend({"member": index, **row} for row in rendered)
-    field = exc.field or "members"
     return {
         "code": exc.code,
         "detail": exc.message,
-        "field": field,
-        field: [exc.message],
+        "field": "members",
+        "members": [exc.message],
         "candidates": candidates,
     }
 

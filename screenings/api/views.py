@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet, prefetch_related_objects
+from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiResponse, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -36,7 +36,7 @@ from rest_framework.response import Response
 from cases.api.serializers import ApiErrorSerializer
 from cases.api.views import ViewOrderedCursorPagination, described, error_responses
 from cases.models import Case
-from cases.selectors import alien_duplicate_candidates, cases_visible_to
+from cases.selectors import alien_duplicate_candidates
 from mpp.accounts.roles import Role
 from mpp.audit.models import AccessLog
 from mpp.audit.services import access_log_record
@@ -55,7 +55,7 @@ from screenings.api.serializers import (
     possible_duplicate_body,
     screening_of,
 )
-from screenings.exceptions import InvalidInput
+from screenings.exceptions import PossibleDuplicate
 from screenings.models import AmenabilityReview
 
 # --- who may do what -----------------------------------------------------------------------------------
@@ -139,9 +139,7 @@ class IntakeView(ScreeningAPIView):
                 occurred_at=serializer.validated_data["occurred_at"],
                 members=members,
             )
-        except InvalidInput as exc:
-            if exc.code != "possible_duplicate":
-                raise
+        except PossibleDuplicate as exc:
             return Response(possible_duplicate_body(exc, members), status=status.HTTP_400_BAD_REQUEST)
         body = {
             "encounter": encounter.pk,
@@ -184,6 +182,8 @@ class AlienDuplicatesView(ScreeningAPIView):
             a_number=searched.get("a_number"),
         )
         context = {"a_number": searched.get("a_number")}
+        for alien in found:  # a national search that shows people from other locations: log who saw whom
+            log_read(request, "alien", alien.pk)
         return Response(DuplicateCandidateSerializer(found, many=True, context=context).data)
 
 
@@ -205,12 +205,7 @@ class CaseScreeningView(ScreeningAPIView):
     serializer_class = ScreeningFactsSerializer
 
     def visible_case(self, case_id: int) -> Case:
-        case = (
-            cases_visible_to(self.request.user)
-            .select_related("screening__interpretation_language", "screening__updated_by")
-            .filter(pk=case_id)
-            .first()
-        )
+        case = selectors.screening_case_for(user=self.request.user, case_id=case_id)
         if case is None:
             raise NotFound("No such case within your scope.")
         return case
@@ -301,8 +296,6 @@ def review_for(user: Any, review_id: int) -> AmenabilityReview:
     review = selectors.review_visible_to(user=user, review_id=review_id)
     if review is None:
         raise NotFound("No such review within your scope.")
-    cases = Case.objects.select_related("alien").order_by("id")
-    prefetch_related_objects([review], Prefetch("encounter__cases", queryset=cases))
     return review
 
 

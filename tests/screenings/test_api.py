@@ -872,3 +872,16 @@ def test_every_step_two_operation_is_documented_with_exactly_the_roles_it_admits
         admitted = description.split("**Roles admitted:**")[1]
         named = {role for role in Role if f"`{role}`" in admitted}
         assert named == roles, (path, method)
+
+
+def test_duplicate_search_results_are_access_logged(officer, client_for):
+    from mpp.audit.models import AccessLog
+    from tests.factories import AlienFactory
+
+    known = AlienFactory(a_number="A555444333")
+    client = client_for(officer)
+
+    response = client.get("/api/v1/aliens/duplicates/", {"a_number": "555-444-333"})
+
+    assert response.status_code == 200
+    assert AccessLog.objects.filter(user=officer, object_type="alien", object_id=str(known.pk)).count() == 1

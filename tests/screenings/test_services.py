@@ -12,6 +12,7 @@ from mpp.accounts.roles import Role
 from mpp.exceptions import ConcurrentEdit, InvalidInput, NotPermitted, PolicyRefusal
 from mpp.outbox.models import Notification, OutboxEvent
 from mpp.outbox.services import outbox_relay
+from screenings.exceptions import PossibleDuplicate
 from screenings.models import (
     AmenabilityReview,
     DuplicateDismissal,
@@ -541,3 +542,46 @@ def test_two_supervisors_deciding_at_once_record_exactly_one_decision():
     assert review.status == AmenabilityReview.Status.DECIDED
     assert MemberDecision.objects.filter(review=review).count() == 3
     assert Case.history.filter(history_change_reason__contains="Decision by").count() == 3
+
+
+def test_twins_entered_together_are_not_flagged_as_duplicates_of_each_other(officer):
+    born = dt.date(2015, 8, 21)
+
+    encounter = intake_create(
+        actor=officer,
+        location=location("sys-poe"),
+        occurred_at=timezone.now(),
+        members=[
+            member("head", "Carmen", "Ortiz Reyes", dt.date(1988, 1, 9)),
+            member("child", "María José", "Ortiz Reyes", born),
+            member("child", "María Luisa", "Ortiz Reyes", born),
+        ],
+    )
+
+    assert encounter.cases.count() == 3
+
+
+def test_every_member_with_possible_duplicates_is_reported_at_once(officer):
+    first = AlienFactory(
+        family_name="Lopez Garcia", given_names="Juan Carlos", date_of_birth=dt.date(1980, 7, 1)
+    )
+    second = AlienFactory(
+        family_name="Lopez Garcia", given_names="Ana Maria", date_of_birth=dt.date(2010, 2, 3)
+    )
+
+    with pytest.raises(PossibleDuplicate) as refused:
+        intake_create(
+            actor=officer,
+            location=location("sys-poe"),
+            occurred_at=timezone.now(),
+            members=[
+                member("head", "Juan Carlos", "López García", dt.date(1980, 7, 1)),
+                member("child", "Ana María", "López García", dt.date(2010, 3, 2)),
+            ],
+        )
+
+    assert {index: [a.pk for a in found] for index, found in refused.value.candidates.items()} == {
+        0: [first.pk],
+        1: [second.pk],
+    }
+    assert not Encounter.objects.exists()
