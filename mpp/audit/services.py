@@ -26,3 +26,15 @@ def access_log_record(*, user: User, channel: str, object_type: str, object_id: 
     AccessLog.objects.create(
         user=user, channel=channel, object_type=object_type, object_id=str(object_id), path=path[:500]
     )
+
+
+def access_log_record_many(
+    *, user: User, channel: str, object_type: str, object_ids: list[object], path: str
+) -> None:
+    """One INSERT for a list of records shown together (search results)."""
+    AccessLog.objects.bulk_create(
+        [
+            AccessLog(user=user, channel=channel, object_type=object_type, object_id=str(pk), path=path[:500])
+            for pk in object_ids
+        ]
+    )

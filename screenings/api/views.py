@@ -39,7 +39,7 @@ from cases.models import Case
 from cases.selectors import alien_duplicate_candidates
 from mpp.accounts.roles import Role
 from mpp.audit.models import AccessLog
-from mpp.audit.services import access_log_record
+from mpp.audit.services import access_log_record, access_log_record_many
 from screenings import selectors, services
 from screenings.api.serializers import (
     AmenabilityReviewSerializer,
@@ -182,8 +182,14 @@ class AlienDuplicatesView(ScreeningAPIView):
             a_number=searched.get("a_number"),
         )
         context = {"a_number": searched.get("a_number")}
-        for alien in found:  # a national search that shows people from other locations: log who saw whom
-            log_read(request, "alien", alien.pk)
+        # A national search that shows people from other locations: log who saw whom (one INSERT).
+        access_log_record_many(
+            user=request.user,
+            channel=AccessLog.Channel.API,
+            object_type="alien",
+            object_ids=[a.pk for a in found],
+            path=request.path,
+        )
         return Response(DuplicateCandidateSerializer(found, many=True, context=context).data)
 
 
