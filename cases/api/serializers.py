@@ -13,7 +13,6 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db.models import Model, QuerySet
-from django.utils import timezone
 from django_countries import countries
 from django_countries.serializer_fields import CountryField
 from drf_spectacular.utils import extend_schema_field
@@ -22,16 +21,7 @@ from rest_framework import serializers
 from cases.models import Alien, Case, CaseStatus, Encounter, FamilyMember, FamilyUnit, Language
 from cases.selectors import aliens_visible_to, encounters_visible_to, family_units_visible_to
 from mpp.accounts.models import Location, User
-
-
-class ServiceWriteSerializer(serializers.ModelSerializer):
-    """A model serializer that validates and renders but refuses to save: writes go through services."""
-
-    def create(self, validated_data: dict[str, Any]) -> Model:
-        raise NotImplementedError("Registry writes go through cases.services, not serializer.save().")
-
-    def update(self, instance: Model, validated_data: dict[str, Any]) -> Model:
-        raise NotImplementedError("Registry writes go through cases.services, not serializer.save().")
+from mpp.api import AwareDateTimeField, ServiceWriteSerializer
 
 
 class VisiblePrimaryKeyField(serializers.PrimaryKeyRelatedField):
@@ -58,20 +48,6 @@ class AlphaTwoCountryField(CountryField):
         if not isinstance(data, str) or len(data.strip()) != 2 or not countries.alpha2(data.strip()):
             self.fail("invalid_choice", input=data)
         return countries.alpha2(data.strip())
-
-
-class AwareDateTimeField(serializers.DateTimeField):
-    """A timestamp that must state its UTC offset (``Z`` or ``±hh:mm``): a naive time is refused rather than
-    silently read as UTC, because the ports are in four time zones."""
-
-    default_error_messages = {
-        "naive": "Give the time with its UTC offset, e.g. 2026-11-03T14:05:00-08:00 or 2026-11-03T22:05:00Z.",
-    }
-
-    def enforce_timezone(self, value: Any) -> Any:
-        if timezone.is_naive(value):
-            self.fail("naive")
-        return super().enforce_timezone(value)
 
 
 @extend_schema_field(
@@ -265,14 +241,3 @@ class CaseAllowedTransitionsSerializer(serializers.Serializer):
     status = serializers.CharField()
     status_label = serializers.CharField()
     allowed = StatusOptionSerializer(many=True)
-
-
-class ApiErrorSerializer(serializers.Serializer):
-    """The body of a refused request. Domain refusals carry a stable ``code`` and, where a policy rule
-    decided, its ``rule`` id (RULES.md); a refusal about one field also repeats the message under that
-    field's name."""
-
-    code = serializers.CharField(required=False)
-    detail = serializers.CharField()
-    rule = serializers.CharField(required=False)
-    field = serializers.CharField(required=False)

@@ -19,15 +19,13 @@ disagree with the check. In short:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from django.db.models import QuerySet
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
@@ -36,7 +34,6 @@ from cases import selectors, services
 from cases.api.filters import AlienFilter, CaseFilter, EncounterFilter
 from cases.api.serializers import (
     AlienSerializer,
-    ApiErrorSerializer,
     CaseAllowedTransitionsSerializer,
     CaseSerializer,
     CaseTransitionSerializer,
@@ -47,6 +44,7 @@ from cases.api.serializers import (
 from cases.models import Alien, Case, Encounter, FamilyUnit
 from cases.permissions import TRANSITION_ROLES
 from mpp.accounts.roles import Role
+from mpp.api import ApiErrorSerializer, ViewOrderedCursorPagination, described, error_responses
 from mpp.audit.models import AccessLog
 from mpp.audit.services import access_log_record
 
@@ -67,43 +65,6 @@ PERSON_AND_CASE_READER_ROLES = REGISTRY_READER_ROLES | {Role.PRINT_STAFF}
 # Asking for a move is open to every role that owns at least one target status; the service checks the
 # particular target (cases.permissions.TRANSITION_ROLES), the duty location, the table and F4.
 TRANSITION_REQUEST_ROLES = frozenset().union(*TRANSITION_ROLES.values())
-
-ERROR_RESPONSES: dict[int, OpenApiResponse] = {
-    400: OpenApiResponse(
-        OpenApiTypes.OBJECT,
-        description="Invalid input: each offending field name maps to a list of messages; a refusal by a "
-        "domain check also carries `code`, `detail`, `field` and, where a rule decided, `rule`.",
-    ),
-    # Session authentication comes first, so a request without valid credentials is a 403 as well (not 401).
-    403: OpenApiResponse(ApiErrorSerializer, description="Not authenticated, or your role is not admitted."),
-    404: OpenApiResponse(ApiErrorSerializer, description="No such record within your scope."),
-}
-
-
-def admitted(roles: Iterable[str]) -> str:
-    """The sentence every operation description ends with, built from the very set that is enforced."""
-    names = ", ".join(f"`{role}`" for role in sorted(roles))
-    return f"\n\n**Roles admitted:** {names}. Everyone else gets 403."
-
-
-def described(text: str, roles: Iterable[str], **kwargs: Any) -> Any:
-    return extend_schema(description=text + admitted(roles), **kwargs)
-
-
-def error_responses(*codes: int) -> dict[int, OpenApiResponse]:
-    return {code: ERROR_RESPONSES[code] for code in codes}
-
-
-class ViewOrderedCursorPagination(CursorPagination):
-    """Keyset pagination (no COUNT(*) per page, stable while rows are added) in the order the view declares
-    as ``ordering``. The first field positions the cursor; the view ends its ordering with the unique id so
-    rows with equal timestamps never swap between pages."""
-
-    page_size_query_param = "page_size"
-    max_page_size = 200
-
-    def get_ordering(self, request: Request, queryset: QuerySet[Any], view: Any) -> tuple[str, ...]:
-        return tuple(view.ordering)
 
 
 class RegistryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

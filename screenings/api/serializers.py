@@ -15,10 +15,11 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from cases.api.serializers import AwareDateTimeField, CaseStatusField
+from cases.api.serializers import CaseStatusField
 from cases.models import Alien, Case, FamilyMember, Language
 from cases.rules import normalize_a_number
 from mpp.accounts.models import Location
+from mpp.api import AwareDateTimeField
 from screenings.exceptions import InvalidInput, PossibleDuplicate
 from screenings.models import AmenabilityReview, MemberDecision, ScreeningFacts
 from screenings.services import FACT_FIELDS, MemberInput, member_input_from_data

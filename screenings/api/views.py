@@ -33,11 +33,10 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from cases.api.serializers import ApiErrorSerializer
-from cases.api.views import ViewOrderedCursorPagination, described, error_responses
 from cases.models import Case
 from cases.selectors import alien_duplicate_candidates
 from mpp.accounts.roles import Role
+from mpp.api import ApiErrorSerializer, ViewOrderedCursorPagination, described, error_responses
 from mpp.audit.models import AccessLog
 from mpp.audit.services import access_log_record, access_log_record_many
 from screenings import selectors, services
