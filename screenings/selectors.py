@@ -140,7 +140,9 @@ def intake_locations_for(*, user: User):  # type: ignore[no-untyped-def]
 def intake_draft_for(*, user: User, draft_id: int) -> IntakeDraft | None:
     """One of the user's own drafts in any status (a submitted one leads on to its family's screening)."""
     return (
-        IntakeDraft.objects.filter(pk=draft_id, created_by=user).select_related("location", "encounter").first()
+        IntakeDraft.objects.filter(pk=draft_id, created_by=user)
+        .select_related("location", "encounter")
+        .first()
     )
 
 
