@@ -1,10 +1,754 @@
-# Pages of the intake and review workflow: being built (see the step 2 issue); routes exist so services
-# can link to them.
-from django.http import Http404
+"""The HTML pages of step 2: the guided intake (drafts), the family's screening with the live proposal, and the
+supervisor's amenability review (A1–A5, F1–F3, N3, S1).
+
+Views only call selectors (reads) and services (writes) and map a service's refusal (``DomainError``) to a
+message next to the field it names, with the rule ID and reason code. Who may open which page:
+
+- intake pages: CBP officers and Border Patrol agents (``services.INTAKE_ROLES``), their own drafts only;
+- the family screening page: the same roles (who record the facts) and CBP supervisors (read only), at the
+  family's location;
+- the review queue: CBP supervisors; a review page: CBP supervisors (who decide) and the intake roles (read
+  only: they are told of the decision there), at its location.
+
+Any other role gets 403; a record outside the user's duty locations (or someone else's draft) is a 404.
+Every page works without JavaScript; htmx only adds the duplicate check while the officer types.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django_countries import countries
+
+from cases.models import Alien, Case, CaseStatus, Encounter, FamilyMember, Language
+from cases.rules import looks_like_a_number, normalize_a_number
+from cases.selectors import alien_duplicate_candidates
+from mpp.accounts.models import User
+from mpp.audit.services import access_log_record
+from mpp.exceptions import DomainError
+from screenings import selectors, services
+from screenings.forms import (
+    AbandonForm,
+    DecisionForm,
+    DismissDuplicateForm,
+    EncounterForm,
+    MemberForm,
+    ScreeningFactsForm,
+    StartIntakeForm,
+    domain_error_text,
+)
+from screenings.models import AmenabilityReview, IntakeDraft, ScreeningFacts
+from screenings.rules import MemberFacts, is_unaccompanied_child
+
+INTAKE_ROLES = services.INTAKE_ROLES
+DECIDE_ROLES = services.DECIDE_ROLES
+
+INTAKE_STEPS = ("encounter", "members", "review")
 
 
-def _not_yet(*args, **kwargs):  # type: ignore[no-untyped-def]
-    raise Http404("This page is being built.")
+def _actor(request: HttpRequest) -> User:
+    return cast(User, request.user)  # login_required: always a signed-in User here
 
 
-intake_list = intake_draft = family_screening = review_queue = review_detail = _not_yet
+def _require_cbp_field_role(request: HttpRequest, what: str) -> None:
+    if not _actor(request).has_role(*INTAKE_ROLES, *DECIDE_ROLES):
+        raise PermissionDenied(f"{what} is for CBP officers, Border Patrol agents and CBP supervisors")
+
+
+def _require_intake_role(request: HttpRequest) -> None:
+    if not _actor(request).has_role(*INTAKE_ROLES):
+        raise PermissionDenied("intake and screening are for CBP officers and Border Patrol agents")
+
+
+def _require_decide_role(request: HttpRequest) -> None:
+    if not _actor(request).has_role(*DECIDE_ROLES):
+        raise PermissionDenied("the amenability review queue is for CBP supervisors")
+
+
+# --- Intake: drafts ------------------------------------------------------------------------------------
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def intake_list(request: HttpRequest) -> HttpResponse:
+    """My drafts (resume), my recently submitted intakes (on to the screening), and "Start a new intake"."""
+    _require_intake_role(request)
+    user = _actor(request)
+    locations = selectors.intake_locations_for(user=user)
+    form = StartIntakeForm(request.POST or None, locations=locations)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                draft = services.intake_draft_start(actor=user, location=form.cleaned_data["location"])
+            except DomainError as error:
+                form.add_domain_error(error)
+                status = error.http_status
+            else:
+                return redirect("screenings:intake-draft", pk=draft.pk)
+        else:
+            status = 400
+    context = {
+        "form": form,
+        "has_locations": locations.exists(),
+        "drafts": list(selectors.drafts_for(user=user)),
+        "submitted": selectors.intakes_submitted_by(user=user),
+    }
+    return render(request, "screenings/intake_list.html", context, status=status)
+
+
+def _own_draft(request: HttpRequest, pk: int) -> IntakeDraft:
+    _require_intake_role(request)
+    draft = selectors.intake_draft_for(user=_actor(request), draft_id=pk)
+    if draft is None:  # does not exist, or someone else's: the same answer
+        raise Http404("No intake draft of yours with that number.")
+    return draft
+
+
+def _closed_draft_redirect(request: HttpRequest, draft: IntakeDraft) -> HttpResponse | None:
+    """A submitted draft leads to its family's screening; an abandoned one back to the list."""
+    unchanged = " Nothing was changed." if request.method == "POST" else ""
+    if draft.status == IntakeDraft.Status.SUBMITTED and draft.encounter_id:
+        messages.info(request, f"Intake {draft.pk} was submitted: its cases are in screening.{unchanged}")
+        return redirect("screenings:family-screening", encounter_id=draft.encounter_id)
+    if draft.status == IntakeDraft.Status.ABANDONED:
+        messages.info(request, f"Intake {draft.pk} was abandoned.{unchanged}")
+        return redirect("screenings:intake-list")
+    return None
+
+
+def _occurred_at(draft: IntakeDraft) -> dt.datetime | None:
+    return parse_datetime(draft.data.get("occurred_at") or "")
+
+
+@dataclass
+class DraftMember:
+    """One member of a draft as the page shows it, with what the officer still has to decide."""
+
+    index: int
+    data: Mapping[str, Any]
+    name: str
+    relationship: str
+    relationship_label: str
+    born: dt.date | None
+    age: int | None
+    citizenship: str
+    citizenship_name: str
+    language_name: str
+    a_number: str
+    linked: Alien | None = None
+    a_number_owner: Alien | None = None  # N2: the typed A-number is registered: linked on "Create cases"
+    candidates: list[Alien] = field(default_factory=list)  # possible duplicates still to decide
+    dismissed: list[tuple[Alien | None, str]] = field(default_factory=list)
+    uac: bool = False
+
+    @property
+    def is_mexican(self) -> bool:
+        return self.citizenship.upper() == "MX"
+
+
+def _draft_members(draft: IntakeDraft, languages: Mapping[str, Language]) -> list[DraftMember]:
+    raw: list[dict[str, Any]] = list(draft.data.get("members", []))
+    linked_ids = {int(m["existing_alien_id"]) for m in raw if m.get("existing_alien_id")}
+    dismissed_ids = {int(k) for m in raw for k in (m.get("dismissed") or {})}
+    people = selectors.aliens_by_id(ids=linked_ids | dismissed_ids)
+    occurred = _occurred_at(draft)
+    on = (
+        occurred.astimezone(zoneinfo.ZoneInfo(draft.location.time_zone)).date()
+        if occurred
+        else timezone.localdate()
+    )
+    rows: list[DraftMember] = []
+    for index, data in enumerate(raw):
+        linked = people.get(int(data["existing_alien_id"])) if data.get("existing_alien_id") else None
+        born = linked.date_of_birth if linked else parse_date(data.get("date_of_birth") or "")
+        citizenship = (
+            str(linked.country_of_citizenship) if linked else (data.get("country_of_citizenship") or "")
+        )
+        language = (
+            linked.preferred_language if linked else languages.get(data.get("preferred_language") or "")
+        )
+        row = DraftMember(
+            index=index,
+            data=data,
+            name=linked.full_name
+            if linked
+            else f"{data.get('given_names', '')} {data.get('family_name', '')}",
+            relationship=data.get("relationship", ""),
+            relationship_label=FamilyMember.Relationship(data["relationship"]).label
+            if data.get("relationship") in FamilyMember.Relationship.values
+            else "—",
+            born=born,
+            age=selectors.age_on(born, on) if born else None,
+            citizenship=citizenship,
+            citizenship_name=countries.name(citizenship) if citizenship else "—",
+            language_name=language.name if language else "—",
+            a_number=(linked.a_number if linked else data.get("a_number")) or "",
+            linked=linked,
+            dismissed=[(people.get(int(k)), reason) for k, reason in (data.get("dismissed") or {}).items()],
+        )
+        if linked is None and born is not None:
+            typed = services.MemberInput(
+                relationship=row.relationship,
+                family_name=data.get("family_name", ""),
+                given_names=data.get("given_names", ""),
+                date_of_birth=born,
+                a_number=row.a_number or None,
+                dismissed={int(k): v for k, v in (data.get("dismissed") or {}).items()},
+            )
+            for candidate in services.member_duplicates(typed):
+                if row.a_number and candidate.a_number == row.a_number:
+                    row.a_number_owner = candidate
+                else:
+                    row.candidates.append(candidate)
+        rows.append(row)
+    # The UAC flag (A2) as the rules will read it: under 18 with no parent or legal guardian in the unit.
+    family = [
+        MemberFacts(
+            key=r.index, name=r.name, age=r.age, citizenship=r.citizenship, relationship=r.relationship
+        )
+        for r in rows
+        if r.age is not None
+    ]
+    for facts in family:
+        rows[facts.key].uac = is_unaccompanied_child(facts, family)
+    return rows
+
+
+def _render_draft(
+    request: HttpRequest,
+    draft: IntakeDraft,
+    *,
+    step: str | None = None,
+    encounter_form: EncounterForm | None = None,
+    member_form: MemberForm | None = None,
+    edit_index: int | None = None,
+    abandon_form: AbandonForm | None = None,
+    dismiss_error: tuple[int, int, DismissDuplicateForm] | None = None,
+    submit_error: DomainError | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    user = _actor(request)
+    occurred_at = _occurred_at(draft)
+    if step not in INTAKE_STEPS:
+        step = "members" if occurred_at else "encounter"
+    languages = selectors.languages_for_choice()
+    by_code = {lang.code: lang for lang in languages}
+    members = _draft_members(draft, by_code)
+    if edit_index is None and step == "members":
+        edit_index = _index_from(request.GET.get("edit"))
+    if edit_index is not None and edit_index >= len(members):
+        edit_index = None  # a stale link or form: that member no longer exists
+    if encounter_form is None:
+        encounter_form = EncounterForm(
+            initial=EncounterForm.initial_for(draft.location, occurred_at),
+            locations=selectors.intake_locations_for(user=user),
+        )
+    if member_form is None:
+        initial = dict(members[edit_index].data) if edit_index is not None else {}
+        member_form = MemberForm(initial=initial, languages=languages)
+    context = {
+        "draft": draft,
+        "step": step,
+        "occurred_at": occurred_at,
+        "zone": draft.location.time_zone,
+        "zone_now": timezone.now().astimezone(zoneinfo.ZoneInfo(draft.location.time_zone)),
+        "encounter_form": encounter_form,
+        "member_form": member_form,
+        "edit_index": edit_index,
+        "editing": members[edit_index] if edit_index is not None else None,
+        "members": members,
+        "has_head": sum(1 for m in members if m.relationship == FamilyMember.Relationship.HEAD) == 1,
+        "undecided": sum(len(m.candidates) for m in members),
+        "dismiss_error": dismiss_error,
+        "abandon_form": abandon_form or AbandonForm(),
+        "submit_error": domain_error_text(submit_error) if submit_error else "",
+    }
+    return render(request, "screenings/intake_draft.html", context, status=status)
+
+
+def _draft_url(draft: IntakeDraft, step: str, anchor: str = "") -> str:
+    return f"{reverse('screenings:intake-draft', args=[draft.pk])}?step={step}{anchor}"
+
+
+@never_cache
+@login_required
+@require_safe
+def intake_draft(request: HttpRequest, pk: int) -> HttpResponse:
+    draft = _own_draft(request, pk)
+    return _closed_draft_redirect(request, draft) or _render_draft(
+        request, draft, step=request.GET.get("step")
+    )
+
+
+@never_cache
+@login_required
+@require_POST
+def intake_encounter_save(request: HttpRequest, pk: int) -> HttpResponse:
+    draft = _own_draft(request, pk)
+    if closed := _closed_draft_redirect(request, draft):
+        return closed
+    user = _actor(request)
+    form = EncounterForm(request.POST, locations=selectors.intake_locations_for(user=user))
+    if not form.is_valid():
+        return _render_draft(request, draft, step="encounter", encounter_form=form, status=400)
+    try:
+        draft = services.intake_draft_save_encounter(
+            actor=user,
+            draft_id=draft.pk,
+            location=form.cleaned_data["location"],
+            occurred_at=form.cleaned_data["occurred_at"],
+        )
+    except DomainError as error:
+        form.add_domain_error(error)
+        return _render_draft(request, draft, step="encounter", encounter_form=form, status=error.http_status)
+    messages.success(request, "Encounter saved. Now enter the family, member by member.")
+    return redirect(_draft_url(draft, "members"))
+
+
+def _date_or_none(value: str | None) -> dt.date | None:
+    try:
+        return parse_date((value or "").strip()[:10])
+    except ValueError:  # well formed but no such day (2020-02-30)
+        return None
+
+
+def _index_from(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+@never_cache
+@login_required
+@require_POST
+def intake_member_save(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add a member (no ``index``) or save the edit of member ``index``."""
+    draft = _own_draft(request, pk)
+    if closed := _closed_draft_redirect(request, draft):
+        return closed
+    index = _index_from(request.POST.get("index"))
+    form = MemberForm(request.POST, languages=selectors.languages_for_choice())
+    if not form.is_valid():
+        return _render_draft(request, draft, step="members", member_form=form, edit_index=index, status=400)
+    try:
+        draft = services.intake_draft_save_member(
+            actor=_actor(request),
+            draft_id=draft.pk,
+            data=form.service_data(),
+            index=index,
+        )
+    except DomainError as error:
+        form.add_domain_error(error)
+        return _render_draft(
+            request, draft, step="members", member_form=form, edit_index=index, status=error.http_status
+        )
+    saved = index if index is not None else len(draft.data["members"]) - 1
+    name = f"{form.cleaned_data['given_names']} {form.cleaned_data['family_name']}"
+    messages.success(
+        request, f"{name} saved as member {saved + 1}. Add the next member or continue to review."
+    )
+    return redirect(_draft_url(draft, "members", f"#member-{saved}"))
+
+
+@never_cache
+@login_required
+@require_POST
+def intake_member_remove(request: HttpRequest, pk: int, index: int) -> HttpResponse:
+    draft = _own_draft(request, pk)
+    if closed := _closed_draft_redirect(request, draft):
+        return closed
+    try:
+        draft = services.intake_draft_remove_member(actor=_actor(request), draft_id=draft.pk, index=index)
+    except DomainError as error:
+        messages.error(request, domain_error_text(error))
+    else:
+        messages.success(request, f"Member {index + 1} removed from this intake.")
+    return redirect(_draft_url(draft, request.POST.get("step") or "members", "#members"))
+
+
+@never_cache
+@login_required
+@require_POST
+def intake_duplicate_resolve(request: HttpRequest, pk: int, index: int, candidate_id: int) -> HttpResponse:
+    """Resolve a possible duplicate: "This is the same person" links the member to the registered person;
+    "Different person" dismisses the candidate, with a required reason (recorded with the encounter when the
+    cases are created)."""
+    draft = _own_draft(request, pk)
+    if closed := _closed_draft_redirect(request, draft):
+        return closed
+    step = request.POST.get("step") if request.POST.get("step") in INTAKE_STEPS else "members"
+    link = request.POST.get("decision") == "same"
+    form = DismissDuplicateForm(request.POST)
+    if not link and not form.is_valid():
+        return _render_draft(request, draft, step=step, dismiss_error=(index, candidate_id, form), status=400)
+    try:
+        draft = services.intake_draft_resolve_duplicate(
+            actor=_actor(request),
+            draft_id=draft.pk,
+            index=index,
+            candidate_id=candidate_id,
+            link=link,
+            reason="" if link else form.cleaned_data["reason"],
+        )
+    except DomainError as error:
+        form.add_domain_error(error)
+        return _render_draft(
+            request, draft, step=step, dismiss_error=(index, candidate_id, form), status=error.http_status
+        )
+    if link:
+        messages.success(request, f"Member {index + 1} is linked to the registered person.")
+    else:
+        messages.success(request, f"Recorded: member {index + 1} is a different person, with your reason.")
+    return redirect(_draft_url(draft, step, f"#member-{index}"))
+
+
+@never_cache
+@login_required
+@require_POST
+def intake_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Create cases: the encounter, the family and a case per member, in one transaction."""
+    draft = _own_draft(request, pk)
+    if closed := _closed_draft_redirect(request, draft):
+        return closed
+    try:
+        encounter = services.intake_draft_submit(actor=_actor(request), draft_id=draft.pk)
+    except DomainError as error:
+        return _render_draft(request, draft, step="review", submit_error=error, status=error.http_status)
+    messages.success(
+        request,
+        f"Cases created for the family ({encounter.cases.count()} members), in screening. "
+        "Record the screening of each member.",
+    )
+    return redirect("screenings:family-screening", encounter_id=encounter.pk)
+
+
+@never_cache
+@login_required
+@require_POST
+def intake_abandon(request: HttpRequest, pk: int) -> HttpResponse:
+    draft = _own_draft(request, pk)
+    if closed := _closed_draft_redirect(request, draft):
+        return closed
+    form = AbandonForm(request.POST)
+    step = request.POST.get("step") if request.POST.get("step") in INTAKE_STEPS else None
+    if not form.is_valid():
+        return _render_draft(request, draft, step=step, abandon_form=form, status=400)
+    try:
+        services.intake_draft_abandon(
+            actor=_actor(request), draft_id=draft.pk, reason=form.cleaned_data["reason"]
+        )
+    except DomainError as error:
+        form.add_domain_error(error)
+        return _render_draft(request, draft, step=step, abandon_form=form, status=error.http_status)
+    messages.success(request, f"Intake {draft.pk} abandoned. Nothing was registered.")
+    return redirect("screenings:intake-list")
+
+
+@never_cache
+@login_required
+@require_safe
+def intake_duplicates(request: HttpRequest) -> HttpResponse:
+    """The duplicate check while the officer types (htmx partial): the registered person with this A-number
+    (N2), and people with a similar name born the same day (or with day and month swapped)."""
+    _require_intake_role(request)
+    family_name = (request.GET.get("family_name") or "").strip()[:150]
+    given_names = (request.GET.get("given_names") or "").strip()[:150]
+    born = _date_or_none(request.GET.get("date_of_birth"))
+    raw_a_number = (request.GET.get("a_number") or "").strip()[:20]
+    a_number = (
+        normalize_a_number(raw_a_number) if raw_a_number and looks_like_a_number(raw_a_number) else None
+    )
+    candidates = alien_duplicate_candidates(
+        family_name=family_name, given_names=given_names, date_of_birth=born, a_number=a_number
+    )
+    context = {
+        "a_number": a_number,
+        "a_number_owner": next((c for c in candidates if a_number and c.a_number == a_number), None),
+        "candidates": [c for c in candidates if not (a_number and c.a_number == a_number)],
+        "checked": bool(a_number or (family_name and born)),
+    }
+    return render(request, "screenings/_duplicate_check.html", context)
+
+
+# --- The family's screening ----------------------------------------------------------------------------
+
+
+@dataclass
+class ScreeningRow:
+    case: Case
+    facts: ScreeningFacts | None
+    relationship_label: str
+    age: int
+    is_mexican: bool
+    proposal: Any  # the live MemberProposal, or the frozen proposal's member (same keys)
+    form: ScreeningFactsForm | None
+    editable: bool
+    interpretation_language: str
+    decision: Any = None
+
+
+def _screening_encounter(request: HttpRequest, encounter_id: int) -> Encounter:
+    _require_cbp_field_role(request, "the family screening page")
+    encounter = selectors.encounter_for_screening(user=_actor(request), encounter_id=encounter_id)
+    if encounter is None:
+        raise Http404("No such family at your duty locations.")
+    return encounter
+
+
+def _render_screening(
+    request: HttpRequest,
+    encounter: Encounter,
+    *,
+    bound: ScreeningFactsForm | None = None,
+    bound_case_id: int | None = None,
+    submit_error: DomainError | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    user = _actor(request)
+    access_log_record(
+        user=user, channel="page", object_type="encounter", object_id=encounter.pk, path=request.path
+    )
+    cases, live = selectors.family_proposal(encounter_id=encounter.pk)
+    if not cases:
+        raise Http404("This encounter has no cases.")
+    review = selectors.review_for_encounter(user=user, encounter_id=encounter.pk)
+    frozen = {m["key"]: m for m in review.proposal["members"]} if review else {}
+    decisions = {d.case_id: d for d in review.decisions.all()} if review else {}
+    languages = selectors.languages_for_choice()
+    names = {lang.pk: lang.name for lang in languages}
+    codes = {lang.pk: lang.code for lang in languages}
+    may_edit = user.has_role(*INTAKE_ROLES) and review is None
+    rows = []
+    for case in cases:
+        member = selectors.member_facts(case)
+        facts: ScreeningFacts | None = getattr(case, "screening", None)
+        editable = may_edit and case.status == CaseStatus.SCREENING
+        form = None
+        if editable:
+            form = (
+                bound
+                if bound is not None and bound_case_id == case.pk
+                else ScreeningFactsForm(
+                    initial=ScreeningFactsForm.initial_for(facts, language_codes=codes),
+                    languages=languages,
+                    is_mexican=member.is_mexican,
+                    prefix=f"case-{case.pk}",
+                )
+            )
+        rows.append(
+            ScreeningRow(
+                case=case,
+                facts=facts,
+                relationship_label=FamilyMember.Relationship(member.relationship).label,
+                age=member.age,
+                is_mexican=member.is_mexican,
+                proposal=frozen.get(case.pk) if review else live.for_member(case.pk),
+                form=form,
+                editable=editable,
+                interpretation_language=names.get(facts.interpretation_language_id or 0, "") if facts else "",
+                decision=decisions.get(case.pk),
+            )
+        )
+    all_in_screening = all(c.status == CaseStatus.SCREENING for c in cases)
+    context = {
+        "encounter": encounter,
+        "zone": encounter.location.time_zone,
+        "rows": rows,
+        "review": review,
+        "proposal": review.proposal if review else live,
+        "frozen": review is not None,
+        "may_submit": user.has_role(*INTAKE_ROLES) and review is None,
+        "ready": live.ready_for_review and all_in_screening,
+        "all_in_screening": all_in_screening,
+        "submit_error": domain_error_text(submit_error) if submit_error else "",
+        "error_case_id": bound_case_id if bound is not None and bound.errors else None,
+        "bound": bound if bound is not None and bound.errors else None,
+    }
+    return render(request, "screenings/family_screening.html", context, status=status)
+
+
+@never_cache
+@login_required
+@require_safe
+def family_screening(request: HttpRequest, encounter_id: int) -> HttpResponse:
+    return _render_screening(request, _screening_encounter(request, encounter_id))
+
+
+@never_cache
+@login_required
+@require_POST
+def screening_save(request: HttpRequest, encounter_id: int, case_id: int) -> HttpResponse:
+    """Record (or correct) one member's facts; errors name the field with the rule ID."""
+    _require_intake_role(request)
+    encounter = _screening_encounter(request, encounter_id)
+    case = next((c for c in selectors.family_cases(encounter_id=encounter.pk) if c.pk == case_id), None)
+    if case is None:
+        raise Http404("No such member in this family.")
+    form = ScreeningFactsForm(
+        request.POST,
+        languages=selectors.languages_for_choice(),
+        is_mexican=str(case.alien.country_of_citizenship) == "MX",
+        prefix=f"case-{case.pk}",
+    )
+    if not form.is_valid():
+        return _render_screening(request, encounter, bound=form, bound_case_id=case.pk, status=400)
+    try:
+        services.screening_facts_save(actor=_actor(request), case_id=case.pk, facts=form.service_facts())
+    except DomainError as error:
+        form.add_domain_error(error)
+        return _render_screening(
+            request, encounter, bound=form, bound_case_id=case.pk, status=error.http_status
+        )
+    messages.success(request, f"Screening of {case.alien.full_name} saved. The proposal below is updated.")
+    return redirect(reverse("screenings:family-screening", args=[encounter.pk]) + f"#member-{case.pk}")
+
+
+@never_cache
+@login_required
+@require_POST
+def family_submit(request: HttpRequest, encounter_id: int) -> HttpResponse:
+    """Freeze the proposal and send the family to the location's supervisors (A3)."""
+    _require_intake_role(request)
+    encounter = _screening_encounter(request, encounter_id)
+    try:
+        review = services.family_submit_for_review(actor=_actor(request), encounter_id=encounter.pk)
+    except DomainError as error:
+        return _render_screening(request, encounter, submit_error=error, status=error.http_status)
+    submitted = review.submitted_at.astimezone(zoneinfo.ZoneInfo(encounter.location.time_zone))
+    messages.success(
+        request,
+        f"Submitted for supervisor review (A3) on {submitted:%Y-%m-%d %H:%M %Z}. The supervisors of "
+        f"{encounter.location.name} are notified; the screening is now read-only.",
+    )
+    return redirect("screenings:family-screening", encounter_id=encounter.pk)
+
+
+# --- The supervisor's review (A3) ----------------------------------------------------------------------
+
+
+@never_cache
+@login_required
+@require_safe
+def review_queue(request: HttpRequest) -> HttpResponse:
+    """Families at the supervisor's duty locations awaiting the amenability decision, oldest first."""
+    _require_decide_role(request)
+    reviews = list(selectors.reviews_pending_for(user=_actor(request)))
+    return render(request, "screenings/review_queue.html", {"reviews": reviews})
+
+
+def _visible_review(request: HttpRequest, pk: int) -> AmenabilityReview:
+    _require_cbp_field_role(request, "the amenability review page")
+    review = selectors.review_visible_to(user=_actor(request), review_id=pk)
+    if review is None:
+        raise Http404("No such review at your duty locations.")
+    return review
+
+
+def _render_review(
+    request: HttpRequest,
+    review: AmenabilityReview,
+    *,
+    form: DecisionForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    user = _actor(request)
+    access_log_record(
+        user=user, channel="page", object_type="amenability_review", object_id=review.pk, path=request.path
+    )
+    members = review.proposal["members"]
+    cases = {c.pk: c for c in selectors.family_cases(encounter_id=review.encounter_id)}
+    languages = {lang.pk: lang.name for lang in selectors.languages_for_choice()}
+    decisions = {d.case_id: d for d in review.decisions.all()}
+    rows = []
+    for member in members:
+        case = cases.get(member["key"])
+        facts = selectors.member_facts(case) if case else None
+        screening = getattr(case, "screening", None) if case else None
+        rows.append(
+            {
+                "member": member,
+                "case": case,
+                "age": facts.age if facts else None,
+                "relationship_label": FamilyMember.Relationship(facts.relationship).label if facts else "",
+                "facts": screening,
+                "interpretation_language": languages.get(screening.interpretation_language_id or 0, "")
+                if screening
+                else "",
+                "decision": decisions.get(member["key"]),
+                "is_mexican": facts.is_mexican if facts else False,
+            }
+        )
+    pending = review.status == AmenabilityReview.Status.PENDING
+    is_supervisor = user.has_role(*DECIDE_ROLES)
+    own_family = user.pk in {review.submitted_by_id, review.encounter.created_by_id}
+    can_decide = pending and is_supervisor and not own_family
+    if form is None and can_decide:
+        form = DecisionForm(members=members)
+    if can_decide and form is not None:
+        for row, (_, choice, override_reason) in zip(rows, form.member_fields(), strict=True):
+            row["choice"], row["override_reason"] = choice, override_reason
+    context = {
+        "review": review,
+        "rows": rows,
+        "zone": review.location.time_zone,
+        "pending": pending,
+        "is_supervisor": is_supervisor,
+        "own_family": own_family and is_supervisor,
+        "can_decide": can_decide,
+        "form": form,
+        "family_reasons": review.proposal.get("family_reasons", []),
+    }
+    return render(request, "screenings/review_detail.html", context, status=status)
+
+
+@never_cache
+@login_required
+@require_safe
+def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _render_review(request, _visible_review(request, pk))
+
+
+@never_cache
+@login_required
+@require_POST
+def review_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """The decision: confirm the proposal, or override a member with a written reason (A2 discretion, A4)."""
+    _require_decide_role(request)
+    review = _visible_review(request, pk)
+    form = DecisionForm(request.POST, members=review.proposal["members"])
+    if not form.is_valid():
+        return _render_review(request, review, form=form, status=400)
+    overrides = {
+        key: services.MemberOverride(kind=kind, reason=reason)
+        for key, (kind, reason) in form.overrides().items()
+    }
+    try:
+        services.amenability_decide(
+            actor=_actor(request),
+            review_id=review.pk,
+            reason=form.cleaned_data["reason"],
+            overrides=overrides,
+        )
+    except DomainError as error:
+        form.add_domain_error(error)
+        # Reload: another supervisor may have decided meanwhile, and the page must show that decision.
+        review = _visible_review(request, pk)
+        return _render_review(request, review, form=form, status=error.http_status)
+    messages.success(
+        request, "Decision recorded. Each member's case has moved, with your reason in its history."
+    )
+    return redirect("screenings:review", pk=review.pk)

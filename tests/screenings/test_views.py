@@ -1,0 +1,824 @@
+"""The pages of step 2: the intake drafts, the family screening with its proposal, and the supervisor's review
+(A1–A5, F1–F3, N3, S1), driven through the Django test client on the real database."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import itertools
+import re
+import zoneinfo
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from cases.models import Case, CaseStatus, Encounter
+from mpp.accounts.roles import Role
+from mpp.audit.models import AccessLog
+from screenings.models import AmenabilityReview, DuplicateDismissal, IntakeDraft, ScreeningFacts
+from screenings.services import (
+    amenability_decide,
+    family_submit_for_review,
+    intake_create,
+    intake_draft_save_encounter,
+    intake_draft_save_member,
+    intake_draft_start,
+    intake_draft_submit,
+)
+from tests.factories import AlienFactory, UserFactory, location, user_with_role
+from tests.screenings.factories import member as family_member
+from tests.screenings.factories import mixed_family, screen_all
+
+pytestmark = pytest.mark.django_db
+
+LOS_ANGELES = zoneinfo.ZoneInfo("America/Los_Angeles")
+
+MOTHER = {
+    "relationship": "head",
+    "family_name": "Reyes Mejía",
+    "given_names": "Ana Lucía",
+    "date_of_birth": "1990-03-14",
+    "sex": "F",
+    "country_of_citizenship": "HN",
+    "preferred_language": "es",
+    "a_number": "",
+}
+FATHER = {
+    **MOTHER,
+    "relationship": "spouse",
+    "family_name": "Ortiz Pérez",
+    "given_names": "José Manuel",
+    "date_of_birth": "1987-11-02",
+    "sex": "M",
+    "country_of_citizenship": "GT",
+}
+CHILD = {
+    **MOTHER,
+    "relationship": "child",
+    "family_name": "Ortiz Reyes",
+    "given_names": "Valeria",
+    "date_of_birth": "2019-06-05",
+    "country_of_citizenship": "MX",
+}
+
+
+def page_text(response) -> str:
+    return html.unescape(response.content.decode())
+
+
+def visible_text(response) -> str:
+    """What a reader sees: tags removed, whitespace collapsed."""
+    return " ".join(re.sub(r"<[^>]+>", " ", page_text(response)).split())
+
+
+def count_queries(client: Client, url: str) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+_families = itertools.count()
+
+
+def another_family(officer) -> Encounter:
+    """The issue's family (as ``mixed_family``), its people born a year earlier each time: not duplicates."""
+    earlier = next(_families)
+    return intake_create(
+        actor=officer,
+        location=location("sys-poe"),
+        occurred_at=timezone.now() - dt.timedelta(hours=2),
+        members=[
+            family_member("head", "Ana Lucía", "Reyes Mejía", dt.date(1990 - earlier, 3, 14)),
+            family_member(
+                "spouse", "José Manuel", "Ortiz Pérez", dt.date(1987 - earlier, 11, 2), country="GT", sex="M"
+            ),
+            family_member("child", "Valeria", "Ortiz Reyes", dt.date(2019 - earlier, 6, 5), country="MX"),
+        ],
+    )
+
+
+def submitted_family(officer) -> tuple[AmenabilityReview, list[Case]]:
+    encounter = another_family(officer)
+    cases = screen_all(officer, encounter)
+    return family_submit_for_review(actor=officer, encounter_id=encounter.pk), cases
+
+
+def draft_with_encounter(officer) -> IntakeDraft:
+    draft = intake_draft_start(actor=officer, location=location("sys-poe"))
+    return intake_draft_save_encounter(
+        actor=officer,
+        draft_id=draft.pk,
+        location=location("sys-poe"),
+        occurred_at=timezone.now() - dt.timedelta(hours=1),
+    )
+
+
+@pytest.fixture
+def supervisor_b(db):
+    return user_with_role(Role.CBP_SUPERVISOR)
+
+
+# --- Who may open which page ---------------------------------------------------------------------------
+
+INTAKE = {Role.CBP_OFFICER, Role.BORDER_PATROL_AGENT}
+SUPERVISOR = {Role.CBP_SUPERVISOR}
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_each_role_opens_only_its_pages(client_for, officer, role):
+    review, _ = submitted_family(officer)
+    user = user_with_role(role, locations=["sys-poe"])  # everyone at the family's port
+    client = client_for(user)
+
+    expected = {
+        reverse("screenings:intake-list"): 200 if role in INTAKE else 403,
+        reverse("screenings:family-screening", args=[review.encounter_id]): (
+            200 if role in INTAKE | SUPERVISOR else 403
+        ),
+        reverse("screenings:review-queue"): 200 if role in SUPERVISOR else 403,
+        reverse("screenings:review", args=[review.pk]): 200 if role in INTAKE | SUPERVISOR else 403,
+        reverse("screenings:intake-duplicates") + "?family_name=Reyes": 200 if role in INTAKE else 403,
+    }
+
+    assert {url: client.get(url).status_code for url in expected} == expected
+
+
+def test_users_without_a_role_get_403_and_anonymous_users_the_login_page(client_for, client, officer):
+    review, _ = submitted_family(officer)
+    urls = [
+        reverse("screenings:intake-list"),
+        reverse("screenings:family-screening", args=[review.encounter_id]),
+        reverse("screenings:review-queue"),
+        reverse("screenings:review", args=[review.pk]),
+    ]
+
+    nobody = client_for(UserFactory())
+
+    assert [nobody.get(url).status_code for url in urls] == [403] * 4
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("login"))
+
+
+def test_a_supervisor_at_another_location_neither_sees_nor_decides_the_family(client_for, officer):
+    review, _ = submitted_family(officer)
+    elsewhere = client_for(user_with_role(Role.CBP_SUPERVISOR, locations=["elp-poe"]))
+
+    assert elsewhere.get(reverse("screenings:review", args=[review.pk])).status_code == 404
+    assert (
+        elsewhere.get(reverse("screenings:family-screening", args=[review.encounter_id])).status_code == 404
+    )
+    queue = elsewhere.get(reverse("screenings:review-queue"))
+    assert 'data-testid="review-queue-empty"' in page_text(queue)
+    response = elsewhere.post(reverse("screenings:review-decide", args=[review.pk]), {"reason": "x"})
+    assert response.status_code == 404
+    review.refresh_from_db()
+    assert review.status == AmenabilityReview.Status.PENDING
+
+
+def test_an_officer_at_another_port_cannot_open_or_screen_the_family(client_for, officer):
+    encounter = mixed_family(officer)
+    case = encounter.cases.order_by("id").first()
+    elsewhere = client_for(user_with_role(Role.CBP_OFFICER, locations=["elp-poe"]))
+
+    assert elsewhere.get(reverse("screenings:family-screening", args=[encounter.pk])).status_code == 404
+    response = elsewhere.post(
+        reverse("screenings:screening-save", args=[encounter.pk, case.pk]),
+        {f"case-{case.pk}-officer_fluent": "yes", f"case-{case.pk}-fit_to_travel": "fit"},
+    )
+    assert response.status_code == 404
+    assert not ScreeningFacts.objects.exists()
+
+
+def test_someone_elses_draft_is_404(client_for, officer):
+    draft = intake_draft_start(actor=officer, location=location("sys-poe"))
+    colleague = client_for(user_with_role(Role.CBP_OFFICER))
+
+    assert colleague.get(reverse("screenings:intake-draft", args=[draft.pk])).status_code == 404
+    response = colleague.post(reverse("screenings:intake-member-save", args=[draft.pk]), MOTHER)
+    assert response.status_code == 404
+    draft.refresh_from_db()
+    assert draft.data["members"] == []
+
+
+def test_the_menu_offers_intake_to_officers_and_the_review_queue_with_its_count_to_supervisors(
+    client_for, officer, supervisor
+):
+    submitted_family(officer)
+
+    officer_home = page_text(client_for(officer).get(reverse("cases:home")))
+    supervisor_home = page_text(client_for(supervisor).get(reverse("cases:home")))
+
+    assert f'href="{reverse("screenings:intake-list")}"' in officer_home
+    assert f'href="{reverse("screenings:review-queue")}"' not in officer_home
+    assert f'href="{reverse("screenings:review-queue")}"' in supervisor_home
+    assert '<span class="usa-tag mpp-badge" data-testid="pending-reviews">1<' in supervisor_home
+    assert f'href="{reverse("screenings:intake-list")}"' not in supervisor_home
+
+
+def test_the_case_page_links_to_the_screening_of_its_family(client_for, officer):
+    encounter = mixed_family(officer)
+    case = encounter.cases.order_by("id").first()
+
+    text = page_text(client_for(officer).get(reverse("cases:detail", args=[case.pk])))
+
+    assert f'href="{reverse("screenings:family-screening", args=[encounter.pk])}"' in text
+    assert "Screening of this family" in text
+
+
+# --- Intake: the draft flow ----------------------------------------------------------------------------
+
+
+def test_intake_list_shows_my_drafts_with_resume_links_and_a_start_form(client_for, officer):
+    mine = intake_draft_start(actor=officer, location=location("sys-poe"))
+    intake_draft_save_member(actor=officer, draft_id=mine.pk, data=MOTHER)
+    theirs = intake_draft_start(actor=user_with_role(Role.CBP_OFFICER), location=location("sys-poe"))
+
+    text = page_text(client_for(officer).get(reverse("screenings:intake-list")))
+
+    assert "My drafts" in text
+    assert f'href="{reverse("screenings:intake-draft", args=[mine.pk])}"' in text
+    assert f'href="{reverse("screenings:intake-draft", args=[theirs.pk])}"' not in text
+    assert "Ana Lucía Reyes Mejía" in text
+    assert "Start a new intake" in text
+    assert "San Ysidro Port of Entry (America/Los_Angeles)" in text
+    assert "San Diego Immigration Court" not in text  # not an encounter site
+
+
+def test_the_intake_draft_flow_creates_the_family_in_screening(client_for, officer):
+    client = client_for(officer)
+    port = location("sys-poe")
+
+    started = client.post(reverse("screenings:intake-list"), {"location": port.pk})
+    draft = IntakeDraft.objects.get(created_by=officer)
+    assert started.url == reverse("screenings:intake-draft", args=[draft.pk])
+    assert 'data-testid="zone-hint"' in page_text(client.get(started.url))  # step 1: the encounter
+
+    local = (timezone.now() - dt.timedelta(hours=2)).astimezone(LOS_ANGELES).replace(second=0, microsecond=0)
+    saved = client.post(
+        reverse("screenings:intake-encounter", args=[draft.pk]),
+        {"location": port.pk, "occurred_date": f"{local:%Y-%m-%d}", "occurred_time": f"{local:%H:%M}"},
+    )
+    assert saved.status_code == 302
+    draft.refresh_from_db()
+    assert parse_datetime(draft.data["occurred_at"]) == local  # the port's local time, stored aware
+
+    for member in (MOTHER, FATHER, CHILD):
+        response = client.post(reverse("screenings:intake-member-save", args=[draft.pk]), member)
+        assert response.status_code == 302, page_text(response)
+    review_step = page_text(client.get(reverse("screenings:intake-draft", args=[draft.pk]) + "?step=review"))
+    assert "Family unit (3 members)" in review_step
+    assert "✔ One head of the family unit." in review_step
+    assert "Create cases" in review_step
+
+    created = client.post(reverse("screenings:intake-submit", args=[draft.pk]))
+
+    draft.refresh_from_db()
+    assert draft.status == IntakeDraft.Status.SUBMITTED
+    assert created.url == reverse("screenings:family-screening", args=[draft.encounter_id])
+    cases = Case.objects.filter(encounter=draft.encounter).select_related("alien").order_by("id")
+    assert [c.alien.given_names for c in cases] == ["Ana Lucía", "José Manuel", "Valeria"]
+    assert {c.status for c in cases} == {CaseStatus.SCREENING}
+    assert str(cases[2].alien.country_of_citizenship) == "MX"
+    # Submitting again (double click) creates nothing more and leads to the screening.
+    again = client.post(reverse("screenings:intake-submit", args=[draft.pk]))
+    assert again.url == reverse("screenings:family-screening", args=[draft.encounter_id])
+    assert Case.objects.count() == 3
+
+
+def test_a_member_can_be_edited_and_removed(client_for, officer):
+    draft = draft_with_encounter(officer)
+    client = client_for(officer)
+    for member in (MOTHER, FATHER):
+        client.post(reverse("screenings:intake-member-save", args=[draft.pk]), member)
+
+    edit_page = page_text(
+        client.get(reverse("screenings:intake-draft", args=[draft.pk]) + "?step=members&edit=1")
+    )
+    client.post(
+        reverse("screenings:intake-member-save", args=[draft.pk]),
+        {**FATHER, "given_names": "José Manuel Jr", "index": "1"},
+    )
+    client.post(reverse("screenings:intake-member-remove", args=[draft.pk, 0]))
+
+    assert "Edit member 2: José Manuel Ortiz Pérez" in edit_page
+    assert 'value="José Manuel"' in edit_page
+    draft.refresh_from_db()
+    assert [m["given_names"] for m in draft.data["members"]] == ["José Manuel Jr"]
+
+
+def test_the_encounter_step_shows_the_zone_and_refuses_a_future_time(client_for, officer):
+    draft = intake_draft_start(actor=officer, location=location("sys-poe"))
+    client = client_for(officer)
+    tomorrow = timezone.now().astimezone(LOS_ANGELES) + dt.timedelta(days=1)
+
+    page = page_text(client.get(reverse("screenings:intake-draft", args=[draft.pk])))
+    response = client.post(
+        reverse("screenings:intake-encounter", args=[draft.pk]),
+        {
+            "location": location("sys-poe").pk,
+            "occurred_date": f"{tomorrow:%Y-%m-%d}",
+            "occurred_time": "10:00",
+        },
+    )
+
+    assert "is in America/Los_Angeles" in page
+    assert response.status_code == 400
+    text = page_text(response)
+    assert 'id="id_occurred_date_error"' in text
+    assert "The encounter time cannot be in the future." in text
+    draft.refresh_from_db()
+    assert "occurred_at" not in draft.data
+
+
+def test_a_local_time_skipped_by_the_clock_change_is_refused(client_for, officer):
+    draft = intake_draft_start(actor=officer, location=location("sys-poe"))
+
+    response = client_for(officer).post(
+        reverse("screenings:intake-encounter", args=[draft.pk]),
+        {"location": location("sys-poe").pk, "occurred_date": "2026-03-08", "occurred_time": "02:30"},
+    )
+
+    assert response.status_code == 400
+    assert "02:30 did not exist on 2026-03-08 in America/Los_Angeles" in page_text(response)
+
+
+def test_a_future_date_of_birth_is_shown_next_to_its_field(client_for, officer):
+    draft = draft_with_encounter(officer)
+    future = (timezone.localdate() + dt.timedelta(days=10)).isoformat()
+
+    response = client_for(officer).post(
+        reverse("screenings:intake-member-save", args=[draft.pk]), {**MOTHER, "date_of_birth": future}
+    )
+
+    text = page_text(response)
+    assert response.status_code == 400
+    assert "<title>Error: Intake" in text
+    assert (
+        '<span class="usa-error-message" id="id_date_of_birth_error">invalid: Date of birth cannot be in the future.'
+        in text
+    )
+    assert (
+        '<a href="#id_date_of_birth">Date of birth</a>: invalid: Date of birth cannot be in the future.'
+        in text
+    )
+    draft.refresh_from_db()
+    assert draft.data["members"] == []
+
+
+def test_an_unknown_country_is_shown_next_to_its_field(client_for, officer):
+    draft = draft_with_encounter(officer)
+
+    response = client_for(officer).post(
+        reverse("screenings:intake-member-save", args=[draft.pk]), {**MOTHER, "country_of_citizenship": "XX"}
+    )
+
+    text = page_text(response)
+    assert response.status_code == 400
+    assert 'id="id_country_of_citizenship_error"' in text
+    assert '<a href="#id_country_of_citizenship">Country of citizenship</a>' in text
+    draft.refresh_from_db()
+    assert draft.data["members"] == []
+
+
+def test_an_invalid_a_number_names_rule_n2(client_for, officer):
+    draft = draft_with_encounter(officer)
+
+    response = client_for(officer).post(
+        reverse("screenings:intake-member-save", args=[draft.pk]), {**MOTHER, "a_number": "B12"}
+    )
+
+    assert response.status_code == 400
+    assert 'id="id_a_number_error">N2 · a_number_invalid:' in page_text(response)
+
+
+def test_a_child_without_a_parent_or_guardian_is_flagged_uac_on_the_draft(client_for, officer):
+    draft = draft_with_encounter(officer)
+    client = client_for(officer)
+    client.post(reverse("screenings:intake-member-save", args=[draft.pk]), {**MOTHER, "relationship": "head"})
+    alone = {**CHILD, "relationship": "other", "given_names": "Luis", "date_of_birth": "2012-01-01"}
+    client.post(reverse("screenings:intake-member-save", args=[draft.pk]), alone)
+    client.post(reverse("screenings:intake-member-save", args=[draft.pk]), CHILD)  # the head's child
+
+    text = page_text(client.get(reverse("screenings:intake-draft", args=[draft.pk]) + "?step=members"))
+
+    assert text.count('data-testid="uac-flag"') == 1
+    luis = text[text.index('id="member-1"') : text.index('id="member-2"')]
+    assert "Unaccompanied child (A2 · uac)" in luis
+
+
+# --- Duplicates ----------------------------------------------------------------------------------------
+
+
+def test_a_possible_duplicate_is_shown_after_saving_and_blocks_create_cases_until_dismissed(
+    client_for, officer
+):
+    registered = AlienFactory(
+        family_name="Reyes Mejia", given_names="Ana Lucia", date_of_birth=dt.date(1990, 3, 14), a_number=None
+    )
+    draft = draft_with_encounter(officer)
+    client = client_for(officer)
+    client.post(reverse("screenings:intake-member-save", args=[draft.pk]), MOTHER)
+    resolve = reverse("screenings:intake-duplicate-resolve", args=[draft.pk, 0, registered.pk])
+
+    members_page = page_text(
+        client.get(reverse("screenings:intake-draft", args=[draft.pk]) + "?step=members")
+    )
+    refused = client.post(reverse("screenings:intake-submit", args=[draft.pk]))
+    no_reason = client.post(resolve, {"decision": "different", "reason": " "})
+    dismissed = client.post(resolve, {"decision": "different", "reason": "Different mother's name on the ID"})
+    created = client.post(reverse("screenings:intake-submit", args=[draft.pk]))
+
+    assert "Possible duplicate" in members_page
+    assert "REYES MEJIA, Ana Lucia" in members_page
+    assert "This is the same person" in members_page and "Different person" in members_page
+    assert refused.status_code == 400
+    assert "possible_duplicate: " in page_text(refused)
+    assert no_reason.status_code == 400
+    assert f'id="dismiss-0-{registered.pk}-error">This field is required.' in page_text(no_reason)
+    assert dismissed.status_code == 302
+    assert created.status_code == 302
+    dismissal = DuplicateDismissal.objects.get()
+    assert (dismissal.candidate, dismissal.reason, dismissal.dismissed_by) == (
+        registered,
+        "Different mother's name on the ID",
+        officer,
+    )
+
+
+def test_a_possible_duplicate_can_be_linked_as_the_same_person(client_for, officer):
+    registered = AlienFactory(
+        family_name="Reyes Mejia", given_names="Ana Lucia", date_of_birth=dt.date(1990, 3, 14)
+    )
+    draft = draft_with_encounter(officer)
+    client = client_for(officer)
+    client.post(reverse("screenings:intake-member-save", args=[draft.pk]), MOTHER)
+
+    client.post(
+        reverse("screenings:intake-duplicate-resolve", args=[draft.pk, 0, registered.pk]),
+        {"decision": "same"},
+    )
+    page = page_text(client.get(reverse("screenings:intake-draft", args=[draft.pk]) + "?step=review"))
+    client.post(reverse("screenings:intake-submit", args=[draft.pk]))
+
+    assert "Linked to a registered person" in page
+    assert "✔ No possible duplicate left to decide." in page
+    draft.refresh_from_db()
+    assert draft.encounter.cases.get().alien == registered
+
+
+def test_the_duplicate_check_partial_shows_candidates_as_the_officer_types(client_for, officer):
+    AlienFactory(family_name="Hernandez Lopez", given_names="Maria Jose", date_of_birth=dt.date(1991, 2, 3))
+    owner = AlienFactory(a_number="A123456789", family_name="Castillo", given_names="Rosa")
+    client = client_for(officer)
+    url = reverse("screenings:intake-duplicates")
+
+    similar = client.get(
+        url,
+        {"family_name": "Hernández López", "given_names": "María José", "date_of_birth": "1991-03-02"},
+        HTTP_HX_REQUEST="true",
+    )
+    by_a_number = client.get(url, {"a_number": "123-456-789"}, HTTP_HX_REQUEST="true")
+    nothing = client.get(
+        url,
+        {"family_name": "Okonkwo", "given_names": "Chidi", "date_of_birth": "1980-01-01"},
+        HTTP_HX_REQUEST="true",
+    )
+
+    assert similar.status_code == 200
+    text = page_text(similar)
+    assert "<html" not in text  # a fragment for htmx to swap in
+    assert "Possible duplicate" in text and "HERNANDEZ LOPEZ, Maria Jose" in text
+    assert "this A-number belongs to" in page_text(by_a_number)
+    assert str(owner) in page_text(by_a_number)
+    assert 'data-testid="no-duplicates"' in page_text(nothing)
+
+
+def test_the_member_form_asks_htmx_for_the_duplicate_check_and_works_without_it(client_for, officer):
+    draft = draft_with_encounter(officer)
+
+    text = page_text(client_for(officer).get(reverse("screenings:intake-draft", args=[draft.pk])))
+
+    assert f'hx-get="{reverse("screenings:intake-duplicates")}"' in text
+    assert 'hx-include="[data-duplicate-check]"' in text
+    assert 'id="duplicate-check" aria-live="polite"' in text
+    assert "vendor/htmx/htmx.min.js" in text
+    assert f'action="{reverse("screenings:intake-member-save", args=[draft.pk])}"' in text  # plain POST too
+
+
+def test_abandoning_a_draft_needs_a_reason(client_for, officer):
+    draft = intake_draft_start(actor=officer, location=location("sys-poe"))
+    client = client_for(officer)
+
+    refused = client.post(reverse("screenings:intake-abandon", args=[draft.pk]), {"reason": ""})
+    done = client.post(reverse("screenings:intake-abandon", args=[draft.pk]), {"reason": "Entered twice"})
+
+    assert refused.status_code == 400
+    assert done.url == reverse("screenings:intake-list")
+    draft.refresh_from_db()
+    assert draft.status == IntakeDraft.Status.ABANDONED
+
+
+# --- The family screening ------------------------------------------------------------------------------
+
+
+def facts_post(case: Case, **facts: str) -> dict[str, str]:
+    return {
+        f"case-{case.pk}-{name}": value for name, value in {"fit_to_travel": "not_assessed", **facts}.items()
+    }
+
+
+def test_the_screening_page_has_a_fieldset_per_member_and_f2_only_for_the_mexican_child(client_for, officer):
+    encounter = mixed_family(officer)
+    mother, _, child = encounter.cases.order_by("id")
+
+    text = page_text(client_for(officer).get(reverse("screenings:family-screening", args=[encounter.pk])))
+
+    assert text.count("Save the screening") == 3
+    assert f'name="case-{child.pk}-mexican_member_choice"' in text
+    assert f'name="case-{mother.pk}-mexican_member_choice"' not in text
+    assert "Voluntary return to Mexico with the family" in text
+    assert f'<label class="usa-label" for="id_case-{mother.pk}-interpretation_language">' in text
+    assert AccessLog.objects.filter(
+        user=officer, object_type="encounter", object_id=str(encounter.pk)
+    ).exists()
+
+
+def test_saving_a_member_records_the_facts_and_updates_the_proposal(client_for, officer):
+    encounter = mixed_family(officer)
+    child = encounter.cases.order_by("id")[2]
+    client = client_for(officer)
+
+    response = client.post(
+        reverse("screenings:screening-save", args=[encounter.pk, child.pk]),
+        facts_post(child, officer_fluent="yes", mexican_member_choice="voluntary_return", notes="Calm"),
+    )
+
+    assert response.status_code == 302
+    facts = ScreeningFacts.objects.get(case=child)
+    assert (facts.officer_fluent, facts.mexican_member_choice, facts.notes) == (
+        True,
+        "voluntary_return",
+        "Calm",
+    )
+    assert facts.history.get().history_user == officer
+
+
+def test_an_n3_error_is_shown_next_to_its_field_with_the_rule(client_for, officer):
+    encounter = mixed_family(officer)
+    mother = encounter.cases.order_by("id")[0]
+
+    response = client_for(officer).post(
+        reverse("screenings:screening-save", args=[encounter.pk, mother.pk]),
+        facts_post(mother, officer_fluent="no"),
+    )
+
+    text = page_text(response)
+    assert response.status_code == 400
+    assert (
+        f'id="id_case-{mother.pk}-interpretation_mode_error">N3 · invalid: The officer is not fluent: choose '
+        "in-person or telephonic interpretation." in text
+    )
+    assert "The screening was not saved" in text
+    assert not ScreeningFacts.objects.exists()
+
+
+def test_the_proposal_shows_each_reason_with_its_rule_and_code(client_for, officer):
+    encounter = mixed_family(officer)
+    screen_all(officer, encounter)
+
+    response = client_for(officer).get(reverse("screenings:family-screening", args=[encounter.pk]))
+
+    text = page_text(response)
+    proposal = visible_text(response).split("Proposal From the rules")[1]
+    assert proposal.count("Proposed: amenable") == 2
+    assert proposal.count("Proposed: not amenable") == 1
+    assert (
+        "Valeria Ortiz Reyes Proposed: not amenable A2 · mexican_national — Citizen or national of Mexico"
+        in proposal
+    )
+    assert "F1 · family_kept_together — Non-Mexican member of a mixed-nationality family" in proposal
+    assert "A1 · a1_basis" in proposal
+    assert "Submit for supervisor review</button>" in text and "aria-disabled" not in text
+
+
+def test_blockers_are_listed_and_submission_is_refused_while_something_is_missing(client_for, officer):
+    encounter = mixed_family(officer)
+    client = client_for(officer)
+
+    page = page_text(client.get(reverse("screenings:family-screening", args=[encounter.pk])))
+    refused = client.post(reverse("screenings:family-submit", args=[encounter.pk]))
+
+    assert "Missing before submission" in page
+    assert "Record the screening of Valeria Ortiz Reyes." in page
+    assert 'disabled aria-disabled="true"' in page
+    assert refused.status_code == 409
+    assert "A3 · screening_incomplete: The screening is not complete." in page_text(refused)
+    assert set(encounter.cases.values_list("status", flat=True)) == {CaseStatus.SCREENING}
+
+
+def test_submitting_moves_the_family_to_review_and_makes_the_page_read_only(client_for, officer, supervisor):
+    encounter = mixed_family(officer)
+    screen_all(officer, encounter)
+    client = client_for(officer)
+
+    response = client.post(reverse("screenings:family-submit", args=[encounter.pk]))
+
+    assert response.url == reverse("screenings:family-screening", args=[encounter.pk])
+    assert set(encounter.cases.values_list("status", flat=True)) == {CaseStatus.AWAITING_REVIEW}
+    text = page_text(client.get(response.url))
+    assert "Submitted for supervisor review (A3)" in text
+    assert "Proposal as submitted" in text
+    assert "Save the screening" not in text
+    assert "A2 · mexican_national" in text
+    # The supervisor reads the same page without any form.
+    supervisor_text = page_text(client_for(supervisor).get(response.url))
+    assert "Save the screening" not in supervisor_text and "Proposal as submitted" in supervisor_text
+
+
+# --- The supervisor's review ---------------------------------------------------------------------------
+
+
+def test_the_queue_lists_pending_families_oldest_first_with_their_proposal(client_for, officer, supervisor):
+    older, _ = submitted_family(officer)
+    newer, _ = submitted_family(officer)
+    decided, _ = submitted_family(officer)
+    amenability_decide(actor=supervisor, review_id=decided.pk, reason="Done")
+
+    text = page_text(client_for(supervisor).get(reverse("screenings:review-queue")))
+
+    older_link = reverse("screenings:review", args=[older.pk])
+    newer_link = reverse("screenings:review", args=[newer.pk])
+    assert text.index(older_link) < text.index(newer_link)
+    assert reverse("screenings:review", args=[decided.pk]) + '"' not in text
+    assert text.count('data-testid="review-row"') == 2
+    assert "San Ysidro Port of Entry" in text
+    assert officer.display_name in text
+    assert "Valeria Ortiz Reyes:" in text and "A2 · mexican_national" in text
+
+
+def test_a_supervisor_decides_and_each_case_moves(client_for, officer, supervisor):
+    review, (mother, father, child) = submitted_family(officer)
+    client = client_for(supervisor)
+    form = {f"override_{c.pk}": "confirm" for c in (mother, father, child)}
+
+    page = page_text(client.get(reverse("screenings:review", args=[review.pk])))
+    response = client.post(
+        reverse("screenings:review-decide", args=[review.pk]),
+        {**form, "reason": "Facts verified with the family"},
+    )
+
+    assert "Record the decision" in page
+    assert "Overrule the proposed health exclusion" not in page  # no health exclusion proposed
+    assert response.url == reverse("screenings:review", args=[review.pk])
+    statuses = [Case.objects.get(pk=c.pk).status for c in (mother, father, child)]
+    assert statuses == [CaseStatus.AMENABLE, CaseStatus.AMENABLE, CaseStatus.NOT_AMENABLE]
+    text = page_text(client.get(response.url))
+    assert "Decision recorded." in text
+    assert f"Decided by {supervisor.display_name}" in text
+    assert "“Facts verified with the family”" in text
+    assert "Record the decision" not in text
+    for case in (mother, father, child):
+        assert f'href="{reverse("cases:detail", args=[case.pk])}"' in text
+
+
+def test_an_override_needs_its_own_reason(client_for, officer, supervisor):
+    review, (_, father, _) = submitted_family(officer)
+    client = client_for(supervisor)
+
+    refused = client.post(
+        reverse("screenings:review-decide", args=[review.pk]),
+        {
+            "reason": "Reviewed",
+            f"override_{father.pk}": "exclude_discretion",
+            f"override_reason_{father.pk}": "",
+        },
+    )
+    done = client.post(
+        reverse("screenings:review-decide", args=[review.pk]),
+        {
+            "reason": "Reviewed",
+            f"override_{father.pk}": "exclude_discretion",
+            f"override_reason_{father.pk}": "Pending extradition inquiry",
+        },
+    )
+
+    assert refused.status_code == 400
+    assert (
+        f'id="id_override_reason_{father.pk}_error">Give the reason for the change to José Manuel'
+        in page_text(refused)
+    )
+    assert done.status_code == 302
+    father.refresh_from_db()
+    assert father.status == CaseStatus.NOT_AMENABLE
+    text = page_text(client.get(reverse("screenings:review", args=[review.pk])))
+    assert "Excluded at the supervisor's discretion (A2 discretion)" in text
+    assert "“Pending extradition inquiry”" in text
+
+
+def test_a_health_overrule_is_offered_only_when_health_is_proposed(client_for, officer, supervisor):
+    encounter = mixed_family(officer)
+    screen_all(officer, encounter, **{"Ana Lucía": {"fit_to_travel": "not_fit"}})
+    review = family_submit_for_review(actor=officer, encounter_id=encounter.pk)
+    mother = encounter.cases.order_by("id")[0]
+
+    response = client_for(supervisor).get(reverse("screenings:review", args=[review.pk]))
+
+    text = page_text(response)
+    assert text.count("Overrule the proposed health exclusion (A4)") == 1
+    assert f'name="override_{mother.pk}" value="overrule_health"' in text
+    assert "A4 · health — Found not fit to travel" in visible_text(response)
+
+
+def test_the_submitter_supervisor_is_told_another_supervisor_must_decide(client_for, supervisor):
+    both = UserFactory(roles=[Role.CBP_OFFICER, Role.CBP_SUPERVISOR], locations=["sys-poe"])
+    review, _ = submitted_family(both)
+    client = client_for(both)
+
+    page = page_text(client.get(reverse("screenings:review", args=[review.pk])))
+    response = client.post(reverse("screenings:review-decide", args=[review.pk]), {"reason": "Looks fine"})
+
+    assert "A3 · separation_of_duties" in page
+    assert reverse("screenings:review-decide", args=[review.pk]) not in page  # no decision form
+    assert response.status_code == 403
+    assert (
+        "A3 · separation_of_duties: Separation of duties: you entered or submitted this family"
+        in page_text(response)
+    )
+    review.refresh_from_db()
+    assert review.status == AmenabilityReview.Status.PENDING
+
+
+def test_the_second_supervisor_is_told_the_family_was_already_decided(
+    client_for, officer, supervisor, supervisor_b
+):
+    review, _ = submitted_family(officer)
+    late = client_for(supervisor_b)
+    page_before = late.get(reverse("screenings:review", args=[review.pk]))  # both opened the page
+    amenability_decide(actor=supervisor, review_id=review.pk, reason="First")
+
+    response = late.post(reverse("screenings:review-decide", args=[review.pk]), {"reason": "Second"})
+
+    assert page_before.status_code == 200
+    assert response.status_code == 409
+    text = page_text(response)
+    assert f"A3 · already_decided: This family was already decided by {supervisor.display_name} at" in text
+    assert "Nothing was changed." in text
+    assert f"Decided by {supervisor.display_name}" in text
+    review.refresh_from_db()
+    assert review.decision_reason == "First"
+
+
+def test_the_officer_reads_the_review_without_a_form(client_for, officer):
+    review, _ = submitted_family(officer)
+
+    text = page_text(client_for(officer).get(reverse("screenings:review", args=[review.pk])))
+
+    assert "Awaiting the decision of a CBP supervisor" in text
+    assert "Record the decision" not in text
+
+
+# --- Queries do not grow with the rows ------------------------------------------------------------------
+
+
+def test_review_queue_query_count_does_not_grow_with_families(client_for, officer, supervisor):
+    client = client_for(supervisor)
+    for _ in range(2):
+        submitted_family(officer)
+    few = count_queries(client, reverse("screenings:review-queue"))
+    for _ in range(4):
+        submitted_family(officer)
+
+    many = count_queries(client, reverse("screenings:review-queue"))
+
+    assert many == few
+
+
+def test_intake_list_query_count_does_not_grow_with_drafts(client_for, officer):
+    client = client_for(officer)
+
+    years = iter(range(1950, 2000))
+
+    def add_drafts(n: int) -> None:
+        for _ in range(n):  # n drafts in progress and n submitted ones, each with a distinct person
+            for submit in (False, True):
+                draft = draft_with_encounter(officer)
+                member = {**MOTHER, "given_names": f"Ana {submit}", "date_of_birth": f"{next(years)}-01-01"}
+                intake_draft_save_member(actor=officer, draft_id=draft.pk, data=member)
+                if submit:
+                    intake_draft_submit(actor=officer, draft_id=draft.pk)
+
+    add_drafts(2)
+    few = count_queries(client, reverse("screenings:intake-list"))
+    add_drafts(4)
+
+    many = count_queries(client, reverse("screenings:intake-list"))
+
+    assert many == few
