@@ -38,7 +38,8 @@ from cases.models import Alien, Case, CaseStatus, Encounter, FamilyMember, Langu
 from cases.rules import looks_like_a_number, normalize_a_number
 from cases.selectors import alien_duplicate_candidates
 from mpp.accounts.models import User
-from mpp.audit.services import access_log_record
+from mpp.audit.models import AccessLog
+from mpp.audit.services import access_log_record, access_log_record_many
 from mpp.exceptions import DomainError
 from screenings import selectors, services
 from screenings.forms import (
@@ -460,20 +461,31 @@ def intake_abandon(request: HttpRequest, pk: int) -> HttpResponse:
 
 @never_cache
 @login_required
-@require_safe
+@require_POST
 def intake_duplicates(request: HttpRequest) -> HttpResponse:
     """The duplicate check while the officer types (htmx partial): the registered person with this A-number
-    (N2), and people with a similar name born the same day (or with day and month swapped)."""
+    (N2), and people with a similar name born the same day (or with day and month swapped).
+
+    A POST, so names, birth dates and A-numbers stay out of URLs (and so out of server and proxy logs).
+    Who was shown whom is recorded in the access log: the search is national.
+    """
     _require_intake_role(request)
-    family_name = (request.GET.get("family_name") or "").strip()[:150]
-    given_names = (request.GET.get("given_names") or "").strip()[:150]
-    born = _date_or_none(request.GET.get("date_of_birth"))
-    raw_a_number = (request.GET.get("a_number") or "").strip()[:20]
+    family_name = (request.POST.get("family_name") or "").strip()[:150]
+    given_names = (request.POST.get("given_names") or "").strip()[:150]
+    born = _date_or_none(request.POST.get("date_of_birth"))
+    raw_a_number = (request.POST.get("a_number") or "").strip()[:20]
     a_number = (
         normalize_a_number(raw_a_number) if raw_a_number and looks_like_a_number(raw_a_number) else None
     )
     candidates = alien_duplicate_candidates(
         family_name=family_name, given_names=given_names, date_of_birth=born, a_number=a_number
+    )
+    access_log_record_many(
+        user=request.user,
+        channel=AccessLog.Channel.PAGE,
+        object_type="alien",
+        object_ids=[c.pk for c in candidates],
+        path=request.path,
     )
     context = {
         "a_number": a_number,

@@ -143,10 +143,11 @@ def test_each_role_opens_only_its_pages(client_for, officer, role):
         ),
         reverse("screenings:review-queue"): 200 if role in SUPERVISOR else 403,
         reverse("screenings:review", args=[review.pk]): 200 if role in INTAKE | SUPERVISOR else 403,
-        reverse("screenings:intake-duplicates") + "?family_name=Reyes": 200 if role in INTAKE else 403,
     }
 
     assert {url: client.get(url).status_code for url in expected} == expected
+    duplicates = client.post(reverse("screenings:intake-duplicates"), {"family_name": "Reyes"})
+    assert duplicates.status_code == (200 if role in INTAKE else 403)
 
 
 def test_users_without_a_role_get_403_and_anonymous_users_the_login_page(client_for, client, officer):
@@ -480,13 +481,13 @@ def test_the_duplicate_check_partial_shows_candidates_as_the_officer_types(clien
     client = client_for(officer)
     url = reverse("screenings:intake-duplicates")
 
-    similar = client.get(
+    similar = client.post(
         url,
         {"family_name": "Hernández López", "given_names": "María José", "date_of_birth": "1991-03-02"},
         HTTP_HX_REQUEST="true",
     )
-    by_a_number = client.get(url, {"a_number": "123-456-789"}, HTTP_HX_REQUEST="true")
-    nothing = client.get(
+    by_a_number = client.post(url, {"a_number": "123-456-789"}, HTTP_HX_REQUEST="true")
+    nothing = client.post(
         url,
         {"family_name": "Okonkwo", "given_names": "Chidi", "date_of_birth": "1980-01-01"},
         HTTP_HX_REQUEST="true",
@@ -499,6 +500,8 @@ def test_the_duplicate_check_partial_shows_candidates_as_the_officer_types(clien
     assert "this A-number belongs to" in page_text(by_a_number)
     assert str(owner) in page_text(by_a_number)
     assert 'data-testid="no-duplicates"' in page_text(nothing)
+    assert client.get(url, {"family_name": "Reyes"}).status_code == 405  # never in a URL
+    assert AccessLog.objects.filter(user=officer, object_type="alien", object_id=str(owner.pk)).exists()
 
 
 def test_the_member_form_asks_htmx_for_the_duplicate_check_and_works_without_it(client_for, officer):
@@ -506,7 +509,8 @@ def test_the_member_form_asks_htmx_for_the_duplicate_check_and_works_without_it(
 
     text = page_text(client_for(officer).get(reverse("screenings:intake-draft", args=[draft.pk])))
 
-    assert f'hx-get="{reverse("screenings:intake-duplicates")}"' in text
+    assert f'hx-post="{reverse("screenings:intake-duplicates")}"' in text
+    assert "X-CSRFToken" in text
     assert 'hx-include="[data-duplicate-check]"' in text
     assert 'id="duplicate-check" aria-live="polite"' in text
     assert "vendor/htmx/htmx.min.js" in text
