@@ -7,14 +7,20 @@ from mpp.accounts.roles import Role
 
 _CBP_FIELD = frozenset({Role.CBP_OFFICER, Role.BORDER_PATROL_AGENT, Role.CBP_SUPERVISOR})
 
+# Moves that only a workflow makes, never the generic status change: the workflow records what the move
+# rests on (the screening facts, the frozen proposal, the supervisor's decision with separation of duties
+# and a single-decision lock). Status → where that happens, for the refusal message.
+WORKFLOW_OWNED: dict[str, str] = {
+    S.AWAITING_REVIEW: "submitting the family's screening for supervisor review (A3)",
+    S.AMENABLE: "the supervisor's amenability review of the family (A3)",
+    S.NOT_AMENABLE: "the supervisor's amenability review of the family (A3)",
+    S.SCREENING: "the family screening (A3)",
+}
+
 # Target status → roles that may request that move through the generic transition endpoint and page.
-# Moves tied to a decision a later workflow owns (amenability review, fear assessment, hearing outcomes)
-# are still reachable here for now, each limited to the role that owns that decision.
+# Moves tied to a decision a later step's workflow will own (fear assessment, hearing outcomes) are still
+# reachable here for now, each limited to the role that owns that decision.
 TRANSITION_ROLES: dict[str, frozenset[str]] = {
-    S.AWAITING_REVIEW: frozenset({Role.CBP_OFFICER, Role.BORDER_PATROL_AGENT}),
-    S.SCREENING: frozenset({Role.CBP_SUPERVISOR}),
-    S.AMENABLE: frozenset({Role.CBP_SUPERVISOR}),  # A3: the supervisor decides
-    S.NOT_AMENABLE: frozenset({Role.CBP_SUPERVISOR}),
     S.ENROLLED: _CBP_FIELD,
     S.IN_MEXICO: _CBP_FIELD,
     S.IN_US_FOR_HEARING: _CBP_FIELD,

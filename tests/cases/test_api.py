@@ -116,11 +116,13 @@ ROLE_MATRIX: dict[tuple[str, str], frozenset[str]] = {
 }
 
 # A move each role that may ask for transitions owns (cases.permissions.TRANSITION_ROLES), from a status the
-# table allows it from; other roles ask for the officer's move and must be refused before the service.
+# table allows it from; other roles ask for the officer's move and must be refused before the service. None
+# is a move the amenability workflow owns (cases.permissions.WORKFLOW_OWNED): the generic path refuses those.
+OFFICERS_MOVE = (S.ENROLLED, S.IN_MEXICO)  # N1: returned to Mexico with a tear sheet
 MOVE_OWNED_BY = {
-    Role.CBP_OFFICER: (S.SCREENING, S.AWAITING_REVIEW),
-    Role.BORDER_PATROL_AGENT: (S.SCREENING, S.AWAITING_REVIEW),
-    Role.CBP_SUPERVISOR: (S.AWAITING_REVIEW, S.AMENABLE),
+    Role.CBP_OFFICER: OFFICERS_MOVE,
+    Role.BORDER_PATROL_AGENT: OFFICERS_MOVE,
+    Role.CBP_SUPERVISOR: (S.IN_US_FOR_HEARING, S.REMOVED_FROM_MPP),
     Role.SUPERVISORY_ASYLUM_OFFICER: (S.ENROLLED, S.REMOVED_FROM_MPP),
     Role.COURT_STAFF: (S.IN_MEXICO, S.COMPLETED_RELIEF),
     Role.ICE_OFFICER: (S.COMPLETED_REMOVAL_ORDER, S.HANDED_TO_ICE),
@@ -152,7 +154,7 @@ def _request_for(user: Any, endpoint: str, action: str) -> tuple[str, str, dict[
         return "post", f"{API}/cases/", {"encounter": encounter.pk, "alien": alien.pk}, 201
     if action == "transition":
         role = next(iter(user.role_names))
-        current, target = MOVE_OWNED_BY.get(role, (S.SCREENING, S.AWAITING_REVIEW))
+        current, target = MOVE_OWNED_BY.get(role, OFFICERS_MOVE)
         case = _case_at(home, status=current)
         return (
             "post",
@@ -192,7 +194,7 @@ def test_anonymous_callers_are_refused_everywhere(api_for, officer, endpoint, ac
     response = getattr(api_for(None), method)(path, body, format="json")
 
     assert response.status_code in (401, 403)
-    assert Case.objects.filter(status=S.AWAITING_REVIEW).count() == 0
+    assert not Case.objects.filter(status=OFFICERS_MOVE[1]).exists()
 
 
 def test_a_superuser_without_a_role_is_refused(api_for):
@@ -556,40 +558,40 @@ def test_the_whole_intake_through_the_api_ends_in_a_recorded_transition(api_for,
     ).json()
     moved = client.post(
         f"{API}/cases/{case['id']}/transition/",
-        {"to_status": "awaiting_review", "reason": "Screening facts complete"},
+        {"to_status": "fear_claim_pending", "reason": "Fear of return stated; referred to USCIS (S1)"},
         format="json",
     )
 
     assert moved.status_code == 200
-    assert moved.json()["status"] == "awaiting_review"
-    assert moved.json()["status_label"] == S.AWAITING_REVIEW.label
+    assert moved.json()["status"] == "fear_claim_pending"
+    assert moved.json()["status_label"] == S.FEAR_CLAIM_PENDING.label
     row = Case.objects.get(pk=case["id"]).history.latest("history_date")
     assert (row.status, row.history_user, row.history_change_reason) == (
-        "awaiting_review",
+        "fear_claim_pending",
         officer,
-        "Screening facts complete",
+        "Fear of return stated; referred to USCIS (S1)",
     )
     timeline = client.get(f"{API}/cases/{case['id']}/timeline/").json()
     assert [(e["kind"], e["from_status"], e["to_status"]) for e in timeline] == [
         ("opened", None, "screening"),
-        ("status", "screening", "awaiting_review"),
+        ("status", "screening", "fear_claim_pending"),
     ]
-    assert timeline[-1]["reason"] == "Screening facts complete"
+    assert timeline[-1]["reason"] == "Fear of return stated; referred to USCIS (S1)"
     assert timeline[-1]["actor"] == officer.display_name
 
 
 def test_repeating_a_transition_that_already_happened_changes_nothing(api_for, officer):
-    case = _case_at("sys-poe", status=S.AWAITING_REVIEW)
+    case = _case_at("sys-poe", status=S.FEAR_CLAIM_PENDING)
     history_before = case.history.count()
 
     response = api_for(officer).post(
         f"{API}/cases/{case.pk}/transition/",
-        {"to_status": "awaiting_review", "reason": "Double submit"},
+        {"to_status": "fear_claim_pending", "reason": "Double submit"},
         format="json",
     )
 
     assert response.status_code == 200
-    assert response.json()["status"] == "awaiting_review"
+    assert response.json()["status"] == "fear_claim_pending"
     assert case.history.count() == history_before
 
 
@@ -614,7 +616,7 @@ def test_a_role_that_does_not_own_the_target_status_is_forbidden(api_for, court_
 
     response = api_for(court_clerk).post(
         f"{API}/cases/{case.pk}/transition/",
-        {"to_status": "awaiting_review", "reason": "Not mine"},
+        {"to_status": "fear_claim_pending", "reason": "Not mine"},
         format="json",
     )
 
@@ -622,6 +624,26 @@ def test_a_role_that_does_not_own_the_target_status_is_forbidden(api_for, court_
     assert response.json()["code"] == "not_permitted"
     case.refresh_from_db()
     assert case.status == S.SCREENING
+
+
+def test_a_transition_to_amenable_is_workflow_owned_even_for_the_supervisor(api_for, supervisor):
+    """A3: the supervisor decides amenability in the review workflow, never through a status change."""
+    case = _case_at("sys-poe", status=S.AWAITING_REVIEW)
+    history_before = case.history.count()
+
+    response = api_for(supervisor).post(
+        f"{API}/cases/{case.pk}/transition/",
+        {"to_status": "amenable", "reason": "Looks amenable"},
+        format="json",
+    )
+
+    assert response.status_code == 403
+    body = response.json()
+    assert body["code"] == "workflow_owned"
+    assert body["field"] == "to_status"
+    case.refresh_from_db()
+    assert case.status == S.AWAITING_REVIEW
+    assert case.history.count() == history_before
 
 
 def test_a_pending_fear_claim_blocks_the_familys_return_to_mexico_f4(api_for, officer):
@@ -644,7 +666,7 @@ def test_a_pending_fear_claim_blocks_the_familys_return_to_mexico_f4(api_for, of
 
 
 @pytest.mark.parametrize(
-    "body", [{"to_status": "awaiting_review"}, {"to_status": "awaiting_review", "reason": "  "}]
+    "body", [{"to_status": "fear_claim_pending"}, {"to_status": "fear_claim_pending", "reason": "  "}]
 )
 def test_a_transition_without_a_reason_is_refused_naming_reason(api_for, officer, body):
     case = _case_at("sys-poe")
@@ -677,7 +699,7 @@ def test_cases_at_other_locations_are_invisible_to_an_officer(api_for, officer):
     retrieved = client.get(f"{API}/cases/{elsewhere.pk}/")
     moved = client.post(
         f"{API}/cases/{elsewhere.pk}/transition/",
-        {"to_status": "awaiting_review", "reason": "x"},
+        {"to_status": "fear_claim_pending", "reason": "x"},
         format="json",
     )
     timeline = client.get(f"{API}/cases/{elsewhere.pk}/timeline/")
@@ -741,9 +763,24 @@ def test_allowed_transitions_are_the_table_intersected_with_the_users_roles(
         assert response.status_code == 200
         return [entry["status"] for entry in response.json()["allowed"]]
 
-    assert allowed(officer) == ["awaiting_review", "fear_claim_pending"]
+    assert allowed(officer) == ["fear_claim_pending"]  # sending it for review is the screening workflow's
     assert allowed(supervisor) == ["fear_claim_pending"]
     assert allowed(court_clerk) == []
+    case.status = S.ENROLLED
+    case.save(update_fields=["status"])
+    assert allowed(officer) == ["in_mexico", "fear_claim_pending"]
+    assert allowed(supervisor) == ["in_mexico", "fear_claim_pending", "removed_from_mpp"]
+    assert allowed(court_clerk) == []
+
+
+def test_allowed_transitions_never_list_the_moves_the_amenability_workflow_owns(api_for, officer, supervisor):
+    """awaiting_review → amenable / not_amenable / screening are in the table, but only the supervisor's
+    review (screenings.services.amenability_decide) makes them."""
+    case = _case_at("sys-poe", status=S.AWAITING_REVIEW)
+
+    for user in (officer, supervisor):
+        response = api_for(user).get(f"{API}/cases/{case.pk}/allowed-transitions/")
+        assert [entry["status"] for entry in response.json()["allowed"]] == ["fear_claim_pending"]
 
 
 def test_cases_filter_by_status_location_a_number_and_encounter(api_for, court_clerk):

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from cases.exceptions import CaseNotFound
 from cases.models import Alien, Case, CaseStatus, Encounter, FamilyMember, FamilyUnit
+from cases.permissions import WORKFLOW_OWNED, roles_for_transition
 from cases.services import (
     MemberSpec,
     alien_create,
@@ -287,9 +288,12 @@ def test_f4_return_is_allowed_once_the_claim_is_decided():
 
 def test_case_transition_refuses_a_role_that_does_not_own_the_move(case, court_clerk):
     with pytest.raises(NotPermitted) as refused:
-        case_transition(case_id=case.pk, to_status=CaseStatus.AWAITING_REVIEW, actor=court_clerk, reason="x")
+        case_transition(
+            case_id=case.pk, to_status=CaseStatus.FEAR_CLAIM_PENDING, actor=court_clerk, reason="x"
+        )
 
     assert refused.value.http_status == 403
+    assert refused.value.code == "not_permitted"
     case.refresh_from_db()
     assert case.status == CaseStatus.SCREENING
 
@@ -298,17 +302,28 @@ def test_case_transition_hides_cases_outside_the_duty_locations(officer):
     elsewhere = CaseFactory(encounter=EncounterFactory(location=location("elp-poe")))
 
     with pytest.raises(CaseNotFound):
-        case_transition(case_id=elsewhere.pk, to_status=CaseStatus.AWAITING_REVIEW, actor=officer, reason="x")
+        case_transition(
+            case_id=elsewhere.pk, to_status=CaseStatus.FEAR_CLAIM_PENDING, actor=officer, reason="x"
+        )
 
 
-def test_case_transition_lets_the_owning_role_move_and_refuses_illegal_moves(case, officer):
+def test_case_transition_lets_the_owning_role_move_and_refuses_illegal_moves(officer):
+    case = CaseFactory(status=CaseStatus.ENROLLED)
+
     moved = case_transition(
-        case_id=case.pk, to_status=CaseStatus.AWAITING_REVIEW, actor=officer, reason="Screened"
+        case_id=case.pk, to_status=CaseStatus.IN_MEXICO, actor=officer, reason="Returned with a tear sheet"
     )
-    assert moved.status == CaseStatus.AWAITING_REVIEW
+    assert moved.status == CaseStatus.IN_MEXICO
+    latest = case.history.order_by("-history_id").first()
+    assert (latest.status, latest.history_user, latest.history_change_reason) == (
+        CaseStatus.IN_MEXICO,
+        officer,
+        "Returned with a tear sheet",
+    )
+    assert OutboxEvent.objects.filter(event="case.status_changed", case_id=case.pk).count() == 1
 
     with pytest.raises(IllegalTransition):
-        case_transition(case_id=case.pk, to_status=CaseStatus.IN_MEXICO, actor=officer, reason="x")
+        case_transition(case_id=case.pk, to_status=CaseStatus.ENROLLED, actor=officer, reason="x")
 
 
 def test_deactivated_users_have_no_roles(case, officer):
@@ -317,4 +332,59 @@ def test_deactivated_users_have_no_roles(case, officer):
     officer.refresh_from_db()
 
     with pytest.raises(CaseNotFound):
-        case_transition(case_id=case.pk, to_status=CaseStatus.AWAITING_REVIEW, actor=officer, reason="x")
+        case_transition(case_id=case.pk, to_status=CaseStatus.FEAR_CLAIM_PENDING, actor=officer, reason="x")
+
+
+# --- Moves the amenability workflow owns (cases.permissions.WORKFLOW_OWNED) ------------------------------
+
+
+def test_the_workflow_owned_moves_are_the_amenability_moves_and_no_role_owns_them_generically():
+    assert set(WORKFLOW_OWNED) == {
+        CaseStatus.AWAITING_REVIEW,
+        CaseStatus.AMENABLE,
+        CaseStatus.NOT_AMENABLE,
+        CaseStatus.SCREENING,
+    }
+    for status in WORKFLOW_OWNED:
+        assert roles_for_transition(status) == frozenset(), status
+
+
+@pytest.mark.parametrize(
+    ("current", "target", "role"),
+    [
+        # the officer who screened the family sends it for review only by submitting the screening (A3)
+        (CaseStatus.SCREENING, CaseStatus.AWAITING_REVIEW, Role.CBP_OFFICER),
+        (CaseStatus.SCREENING, CaseStatus.AWAITING_REVIEW, Role.CBP_SUPERVISOR),
+        # the supervisor decides only in the review, with separation of duties (A3)
+        (CaseStatus.AWAITING_REVIEW, CaseStatus.AMENABLE, Role.CBP_SUPERVISOR),
+        (CaseStatus.AWAITING_REVIEW, CaseStatus.NOT_AMENABLE, Role.CBP_SUPERVISOR),
+        (CaseStatus.AWAITING_REVIEW, CaseStatus.SCREENING, Role.CBP_SUPERVISOR),
+        (CaseStatus.FEAR_CLAIM_PENDING, CaseStatus.SCREENING, Role.CBP_SUPERVISOR),
+    ],
+)
+def test_case_transition_refuses_a_workflow_owned_move_even_for_the_deciding_role(current, target, role):
+    case = CaseFactory(status=current)
+    actor = user_with_role(role)
+    history_before = case.history.count()
+
+    with pytest.raises(NotPermitted) as refused:
+        case_transition(case_id=case.pk, to_status=target, actor=actor, reason="Generic status change")
+
+    assert refused.value.code == "workflow_owned"
+    assert refused.value.http_status == 403
+    assert refused.value.field == "to_status"
+    case.refresh_from_db()
+    assert case.status == current
+    assert case.history.count() == history_before
+    assert not OutboxEvent.objects.filter(event="case.status_changed", case_id=case.pk).exists()
+
+
+def test_case_move_still_makes_the_workflow_owned_moves(case, officer, supervisor):
+    """The workflows (screenings.services) move the case through case_move, which the policy leaves as is."""
+    case_move(
+        case_id=case.pk, to_status=CaseStatus.AWAITING_REVIEW, actor=officer, reason="Screening submitted"
+    )
+    case_move(case_id=case.pk, to_status=CaseStatus.AMENABLE, actor=supervisor, reason="Amenable (A3)")
+
+    case.refresh_from_db()
+    assert case.status == CaseStatus.AMENABLE

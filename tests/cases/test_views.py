@@ -11,7 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cases.models import CaseStatus
-from cases.services import case_transition
+from cases.permissions import WORKFLOW_OWNED
+from cases.services import case_move, case_transition
 from mpp.accounts.roles import Role
 from mpp.audit.models import AccessLog
 from mpp.outbox.models import Notification, OutboxEvent
@@ -180,8 +181,8 @@ def test_home_without_a_role_asks_for_an_administrator(client_for):
 
 def test_supervisor_review_queue_lists_cases_awaiting_review_oldest_first(client_for, supervisor, officer):
     newer, older = CaseFactory(), CaseFactory()
-    case_transition(case_id=older.pk, to_status=CaseStatus.AWAITING_REVIEW, actor=officer, reason="Screened")
-    case_transition(case_id=newer.pk, to_status=CaseStatus.AWAITING_REVIEW, actor=officer, reason="Screened")
+    case_move(case_id=older.pk, to_status=CaseStatus.AWAITING_REVIEW, actor=officer, reason="Screened")
+    case_move(case_id=newer.pk, to_status=CaseStatus.AWAITING_REVIEW, actor=officer, reason="Screened")
     still_screening = CaseFactory()
 
     text = page_text(client_for(supervisor).get(reverse("cases:home")))
@@ -285,7 +286,7 @@ def test_users_without_case_access_get_403_on_search_and_case_pages(client_for, 
     assert client.get(reverse("cases:search"), {"q": case.alien.a_number}).status_code == 403
     assert client.get(reverse("cases:detail", args=[case.pk])).status_code == 403
     response = client.post(
-        reverse("cases:transition", args=[case.pk]), {"to_status": "awaiting_review", "reason": "x"}
+        reverse("cases:transition", args=[case.pk]), {"to_status": "fear_claim_pending", "reason": "x"}
     )
     assert response.status_code == 403
     assert "Access denied" in page_text(response)
@@ -299,9 +300,7 @@ def test_users_without_case_access_get_403_on_search_and_case_pages(client_for, 
 
 def test_case_page_shows_person_family_encounter_status_and_timeline(client_for, officer):
     head, child = family_with_cases(size=2)
-    case_transition(
-        case_id=head.pk, to_status=CaseStatus.AWAITING_REVIEW, actor=officer, reason="Screening done"
-    )
+    case_move(case_id=head.pk, to_status=CaseStatus.AWAITING_REVIEW, actor=officer, reason="Screening done")
 
     response = client_for(officer).get(reverse("cases:detail", args=[head.pk]))
 
@@ -346,17 +345,52 @@ def test_a_case_that_does_not_exist_is_404(client_for, officer):
 # --- The status-change form ------------------------------------------------------------------------------
 
 
-def test_the_form_offers_only_the_moves_of_the_table_and_the_users_roles(
-    client_for, officer, supervisor, case
-):
+def test_the_form_offers_only_the_moves_of_the_table_and_the_users_roles(client_for, officer, supervisor):
+    case = CaseFactory(status=CaseStatus.ENROLLED)
+
     officer_page = page_text(client_for(officer).get(reverse("cases:detail", args=[case.pk])))
     supervisor_page = page_text(client_for(supervisor).get(reverse("cases:detail", args=[case.pk])))
 
-    assert '<option value="awaiting_review">' in officer_page
+    assert '<option value="in_mexico">' in officer_page
     assert '<option value="fear_claim_pending">' in officer_page
-    assert '<option value="amenable">' not in officer_page  # the supervisor decides (A3)
-    assert '<option value="awaiting_review">' not in supervisor_page  # officers send a case for review
-    assert '<option value="fear_claim_pending">' in supervisor_page
+    assert '<option value="removed_from_mpp">' not in officer_page  # the supervisor decides
+    assert '<option value="in_us_for_hearing">' not in officer_page  # not a move of the table from enrolled
+    assert '<option value="removed_from_mpp">' in supervisor_page
+    assert '<option value="in_mexico">' in supervisor_page
+
+
+@pytest.mark.parametrize(
+    "current", [CaseStatus.SCREENING, CaseStatus.AWAITING_REVIEW, CaseStatus.FEAR_CLAIM_PENDING]
+)
+def test_the_form_never_offers_the_moves_the_amenability_workflow_owns(
+    client_for, officer, supervisor, current
+):
+    """From these statuses the table allows awaiting_review / amenable / not_amenable / screening; only the
+    screening and review workflow makes those moves, so the status-change form offers none of them."""
+    case = CaseFactory(status=current)
+
+    for user in (officer, supervisor):
+        text = page_text(client_for(user).get(reverse("cases:detail", args=[case.pk])))
+        assert 'id="id_to_status"' in text  # the form is there, with the moves the user does own
+        for status in WORKFLOW_OWNED:
+            assert f'<option value="{status}"' not in text, (user, status)
+
+
+def test_posting_a_workflow_owned_move_shows_workflow_owned_and_leaves_the_status(client_for, supervisor):
+    case = CaseFactory(status=CaseStatus.AWAITING_REVIEW)
+
+    response = client_for(supervisor).post(
+        reverse("cases:transition", args=[case.pk]),
+        {"to_status": CaseStatus.AMENABLE, "reason": "Looks amenable"},
+    )
+
+    text = page_text(response)
+    assert response.status_code == 403
+    assert '<a href="#id_to_status">New status</a>: workflow_owned: A case moves to “amenable” only' in text
+    assert '<span class="usa-error-message" id="id_to_status_error">workflow_owned:' in text
+    case.refresh_from_db()
+    assert case.status == CaseStatus.AWAITING_REVIEW
+    assert case.history.count() == 1
 
 
 def test_the_form_is_hidden_when_no_move_is_open_to_the_user(client_for, court_clerk, case):
@@ -371,19 +405,19 @@ def test_a_status_change_is_recorded_with_actor_and_reason(client_for, officer, 
 
     response = client.post(
         reverse("cases:transition", args=[case.pk]),
-        {"to_status": CaseStatus.AWAITING_REVIEW, "reason": "Screening complete, no fear stated"},
+        {"to_status": CaseStatus.FEAR_CLAIM_PENDING, "reason": "Fear of return stated, referred to USCIS"},
     )
 
     assert response.status_code == 302
     assert response.url == reverse("cases:detail", args=[case.pk])
     case.refresh_from_db()
-    assert case.status == CaseStatus.AWAITING_REVIEW
+    assert case.status == CaseStatus.FEAR_CLAIM_PENDING
     latest = case.history.order_by("-history_date", "-history_id").first()
     assert latest.history_user == officer
-    assert latest.history_change_reason == "Screening complete, no fear stated"
+    assert latest.history_change_reason == "Fear of return stated, referred to USCIS"
     page = page_text(client.get(response.url))
-    assert "Status changed to “Awaiting supervisor review of amenability”" in page
-    assert "Screening complete, no fear stated" in page
+    assert "Status changed to “Fear claim pending: return to Mexico blocked”" in page
+    assert "Fear of return stated, referred to USCIS" in page
 
 
 def test_an_illegal_move_shows_its_code_and_leaves_the_status(client_for, officer, case):
@@ -402,21 +436,22 @@ def test_an_illegal_move_shows_its_code_and_leaves_the_status(client_for, office
 
 
 def test_a_move_owned_by_another_role_shows_not_permitted_next_to_the_field(client_for, officer):
-    case = CaseFactory(status=CaseStatus.AWAITING_REVIEW)
+    case = CaseFactory(status=CaseStatus.ENROLLED)
 
     response = client_for(officer).post(
         reverse("cases:transition", args=[case.pk]),
-        {"to_status": CaseStatus.AMENABLE, "reason": "Looks fine"},
+        {"to_status": CaseStatus.REMOVED_FROM_MPP, "reason": "Should not be in MPP"},
     )
 
     text = page_text(response)
     assert response.status_code == 403
     assert (
-        '<a href="#id_to_status">New status</a>: not_permitted: Moving a case to “amenable” is for:' in text
+        '<a href="#id_to_status">New status</a>: not_permitted: Moving a case to “removed_from_mpp” is for:'
+        in text
     )
     assert '<span class="usa-error-message" id="id_to_status_error">not_permitted:' in text
     case.refresh_from_db()
-    assert case.status == CaseStatus.AWAITING_REVIEW
+    assert case.status == CaseStatus.ENROLLED
 
 
 def test_the_f4_refusal_names_the_rule_and_the_code(client_for, officer):
@@ -440,14 +475,15 @@ def test_the_f4_refusal_names_the_rule_and_the_code(client_for, officer):
 
 def test_a_status_change_without_a_reason_is_refused_next_to_the_reason_field(client_for, officer, case):
     response = client_for(officer).post(
-        reverse("cases:transition", args=[case.pk]), {"to_status": CaseStatus.AWAITING_REVIEW, "reason": "  "}
+        reverse("cases:transition", args=[case.pk]),
+        {"to_status": CaseStatus.FEAR_CLAIM_PENDING, "reason": "  "},
     )
 
     text = page_text(response)
     assert response.status_code == 400
     assert '<a href="#id_reason">Reason</a>: This field is required.' in text
     assert 'id="id_reason_error"' in text
-    assert '<option value="awaiting_review" selected>' in text
+    assert '<option value="fear_claim_pending" selected>' in text
     case.refresh_from_db()
     assert case.status == CaseStatus.SCREENING
 
@@ -460,7 +496,7 @@ def test_an_officer_cannot_move_a_case_at_another_port(client_for, officer):
     elsewhere = CaseFactory(encounter__location=location("elp-poe"))
 
     response = client_for(officer).post(
-        reverse("cases:transition", args=[elsewhere.pk]), {"to_status": "awaiting_review", "reason": "x"}
+        reverse("cases:transition", args=[elsewhere.pk]), {"to_status": "fear_claim_pending", "reason": "x"}
     )
 
     assert response.status_code == 404
@@ -581,9 +617,7 @@ def test_case_page_query_count_does_not_grow_with_the_family(client_for, officer
     small = family_with_cases(size=3)[0]
     large = family_with_cases(size=10)[0]
     for head in (small, large):
-        case_transition(
-            case_id=head.pk, to_status=CaseStatus.AWAITING_REVIEW, actor=officer, reason="Screened"
-        )
+        case_move(case_id=head.pk, to_status=CaseStatus.AWAITING_REVIEW, actor=officer, reason="Screened")
 
     few = count_queries(client, reverse("cases:detail", args=[small.pk]))
     many = count_queries(client, reverse("cases:detail", args=[large.pk]))
