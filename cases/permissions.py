@@ -14,8 +14,15 @@ WORKFLOW_OWNED: dict[str, str] = {
     S.AWAITING_REVIEW: "submitting the family's screening for supervisor review (A3)",
     S.AMENABLE: "the supervisor's amenability review of the family (A3)",
     S.NOT_AMENABLE: "the supervisor's amenability review of the family (A3)",
-    S.SCREENING: "the family screening (A3)",
+    S.SCREENING: "the supervisor returning the family to the officer from the amenability review (A3)",
 }
+
+# S3/S4: where a case goes after a fear claim is the outcome of the USCIS assessment, which a supervisory
+# asylum officer reviews before it takes effect (negative: back to where the case stood, or on to Mexico;
+# positive: removed from MPP, or not amenable before enrolment, F3/F5). Until the fear-assessment
+# workflow of a later step records the assessment itself, that role makes the move, with the outcome as
+# its reason — and no other role moves a case out of a pending fear claim.
+FEAR_OUTCOME_ROLES = frozenset({Role.SUPERVISORY_ASYLUM_OFFICER})
 
 # Target status → roles that may request that move through the generic transition endpoint and page.
 # Moves tied to a decision a later step's workflow will own (fear assessment, hearing outcomes) are still
@@ -34,7 +41,21 @@ TRANSITION_ROLES: dict[str, frozenset[str]] = {
 }
 
 
-def roles_for_transition(target: str) -> frozenset[str]:
+def workflow_owner(current: str, target: str) -> str | None:
+    """Where a workflow makes this move (for the refusal message), or None if a user may ask for it."""
+    if current == S.FEAR_CLAIM_PENDING and target != current:
+        return None
+    return WORKFLOW_OWNED.get(target)
+
+
+def roles_for_move(current: str, target: str) -> frozenset[str]:
+    """The roles that may ask for ``current`` → ``target`` through the generic status change (deny by
+    default; the transition table is checked separately). Repeating a move that already happened (a double
+    submit) is judged as that move was."""
+    if current == S.FEAR_CLAIM_PENDING and target != current:
+        return FEAR_OUTCOME_ROLES
+    if target in WORKFLOW_OWNED:
+        return frozenset()
     return TRANSITION_ROLES.get(target, frozenset())
 
 

@@ -158,12 +158,12 @@ def case_timeline(*, case: Case) -> list[TimelineEntry]:
 def case_moves_for(*, user: User, case: Case) -> list[CaseStatus]:
     """The statuses ``user`` may ask to move ``case`` to: the transition table ∩ the roles that own each
     move. Offered on the case page; ``services.case_transition`` still checks again when asked."""
-    from cases.permissions import roles_for_transition  # appended selector: keeps the import block as is
+    from cases.permissions import roles_for_move  # appended selector: keeps the import block as is
 
     if not case_is_visible_to(user, case):
         return []
     roles = user.role_names
-    return [status for status in case.allowed_next_statuses() if roles_for_transition(status) & roles]
+    return [status for status in case.allowed_next_statuses() if roles_for_move(case.status, status) & roles]
 
 
 def alien_duplicate_candidates(

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from cases.exceptions import CaseNotFound, InvalidInput, NotPermitted, PolicyRefusal
 from cases.models import Alien, Case, CaseStatus, Encounter, FamilyMember, FamilyUnit, Language
-from cases.permissions import NOTIFY_ON, WORKFLOW_OWNED, roles_for_transition
+from cases.permissions import NOTIFY_ON, roles_for_move, workflow_owner
 from cases.rules import normalize_a_number
 from cases.selectors import case_is_visible_to
 from mpp.accounts.models import Location, User
@@ -269,19 +269,21 @@ def case_transition(*, case_id: int, to_status: str, actor: User, reason: str) -
     """A user asks to move a case: checks role (deny by default) and duty location, then ``case_move``.
 
     Raises NotPermitted (403) when a workflow owns the move (``WORKFLOW_OWNED``: the amenability review,
-    code ``workflow_owned``) or the actor's roles do not own it; CaseNotFound when the case is outside the
+    code ``workflow_owned``) or the actor's roles do not own it (``roles_for_move``: out of a pending fear
+    claim, only the supervisory asylum officer, S4); CaseNotFound when the case is outside the
     actor's duty locations; IllegalTransition, PolicyRefusal as ``case_move``.
     """
     case = Case.objects.filter(pk=case_id).first()
     if case is None or not case_is_visible_to(actor, case):
         raise CaseNotFound(f"No case {case_id} that you can see.")
-    if to_status in WORKFLOW_OWNED:
+    owner = workflow_owner(case.status, to_status)
+    if owner is not None:
         raise NotPermitted(
-            f"A case moves to “{to_status}” only through {WORKFLOW_OWNED[to_status]}, not a status change.",
+            f"A case moves to “{to_status}” only through {owner}, not a status change.",
             code="workflow_owned",
             field="to_status",
         )
-    allowed = roles_for_transition(to_status)
+    allowed = roles_for_move(case.status, to_status)
     if not actor.has_role(*allowed):
         names = ", ".join(sorted(Role(r).label for r in allowed)) or "nobody"
         raise NotPermitted(f"Moving a case to “{to_status}” is for: {names}.", field="to_status")

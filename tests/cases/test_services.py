@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from cases.exceptions import CaseNotFound
 from cases.models import Alien, Case, CaseStatus, Encounter, FamilyMember, FamilyUnit
-from cases.permissions import WORKFLOW_OWNED, roles_for_transition
+from cases.permissions import FEAR_OUTCOME_ROLES, WORKFLOW_OWNED, roles_for_move
 from cases.services import (
     MemberSpec,
     alien_create,
@@ -346,7 +346,8 @@ def test_the_workflow_owned_moves_are_the_amenability_moves_and_no_role_owns_the
         CaseStatus.SCREENING,
     }
     for status in WORKFLOW_OWNED:
-        assert roles_for_transition(status) == frozenset(), status
+        for current in (CaseStatus.SCREENING, CaseStatus.AWAITING_REVIEW, CaseStatus.AMENABLE):
+            assert roles_for_move(current, status) == frozenset(), (current, status)
 
 
 @pytest.mark.parametrize(
@@ -359,7 +360,6 @@ def test_the_workflow_owned_moves_are_the_amenability_moves_and_no_role_owns_the
         (CaseStatus.AWAITING_REVIEW, CaseStatus.AMENABLE, Role.CBP_SUPERVISOR),
         (CaseStatus.AWAITING_REVIEW, CaseStatus.NOT_AMENABLE, Role.CBP_SUPERVISOR),
         (CaseStatus.AWAITING_REVIEW, CaseStatus.SCREENING, Role.CBP_SUPERVISOR),
-        (CaseStatus.FEAR_CLAIM_PENDING, CaseStatus.SCREENING, Role.CBP_SUPERVISOR),
     ],
 )
 def test_case_transition_refuses_a_workflow_owned_move_even_for_the_deciding_role(current, target, role):
@@ -388,3 +388,48 @@ def test_case_move_still_makes_the_workflow_owned_moves(case, officer, superviso
 
     case.refresh_from_db()
     assert case.status == CaseStatus.AMENABLE
+
+
+# --- S4: out of a pending fear claim, the assessment's outcome decides (supervisory asylum officer) -------
+
+
+@pytest.mark.parametrize(
+    ("target", "why"),
+    [
+        (CaseStatus.AMENABLE, "S4 negative: back to where the case stood before the claim"),
+        (CaseStatus.SCREENING, "S4 negative: the claim came during screening"),
+        (CaseStatus.NOT_AMENABLE, "S4 positive before enrolment (F5): not processed for MPP"),
+        (CaseStatus.REMOVED_FROM_MPP, "S4 positive after enrolment: removed from MPP"),
+        (CaseStatus.IN_MEXICO, "S4 negative: may be returned to Mexico pending proceedings"),
+    ],
+)
+def test_s4_the_supervisory_asylum_officer_moves_a_case_out_of_a_pending_fear_claim(target, why):
+    case = CaseFactory(status=CaseStatus.FEAR_CLAIM_PENDING)
+    sao = user_with_role(Role.SUPERVISORY_ASYLUM_OFFICER)
+
+    moved = case_transition(case_id=case.pk, to_status=target, actor=sao, reason=why)
+
+    assert moved.status == target
+    assert moved.history.first().history_user == sao
+    assert moved.history.first().history_change_reason == why
+
+
+@pytest.mark.parametrize(
+    "role", [Role.CBP_OFFICER, Role.CBP_SUPERVISOR, Role.ASYLUM_OFFICER, Role.COURT_STAFF]
+)
+def test_s4_no_other_role_decides_where_a_case_goes_after_a_fear_claim(role):
+    case = CaseFactory(status=CaseStatus.FEAR_CLAIM_PENDING)
+
+    with pytest.raises(NotPermitted) as refused:
+        case_transition(
+            case_id=case.pk, to_status=CaseStatus.IN_MEXICO, actor=user_with_role(role), reason="x"
+        )
+
+    assert refused.value.code == "not_permitted"
+    assert (
+        "Supervisory asylum officer" in refused.value.message
+        or "supervisory asylum officer" in refused.value.message
+    )
+    case.refresh_from_db()
+    assert case.status == CaseStatus.FEAR_CLAIM_PENDING
+    assert FEAR_OUTCOME_ROLES == frozenset({Role.SUPERVISORY_ASYLUM_OFFICER})

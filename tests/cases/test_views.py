@@ -359,9 +359,7 @@ def test_the_form_offers_only_the_moves_of_the_table_and_the_users_roles(client_
     assert '<option value="in_mexico">' in supervisor_page
 
 
-@pytest.mark.parametrize(
-    "current", [CaseStatus.SCREENING, CaseStatus.AWAITING_REVIEW, CaseStatus.FEAR_CLAIM_PENDING]
-)
+@pytest.mark.parametrize("current", [CaseStatus.SCREENING, CaseStatus.AWAITING_REVIEW])
 def test_the_form_never_offers_the_moves_the_amenability_workflow_owns(
     client_for, officer, supervisor, current
 ):
@@ -374,6 +372,28 @@ def test_the_form_never_offers_the_moves_the_amenability_workflow_owns(
         assert 'id="id_to_status"' in text  # the form is there, with the moves the user does own
         for status in WORKFLOW_OWNED:
             assert f'<option value="{status}"' not in text, (user, status)
+
+
+def test_s4_out_of_a_pending_fear_claim_only_the_supervisory_asylum_officer_gets_the_form(
+    client_for, officer, supervisor
+):
+    """S4: the assessment's outcome decides where the case goes, back to where it stood included."""
+    case = CaseFactory(status=CaseStatus.FEAR_CLAIM_PENDING)
+    sao = user_with_role(Role.SUPERVISORY_ASYLUM_OFFICER)
+
+    sao_page = page_text(client_for(sao).get(reverse("cases:detail", args=[case.pk])))
+    officer_page = page_text(client_for(officer).get(reverse("cases:detail", args=[case.pk])))
+    supervisor_page = page_text(client_for(supervisor).get(reverse("cases:detail", args=[case.pk])))
+
+    for status in (
+        CaseStatus.AMENABLE,
+        CaseStatus.NOT_AMENABLE,
+        CaseStatus.REMOVED_FROM_MPP,
+        CaseStatus.IN_MEXICO,
+    ):
+        assert f'<option value="{status}"' in sao_page, status
+    assert 'id="id_to_status"' not in officer_page
+    assert 'id="id_to_status"' not in supervisor_page
 
 
 def test_posting_a_workflow_owned_move_shows_workflow_owned_and_leaves_the_status(client_for, supervisor):
