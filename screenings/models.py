@@ -179,7 +179,10 @@ class ScreeningFacts(models.Model):
 
 
 class AmenabilityReview(models.Model):
-    """A family's screening submitted for the supervisor's decision (A3). One per encounter.
+    """A family's screening submitted for the supervisor's decision (A3). At most one pending or decided per
+    encounter; the supervisor may instead return it to the officer (``returned``), and the corrected
+    screening is submitted as a new review. ``decided_by``/``decided_at``/``decision_reason`` record who
+    closed the review, when and why, whether by deciding or by returning it.
 
     ``proposal`` is the system's proposal as it stood at submission (``screenings.rules.propose``, as
     JSON), so the supervisor and the audit see exactly what was proposed.
@@ -188,8 +191,13 @@ class AmenabilityReview(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", "Awaiting supervisor review"
         DECIDED = "decided", "Decided"
+        RETURNED = "returned", "Returned to the officer for re-screening"
 
-    encounter = models.OneToOneField(Encounter, on_delete=models.PROTECT, related_name="amenability_review")
+    # Open (pending) or decided: at most one per encounter (constraint below). A returned review stays as
+    # the record of why, and the resubmitted screening gets a new one.
+    OPEN_OR_DECIDED = (Status.PENDING, Status.DECIDED)
+
+    encounter = models.ForeignKey(Encounter, on_delete=models.PROTECT, related_name="amenability_reviews")
     location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="+")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     proposal = models.JSONField()
@@ -209,7 +217,12 @@ class AmenabilityReview(models.Model):
         ordering = ["submitted_at", "id"]
         constraints = [
             models.CheckConstraint(
-                name="review_status_valid", condition=models.Q(status__in=["pending", "decided"])
+                name="review_status_valid", condition=models.Q(status__in=["pending", "decided", "returned"])
+            ),
+            models.UniqueConstraint(
+                fields=["encounter"],
+                condition=models.Q(status__in=["pending", "decided"]),
+                name="review_one_live_per_encounter",
             ),
             models.CheckConstraint(
                 name="review_decided_has_decider",

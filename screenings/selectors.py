@@ -165,7 +165,11 @@ def aliens_by_id(*, ids):  # type: ignore[no-untyped-def]
 def review_for_encounter(*, user: User, encounter_id: int) -> AmenabilityReview | None:
     """The family's review, if it was submitted, loaded as ``review_visible_to`` loads it."""
     review_id = (
-        AmenabilityReview.objects.filter(encounter_id=encounter_id).values_list("pk", flat=True).first()
+        AmenabilityReview.objects.filter(
+            encounter_id=encounter_id, status__in=AmenabilityReview.OPEN_OR_DECIDED
+        )
+        .values_list("pk", flat=True)
+        .first()
     )
     return None if review_id is None else review_visible_to(user=user, review_id=review_id)
 
@@ -175,3 +179,12 @@ def languages_for_choice():  # type: ignore[no-untyped-def]
     from cases.models import Language
 
     return list(Language.objects.order_by("name"))
+
+
+def reviews_returned_for_encounter(*, encounter_id: int) -> list[AmenabilityReview]:
+    """Reviews the supervisor sent back to the officer, newest first: who, when and why (A3)."""
+    return list(
+        AmenabilityReview.objects.filter(encounter_id=encounter_id, status=AmenabilityReview.Status.RETURNED)
+        .select_related("decided_by", "submitted_by")
+        .order_by("-decided_at", "-id")
+    )

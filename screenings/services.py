@@ -479,7 +479,9 @@ def family_submit_for_review(*, actor: User, encounter_id: int) -> AmenabilityRe
         raise NotPermitted("No such encounter.")
     encounter = Encounter.objects.select_related("location").get(pk=encounter_id)
     _require(actor, INTAKE_ROLES, encounter.location_id, "Submitting a screening")
-    existing = AmenabilityReview.objects.filter(encounter_id=encounter_id).first()
+    existing = AmenabilityReview.objects.filter(
+        encounter_id=encounter_id, status__in=AmenabilityReview.OPEN_OR_DECIDED
+    ).first()
     if existing is not None:
         return existing  # submitted already (double submit): no-op
     not_screening = [c for c in cases if c.status != CaseStatus.SCREENING]
@@ -526,6 +528,40 @@ def family_submit_for_review(*, actor: User, encounter_id: int) -> AmenabilityRe
     return review
 
 
+def _lock_pending_review(*, actor: User, review_id: int) -> AmenabilityReview:
+    """Lock a pending review that ``actor`` may close (decide or return), or raise.
+
+    NotPermitted: no such review, not a supervisor at its location, or separation of duties (A3: whoever
+    entered or submitted the family does not close its review). ConcurrentEdit: already closed.
+    """
+    review = (
+        # Only own columns in the locking query: after waiting for the lock PostgreSQL re-reads the
+        # locked row but not joined ones, so the decider is loaded after the lock (below).
+        AmenabilityReview.objects.select_for_update(of=("self",))
+        .select_related("encounter")
+        .filter(pk=review_id)
+        .first()
+    )
+    if review is None:
+        raise NotPermitted("No such review.")
+    _require(actor, DECIDE_ROLES, review.location_id, "Deciding amenability")
+    if review.status != AmenabilityReview.Status.PENDING:
+        verb = "returned to the officer" if review.status == AmenabilityReview.Status.RETURNED else "decided"
+        raise ConcurrentEdit(
+            f"This family was already {verb} by {review.decided_by.display_name} at "  # type: ignore[union-attr]
+            f"{timezone.localtime(review.decided_at):%Y-%m-%d %H:%M %Z}. Nothing was changed.",
+            code="already_decided",
+            rule="A3",
+        )
+    if actor.pk in {review.submitted_by_id, review.encounter.created_by_id}:
+        raise NotPermitted(
+            "Separation of duties: you entered or submitted this family, so another supervisor must decide it.",
+            code="separation_of_duties",
+            rule="A3",
+        )
+    return review
+
+
 @dataclass(frozen=True)
 class MemberOverride:
     """A supervisor's departure from the proposal for one member, with the written reason (A3, A4)."""
@@ -552,30 +588,7 @@ def amenability_decide(
         raise InvalidInput(
             "Give a reason for the decision; it is recorded in each case's history.", field="reason"
         )
-    review = (
-        # Only own columns in the locking query: after waiting for the lock PostgreSQL re-reads the
-        # locked row but not joined ones, so the decider is loaded after the lock (below).
-        AmenabilityReview.objects.select_for_update(of=("self",))
-        .select_related("encounter")
-        .filter(pk=review_id)
-        .first()
-    )
-    if review is None:
-        raise NotPermitted("No such review.")
-    _require(actor, DECIDE_ROLES, review.location_id, "Deciding amenability")
-    if review.status == AmenabilityReview.Status.DECIDED:
-        raise ConcurrentEdit(
-            f"This family was already decided by {review.decided_by.display_name} at "  # type: ignore[union-attr]
-            f"{timezone.localtime(review.decided_at):%Y-%m-%d %H:%M %Z}. Nothing was changed.",
-            code="already_decided",
-            rule="A3",
-        )
-    if actor.pk in {review.submitted_by_id, review.encounter.created_by_id}:
-        raise NotPermitted(
-            "Separation of duties: you entered or submitted this family, so another supervisor must decide it.",
-            code="separation_of_duties",
-            rule="A3",
-        )
+    review = _lock_pending_review(actor=actor, review_id=review_id)
     cases = {
         c.pk: c
         for c in Case.objects.select_for_update().filter(encounter_id=review.encounter_id).order_by("pk")
@@ -650,5 +663,46 @@ def amenability_decide(
         notify_user_ids=sorted({review.submitted_by_id, review.encounter.created_by_id}),
         message=f"Amenability decided by {actor.display_name} for the family at {review.location.name}.",
         url=reverse("screenings:review", args=[review.pk]),
+    )
+    return review
+
+
+@transaction.atomic
+def amenability_return(*, actor: User, review_id: int, reason: str) -> AmenabilityReview:
+    """The supervisor sends the family back to the officer for re-screening instead of deciding (A3).
+
+    Same lock and checks as ``amenability_decide`` (exactly one supervisor closes a review; separation of
+    duties). The review is kept, ``returned``, with the reason; each case goes back to screening (with
+    history); the officer corrects the facts and submits again, which opens a new review. Tells the
+    officer who entered the family and the one who submitted it.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput(
+            "Say what the officer must look at again; it is recorded in each case's history.", field="reason"
+        )
+    review = _lock_pending_review(actor=actor, review_id=review_id)
+    cases = list(Case.objects.select_for_update().filter(encounter_id=review.encounter_id).order_by("pk"))
+    review.status = AmenabilityReview.Status.RETURNED
+    review.decided_by = actor
+    review.decided_at = timezone.now()
+    review.decision_reason = reason
+    history_stamp(review, actor=actor, reason=f"Returned for re-screening: {reason}")
+    review.save()
+    for case in cases:
+        case_move(
+            case_id=case.pk,
+            to_status=CaseStatus.SCREENING,
+            actor=actor,
+            reason=f"A3: returned to the officer for re-screening. {reason}",
+            notify=False,
+        )
+    outbox_emit(
+        event="amenability.returned",
+        case_id=cases[0].pk,
+        data={"review_id": review.pk, "encounter_id": review.encounter_id},
+        notify_user_ids=sorted({review.submitted_by_id, review.encounter.created_by_id}),
+        message=f"{actor.display_name} returned the family at {review.location.name} for re-screening: {reason}",
+        url=reverse("screenings:family-screening", args=[review.encounter_id]),
     )
     return review

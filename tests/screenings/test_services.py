@@ -23,6 +23,7 @@ from screenings.models import (
 from screenings.services import (
     MemberOverride,
     amenability_decide,
+    amenability_return,
     family_submit_for_review,
     intake_create,
     intake_draft_resolve_duplicate,
@@ -585,3 +586,88 @@ def test_every_member_with_possible_duplicates_is_reported_at_once(officer):
         1: [second.pk],
     }
     assert not Encounter.objects.exists()
+
+
+# --- A3: the supervisor returns the family to the officer instead of deciding ---------------------------
+
+
+def test_a3_the_supervisor_returns_the_family_for_re_screening_and_it_can_be_resubmitted(officer, supervisor):
+    encounter = mixed_family(officer)
+    screen_all(officer, encounter)
+    first = family_submit_for_review(actor=officer, encounter_id=encounter.pk)
+
+    returned = amenability_return(
+        actor=supervisor, review_id=first.pk, reason="Check the father's parole papers"
+    )
+
+    assert returned.status == AmenabilityReview.Status.RETURNED
+    assert returned.decided_by == supervisor
+    assert set(encounter.cases.values_list("status", flat=True)) == {CaseStatus.SCREENING}
+    mother = encounter.cases.order_by("id").first()
+    assert "returned to the officer for re-screening" in mother.history.first().history_change_reason
+    assert mother.history.first().history_user == supervisor
+    outbox_relay()
+    assert Notification.objects.filter(
+        user=officer, message__contains="Check the father's parole papers"
+    ).exists()
+
+    father = encounter.cases.order_by("id")[1]
+    screening_facts_save(actor=officer, case_id=father.pk, facts={"parole": True})
+    second = family_submit_for_review(actor=officer, encounter_id=encounter.pk)
+
+    assert second.pk != first.pk
+    assert second.status == AmenabilityReview.Status.PENDING
+    assert [m["amenable"] for m in second.proposal["members"]] == [True, False, False]
+    amenability_decide(actor=supervisor, review_id=second.pk, reason="Parole status confirmed")
+    father.refresh_from_db()
+    assert father.status == CaseStatus.NOT_AMENABLE
+
+
+def test_a3_returning_needs_a_reason_and_follows_the_same_checks_as_deciding(
+    officer, supervisor, supervisor_b
+):
+    encounter = mixed_family(officer)
+    screen_all(officer, encounter)
+    review = family_submit_for_review(actor=officer, encounter_id=encounter.pk)
+
+    with pytest.raises(InvalidInput) as no_reason:
+        amenability_return(actor=supervisor, review_id=review.pk, reason=" ")
+    with pytest.raises(NotPermitted):
+        amenability_return(actor=officer, review_id=review.pk, reason="I want to fix it")
+    amenability_decide(actor=supervisor, review_id=review.pk, reason="Decided")
+    with pytest.raises(ConcurrentEdit) as late:
+        amenability_return(actor=supervisor_b, review_id=review.pk, reason="Too late")
+
+    assert no_reason.value.field == "reason"
+    assert late.value.code == "already_decided"
+    assert "decided by" in late.value.message
+
+
+def test_a3_deciding_a_returned_review_is_refused_naming_the_return(officer, supervisor, supervisor_b):
+    encounter = mixed_family(officer)
+    screen_all(officer, encounter)
+    review = family_submit_for_review(actor=officer, encounter_id=encounter.pk)
+    amenability_return(actor=supervisor, review_id=review.pk, reason="Recheck ages")
+
+    with pytest.raises(ConcurrentEdit) as refused:
+        amenability_decide(actor=supervisor_b, review_id=review.pk, reason="Approve")
+
+    assert "returned to the officer" in refused.value.message
+    assert not MemberDecision.objects.exists()
+
+
+def test_the_database_allows_only_one_live_review_per_encounter(officer):
+    from django.db import IntegrityError, transaction
+
+    encounter = mixed_family(officer)
+    screen_all(officer, encounter)
+    review = family_submit_for_review(actor=officer, encounter_id=encounter.pk)
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        AmenabilityReview.objects.create(
+            encounter=encounter,
+            location=review.location,
+            proposal=review.proposal,
+            submitted_by=officer,
+            submitted_at=timezone.now(),
+        )
