@@ -362,3 +362,15 @@ class DecisionForm(DomainErrorForm):
             if kind and kind != CONFIRM:
                 found[key] = (kind, self.cleaned_data.get(f"override_reason_{key}", ""))
         return found
+
+
+class ReturnForm(DomainErrorForm):
+    """Instead of deciding, send the family back to the officer for re-screening, saying what to look at
+    again (A3). Used with the prefix ``return`` beside the decision form, whose reason has the same name."""
+
+    reason = forms.CharField(
+        label="What must the officer look at again?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text="Required. Sent to the officer and recorded in each member’s case history with your name.",
+    )

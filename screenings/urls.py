@@ -29,4 +29,5 @@ urlpatterns = [
     path("reviews/", views.review_queue, name="review-queue"),
     path("reviews/<int:pk>/", views.review_detail, name="review"),
     path("reviews/<int:pk>/decide/", views.review_decide, name="review-decide"),
+    path("reviews/<int:pk>/return/", views.review_return, name="review-return"),
 ]

@@ -7,8 +7,9 @@ message next to the field it names, with the rule ID and reason code. Who may op
 - intake pages: CBP officers and Border Patrol agents (``services.INTAKE_ROLES``), their own drafts only;
 - the family screening page: the same roles (who record the facts) and CBP supervisors (read only), at the
   family's location;
-- the review queue: CBP supervisors; a review page: CBP supervisors (who decide) and the intake roles (read
-  only: they are told of the decision there), at its location.
+- the review queue: CBP supervisors; a review page: CBP supervisors (who decide, or return the family to the
+  officer for re-screening) and the intake roles (read only: they are told of the decision there), at its
+  location.
 
 Any other role gets 403; a record outside the user's duty locations (or someone else's draft) is a 404.
 Every page works without JavaScript; htmx only adds the duplicate check while the officer types.
@@ -48,6 +49,7 @@ from screenings.forms import (
     DismissDuplicateForm,
     EncounterForm,
     MemberForm,
+    ReturnForm,
     ScreeningFactsForm,
     StartIntakeForm,
     domain_error_text,
@@ -581,6 +583,8 @@ def _render_screening(
         "zone": encounter.location.time_zone,
         "rows": rows,
         "review": review,
+        # A3: the supervisors' returns, newest first — what the officer had (or has) to look at again.
+        "returns": selectors.reviews_returned_for_encounter(encounter_id=encounter.pk),
         "proposal": review.proposal if review else live,
         "frozen": review is not None,
         "may_submit": user.has_role(*INTAKE_ROLES) and review is None,
@@ -675,6 +679,7 @@ def _render_review(
     review: AmenabilityReview,
     *,
     form: DecisionForm | None = None,
+    return_form: ReturnForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     user = _actor(request)
@@ -705,23 +710,38 @@ def _render_review(
             }
         )
     pending = review.status == AmenabilityReview.Status.PENDING
+    returned = review.status == AmenabilityReview.Status.RETURNED
     is_supervisor = user.has_role(*DECIDE_ROLES)
     own_family = user.pk in {review.submitted_by_id, review.encounter.created_by_id}
+    # Whoever may decide may instead return the family to the officer (the same checks, A3).
     can_decide = pending and is_supervisor and not own_family
     if form is None and can_decide:
         form = DecisionForm(members=members)
+    if return_form is None and can_decide:
+        return_form = ReturnForm(prefix="return")
     if can_decide and form is not None:
         for row, (_, choice, override_reason) in zip(rows, form.member_fields(), strict=True):
             row["choice"], row["override_reason"] = choice, override_reason
+    # A returned review leads on to the corrected screening's review, once the officer has submitted it.
+    newer = selectors.review_for_encounter(user=user, encounter_id=review.encounter_id) if returned else None
+    refusals = [
+        *(form.non_field_errors() if form else []),
+        *(return_form.non_field_errors() if return_form else []),
+    ]
     context = {
         "review": review,
         "rows": rows,
         "zone": review.location.time_zone,
         "pending": pending,
+        "returned": returned,
+        "newer_review": newer,
         "is_supervisor": is_supervisor,
         "own_family": own_family and is_supervisor,
         "can_decide": can_decide,
         "form": form,
+        "return_form": return_form,
+        "refusals": refusals,
+        "refused_return": bool(return_form and return_form.errors),
         "family_reasons": review.proposal.get("family_reasons", []),
     }
     return render(request, "screenings/review_detail.html", context, status=status)
@@ -762,5 +782,33 @@ def review_decide(request: HttpRequest, pk: int) -> HttpResponse:
         return _render_review(request, review, form=form, status=error.http_status)
     messages.success(
         request, "Decision recorded. Each member's case has moved, with your reason in its history."
+    )
+    return redirect("screenings:review", pk=review.pk)
+
+
+@never_cache
+@login_required
+@require_POST
+def review_return(request: HttpRequest, pk: int) -> HttpResponse:
+    """Instead of deciding, send the family back to the officer for re-screening, saying what to look at
+    again (A3). The cases go back to screening; the corrected screening is submitted as a new review."""
+    _require_decide_role(request)
+    review = _visible_review(request, pk)
+    form = ReturnForm(request.POST, prefix="return")
+    if not form.is_valid():
+        return _render_review(request, review, return_form=form, status=400)
+    try:
+        services.amenability_return(
+            actor=_actor(request), review_id=review.pk, reason=form.cleaned_data["reason"]
+        )
+    except DomainError as error:
+        form.add_domain_error(error)
+        # Reload: another supervisor may have decided or returned it meanwhile, and the page must show that.
+        review = _visible_review(request, pk)
+        return _render_review(request, review, return_form=form, status=error.http_status)
+    messages.success(
+        request,
+        "Returned to the officer for re-screening. Each member’s case is back in screening, with your reason "
+        "in its history; the officer is notified.",
     )
     return redirect("screenings:review", pk=review.pk)

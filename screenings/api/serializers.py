@@ -477,9 +477,26 @@ class ReviewQueueItemSerializer(serializers.ModelSerializer):
 
 class AmenabilityReviewSerializer(ReviewQueueItemSerializer):
     """A family's amenability review: the proposal frozen at submission and, once decided, who decided,
-    when, why, and the outcome per member."""
+    when, why, and the outcome per member. A review the supervisor returned to the officer for re-screening
+    (``status`` ``returned``) names who returned it, when and what to look at again, and has no decisions:
+    the corrected screening is submitted as a new review."""
 
-    decided_by = ActorSerializer(read_only=True, allow_null=True)
+    decided_by = ActorSerializer(
+        read_only=True,
+        allow_null=True,
+        help_text="Who closed the review: the supervisor who decided it or, when `status` is `returned`, who "
+        "returned it to the officer. Null while pending.",
+    )
+    decided_at = serializers.DateTimeField(
+        read_only=True,
+        allow_null=True,
+        help_text="When it was decided or, when `status` is `returned`, returned. Null while pending.",
+    )
+    decision_reason = serializers.CharField(
+        read_only=True,
+        help_text="The reason for the decision or, when `status` is `returned`, what the officer must look at "
+        "again. Empty while pending.",
+    )
     proposal = ProposalSerializer(read_only=True)
     decisions = MemberDecisionSerializer(many=True, read_only=True)
 
@@ -512,3 +529,12 @@ class DecideSerializer(serializers.Serializer):
         if len(cases) != len(set(cases)):
             raise serializers.ValidationError("One override per member.")
         return value
+
+
+class ReturnSerializer(serializers.Serializer):
+    """The supervisor returns the family to the officer for re-screening instead of deciding (A3)."""
+
+    reason = serializers.CharField(
+        max_length=2000,
+        help_text="What the officer must look at again. Sent to the officer and recorded in each case's history.",
+    )

@@ -15,7 +15,8 @@ enforced by the deny-by-default ``RolePermission`` and written into each operati
   the interpretation language) and ICE officers (custody determinations, F6/S4: health and criminal facts).
   Not court staff (the court's record is the NTA and the hearings, not CBP's screening), print staff,
   administrators or analysts: the facts hold medical and criminal details;
-- GET amenability-reviews/ (the queue), POST amenability-reviews/{id}/decide/: CBP supervisor;
+- GET amenability-reviews/ (the queue), POST amenability-reviews/{id}/decide/ and
+  amenability-reviews/{id}/return/ (back to the officer for re-screening): CBP supervisor;
 - GET amenability-reviews/{id}/: CBP supervisor, CBP officer, Border Patrol agent.
 """
 
@@ -49,6 +50,7 @@ from screenings.api.serializers import (
     IntakeRefusalSerializer,
     IntakeResultSerializer,
     IntakeSerializer,
+    ReturnSerializer,
     ReviewQueueItemSerializer,
     ScreeningFactsSerializer,
     possible_duplicate_body,
@@ -338,7 +340,12 @@ class FamilySubmitView(ScreeningAPIView):
 
 # --- 6, 7. the supervisor's review (A3) ----------------------------------------------------------------------
 
-REVIEW_ROLES = {"list": DECIDE_ROLES, "retrieve": CBP_FIELD_ROLES, "decide": DECIDE_ROLES}
+REVIEW_ROLES = {
+    "list": DECIDE_ROLES,
+    "retrieve": CBP_FIELD_ROLES,
+    "decide": DECIDE_ROLES,
+    "return_to_officer": DECIDE_ROLES,  # POST amenability-reviews/{id}/return/
+}
 
 
 @extend_schema_view(
@@ -350,13 +357,15 @@ REVIEW_ROLES = {"list": DECIDE_ROLES, "retrieve": CBP_FIELD_ROLES, "decide": DEC
     ),
     retrieve=described(
         "One family's review: the proposal frozen at submission, each member's case as it stands and, once "
-        "decided, who decided, when, why, and the outcome per member. The read is recorded in the access log.",
+        "decided, who decided, when, why, and the outcome per member. A review returned to the officer for "
+        "re-screening has `status` `returned`, who returned it, when and why in `decided_by`, `decided_at` "
+        "and `decision_reason`, and no decisions. The read is recorded in the access log.",
         REVIEW_ROLES["retrieve"],
         responses={200: AmenabilityReviewSerializer, **error_responses(403, 404)},
     ),
 )
 class AmenabilityReviewViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
-    """The amenability reviews (A3): the queue, one review, the decision."""
+    """The amenability reviews (A3): the queue, one review, the decision, the return to the officer."""
 
     allowed_roles = REVIEW_ROLES
     serializer_class = ReviewQueueItemSerializer
@@ -371,9 +380,11 @@ class AmenabilityReviewViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return selectors.reviews_pending_for(user=self.request.user)
 
     def get_serializer_class(self) -> type[Any]:
-        return {"list": ReviewQueueItemSerializer, "decide": DecideSerializer}.get(
-            self.action, AmenabilityReviewSerializer
-        )
+        return {
+            "list": ReviewQueueItemSerializer,
+            "decide": DecideSerializer,
+            "return_to_officer": ReturnSerializer,
+        }.get(self.action, AmenabilityReviewSerializer)
 
     def retrieve(self, request: Request, pk: int) -> Response:
         review = review_for(request.user, pk)
@@ -412,5 +423,34 @@ class AmenabilityReviewViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             review_id=review.pk,
             reason=serializer.validated_data["reason"],
             overrides=overrides,
+        )
+        return Response(AmenabilityReviewSerializer(review_for(request.user, review.pk)).data)
+
+    @described(
+        "Return the family to the officer for re-screening instead of deciding (A3): the review is closed as "
+        "`returned` with `reason` (what the officer must look at again) and you as `decided_by`; every case "
+        "goes back to `screening` with the reason in its history; the officers who entered and submitted the "
+        "family are notified. The corrected screening is submitted again as a new review "
+        "(`families/{encounter_id}/submit-for-review/`). Nothing is decided. Refusals: 403 "
+        "`separation_of_duties` (rule A3) when you entered or submitted this family; 409 `already_decided` "
+        "when the family was already decided or returned (the message names who and when); 400 naming "
+        "`reason`. A review at a location that is not yours is a 404.",
+        REVIEW_ROLES["return_to_officer"],
+        request=ReturnSerializer,
+        responses={
+            200: AmenabilityReviewSerializer,
+            **error_responses(400, 404),
+            **refused("Role not admitted; `separation_of_duties` (A3); `not_permitted` (not your location)."),
+            **conflict("`already_decided`: another supervisor decided or returned this family first (A3)."),
+        },
+        operation_id="amenability_reviews_return_create",
+    )
+    @action(detail=True, methods=["post"], url_path="return", url_name="return")
+    def return_to_officer(self, request: Request, pk: int) -> Response:
+        review = review_for(request.user, pk)
+        serializer = ReturnSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.amenability_return(
+            actor=request.user, review_id=review.pk, reason=serializer.validated_data["reason"]
         )
         return Response(AmenabilityReviewSerializer(review_for(request.user, review.pk)).data)

@@ -111,6 +111,7 @@ ROLE_MATRIX: dict[str, frozenset[str]] = {
     "reviews list": SUPERVISOR,
     "reviews retrieve": CBP_FIELD,
     "reviews decide": SUPERVISOR,
+    "reviews return": SUPERVISOR,
 }
 
 
@@ -153,6 +154,8 @@ def _request_for(user: Any, operation: str) -> tuple[str, str, dict[str, Any] | 
         return "get", f"{API}/amenability-reviews/", None, 200
     if operation == "reviews retrieve":
         return "get", f"{API}/amenability-reviews/{review.pk}/", None, 200
+    if operation == "reviews return":
+        return "post", f"{API}/amenability-reviews/{review.pk}/return/", {"reason": "Matrix test"}, 200
     return "post", f"{API}/amenability-reviews/{review.pk}/decide/", {"reason": "Matrix test"}, 200
 
 
@@ -733,6 +736,132 @@ def test_the_officer_reads_the_decided_review_and_the_read_is_logged(api_for, of
     assert AccessLog.objects.filter(user=officer, object_type="amenability_review").exists()
 
 
+# --- A3: returning the family to the officer for re-screening ------------------------------------------------
+
+RETURN_REASON = "Check the father's parole papers"
+
+
+def _return_path(review: AmenabilityReview) -> str:
+    return f"{API}/amenability-reviews/{review.pk}/return/"
+
+
+def test_a3_returning_answers_the_review_as_returned_and_moves_every_case_back_to_screening(
+    api_for, officer, supervisor
+):
+    # Given a family submitted for review
+    encounter, review = _submitted_review(officer)
+
+    # When a supervisor of the port returns it to the officer
+    response = api_for(supervisor).post(_return_path(review), {"reason": RETURN_REASON}, format="json")
+
+    # Then the answer is the review, returned by the supervisor with the reason and no decisions
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert (body["id"], body["status"]) == (review.pk, "returned")
+    assert body["decided_by"] == {"id": supervisor.pk, "name": supervisor.display_name}
+    assert body["decided_at"] is not None
+    assert body["decision_reason"] == RETURN_REASON
+    assert body["decisions"] == []
+    assert [m["status"] for m in body["members"]] == ["screening"] * 3
+    assert set(encounter.cases.values_list("status", flat=True)) == {CaseStatus.SCREENING}
+    # And the officer reads it as returned; the queue no longer lists it
+    read = api_for(officer).get(f"{API}/amenability-reviews/{review.pk}/").json()
+    assert (read["status"], read["decision_reason"]) == ("returned", RETURN_REASON)
+    assert api_for(supervisor).get(f"{API}/amenability-reviews/").json()["results"] == []
+
+
+@pytest.mark.parametrize("body", [{}, {"reason": ""}, {"reason": "   "}], ids=["missing", "blank", "spaces"])
+def test_a3_returning_without_a_reason_is_refused_naming_reason(api_for, officer, supervisor, body):
+    encounter, review = _submitted_review(officer)
+
+    response = api_for(supervisor).post(_return_path(review), body, format="json")
+
+    assert response.status_code == 400
+    assert "reason" in response.json()
+    assert AmenabilityReview.objects.get().status == AmenabilityReview.Status.PENDING
+    assert set(encounter.cases.values_list("status", flat=True)) == {CaseStatus.AWAITING_REVIEW}
+
+
+def test_a3_whoever_submitted_cannot_return_the_family_separation_of_duties(api_for):
+    # Given a user who is both officer and supervisor and submitted the family
+    both = UserFactory(roles=[Role.CBP_OFFICER, Role.CBP_SUPERVISOR], locations=["sys-poe"])
+    encounter, review = _submitted_review(both)
+
+    # When they return it
+    response = api_for(both).post(_return_path(review), {"reason": "Mine"}, format="json")
+
+    # Then 403 with the rule, and nothing moved
+    assert response.status_code == 403
+    assert (response.json()["code"], response.json()["rule"]) == ("separation_of_duties", "A3")
+    assert AmenabilityReview.objects.get().status == AmenabilityReview.Status.PENDING
+    assert set(encounter.cases.values_list("status", flat=True)) == {CaseStatus.AWAITING_REVIEW}
+
+
+def test_a3_a_supervisor_at_another_port_cannot_return_the_family_not_found(api_for, officer):
+    _, review = _submitted_review(officer)
+    el_paso = api_for(user_with_role(Role.CBP_SUPERVISOR, locations=["elp-poe"]))
+
+    response = el_paso.post(_return_path(review), {"reason": "x"}, format="json")
+
+    assert response.status_code == 404
+    assert AmenabilityReview.objects.get().status == AmenabilityReview.Status.PENDING
+
+
+@pytest.mark.parametrize("first", ["return", "decide"])
+@pytest.mark.parametrize("second", ["return", "decide"])
+def test_a3_a_family_already_returned_or_decided_cannot_be_returned_or_decided_again(
+    api_for, officer, supervisor, supervisor_b, first, second
+):
+    # Given a family the first supervisor returned or decided
+    _, review = _submitted_review(officer)
+    path = f"{API}/amenability-reviews/{review.pk}/{{}}/"
+    assert api_for(supervisor).post(path.format(first), {"reason": "First"}, format="json").status_code == 200
+    moves = Case.history.count()
+
+    # When a second supervisor returns or decides it
+    response = api_for(supervisor_b).post(path.format(second), {"reason": "Second"}, format="json")
+
+    # Then 409 already_decided naming who closed it and how; nothing changed
+    assert response.status_code == 409
+    assert (response.json()["code"], response.json()["rule"]) == ("already_decided", "A3")
+    assert supervisor.display_name in response.json()["detail"]
+    verb = "returned to the officer" if first == "return" else "decided"
+    assert f"already {verb} by" in response.json()["detail"]
+    assert Case.history.count() == moves
+    review.refresh_from_db()
+    assert review.decision_reason == "First"
+
+
+def test_a3_the_corrected_screening_is_submitted_again_as_a_new_review_and_decided(
+    api_for, officer, supervisor
+):
+    # Given a family returned because of the father's parole papers
+    encounter, first = _submitted_review(officer)
+    supervisor_api, officer_api = api_for(supervisor), api_for(officer)
+    supervisor_api.post(_return_path(first), {"reason": RETURN_REASON}, format="json")
+    father = encounter.cases.order_by("id")[1]
+
+    # When the officer corrects the facts and submits the family again
+    corrected = officer_api.patch(f"{API}/cases/{father.pk}/screening/", {"parole": True}, format="json")
+    submitted = officer_api.post(f"{API}/families/{encounter.pk}/submit-for-review/")
+
+    # Then it is a new pending review, the only one in the queue, and it can be decided
+    assert corrected.status_code == 200, corrected.content
+    assert submitted.status_code == 201, submitted.content
+    second = submitted.json()
+    assert second["id"] != first.pk and second["status"] == "pending"
+    assert [m["proposed_amenable"] for m in second["members"]] == [True, False, False]
+    queue = supervisor_api.get(f"{API}/amenability-reviews/").json()["results"]
+    assert [row["id"] for row in queue] == [second["id"]]
+    decided = supervisor_api.post(
+        f"{API}/amenability-reviews/{second['id']}/decide/", {"reason": "Parole confirmed"}, format="json"
+    )
+    assert decided.status_code == 200, decided.content
+    father.refresh_from_db()
+    assert father.status == CaseStatus.NOT_AMENABLE
+    assert api_for(officer).get(f"{API}/amenability-reviews/{first.pk}/").json()["status"] == "returned"
+
+
 # --- possible duplicates ------------------------------------------------------------------------------------
 
 
@@ -861,6 +990,7 @@ STEP_TWO_OPERATIONS = {
     ("/api/v1/amenability-reviews/", "get"): SUPERVISOR,
     ("/api/v1/amenability-reviews/{id}/", "get"): CBP_FIELD,
     ("/api/v1/amenability-reviews/{id}/decide/", "post"): SUPERVISOR,
+    ("/api/v1/amenability-reviews/{id}/return/", "post"): SUPERVISOR,
 }
 
 

@@ -23,6 +23,7 @@ from mpp.audit.models import AccessLog
 from screenings.models import AmenabilityReview, DuplicateDismissal, IntakeDraft, ScreeningFacts
 from screenings.services import (
     amenability_decide,
+    amenability_return,
     family_submit_for_review,
     intake_create,
     intake_draft_save_encounter,
@@ -826,3 +827,288 @@ def test_intake_list_query_count_does_not_grow_with_drafts(client_for, officer):
     many = count_queries(client, reverse("screenings:intake-list"))
 
     assert many == few
+
+
+# --- A3: the supervisor returns the family to the officer for re-screening -----------------------------
+
+RETURN_REASON = "Check the father's parole papers"
+
+
+def returned_family(officer, supervisor, reason: str = RETURN_REASON) -> tuple[AmenabilityReview, list[Case]]:
+    review, cases = submitted_family(officer)
+    return amenability_return(actor=supervisor, review_id=review.pk, reason=reason), cases
+
+
+def local(moment: dt.datetime) -> str:
+    return f"{moment.astimezone(LOS_ANGELES):%Y-%m-%d %H:%M}"
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_a3_only_a_supervisor_who_may_decide_is_offered_the_return_and_may_return(client_for, officer, role):
+    # Given a family submitted by an officer, and a user of each role at its port
+    review, _ = submitted_family(officer)
+    client = client_for(user_with_role(role, locations=["sys-poe"]))
+    return_url = reverse("screenings:review-return", args=[review.pk])
+
+    # When the user opens the review and tries to return the family
+    page = client.get(reverse("screenings:review", args=[review.pk]))
+    response = client.post(return_url, {"return-reason": "Recheck"})
+
+    # Then only the CBP supervisor sees the return form and may return it; everyone else gets 403
+    if role == Role.CBP_SUPERVISOR:
+        assert return_url in page_text(page)
+        assert "Return to the officer for re-screening" in page_text(page)
+        assert response.status_code == 302
+        expected = AmenabilityReview.Status.RETURNED
+    else:
+        assert page.status_code in (200, 403)
+        assert return_url not in page_text(page)
+        assert response.status_code == 403
+        expected = AmenabilityReview.Status.PENDING
+    review.refresh_from_db()
+    assert review.status == expected
+
+
+def test_a3_the_submitter_supervisor_is_not_offered_the_return_and_is_refused_separation_of_duties(
+    client_for,
+):
+    # Given a user who is both officer and supervisor and submitted the family
+    both = UserFactory(roles=[Role.CBP_OFFICER, Role.CBP_SUPERVISOR], locations=["sys-poe"])
+    review, cases = submitted_family(both)
+    client = client_for(both)
+
+    # When they open the review and post a return anyway
+    page = page_text(client.get(reverse("screenings:review", args=[review.pk])))
+    response = client.post(reverse("screenings:review-return", args=[review.pk]), {"return-reason": "Mine"})
+
+    # Then there is no return form, the return is refused with 403 and the rule, and nothing moved
+    assert reverse("screenings:review-return", args=[review.pk]) not in page
+    assert response.status_code == 403
+    assert "A3 · separation_of_duties: Separation of duties" in page_text(response)
+    assert "The family was not returned to the officer" in page_text(response)
+    review.refresh_from_db()
+    assert review.status == AmenabilityReview.Status.PENDING
+    assert {Case.objects.get(pk=c.pk).status for c in cases} == {CaseStatus.AWAITING_REVIEW}
+
+
+def test_a3_a_supervisor_at_another_location_cannot_return_the_family(client_for, officer):
+    review, _ = submitted_family(officer)
+    elsewhere = client_for(user_with_role(Role.CBP_SUPERVISOR, locations=["elp-poe"]))
+
+    response = elsewhere.post(reverse("screenings:review-return", args=[review.pk]), {"return-reason": "x"})
+
+    assert response.status_code == 404
+    review.refresh_from_db()
+    assert review.status == AmenabilityReview.Status.PENDING
+
+
+def test_a3_returning_needs_a_reason_shown_next_to_its_field(client_for, officer, supervisor):
+    review, _ = submitted_family(officer)
+    client = client_for(supervisor)
+
+    response = client.post(reverse("screenings:review-return", args=[review.pk]), {"return-reason": "  "})
+
+    assert response.status_code == 400
+    text = page_text(response)
+    assert 'id="return-error-summary"' in text
+    assert 'id="id_return-reason_error">This field is required.' in text
+    assert "Record the decision" in text  # the decision form is still offered
+    review.refresh_from_db()
+    assert review.status == AmenabilityReview.Status.PENDING
+
+
+def test_a3_returning_moves_every_case_back_to_screening_and_the_review_shows_the_return_without_forms(
+    client_for, officer, supervisor
+):
+    # Given a submitted family and the supervisor on its review page
+    review, cases = submitted_family(officer)
+    client = client_for(supervisor)
+
+    # When the supervisor returns it with what to look at again
+    response = client.post(
+        reverse("screenings:review-return", args=[review.pk]), {"return-reason": RETURN_REASON}
+    )
+
+    # Then every case is back in screening, with the reason in its history
+    assert response.url == reverse("screenings:review", args=[review.pk])
+    review.refresh_from_db()
+    assert (review.status, review.decided_by, review.decision_reason) == (
+        AmenabilityReview.Status.RETURNED,
+        supervisor,
+        RETURN_REASON,
+    )
+    for case in cases:
+        case = Case.objects.get(pk=case.pk)
+        assert case.status == CaseStatus.SCREENING
+        assert RETURN_REASON in case.history.first().history_change_reason
+    # And the review page says who returned it, when and why, with the proposal as submitted and no forms
+    page = client.get(response.url)
+    text = visible_text(page)
+    assert "Returned to the officer for re-screening." in text  # the success message
+    assert f"Returned to the officer by {supervisor.display_name} at {local(review.decided_at)}" in text
+    assert f"“{RETURN_REASON}”" in text
+    assert "A2 · mexican_national" in text
+    raw = page_text(page)
+    assert "<form" not in raw.split("<main", 1)[-1].split("</main>")[0]
+    assert "Record the decision" not in raw and "Decided by" not in raw
+    assert reverse("screenings:family-screening", args=[review.encounter_id]) in raw
+    # The officer reads the same: no form, the return and the link to the screening
+    officer_text = visible_text(client_for(officer).get(response.url))
+    assert f"Returned to the officer by {supervisor.display_name}" in officer_text
+    assert "Awaiting the decision" not in officer_text
+
+
+def test_a3_a_returned_family_leaves_the_review_queue(client_for, officer, supervisor):
+    returned, _ = returned_family(officer, supervisor)
+    waiting, _ = submitted_family(officer)
+
+    text = page_text(client_for(supervisor).get(reverse("screenings:review-queue")))
+
+    assert text.count('data-testid="review-row"') == 1
+    assert reverse("screenings:review", args=[waiting.pk]) + '"' in text
+    assert reverse("screenings:review", args=[returned.pk]) + '"' not in text
+
+
+def test_a3_after_a_return_the_screening_page_shows_the_reason_and_is_editable_again(
+    client_for, officer, supervisor
+):
+    # Given a family returned for re-screening
+    review, _ = returned_family(officer, supervisor)
+
+    # When the officer opens the family's screening
+    response = client_for(officer).get(reverse("screenings:family-screening", args=[review.encounter_id]))
+
+    # Then the return is shown at the top with who, when and why, and every member can be screened again
+    text = visible_text(response)
+    assert f"Returned for re-screening by {supervisor.display_name} at {local(review.decided_at)}" in text
+    assert f"“{RETURN_REASON}”" in text
+    assert text.index("Returned for re-screening by") < text.index("Ana Lucía Reyes Mejía")
+    raw = page_text(response)
+    assert raw.count("Save the screening") == 3
+    assert "Submit for supervisor review" in raw and "disabled" not in raw.split('id="submit"')[1]
+    assert "Submitted for supervisor review (A3)" not in raw
+    assert "Proposal as submitted" not in raw
+    # The supervisor reads the same page, read only
+    supervisor_text = page_text(
+        client_for(supervisor).get(reverse("screenings:family-screening", args=[review.encounter_id]))
+    )
+    assert "Returned for re-screening by" in supervisor_text and "Save the screening" not in supervisor_text
+
+
+def test_a3_the_corrected_screening_is_submitted_as_a_new_review_which_can_be_decided(
+    client_for, officer, supervisor
+):
+    # Given a family returned because of the father's parole papers
+    first, (mother, father, child) = returned_family(officer, supervisor)
+    officer_client, supervisor_client = client_for(officer), client_for(supervisor)
+
+    # When the officer records the parole and submits the family again
+    saved = officer_client.post(
+        reverse("screenings:screening-save", args=[first.encounter_id, father.pk]),
+        facts_post(father, officer_fluent="yes", parole="on"),
+    )
+    submitted = officer_client.post(reverse("screenings:family-submit", args=[first.encounter_id]))
+
+    # Then a new pending review is in the queue, and the returned one links to it
+    assert (saved.status_code, submitted.status_code) == (302, 302)
+    second = AmenabilityReview.objects.get(encounter_id=first.encounter_id, status="pending")
+    assert second.pk != first.pk
+    assert {Case.objects.get(pk=c.pk).status for c in (mother, father, child)} == {CaseStatus.AWAITING_REVIEW}
+    queue = page_text(supervisor_client.get(reverse("screenings:review-queue")))
+    assert queue.count('data-testid="review-row"') == 1
+    assert reverse("screenings:review", args=[second.pk]) + '"' in queue
+    returned_page = page_text(supervisor_client.get(reverse("screenings:review", args=[first.pk])))
+    assert (
+        f'href="{reverse("screenings:review", args=[second.pk])}" data-testid="newer-review"' in returned_page
+    )
+    # And the supervisor decides the new review: the father is not amenable (A2 parole)
+    decided = supervisor_client.post(
+        reverse("screenings:review-decide", args=[second.pk]), {"reason": "Parole status confirmed"}
+    )
+    assert decided.url == reverse("screenings:review", args=[second.pk])
+    statuses = [Case.objects.get(pk=c.pk).status for c in (mother, father, child)]
+    assert statuses == [CaseStatus.AMENABLE, CaseStatus.NOT_AMENABLE, CaseStatus.NOT_AMENABLE]
+    screening = visible_text(
+        officer_client.get(reverse("screenings:family-screening", args=[first.encounter_id]))
+    )
+    assert f"Decided by {supervisor.display_name}" in screening
+    assert f"Returned for re-screening by {supervisor.display_name}" in screening  # the earlier return
+
+
+def test_a3_returning_a_family_already_returned_or_decided_is_refused_as_already_decided(
+    client_for, officer, supervisor, supervisor_b
+):
+    # Given one family returned and one decided by the first supervisor
+    returned, _ = returned_family(officer, supervisor, reason="First")
+    decided, _ = submitted_family(officer)
+    amenability_decide(actor=supervisor, review_id=decided.pk, reason="Decided first")
+    late = client_for(supervisor_b)
+
+    # When a second supervisor returns each of them, and decides the returned one
+    again = late.post(reverse("screenings:review-return", args=[returned.pk]), {"return-reason": "Second"})
+    after_decision = late.post(
+        reverse("screenings:review-return", args=[decided.pk]), {"return-reason": "Second"}
+    )
+    decide_returned = late.post(reverse("screenings:review-decide", args=[returned.pk]), {"reason": "Second"})
+
+    # Then each is a 409 naming who closed it first, and nothing changed
+    assert (again.status_code, after_decision.status_code, decide_returned.status_code) == (409, 409, 409)
+    text = page_text(again)
+    assert (
+        f"A3 · already_decided: This family was already returned to the officer by {supervisor.display_name}"
+        in text
+    )
+    assert "Nothing was changed" in text
+    assert f"Returned to the officer by {supervisor.display_name}" in visible_text(again)
+    assert f"A3 · already_decided: This family was already decided by {supervisor.display_name}" in page_text(
+        after_decision
+    )
+    assert "already returned to the officer" in page_text(decide_returned)
+    returned.refresh_from_db()
+    decided.refresh_from_db()
+    assert (returned.status, returned.decision_reason) == (AmenabilityReview.Status.RETURNED, "First")
+    assert (decided.status, decided.decision_reason) == (AmenabilityReview.Status.DECIDED, "Decided first")
+
+
+_sizes = itertools.count()
+
+
+def family_of(officer, size: int) -> Encounter:
+    """A Honduran family of ``size``: mother (head), father, then children; distinct people each call."""
+    n = next(_sizes)
+    people = [
+        family_member("head", "Marta", f"Size {n}", dt.date(1980, 1, 1 + n)),
+        family_member("spouse", "Luis", f"Size {n}", dt.date(1979, 2, 1 + n), sex="M"),
+        *(
+            family_member("child", f"Child {i}", f"Size {n}", dt.date(2012 + i, 3, 1 + n))
+            for i in range(size - 2)
+        ),
+    ]
+    return intake_create(
+        actor=officer,
+        location=location("sys-poe"),
+        occurred_at=timezone.now() - dt.timedelta(hours=2),
+        members=people,
+    )
+
+
+def test_a3_a_returned_review_page_reads_in_the_same_number_of_queries_for_2_or_5_members(
+    client_for, officer, supervisor
+):
+    # Given two families, of 2 and of 5, each returned and resubmitted (so the page links to the new review)
+    reviews = []
+    for size in (2, 5):
+        encounter = family_of(officer, size)
+        screen_all(officer, encounter)
+        first = family_submit_for_review(actor=officer, encounter_id=encounter.pk)
+        amenability_return(actor=supervisor, review_id=first.pk, reason="Recheck")
+        family_submit_for_review(actor=officer, encounter_id=encounter.pk)
+        reviews.append(first)
+    client = client_for(supervisor)
+    client.get(reverse("screenings:review-queue"))  # the first request of a session warms caches
+
+    # When the supervisor opens each returned review
+    small, large = (count_queries(client, reverse("screenings:review", args=[r.pk])) for r in reviews)
+
+    # Then the number of queries does not grow with the family
+    assert large == small
