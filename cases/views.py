@@ -28,7 +28,7 @@ from cases.selectors import (
 )
 from cases.services import case_transition
 from mpp.accounts.roles import Role
-from mpp.audit.services import access_log_record
+from mpp.audit.services import access_log_record, access_log_record_many
 from mpp.exceptions import DomainError
 
 RECENT_CASES = 25
@@ -61,6 +61,14 @@ def search(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
     query = form.cleaned_data["q"] if form.is_valid() else ""
     results = list(case_search(user=request.user, query=query)) if query else None
+    if results:  # the list shows names and dates of birth: record who saw which cases (one INSERT)
+        access_log_record_many(
+            user=request.user,
+            channel="page",
+            object_type="case",
+            object_ids=[case.pk for case in results],
+            path=request.path,
+        )
     context = {
         "search_form": form,
         "query": query,

@@ -19,6 +19,7 @@ from mpp.outbox.models import Notification, OutboxEvent
 from tests.factories import (
     AlienFactory,
     CaseFactory,
+    EncounterFactory,
     UserFactory,
     family_with_cases,
     location,
@@ -246,6 +247,22 @@ def test_search_results_show_the_person_and_the_case(client_for, officer):
     assert "San Ysidro Port of Entry" in text
     assert "Screening in progress" in text
     assert f"Case {case.pk}</a>" in text
+
+
+def test_search_results_are_recorded_in_the_access_log(client_for, officer):
+    shown = CaseFactory(alien=AlienFactory(family_name="Hernandez", given_names="Lucia"))
+    elsewhere = CaseFactory(
+        alien=AlienFactory(family_name="Hernandez", given_names="Rosa"),
+        encounter=EncounterFactory(location=location("elp-poe")),
+    )
+
+    client_for(officer).get(reverse("cases:search"), {"q": "Hernandez"})
+
+    logged = set(
+        AccessLog.objects.filter(user=officer, object_type="case").values_list("object_id", flat=True)
+    )
+    assert logged == {str(shown.pk)}  # what the officer was shown, not the case at another port
+    assert str(elsewhere.pk) not in logged
 
 
 def test_search_without_a_query_explains_how_to_search(client_for, officer):
