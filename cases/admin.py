@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
 from cases.models import Alien, Case, Encounter, FamilyMember, FamilyUnit, Language
@@ -7,7 +8,7 @@ from cases.models import Alien, Case, Encounter, FamilyMember, FamilyUnit, Langu
 class ReadOnlyStatusAdmin(SimpleHistoryAdmin):
     """Statuses change only through services (they check the transition table and record why)."""
 
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from django import forms
 
@@ -43,9 +44,11 @@ class CaseTransitionForm(forms.Form):
         help_text="Required. Recorded in the case history with your name and the time.",
     )
 
-    def __init__(self, *args: object, moves: Iterable[CaseStatus] = (), **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["to_status"].choices = [("", "- Select -")] + [
+    def __init__(self, *args: Any, moves: Iterable[CaseStatus] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        to_status = self.fields["to_status"]
+        assert isinstance(to_status, forms.ChoiceField)  # declared above; narrows the type
+        to_status.choices = [("", "- Select -")] + [
             (status.value, f"{status.label} ({status.value})") for status in moves
         ]
 

@@ -9,7 +9,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TypeGuard
 
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.postgres.search import TrigramSimilarity
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Concat, Greatest
@@ -24,7 +26,9 @@ CASE_ROLES = frozenset(Role.values) - NO_CASE_ACCESS_ROLES
 DUPLICATE_SIMILARITY = 0.35
 
 
-def user_sees_cases(user: User) -> bool:
+def user_sees_cases(user: User | AnonymousUser) -> TypeGuard[User]:
+    """Whether the user may see any case. Safe to call with an anonymous user (drf-spectacular calls
+    ``get_queryset`` with one while it builds the schema): the ``*_visible_to`` reads then return nothing."""
     return user.is_authenticated and bool(user.role_names & CASE_ROLES)
 
 
@@ -34,7 +38,7 @@ def _case_base() -> QuerySet[Case]:
     )
 
 
-def cases_visible_to(user: User) -> QuerySet[Case]:
+def cases_visible_to(user: User | AnonymousUser) -> QuerySet[Case]:
     if not user_sees_cases(user):
         return Case.objects.none()
     qs = _case_base()
@@ -90,7 +94,7 @@ def cases_awaiting_review(*, user: User) -> QuerySet[Case]:
     )
 
 
-def aliens_visible_to(user: User) -> QuerySet[Alien]:
+def aliens_visible_to(user: User | AnonymousUser) -> QuerySet[Alien]:
     if not user_sees_cases(user):
         return Alien.objects.none()
     qs = Alien.objects.select_related("preferred_language")
@@ -100,7 +104,7 @@ def aliens_visible_to(user: User) -> QuerySet[Alien]:
     return qs
 
 
-def family_units_visible_to(user: User) -> QuerySet[FamilyUnit]:
+def family_units_visible_to(user: User | AnonymousUser) -> QuerySet[FamilyUnit]:
     if not user_sees_cases(user):
         return FamilyUnit.objects.none()
     members = FamilyMember.objects.select_related("alien").order_by("id")
@@ -111,7 +115,7 @@ def family_units_visible_to(user: User) -> QuerySet[FamilyUnit]:
     return qs
 
 
-def encounters_visible_to(user: User) -> QuerySet[Encounter]:
+def encounters_visible_to(user: User | AnonymousUser) -> QuerySet[Encounter]:
     if not user_sees_cases(user):
         return Encounter.objects.none()
     qs = Encounter.objects.select_related("location", "family_unit")

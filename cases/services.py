@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Model
 from django.urls import reverse
 from django.utils import timezone
 
@@ -32,10 +33,10 @@ def _require_reason(reason: str) -> str:
     return reason
 
 
-def _full_clean(instance: object, *, exclude: Sequence[str] = ()) -> None:
+def _full_clean(instance: Model, *, exclude: Sequence[str] = ()) -> None:
     """Run model validation and turn the first error into an InvalidInput that names its field."""
     try:
-        instance.full_clean(exclude=list(exclude), validate_unique=False, validate_constraints=False)  # type: ignore[attr-defined]
+        instance.full_clean(exclude=list(exclude), validate_unique=False, validate_constraints=False)
     except ValidationError as exc:
         field, messages = next(iter(exc.message_dict.items()))
         raise InvalidInput(f"{field.replace('_', ' ')}: {' '.join(messages)}", field=field) from exc
@@ -124,7 +125,7 @@ def family_unit_create(
     return unit
 
 
-_COMPONENT_FOR_KIND = {
+_COMPONENT_FOR_KIND: dict[str, Encounter.Component] = {
     Location.Kind.PORT_OF_ENTRY: Encounter.Component.OFO,
     Location.Kind.BORDER_PATROL_STATION: Encounter.Component.USBP,
 }

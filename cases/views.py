@@ -27,6 +27,7 @@ from cases.selectors import (
     user_sees_cases,
 )
 from cases.services import case_transition
+from mpp.accounts.auth import signed_in_user
 from mpp.accounts.roles import Role
 from mpp.audit.services import access_log_record, access_log_record_many
 from mpp.exceptions import DomainError
@@ -38,7 +39,7 @@ RECENT_CASES = 25
 @login_required
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    user = request.user
+    user = signed_in_user(request)
     sees_cases = user_sees_cases(user)
     context = {
         "sees_cases": sees_cases,
@@ -56,14 +57,15 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 def search(request: HttpRequest) -> HttpResponse:
-    if not user_sees_cases(request.user):
+    user = signed_in_user(request)
+    if not user_sees_cases(user):
         raise PermissionDenied("Your role has no access to personal case data.")
     form = SearchForm(request.GET or None)
     query = form.cleaned_data["q"] if form.is_valid() else ""
-    results = list(case_search(user=request.user, query=query)) if query else None
+    results = list(case_search(user=user, query=query)) if query else None
     if results:  # the list shows names and dates of birth: record who saw which cases (one INSERT)
         access_log_record_many(
-            user=request.user,
+            user=user,
             channel="page",
             object_type="case",
             object_ids=[case.pk for case in results],
@@ -80,9 +82,10 @@ def search(request: HttpRequest) -> HttpResponse:
 
 
 def _visible_case_or_404(request: HttpRequest, pk: int) -> Case:
-    if not user_sees_cases(request.user):
+    user = signed_in_user(request)
+    if not user_sees_cases(user):
         raise PermissionDenied("Your role has no access to personal case data.")
-    case = case_detail(user=request.user, case_id=pk)
+    case = case_detail(user=user, case_id=pk)
     if case is None:  # does not exist, or outside the user's duty locations: the same answer for both
         raise Http404("No such case.")
     return case
@@ -91,10 +94,9 @@ def _visible_case_or_404(request: HttpRequest, pk: int) -> Case:
 def _render_case(
     request: HttpRequest, case: Case, *, form: CaseTransitionForm | None = None, status: int = 200
 ) -> HttpResponse:
-    access_log_record(
-        user=request.user, channel="page", object_type="case", object_id=case.pk, path=request.path
-    )
-    moves = case_moves_for(user=request.user, case=case)
+    user = signed_in_user(request)
+    access_log_record(user=user, channel="page", object_type="case", object_id=case.pk, path=request.path)
+    moves = case_moves_for(user=user, case=case)
     cases_by_person = {other.alien_id: other for other in case.encounter.cases.all()}
     family = [
         (member, cases_by_person.get(member.alien_id)) for member in case.encounter.family_unit.members.all()
@@ -121,14 +123,15 @@ def case_detail_page(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def case_transition_page(request: HttpRequest, pk: int) -> HttpResponse:
     case = _visible_case_or_404(request, pk)
-    form = CaseTransitionForm(request.POST, moves=case_moves_for(user=request.user, case=case))
+    user = signed_in_user(request)
+    form = CaseTransitionForm(request.POST, moves=case_moves_for(user=user, case=case))
     if not form.is_valid():
         return _render_case(request, case, form=form, status=400)
     try:
         moved = case_transition(
             case_id=case.pk,
             to_status=form.cleaned_data["to_status"],
-            actor=request.user,
+            actor=user,
             reason=form.cleaned_data["reason"],
         )
     except DomainError as error:

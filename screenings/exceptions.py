@@ -1,3 +1,7 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from mpp.exceptions import (
     ConcurrentEdit,
     DomainError,
@@ -6,6 +10,9 @@ from mpp.exceptions import (
     NotPermitted,
     PolicyRefusal,
 )
+
+if TYPE_CHECKING:
+    from cases.models import Alien
 
 __all__ = [
     "ConcurrentEdit",
@@ -23,6 +30,6 @@ class PossibleDuplicate(InvalidInput):
 
     code = "possible_duplicate"
 
-    def __init__(self, message: str, *, candidates: dict[int, list]):  # type: ignore[type-arg]
+    def __init__(self, message: str, *, candidates: dict[int, list[Alien]]) -> None:
         super().__init__(message, code="possible_duplicate", field="members")
         self.candidates = candidates

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django_countries import countries
 
 from cases.models import Alien, FamilyMember, Language
@@ -39,7 +40,7 @@ def _location_label(location: Location) -> str:
 
 
 class LocationChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Location) -> str:  # type: ignore[override]
+    def label_from_instance(self, obj: Location) -> str:
         return _location_label(obj)
 
 
@@ -54,9 +55,11 @@ class StartIntakeForm(DomainErrorForm):
         empty_label=None,
     )
 
-    def __init__(self, *args: Any, locations: Iterable[Location], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, locations: QuerySet[Location], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["location"].queryset = locations  # type: ignore[attr-defined]
+        location = self.fields["location"]
+        assert isinstance(location, forms.ModelChoiceField)  # declared above; narrows the type
+        location.queryset = locations
 
 
 class EncounterForm(DomainErrorForm):
@@ -78,9 +81,11 @@ class EncounterForm(DomainErrorForm):
         help_text="The time on the clock at the location.",
     )
 
-    def __init__(self, *args: Any, locations: Iterable[Location], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, locations: QuerySet[Location], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["location"].queryset = locations  # type: ignore[attr-defined]
+        location = self.fields["location"]
+        assert isinstance(location, forms.ModelChoiceField)  # declared above; narrows the type
+        location.queryset = locations
 
     @staticmethod
     def initial_for(location: Location, occurred_at: dt.datetime | None) -> dict[str, object]:
@@ -139,9 +144,9 @@ class MemberForm(DomainErrorForm):
 
     def __init__(self, *args: Any, languages: Sequence[Language], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["preferred_language"].choices = [("", "- Select -")] + [  # type: ignore[attr-defined]
-            (lang.code, lang.name) for lang in languages
-        ]
+        preferred_language = self.fields["preferred_language"]
+        assert isinstance(preferred_language, forms.ChoiceField)  # declared above; narrows the type
+        preferred_language.choices = [("", "- Select -")] + [(lang.code, lang.name) for lang in languages]
         for name in ("family_name", "given_names", "a_number"):
             self.fields[name].widget.attrs.update({"autocomplete": "off", "spellcheck": "false"})
         # What the page's duplicate check (htmx) sends while the officer types.
@@ -253,7 +258,9 @@ class ScreeningFactsForm(DomainErrorForm):
     def __init__(self, *args: Any, languages: Sequence[Language], is_mexican: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.is_mexican = is_mexican
-        self.fields["interpretation_language"].choices = [("", "- Select -")] + [  # type: ignore[attr-defined]
+        interpretation_language = self.fields["interpretation_language"]
+        assert isinstance(interpretation_language, forms.ChoiceField)  # declared above; narrows the type
+        interpretation_language.choices = [("", "- Select -")] + [
             (lang.code, lang.name) for lang in languages
         ]
         if not is_mexican:
@@ -279,7 +286,8 @@ class ScreeningFactsForm(DomainErrorForm):
                 "notes",
             )
         }
-        initial["officer_fluent"] = {True: "yes", False: "no"}.get(facts.officer_fluent, "")  # type: ignore[arg-type]
+        fluent = facts.officer_fluent
+        initial["officer_fluent"] = "" if fluent is None else "yes" if fluent else "no"
         initial["interpretation_language"] = language_codes.get(facts.interpretation_language_id or 0, "")
         return initial
 

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
+from typing import TypedDict
+
 from django.db.models import Prefetch, QuerySet
 
-from cases.models import Case, Encounter
+from cases.models import Alien, Case, Encounter, Language
 from cases.selectors import cases_visible_to, encounters_visible_to, user_sees_cases
-from mpp.accounts.models import User
+from mpp.accounts.models import Location, User
 from mpp.accounts.roles import Role
 from screenings.models import AmenabilityReview, IntakeDraft, MemberDecision, ScreeningFacts
 from screenings.rules import FamilyProposal, MemberFacts, propose
@@ -18,7 +22,7 @@ def drafts_for(*, user: User) -> QuerySet[IntakeDraft]:
     )
 
 
-def age_on(born, on) -> int:  # type: ignore[no-untyped-def]
+def age_on(born: dt.date, on: dt.date) -> int:
     return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 
 
@@ -32,6 +36,16 @@ def family_cases(*, encounter_id: int) -> list[Case]:
     )
 
 
+class _MemberIdentity(TypedDict):
+    """The facts of a member that do not come from the screening."""
+
+    key: int
+    name: str
+    age: int
+    citizenship: str
+    relationship: str
+
+
 def member_facts(case: Case) -> MemberFacts:
     """What ``screenings.rules.propose`` reads for one case."""
     encounter = case.encounter
@@ -40,7 +54,7 @@ def member_facts(case: Case) -> MemberFacts:
         for m in case.alien.family_memberships.all()
         if m.family_unit_id == encounter.family_unit_id
     )
-    base = dict(
+    base = _MemberIdentity(
         key=case.pk,
         name=case.alien.full_name,
         age=age_on(case.alien.date_of_birth, encounter.occurred_at.date()),
@@ -67,7 +81,9 @@ def member_facts(case: Case) -> MemberFacts:
         medical_referral_outcome=facts.medical_referral_outcome,
         officer_fluent=facts.officer_fluent,
         interpretation_mode=facts.interpretation_mode,
-        interpretation_language=facts.interpretation_language_id and str(facts.interpretation_language_id),
+        interpretation_language=(
+            None if facts.interpretation_language_id is None else str(facts.interpretation_language_id)
+        ),
     )
 
 
@@ -126,13 +142,11 @@ def screening_case_for(*, user: User, case_id: int) -> Case | None:
     )
 
 
-# --- Reads of the HTML pages (appended; the imports stay local so the import block above is unchanged) --
+# --- Reads of the HTML pages ----------------------------------------------------------------------------
 
 
-def intake_locations_for(*, user: User):  # type: ignore[no-untyped-def]
+def intake_locations_for(*, user: User) -> QuerySet[Location]:
     """The user's active duty locations where an encounter is entered: ports of entry and stations (A1)."""
-    from mpp.accounts.models import Location
-
     kinds = [Location.Kind.PORT_OF_ENTRY, Location.Kind.BORDER_PATROL_STATION]
     return user.duty_locations.filter(kind__in=kinds, is_active=True).order_by("name")
 
@@ -155,10 +169,8 @@ def intakes_submitted_by(*, user: User, limit: int = 10) -> list[IntakeDraft]:
     )
 
 
-def aliens_by_id(*, ids):  # type: ignore[no-untyped-def]
+def aliens_by_id(*, ids: Iterable[int]) -> dict[int, Alien]:
     """Registered people by primary key (a draft member linked to one is shown as that person)."""
-    from cases.models import Alien
-
     return Alien.objects.select_related("preferred_language").in_bulk(list(ids))
 
 
@@ -174,10 +186,8 @@ def review_for_encounter(*, user: User, encounter_id: int) -> AmenabilityReview 
     return None if review_id is None else review_visible_to(user=user, review_id=review_id)
 
 
-def languages_for_choice():  # type: ignore[no-untyped-def]
+def languages_for_choice() -> list[Language]:
     """Every language, by name, for the language selects."""
-    from cases.models import Language
-
     return list(Language.objects.order_by("name"))
 
 

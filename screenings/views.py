@@ -21,7 +21,7 @@ import datetime as dt
 import zoneinfo
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -38,7 +38,7 @@ from django_countries import countries
 from cases.models import Alien, Case, CaseStatus, Encounter, FamilyMember, Language
 from cases.rules import looks_like_a_number, normalize_a_number
 from cases.selectors import alien_duplicate_candidates
-from mpp.accounts.models import User
+from mpp.accounts.auth import signed_in_user
 from mpp.audit.models import AccessLog
 from mpp.audit.services import access_log_record, access_log_record_many
 from mpp.exceptions import DomainError
@@ -63,22 +63,18 @@ DECIDE_ROLES = services.DECIDE_ROLES
 INTAKE_STEPS = ("encounter", "members", "review")
 
 
-def _actor(request: HttpRequest) -> User:
-    return cast(User, request.user)  # login_required: always a signed-in User here
-
-
 def _require_cbp_field_role(request: HttpRequest, what: str) -> None:
-    if not _actor(request).has_role(*INTAKE_ROLES, *DECIDE_ROLES):
+    if not signed_in_user(request).has_role(*INTAKE_ROLES, *DECIDE_ROLES):
         raise PermissionDenied(f"{what} is for CBP officers, Border Patrol agents and CBP supervisors")
 
 
 def _require_intake_role(request: HttpRequest) -> None:
-    if not _actor(request).has_role(*INTAKE_ROLES):
+    if not signed_in_user(request).has_role(*INTAKE_ROLES):
         raise PermissionDenied("intake and screening are for CBP officers and Border Patrol agents")
 
 
 def _require_decide_role(request: HttpRequest) -> None:
-    if not _actor(request).has_role(*DECIDE_ROLES):
+    if not signed_in_user(request).has_role(*DECIDE_ROLES):
         raise PermissionDenied("the amenability review queue is for CBP supervisors")
 
 
@@ -91,7 +87,7 @@ def _require_decide_role(request: HttpRequest) -> None:
 def intake_list(request: HttpRequest) -> HttpResponse:
     """My drafts (resume), my recently submitted intakes (on to the screening), and "Start a new intake"."""
     _require_intake_role(request)
-    user = _actor(request)
+    user = signed_in_user(request)
     locations = selectors.intake_locations_for(user=user)
     form = StartIntakeForm(request.POST or None, locations=locations)
     status = 200
@@ -117,7 +113,7 @@ def intake_list(request: HttpRequest) -> HttpResponse:
 
 def _own_draft(request: HttpRequest, pk: int) -> IntakeDraft:
     _require_intake_role(request)
-    draft = selectors.intake_draft_for(user=_actor(request), draft_id=pk)
+    draft = selectors.intake_draft_for(user=signed_in_user(request), draft_id=pk)
     if draft is None:  # does not exist, or someone else's: the same answer
         raise Http404("No intake draft of yours with that number.")
     return draft
@@ -246,7 +242,7 @@ def _render_draft(
     submit_error: DomainError | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    user = _actor(request)
+    user = signed_in_user(request)
     occurred_at = _occurred_at(draft)
     if step not in INTAKE_STEPS:
         step = "members" if occurred_at else "encounter"
@@ -306,7 +302,7 @@ def intake_encounter_save(request: HttpRequest, pk: int) -> HttpResponse:
     draft = _own_draft(request, pk)
     if closed := _closed_draft_redirect(request, draft):
         return closed
-    user = _actor(request)
+    user = signed_in_user(request)
     form = EncounterForm(request.POST, locations=selectors.intake_locations_for(user=user))
     if not form.is_valid():
         return _render_draft(request, draft, step="encounter", encounter_form=form, status=400)
@@ -349,7 +345,7 @@ def intake_member_save(request: HttpRequest, pk: int) -> HttpResponse:
         return _render_draft(request, draft, step="members", member_form=form, edit_index=index, status=400)
     try:
         draft = services.intake_draft_save_member(
-            actor=_actor(request),
+            actor=signed_in_user(request),
             draft_id=draft.pk,
             data=form.service_data(),
             index=index,
@@ -375,7 +371,9 @@ def intake_member_remove(request: HttpRequest, pk: int, index: int) -> HttpRespo
     if closed := _closed_draft_redirect(request, draft):
         return closed
     try:
-        draft = services.intake_draft_remove_member(actor=_actor(request), draft_id=draft.pk, index=index)
+        draft = services.intake_draft_remove_member(
+            actor=signed_in_user(request), draft_id=draft.pk, index=index
+        )
     except DomainError as error:
         messages.error(request, domain_error_text(error))
     else:
@@ -393,14 +391,15 @@ def intake_duplicate_resolve(request: HttpRequest, pk: int, index: int, candidat
     draft = _own_draft(request, pk)
     if closed := _closed_draft_redirect(request, draft):
         return closed
-    step = request.POST.get("step") if request.POST.get("step") in INTAKE_STEPS else "members"
+    posted_step = request.POST.get("step", "")
+    step = posted_step if posted_step in INTAKE_STEPS else "members"
     link = request.POST.get("decision") == "same"
     form = DismissDuplicateForm(request.POST)
     if not link and not form.is_valid():
         return _render_draft(request, draft, step=step, dismiss_error=(index, candidate_id, form), status=400)
     try:
         draft = services.intake_draft_resolve_duplicate(
-            actor=_actor(request),
+            actor=signed_in_user(request),
             draft_id=draft.pk,
             index=index,
             candidate_id=candidate_id,
@@ -428,7 +427,7 @@ def intake_submit(request: HttpRequest, pk: int) -> HttpResponse:
     if closed := _closed_draft_redirect(request, draft):
         return closed
     try:
-        encounter = services.intake_draft_submit(actor=_actor(request), draft_id=draft.pk)
+        encounter = services.intake_draft_submit(actor=signed_in_user(request), draft_id=draft.pk)
     except DomainError as error:
         return _render_draft(request, draft, step="review", submit_error=error, status=error.http_status)
     messages.success(
@@ -452,7 +451,7 @@ def intake_abandon(request: HttpRequest, pk: int) -> HttpResponse:
         return _render_draft(request, draft, step=step, abandon_form=form, status=400)
     try:
         services.intake_draft_abandon(
-            actor=_actor(request), draft_id=draft.pk, reason=form.cleaned_data["reason"]
+            actor=signed_in_user(request), draft_id=draft.pk, reason=form.cleaned_data["reason"]
         )
     except DomainError as error:
         form.add_domain_error(error)
@@ -483,7 +482,7 @@ def intake_duplicates(request: HttpRequest) -> HttpResponse:
         family_name=family_name, given_names=given_names, date_of_birth=born, a_number=a_number
     )
     access_log_record_many(
-        user=request.user,
+        user=signed_in_user(request),
         channel=AccessLog.Channel.PAGE,
         object_type="alien",
         object_ids=[c.pk for c in candidates],
@@ -517,7 +516,7 @@ class ScreeningRow:
 
 def _screening_encounter(request: HttpRequest, encounter_id: int) -> Encounter:
     _require_cbp_field_role(request, "the family screening page")
-    encounter = selectors.encounter_for_screening(user=_actor(request), encounter_id=encounter_id)
+    encounter = selectors.encounter_for_screening(user=signed_in_user(request), encounter_id=encounter_id)
     if encounter is None:
         raise Http404("No such family at your duty locations.")
     return encounter
@@ -532,7 +531,7 @@ def _render_screening(
     submit_error: DomainError | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    user = _actor(request)
+    user = signed_in_user(request)
     access_log_record(
         user=user, channel="page", object_type="encounter", object_id=encounter.pk, path=request.path
     )
@@ -623,7 +622,9 @@ def screening_save(request: HttpRequest, encounter_id: int, case_id: int) -> Htt
     if not form.is_valid():
         return _render_screening(request, encounter, bound=form, bound_case_id=case.pk, status=400)
     try:
-        services.screening_facts_save(actor=_actor(request), case_id=case.pk, facts=form.service_facts())
+        services.screening_facts_save(
+            actor=signed_in_user(request), case_id=case.pk, facts=form.service_facts()
+        )
     except DomainError as error:
         form.add_domain_error(error)
         return _render_screening(
@@ -641,7 +642,7 @@ def family_submit(request: HttpRequest, encounter_id: int) -> HttpResponse:
     _require_intake_role(request)
     encounter = _screening_encounter(request, encounter_id)
     try:
-        review = services.family_submit_for_review(actor=_actor(request), encounter_id=encounter.pk)
+        review = services.family_submit_for_review(actor=signed_in_user(request), encounter_id=encounter.pk)
     except DomainError as error:
         return _render_screening(request, encounter, submit_error=error, status=error.http_status)
     submitted = review.submitted_at.astimezone(zoneinfo.ZoneInfo(encounter.location.time_zone))
@@ -662,13 +663,13 @@ def family_submit(request: HttpRequest, encounter_id: int) -> HttpResponse:
 def review_queue(request: HttpRequest) -> HttpResponse:
     """Families at the supervisor's duty locations awaiting the amenability decision, oldest first."""
     _require_decide_role(request)
-    reviews = list(selectors.reviews_pending_for(user=_actor(request)))
+    reviews = list(selectors.reviews_pending_for(user=signed_in_user(request)))
     return render(request, "screenings/review_queue.html", {"reviews": reviews})
 
 
 def _visible_review(request: HttpRequest, pk: int) -> AmenabilityReview:
     _require_cbp_field_role(request, "the amenability review page")
-    review = selectors.review_visible_to(user=_actor(request), review_id=pk)
+    review = selectors.review_visible_to(user=signed_in_user(request), review_id=pk)
     if review is None:
         raise Http404("No such review at your duty locations.")
     return review
@@ -682,7 +683,7 @@ def _render_review(
     return_form: ReturnForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    user = _actor(request)
+    user = signed_in_user(request)
     access_log_record(
         user=user, channel="page", object_type="amenability_review", object_id=review.pk, path=request.path
     )
@@ -770,7 +771,7 @@ def review_decide(request: HttpRequest, pk: int) -> HttpResponse:
     }
     try:
         services.amenability_decide(
-            actor=_actor(request),
+            actor=signed_in_user(request),
             review_id=review.pk,
             reason=form.cleaned_data["reason"],
             overrides=overrides,
@@ -799,7 +800,7 @@ def review_return(request: HttpRequest, pk: int) -> HttpResponse:
         return _render_review(request, review, return_form=form, status=400)
     try:
         services.amenability_return(
-            actor=_actor(request), review_id=review.pk, reason=form.cleaned_data["reason"]
+            actor=signed_in_user(request), review_id=review.pk, reason=form.cleaned_data["reason"]
         )
     except DomainError as error:
         form.add_domain_error(error)

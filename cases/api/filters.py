@@ -40,7 +40,8 @@ class ANumberFilter(django_filters.CharFilter):
 class IdFilter(django_filters.NumberFilter):
     """The id of a related row (a whole number)."""
 
-    field_class = forms.IntegerField
+    # types-django-filter pins NumberFilter.field_class to DecimalField; django-filter takes any form field.
+    field_class = forms.IntegerField  # type: ignore[assignment]
 
 
 class CaseFilter(django_filters.FilterSet):

@@ -176,7 +176,7 @@ class CaseSerializer(ServiceWriteSerializer):
     )
     alien_detail = AlienSummarySerializer(source="alien", read_only=True)
     encounter = VisiblePrimaryKeyField(model=Encounter, selector=encounters_visible_to)
-    location = serializers.SlugRelatedField(
+    location: serializers.SlugRelatedField[Location] = serializers.SlugRelatedField(
         slug_field="code",
         read_only=True,
         help_text="Port or station responsible for the case (from the encounter).",
@@ -228,7 +228,9 @@ class StatusOptionSerializer(serializers.Serializer):
     """A status a case may move to, with its plain-language label."""
 
     status = serializers.CharField()
-    label = serializers.CharField()
+    # DRF's serializer metaclass moves declared fields into _declared_fields, so this does not replace
+    # Field.label at run time; the stubs read it as a class attribute that does.
+    label = serializers.CharField()  # type: ignore[assignment]
 
 
 class CaseAllowedTransitionsSerializer(serializers.Serializer):

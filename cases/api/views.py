@@ -43,6 +43,7 @@ from cases.api.serializers import (
 )
 from cases.models import Alien, Case, Encounter, FamilyUnit
 from cases.permissions import TRANSITION_ROLES
+from mpp.accounts.auth import signed_in_user
 from mpp.accounts.roles import Role
 from mpp.api import ApiErrorSerializer, ViewOrderedCursorPagination, described, error_responses
 from mpp.audit.models import AccessLog
@@ -77,6 +78,9 @@ class RegistryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     access_log_type: str | None = None
 
     def get_queryset(self) -> QuerySet[Any]:
+        """The rows the requesting user may see. Pass ``self.request.user`` as it is, not
+        ``signed_in_user``: drf-spectacular calls this with an anonymous user while it builds the schema, and
+        the ``*_visible_to`` selectors return no rows for one."""
         raise NotImplementedError
 
     def create_through_service(self, data: dict[str, Any]) -> Any:
@@ -100,7 +104,7 @@ class RegistryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         """Personal data: record who read which record through the API (mpp.audit access log)."""
         if self.access_log_type:
             access_log_record(
-                user=self.request.user,
+                user=signed_in_user(self.request),
                 channel=AccessLog.Channel.API,
                 object_type=self.access_log_type,
                 object_id=instance.pk,
@@ -155,7 +159,7 @@ class AlienViewSet(RegistryViewSet):
         return selectors.aliens_visible_to(self.request.user)
 
     def create_through_service(self, data: dict[str, Any]) -> Alien:
-        return services.alien_create(actor=self.request.user, **data)
+        return services.alien_create(actor=signed_in_user(self.request), **data)
 
 
 # --- family units --------------------------------------------------------------------------------------
@@ -206,7 +210,7 @@ class FamilyUnitViewSet(RegistryViewSet):
             services.MemberSpec(alien=member["alien"], relationship=member["relationship"])
             for member in data["members"]
         ]
-        unit = services.family_unit_create(actor=self.request.user, members=members)
+        unit = services.family_unit_create(actor=signed_in_user(self.request), members=members)
         # Render through the selector so the members come with their prefetch, as on the list.
         return self.get_queryset().get(pk=unit.pk)
 
@@ -256,7 +260,7 @@ class EncounterViewSet(RegistryViewSet):
         return selectors.encounters_visible_to(self.request.user)
 
     def create_through_service(self, data: dict[str, Any]) -> Encounter:
-        return services.encounter_create(actor=self.request.user, **data)
+        return services.encounter_create(actor=signed_in_user(self.request), **data)
 
 
 # --- cases ---------------------------------------------------------------------------------------------
@@ -319,7 +323,9 @@ class CaseViewSet(RegistryViewSet):
         }.get(self.action, CaseSerializer)
 
     def create_through_service(self, data: dict[str, Any]) -> Case:
-        case = services.case_open(actor=self.request.user, encounter=data["encounter"], alien=data["alien"])
+        case = services.case_open(
+            actor=signed_in_user(self.request), encounter=data["encounter"], alien=data["alien"]
+        )
         return self.get_queryset().get(pk=case.pk)
 
     @described(
@@ -344,7 +350,7 @@ class CaseViewSet(RegistryViewSet):
         moved = services.case_transition(
             case_id=case.pk,
             to_status=serializer.validated_data["to_status"],
-            actor=request.user,
+            actor=signed_in_user(request),
             reason=serializer.validated_data["reason"],
         )
         return Response(
@@ -380,7 +386,7 @@ class CaseViewSet(RegistryViewSet):
     )
     def allowed_transitions(self, request: Request, pk: str) -> Response:
         case = self.get_object()
-        moves = selectors.case_moves_for(user=request.user, case=case)
+        moves = selectors.case_moves_for(user=signed_in_user(request), case=case)
         body = {
             "case": case.pk,
             "status": case.status,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django import template
+from django.contrib.auth.models import AnonymousUser
 from django.forms import BoundField
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -12,6 +13,7 @@ from django.utils.safestring import SafeString
 
 from cases.models import CaseStatus
 from cases.selectors import user_sees_cases
+from mpp.accounts.models import User
 from mpp.accounts.roles import Role
 from mpp.outbox.selectors import notifications_unread_count
 
@@ -20,7 +22,7 @@ register = template.Library()
 _WIDGET_CLASS = {"select": "usa-select", "textarea": "usa-textarea"}
 
 # Status → tag colour group (the colours live in static/css/app.css, each with AA contrast).
-_STATUS_TONE = {
+_STATUS_TONE: dict[str, str] = {
     CaseStatus.SCREENING: "neutral",
     CaseStatus.REOPENED: "neutral",
     CaseStatus.AWAITING_REVIEW: "action",
@@ -107,6 +109,6 @@ def unread_notifications(context: template.Context) -> int:
 
 
 @register.filter
-def sees_cases(user: object) -> bool:
+def sees_cases(user: User | AnonymousUser) -> bool:
     """Whether to offer case pages (search) in the menu; the views check access again."""
-    return user_sees_cases(user)  # type: ignore[arg-type]
+    return user_sees_cases(user)

@@ -8,7 +8,8 @@ from mpp.accounts.models import Location, User
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
-    fieldsets = (*DjangoUserAdmin.fieldsets, ("Duty locations", {"fields": ("duty_locations",)}))
+    # django-stubs leaves fieldsets at ModelAdmin's "... | None"; Django's UserAdmin always defines it.
+    fieldsets = (*DjangoUserAdmin.fieldsets, ("Duty locations", {"fields": ("duty_locations",)}))  # type: ignore[misc]
     filter_horizontal = ("groups", "user_permissions", "duty_locations")
     list_display = ("username", "first_name", "last_name", "is_active")
     list_filter = ("is_active", "groups")

@@ -19,7 +19,7 @@ if TYPE_CHECKING:  # importing rest_framework.views here at run time would be ci
 
 def allowed_roles_for(view: APIView, request: Request) -> frozenset[str]:
     table: Mapping[str, frozenset[str] | set[str]] = getattr(view, "allowed_roles", {})
-    key = getattr(view, "action", None) or request.method.lower()
+    key = getattr(view, "action", None) or (request.method or "").lower()
     return frozenset(table.get(key, ()))
 
 

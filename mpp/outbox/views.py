@@ -5,20 +5,21 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from mpp.accounts.auth import signed_in_user
 from mpp.outbox.selectors import notifications_for
 from mpp.outbox.services import notification_mark_read
 
 
 @login_required
 def notification_list(request: HttpRequest) -> HttpResponse:
-    page = Paginator(notifications_for(user=request.user), 50).get_page(request.GET.get("page"))
+    page = Paginator(notifications_for(user=signed_in_user(request)), 50).get_page(request.GET.get("page"))
     return render(request, "outbox/notification_list.html", {"page": page})
 
 
 @login_required
 @require_POST
 def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
-    notification_mark_read(user=request.user, notification_id=pk)
+    notification_mark_read(user=signed_in_user(request), notification_id=pk)
     target = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = "notifications"

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from django.db import models
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -345,10 +346,13 @@ class ScreeningFactsSerializer(serializers.ModelSerializer):
         given = dict(self.validated_data)
         if not replace:
             return given
-        return {
-            name: given[name] if name in given else ScreeningFacts._meta.get_field(name).get_default()
-            for name in FACT_FIELDS
-        }
+        return {name: given[name] if name in given else _fact_default(name) for name in FACT_FIELDS}
+
+
+def _fact_default(name: str) -> Any:
+    field = ScreeningFacts._meta.get_field(name)
+    assert isinstance(field, models.Field)  # a column of ScreeningFacts, never a reverse relation
+    return field.get_default()
 
 
 def screening_of(case: Case) -> ScreeningFacts:
@@ -472,7 +476,8 @@ class ReviewQueueItemSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(ReviewMemberSerializer(many=True))
     def get_members(self, review: AmenabilityReview) -> list[dict[str, Any]]:
-        return ReviewMemberSerializer(_review_members(review), many=True).data
+        # many=True makes DRF build a ListSerializer, whose .data is a list; the stubs keep the child's type.
+        return ReviewMemberSerializer(_review_members(review), many=True).data  # type: ignore[return-value]
 
 
 class AmenabilityReviewSerializer(ReviewQueueItemSerializer):

@@ -36,6 +36,8 @@ from rest_framework.response import Response
 
 from cases.models import Case
 from cases.selectors import alien_duplicate_candidates
+from mpp.accounts.auth import signed_in_user
+from mpp.accounts.models import User
 from mpp.accounts.roles import Role
 from mpp.api import ApiErrorSerializer, ViewOrderedCursorPagination, described, error_responses
 from mpp.audit.models import AccessLog
@@ -83,7 +85,7 @@ def refused(description: str) -> dict[int, OpenApiResponse]:
 def log_read(request: Request, object_type: str, object_id: int) -> None:
     """Personal data (health, criminal history, fear): record who read it through the API."""
     access_log_record(
-        user=request.user,
+        user=signed_in_user(request),
         channel=AccessLog.Channel.API,
         object_type=object_type,
         object_id=object_id,
@@ -135,7 +137,7 @@ class IntakeView(ScreeningAPIView):
         members = serializer.member_inputs()
         try:
             encounter = services.intake_create(
-                actor=request.user,
+                actor=signed_in_user(request),
                 location=serializer.validated_data["location"],
                 occurred_at=serializer.validated_data["occurred_at"],
                 members=members,
@@ -172,7 +174,11 @@ class AlienDuplicatesView(ScreeningAPIView):
     )
     def get(self, request: Request) -> Response:
         # A blank parameter (an empty form field) means "not given".
-        given = {key: value for key, value in request.query_params.items() if value.strip()}
+        given = {
+            key: value
+            for key, value in request.query_params.items()
+            if isinstance(value, str) and value.strip()
+        }
         query = DuplicateQuerySerializer(data=given)
         query.is_valid(raise_exception=True)
         searched = query.validated_data
@@ -185,7 +191,7 @@ class AlienDuplicatesView(ScreeningAPIView):
         context = {"a_number": searched.get("a_number")}
         # A national search that shows people from other locations: log who saw whom (one INSERT).
         access_log_record_many(
-            user=request.user,
+            user=signed_in_user(request),
             channel=AccessLog.Channel.API,
             object_type="alien",
             object_ids=[a.pk for a in found],
@@ -212,7 +218,7 @@ class CaseScreeningView(ScreeningAPIView):
     serializer_class = ScreeningFactsSerializer
 
     def visible_case(self, case_id: int) -> Case:
-        case = selectors.screening_case_for(user=self.request.user, case_id=case_id)
+        case = selectors.screening_case_for(user=signed_in_user(self.request), case_id=case_id)
         if case is None:
             raise NotFound("No such case within your scope.")
         return case
@@ -264,7 +270,7 @@ class CaseScreeningView(ScreeningAPIView):
         serializer = ScreeningFactsSerializer(data=request.data, partial=not replace)
         serializer.is_valid(raise_exception=True)
         facts = services.screening_facts_save(
-            actor=request.user, case_id=case.pk, facts=serializer.facts(replace=replace)
+            actor=signed_in_user(request), case_id=case.pk, facts=serializer.facts(replace=replace)
         )
         return Response(ScreeningFactsSerializer(facts).data)
 
@@ -290,7 +296,7 @@ class FamilyProposalView(ScreeningAPIView):
         operation_id="families_proposal_retrieve",
     )
     def get(self, request: Request, encounter_id: int) -> Response:
-        encounter = selectors.encounter_for_screening(user=request.user, encounter_id=encounter_id)
+        encounter = selectors.encounter_for_screening(user=signed_in_user(request), encounter_id=encounter_id)
         if encounter is None:
             raise NotFound("No such encounter within your scope.")
         _, proposal = selectors.family_proposal(encounter_id=encounter.pk)
@@ -298,7 +304,7 @@ class FamilyProposalView(ScreeningAPIView):
         return Response(FamilyProposalSerializer({"encounter": encounter.pk, **proposal.as_json()}).data)
 
 
-def review_for(user: Any, review_id: int) -> AmenabilityReview:
+def review_for(user: User, review_id: int) -> AmenabilityReview:
     """The review as ``user`` may see it, with the family's cases and people loaded for ``members``."""
     review = selectors.review_visible_to(user=user, review_id=review_id)
     if review is None:
@@ -328,12 +334,12 @@ class FamilySubmitView(ScreeningAPIView):
         operation_id="families_submit_for_review_create",
     )
     def post(self, request: Request, encounter_id: int) -> Response:
-        encounter = selectors.encounter_for_screening(user=request.user, encounter_id=encounter_id)
+        encounter = selectors.encounter_for_screening(user=signed_in_user(request), encounter_id=encounter_id)
         if encounter is None:
             raise NotFound("No such encounter within your scope.")
-        review = services.family_submit_for_review(actor=request.user, encounter_id=encounter.pk)
+        review = services.family_submit_for_review(actor=signed_in_user(request), encounter_id=encounter.pk)
         return Response(
-            AmenabilityReviewSerializer(review_for(request.user, review.pk)).data,
+            AmenabilityReviewSerializer(review_for(signed_in_user(request), review.pk)).data,
             status=status.HTTP_201_CREATED,
         )
 
@@ -377,7 +383,7 @@ class AmenabilityReviewViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def get_queryset(self) -> QuerySet[AmenabilityReview]:
         if getattr(self, "swagger_fake_view", False):  # schema generation: no user to scope by
             return AmenabilityReview.objects.none()
-        return selectors.reviews_pending_for(user=self.request.user)
+        return selectors.reviews_pending_for(user=signed_in_user(self.request))
 
     def get_serializer_class(self) -> type[Any]:
         return {
@@ -387,7 +393,7 @@ class AmenabilityReviewViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         }.get(self.action, AmenabilityReviewSerializer)
 
     def retrieve(self, request: Request, pk: int) -> Response:
-        review = review_for(request.user, pk)
+        review = review_for(signed_in_user(request), pk)
         log_read(request, "amenability_review", review.pk)
         return Response(AmenabilityReviewSerializer(review).data)
 
@@ -411,7 +417,7 @@ class AmenabilityReviewViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     )
     @action(detail=True, methods=["post"])
     def decide(self, request: Request, pk: int) -> Response:
-        review = review_for(request.user, pk)
+        review = review_for(signed_in_user(request), pk)
         serializer = DecideSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         overrides = {
@@ -419,12 +425,12 @@ class AmenabilityReviewViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             for item in serializer.validated_data["overrides"]
         }
         services.amenability_decide(
-            actor=request.user,
+            actor=signed_in_user(request),
             review_id=review.pk,
             reason=serializer.validated_data["reason"],
             overrides=overrides,
         )
-        return Response(AmenabilityReviewSerializer(review_for(request.user, review.pk)).data)
+        return Response(AmenabilityReviewSerializer(review_for(signed_in_user(request), review.pk)).data)
 
     @described(
         "Return the family to the officer for re-screening instead of deciding (A3): the review is closed as "
@@ -447,10 +453,10 @@ class AmenabilityReviewViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     )
     @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def return_to_officer(self, request: Request, pk: int) -> Response:
-        review = review_for(request.user, pk)
+        review = review_for(signed_in_user(request), pk)
         serializer = ReturnSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.amenability_return(
-            actor=request.user, review_id=review.pk, reason=serializer.validated_data["reason"]
+            actor=signed_in_user(request), review_id=review.pk, reason=serializer.validated_data["reason"]
         )
-        return Response(AmenabilityReviewSerializer(review_for(request.user, review.pk)).data)
+        return Response(AmenabilityReviewSerializer(review_for(signed_in_user(request), review.pk)).data)

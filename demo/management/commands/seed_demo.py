@@ -529,7 +529,7 @@ def _screening_facts(alien: Alien, steps: tuple[tuple[str, str, str], ...]) -> d
     facts: dict[str, object] = {"officer_fluent": language == "es", "fit_to_travel": "fit"}
     if language != "es":  # N3: interpreted by telephone in the person's language
         facts.update(interpretation_mode="telephonic", interpretation_language=language)
-    if alien.country_of_citizenship.code == "MX":  # F2: the Mexican member returns with the family
+    if str(alien.country_of_citizenship) == "MX":  # F2: the Mexican member returns with the family
         facts["mexican_member_choice"] = "voluntary_return"
     if decision_reason == "health":  # A4: found not fit to travel after the A5 referral
         facts.update(fit_to_travel="not_fit", medical_referral=True, medical_referral_outcome="not_fit")
@@ -820,7 +820,7 @@ class _Story:
             else:
                 interpreting = f" in Spanish with a telephonic {language.name} interpreter"
             context = {
-                "nationality": COUNTRY_NAMES[alien.country_of_citizenship.code],
+                "nationality": COUNTRY_NAMES[str(alien.country_of_citizenship)],
                 "site": site.name,
                 "port": port.name,
                 "city": city,
