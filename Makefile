@@ -12,7 +12,7 @@ export VENV
 PY := $(VENV)/bin/python
 PYTEST_ARGS ?=
 
-.PHONY: help run test lint fmt clean lock venv venv-test services system-deps migrate seed web worker beat
+.PHONY: help run test lint typecheck fmt clean lock venv venv-test services system-deps migrate seed web worker beat
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -32,6 +32,9 @@ test: venv-test system-deps services ## Lint, checks, compose validation and the
 lint: venv-test ## ruff check and ruff format --check
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+typecheck: venv-test ## mypy with the Django and DRF plugins (configured in pyproject.toml)
+	$(VENV)/bin/mypy
 
 fmt: venv-test ## Format the code and apply ruff's safe fixes
 	$(VENV)/bin/ruff format .
