@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from mpp.exceptions import InvalidInput
@@ -49,3 +50,9 @@ def looks_like_a_number(text: str) -> bool:
     except InvalidInput:
         return False
     return True
+
+
+def age_on(born: dt.date, on: dt.date) -> int:
+    """Age in whole years on a given day (the day before a birthday counts the earlier year). The family
+    rules read the age at the encounter (A2 ``uac``: under 18 with no parent or legal guardian)."""
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))

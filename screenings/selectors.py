@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable
 from typing import TypedDict
 
 from django.db.models import Prefetch, QuerySet
 
 from cases.models import Alien, Case, Encounter, Language
+from cases.rules import age_on
 from cases.selectors import cases_visible_to, encounters_visible_to, user_sees_cases
 from mpp.accounts.models import Location, User
 from mpp.accounts.roles import Role
@@ -20,10 +20,6 @@ def drafts_for(*, user: User) -> QuerySet[IntakeDraft]:
     return IntakeDraft.objects.filter(created_by=user, status=IntakeDraft.Status.OPEN).select_related(
         "location"
     )
-
-
-def age_on(born: dt.date, on: dt.date) -> int:
-    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 
 
 def family_cases(*, encounter_id: int) -> list[Case]:

@@ -36,7 +36,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from django_countries import countries
 
 from cases.models import Alien, Case, CaseStatus, Encounter, FamilyMember, Language
-from cases.rules import looks_like_a_number, normalize_a_number
+from cases.rules import age_on, looks_like_a_number, normalize_a_number
 from cases.selectors import alien_duplicate_candidates
 from mpp.accounts.auth import signed_in_user
 from mpp.audit.models import AccessLog
@@ -193,7 +193,7 @@ def _draft_members(draft: IntakeDraft, languages: Mapping[str, Language]) -> lis
             if data.get("relationship") in FamilyMember.Relationship.values
             else "—",
             born=born,
-            age=selectors.age_on(born, on) if born else None,
+            age=age_on(born, on) if born else None,
             citizenship=citizenship,
             citizenship_name=countries.name(citizenship) if citizenship else "—",
             language_name=language.name if language else "—",

@@ -12,6 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import SafeString
 
 from cases.models import CaseStatus
+from cases.rules import age_on
 from cases.selectors import user_sees_cases
 from mpp.accounts.models import User
 from mpp.accounts.roles import Role
@@ -83,12 +84,7 @@ def age(date_of_birth: dt.date | None) -> int | str:
     """Age in whole years today (in the server's time zone)."""
     if not date_of_birth:
         return ""
-    today = timezone.localdate()
-    return (
-        today.year
-        - date_of_birth.year
-        - ((today.month, today.day) < (date_of_birth.month, date_of_birth.day))
-    )
+    return age_on(date_of_birth, timezone.localdate())
 
 
 @register.filter

@@ -1,10 +1,12 @@
 """N2: the A-number — accepted spellings, refused ones, and a property over all valid numbers."""
 
+import datetime as dt
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cases.rules import looks_like_a_number, normalize_a_number
+from cases.rules import age_on, looks_like_a_number, normalize_a_number
 from mpp.exceptions import InvalidInput
 
 
@@ -79,3 +81,17 @@ def test_n2_property_any_text_is_either_a_valid_number_or_refused(text):
     else:
         assert result[0] == "A" and result[1:].isdigit() and len(result) == 10
         assert sum(ch.isdigit() for ch in text) in (8, 9)
+
+
+@pytest.mark.parametrize(
+    ("born", "on", "years"),
+    [
+        (dt.date(2008, 11, 24), dt.date(2026, 11, 23), 17),  # the day before the 18th birthday
+        (dt.date(2008, 11, 23), dt.date(2026, 11, 23), 18),  # on the birthday
+        (dt.date(2008, 2, 29), dt.date(2026, 2, 28), 17),  # leap-day birthday, not yet in a common year
+        (dt.date(2008, 2, 29), dt.date(2026, 3, 1), 18),
+        (dt.date(2026, 1, 1), dt.date(2026, 1, 1), 0),
+    ],
+)
+def test_age_on_counts_whole_years_as_the_uac_rule_reads_them(born, on, years):
+    assert age_on(born, on) == years
