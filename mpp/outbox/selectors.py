@@ -1,7 +1,9 @@
-from django.db.models import QuerySet
+from collections.abc import Iterable
+
+from django.db.models import Q, QuerySet
 
 from mpp.accounts.models import User
-from mpp.outbox.models import Notification
+from mpp.outbox.models import Delivery, DeliveryStatus, Notification
 
 
 def notifications_for(*, user: User) -> QuerySet[Notification]:
@@ -10,3 +12,23 @@ def notifications_for(*, user: User) -> QuerySet[Notification]:
 
 def notifications_unread_count(*, user: User) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def notification_recipients(
+    *, user_ids: Iterable[int] = (), roles: Iterable[str] = (), location_id: int | None = None
+) -> QuerySet[User]:
+    """Active users among ``user_ids``, and active holders of any of ``roles`` posted at ``location_id``
+    (at any location when it is None). The location narrows the role holders only."""
+    who = Q(pk__in=list(user_ids))
+    roles = list(roles)
+    if roles:
+        by_role = Q(groups__name__in=roles)
+        if location_id is not None:
+            by_role &= Q(duty_locations__pk=location_id)
+        who |= by_role
+    return User.objects.filter(who, is_active=True).distinct().order_by("pk")
+
+
+def deliveries_dead() -> QuerySet[Delivery]:
+    """The dead-letter list: deliveries that used up their attempts, newest first."""
+    return Delivery.objects.filter(status=DeliveryStatus.DEAD).select_related("event").order_by("-id")

@@ -14,5 +14,5 @@ from mpp.outbox.services import outbox_relay
     time_limit=90,
 )
 def relay_outbox() -> int:
-    """Deliver pending outbox events in one bounded batch. Safe to run twice or concurrently."""
+    """Run the due deliveries in one bounded batch. Safe to run twice or concurrently (SKIP LOCKED)."""
     return outbox_relay()

@@ -127,13 +127,27 @@ CELERY_TASK_TIME_LIMIT = 120
 CELERY_TASK_SOFT_TIME_LIMIT = 100
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# Bound every wait on Redis: after a commit, the request publishes the relay kick and must not hang when
+# Redis is down (refused at once) or accepts but does not answer (socket timeout). The worker and beat
+# reconnect on their own schedule; these only cap how long each attempt may take.
+_broker_timeout = env.float("BROKER_SOCKET_TIMEOUT", default=0.5)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 3600,
+    "socket_connect_timeout": _broker_timeout,
+    "socket_timeout": _broker_timeout,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = _broker_timeout
 CELERY_TIMEZONE = "UTC"
-# The relay runs after every commit that wrote events, and again on this schedule, so an event written
-# while Redis was down is still delivered once Redis is back.
+# The relay runs after every commit that wrote deliveries, and again on this schedule, so an event written
+# while Redis was down is still delivered once Redis is back, and failed deliveries are retried when due.
 CELERY_BEAT_SCHEDULE = {
     "outbox-relay": {"task": "mpp.outbox.relay", "schedule": env.float("OUTBOX_RELAY_SECONDS", default=30.0)},
 }
+# A failed delivery is tried again after BASE, 2×BASE, 4×BASE … seconds (at most CAP apart); after
+# MAX_ATTEMPTS attempts it is dead and waits in the admin's dead-letter list for a retry by hand.
+OUTBOX_RETRY_BASE_SECONDS = env.int("OUTBOX_RETRY_BASE_SECONDS", default=30)
+OUTBOX_RETRY_CAP_SECONDS = env.int("OUTBOX_RETRY_CAP_SECONDS", default=3600)
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

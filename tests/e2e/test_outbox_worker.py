@@ -1,4 +1,8 @@
-"""End to end: a real Celery worker process, on the local Redis, turns a committed event into a notification."""
+"""End to end: a real Celery worker process, on the local Redis, runs a committed event's delivery.
+
+The worker is another process with its own subscriber registry: it imports this module (``--include``),
+and the ``worker_init`` signal, sent only in a worker, subscribes the test's handler there too.
+"""
 
 import os
 import subprocess
@@ -8,16 +12,36 @@ from pathlib import Path
 
 import pytest
 import redis
+from celery.signals import worker_init
 from django.conf import settings
 from django.db import connection
 
-from cases.models import CaseStatus
-from cases.services import case_move
 from mpp.accounts.roles import Role
-from mpp.outbox.models import Notification
-from tests.factories import CaseFactory, user_with_role
+from mpp.outbox import services
+from mpp.outbox.models import Delivery, DeliveryStatus, Notification, OutboxEvent
+from mpp.outbox.services import notify, outbox_emit, subscribe
+from tests.factories import user_with_role
 
 ROOT = Path(__file__).resolve().parents[2]
+EVENT = "test.e2e.ping"
+SUBSCRIBER = "tests.e2e.tell_the_named_user"
+
+
+def tell_the_named_user(event: OutboxEvent) -> None:
+    notify(event=event, message=f"Ping {event.pk} from the worker", user_ids=[event.payload["user_id"]])
+
+
+@worker_init.connect
+def subscribe_in_the_worker(**kwargs: object) -> None:
+    subscribe(EVENT, tell_the_named_user, name=SUBSCRIBER)
+
+
+@pytest.fixture
+def subscribed(monkeypatch):
+    """The same subscriber in this process (so the event gets its delivery); the registry is restored after."""
+    copy = {event: dict(by_name) for event, by_name in services._SUBSCRIBERS.items()}
+    monkeypatch.setattr(services, "_SUBSCRIBERS", copy)
+    subscribe(EVENT, tell_the_named_user, name=SUBSCRIBER)
 
 
 @pytest.fixture
@@ -40,6 +64,7 @@ def celery_worker_process(transactional_db):
             "-A",
             "mpp",
             "worker",
+            f"--include={__name__}",
             "--pool=solo",
             "--loglevel=INFO",
             "--without-heartbeat",
@@ -71,16 +96,12 @@ def _wait_for(predicate, *, timeout: float) -> bool:
 
 
 @pytest.mark.e2e
-def test_a_committed_event_becomes_a_notification_through_a_real_worker(celery_worker_process):
-    officer = user_with_role(Role.CBP_OFFICER)
+def test_a_committed_event_is_delivered_through_a_real_worker(subscribed, celery_worker_process):
     supervisor = user_with_role(Role.CBP_SUPERVISOR)
-    case = CaseFactory(created_by=officer)
 
-    case_move(
-        case_id=case.pk, to_status=CaseStatus.AWAITING_REVIEW, actor=officer, reason="Screening complete"
-    )
-    # The move committed (no surrounding transaction in a transactional_db test): the on-commit hook has
-    # published the relay task to Redis; only the worker process can deliver it.
+    event = outbox_emit(event=EVENT, data={"user_id": supervisor.pk})
+    # Committed (no surrounding transaction in a transactional_db test): the on-commit hook has published
+    # the relay task to Redis; only the worker process can run the delivery.
 
     delivered = _wait_for(lambda: Notification.objects.filter(user=supervisor).exists(), timeout=60)
     if not delivered:
@@ -88,5 +109,5 @@ def test_a_committed_event_becomes_a_notification_through_a_real_worker(celery_w
         output = celery_worker_process.communicate(timeout=20)[0]
         pytest.fail(f"no notification after 60 s; worker output:\n{output[-4000:]}")
     note = Notification.objects.get(user=supervisor)
-    assert f"Case {case.pk}" in note.message
-    assert note.event.processed_at is not None
+    assert note.message == f"Ping {event.pk} from the worker"
+    assert _wait_for(lambda: Delivery.objects.get(event=event).status == DeliveryStatus.DELIVERED, timeout=10)
