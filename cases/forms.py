@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 
 from cases.models import CaseStatus
+from cases.registry import HoldKind
 from mpp.exceptions import DomainError
 
 
@@ -35,7 +36,20 @@ class _AnyCaseStatusField(forms.ChoiceField):
         return value in CaseStatus.values
 
 
-class CaseTransitionForm(forms.Form):
+class DomainErrorForm(forms.Form):
+    def add_domain_error(self, error: DomainError) -> None:
+        """Show a service's refusal with its rule ID and reason code, e.g. ``F4 · family_fear_pending: …``;
+        next to the field it names, if the form has that field."""
+        self.add_error(error.field if error.field in self.fields else None, refusal_text(error))
+
+
+def refusal_text(error: DomainError) -> str:
+    """A refusal as officers read it: rule · code, then the plain explanation."""
+    prefix = f"{error.rule} · {error.code}" if error.rule else error.code
+    return f"{prefix}: {error.message}"
+
+
+class CaseTransitionForm(DomainErrorForm):
     to_status = _AnyCaseStatusField(label="New status")
     reason = forms.CharField(
         label="Reason",
@@ -52,9 +66,41 @@ class CaseTransitionForm(forms.Form):
             (status.value, f"{status.label} ({status.value})") for status in moves
         ]
 
-    def add_domain_error(self, error: DomainError) -> None:
-        """Show a service's refusal with its rule ID and reason code, e.g. ``F4 · family_fear_pending: …``;
-        next to the field it names, if the form has that field."""
-        prefix = f"{error.rule} · {error.code}" if error.rule else error.code
-        field = error.field if error.field in self.fields else None
-        self.add_error(field, f"{prefix}: {error.message}")
+
+class HoldOpenForm(DomainErrorForm):
+    """Open a hold of a kind the user may open (e.g. S1: a fear of return stated)."""
+
+    kind = forms.ChoiceField(label="What is blocking the case")
+    reason = forms.CharField(
+        label="Reason",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text="Required: who stated what, when and where. Recorded with your name and the time.",
+    )
+
+    prefix = "hold"
+
+    def __init__(self, *args: Any, kinds: Iterable[HoldKind] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        kind = self.fields["kind"]
+        assert isinstance(kind, forms.ChoiceField)
+        kind.choices = [(k.code, f"{k.label} ({k.rule})") for k in kinds]
+
+
+class HoldReleaseForm(DomainErrorForm):
+    """Release an open hold with the outcome its kind asks for."""
+
+    outcome = forms.ChoiceField(label="Outcome", required=False)
+    reason = forms.CharField(
+        label="Reason",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text="Required: what was decided and by whom. The case stays where it is.",
+    )
+
+    def __init__(self, *args: Any, kind: HoldKind, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        outcome = self.fields["outcome"]
+        assert isinstance(outcome, forms.ChoiceField)
+        outcome.choices = [("", "- Select -"), *kind.outcomes]
+        outcome.required = bool(kind.outcomes)

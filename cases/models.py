@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models.functions import Now
@@ -183,6 +186,8 @@ class Encounter(models.Model):
 
 
 class CaseStatus(models.TextChoices):
+    """Where the case is in the program, and nothing else. What is blocked, and why, is a hold (``Hold``)."""
+
     SCREENING = "screening", "Screening in progress"
     AWAITING_REVIEW = "awaiting_review", "Awaiting supervisor review of amenability"
     AMENABLE = "amenable", "Amenable: ready for the NTA"
@@ -190,7 +195,6 @@ class CaseStatus(models.TextChoices):
     ENROLLED = "enrolled", "Enrolled: NTA served and filed"
     IN_MEXICO = "in_mexico", "In Mexico awaiting hearing"
     IN_US_FOR_HEARING = "in_us_for_hearing", "In the U.S. for a hearing"
-    FEAR_CLAIM_PENDING = "fear_claim_pending", "Fear claim pending: return to Mexico blocked"
     REMOVED_FROM_MPP = "removed_from_mpp", "Removed from MPP (240 proceedings continue in the U.S.)"
     COMPLETED_RELIEF = "completed_relief", "Completed: relief or protection granted"
     COMPLETED_REMOVAL_ORDER = "completed_removal_order", "Completed: final order of removal"
@@ -202,34 +206,22 @@ class CaseStatus(models.TextChoices):
 S = CaseStatus
 _COMPLETIONS = (S.COMPLETED_RELIEF, S.COMPLETED_REMOVAL_ORDER, S.COMPLETED_OTHER)
 
-# THE transition table: the only moves a case may make. Checked in one place (Case.check_transition),
-# used by every service that changes a status. Notes name the rules that motivate the less obvious moves.
+# THE transition table: the only moves a case may make. Checked in one place (Case.check_transition).
+# Who makes each move, and where, is the edge registry (cases.registry): one entry per (from, to).
+# A pending fear claim is not a status but a hold (S1/F4): it blocks moves without changing where the
+# case is, so releasing it leaves the case exactly where it stood.
 TRANSITIONS: dict[str, frozenset[str]] = {
-    # S1: a fear claim may be made at any time while the person is in the U.S.
-    S.SCREENING: frozenset({S.AWAITING_REVIEW, S.FEAR_CLAIM_PENDING}),
+    S.SCREENING: frozenset({S.AWAITING_REVIEW}),
     # A3: the supervisor confirms or excludes, or sends the screening back to the officer.
-    S.AWAITING_REVIEW: frozenset({S.AMENABLE, S.NOT_AMENABLE, S.SCREENING, S.FEAR_CLAIM_PENDING}),
-    S.AMENABLE: frozenset({S.ENROLLED, S.NOT_AMENABLE, S.FEAR_CLAIM_PENDING}),
+    S.AWAITING_REVIEW: frozenset({S.AMENABLE, S.NOT_AMENABLE, S.SCREENING}),
+    # S4: a positive fear assessment before enrolment makes the person not amenable (A2 fear_of_mexico).
+    S.AMENABLE: frozenset({S.ENROLLED, S.NOT_AMENABLE}),
     S.NOT_AMENABLE: frozenset(),
     # N1: NTA served; the person is returned to Mexico with a tear sheet.
-    S.ENROLLED: frozenset({S.IN_MEXICO, S.FEAR_CLAIM_PENDING, S.REMOVED_FROM_MPP}),
+    S.ENROLLED: frozenset({S.IN_MEXICO, S.REMOVED_FROM_MPP}),
     # H1: reports to the port for a hearing; an in-absentia order can complete the case while in Mexico.
     S.IN_MEXICO: frozenset({S.IN_US_FOR_HEARING, S.REMOVED_FROM_MPP, *_COMPLETIONS}),
-    S.IN_US_FOR_HEARING: frozenset({S.IN_MEXICO, S.FEAR_CLAIM_PENDING, S.REMOVED_FROM_MPP, *_COMPLETIONS}),
-    # S4: negative → may be returned (back to where the case stood); positive → removed from MPP, or not
-    # amenable when the claim came before enrolment (F3, F5).
-    S.FEAR_CLAIM_PENDING: frozenset(
-        {
-            S.SCREENING,
-            S.AWAITING_REVIEW,
-            S.AMENABLE,
-            S.ENROLLED,
-            S.IN_MEXICO,
-            S.IN_US_FOR_HEARING,
-            S.REMOVED_FROM_MPP,
-            S.NOT_AMENABLE,
-        }
-    ),
+    S.IN_US_FOR_HEARING: frozenset({S.IN_MEXICO, S.REMOVED_FROM_MPP, *_COMPLETIONS}),
     S.REMOVED_FROM_MPP: frozenset({*_COMPLETIONS}),
     # H4: a final order of removal hands the person to ICE ERO; H5: completions may be reopened.
     S.COMPLETED_RELIEF: frozenset({S.REOPENED}),
@@ -239,8 +231,17 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     S.REOPENED: frozenset({S.IN_MEXICO, S.IN_US_FOR_HEARING, S.REMOVED_FROM_MPP, *_COMPLETIONS}),
 }
 
-# Statuses in which the person is physically in the U.S. and could be returned to Mexico.
-RETURN_TO_MEXICO_TARGET = S.IN_MEXICO
+# Statuses no longer in the table, kept so old timeline entries still read in words.
+LEGACY_STATUS_LABELS = {
+    "fear_claim_pending": "Fear claim pending (a former status; now a hold on the case)",
+}
+
+
+def status_label(code: str) -> str:
+    """The plain label of a status code, also for a code that is no longer a status."""
+    if code in CaseStatus.values:
+        return str(CaseStatus(code).label)
+    return LEGACY_STATUS_LABELS.get(code, code)
 
 
 class Case(models.Model):
@@ -291,3 +292,126 @@ class Case(models.Model):
 
     def allowed_next_statuses(self) -> list[CaseStatus]:
         return [CaseStatus(s) for s in CaseStatus.values if s in TRANSITIONS[self.status]]
+
+
+class Hold(models.Model):
+    """Something that blocks moves of a case (and maybe of its family), and why — without changing where
+    the case is. Its kind (``cases.registry.HoldKind``, registered by the app that owns it) says which
+    moves it blocks, under which rule, and who opens and releases it. Releasing it changes no status.
+
+    Example: a pending fear claim (S1) blocks the claimant's amenability decision and enrolment until the
+    assessment is concurred (S4), and the return to Mexico of every member of the family unit (F4).
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="holds")
+    kind = models.SlugField(max_length=48, help_text="A kind registered in cases.registry, e.g. fear_claim.")
+    rule = models.CharField(max_length=8, help_text="The RULES.md id the hold enforces, e.g. S1.")
+    reason = models.TextField()
+    location = models.ForeignKey(
+        Location, on_delete=models.PROTECT, related_name="+", help_text="Where it was opened."
+    )
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    opened_at = models.DateTimeField(default=timezone.now)
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    released_at = models.DateTimeField(null=True, blank=True)
+    release_reason = models.TextField(blank=True)
+    outcome = models.SlugField(max_length=32, blank=True, help_text="How it ended, e.g. negative.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["opened_at", "id"]
+        constraints = [
+            # One open hold of a kind per case: opening it again is a no-op in the service.
+            models.UniqueConstraint(
+                fields=["case", "kind"], condition=models.Q(released_at__isnull=True), name="hold_open_once"
+            ),
+            models.CheckConstraint(name="hold_has_reason", condition=~models.Q(reason="")),
+            models.CheckConstraint(
+                name="hold_release_complete",
+                condition=(
+                    models.Q(
+                        released_at__isnull=True, released_by__isnull=True, release_reason="", outcome=""
+                    )
+                    | (
+                        models.Q(released_at__isnull=False, released_by__isnull=False)
+                        & ~models.Q(release_reason="")
+                    )
+                ),
+            ),
+            models.CheckConstraint(
+                name="hold_released_after_opened",
+                condition=models.Q(released_at__isnull=True)
+                | models.Q(released_at__gte=models.F("opened_at")),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["case"], name="hold_open_idx", condition=models.Q(released_at__isnull=True)),
+        ]
+
+    def __str__(self) -> str:
+        state = "open" if self.released_at is None else "released"
+        return f"{self.kind} hold on case {self.case_id} ({state})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.released_at is None
+
+
+class Sensitivity(models.TextChoices):
+    """Kinds of content only some roles may read (mpp.accounts.roles.DETAIL_ROLES)."""
+
+    MEDICAL = "medical", "medical"
+    FEAR = "fear", "fear"
+
+
+class CaseEvent(models.Model):
+    """One thing that happened to a case: the case's timeline. Append-only (a database trigger refuses
+    UPDATE and DELETE). Every write service records one in its transaction; apps add event types
+    (``cases.registry.event_type_register``) without ``cases`` importing them.
+
+    ``sensitivities`` names the kinds of restricted content the reason and data carry: a reader without
+    a role for each of them sees that the event happened, not its content (``cases.selectors``).
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
+    type = models.CharField(
+        max_length=64, help_text="e.g. status.changed, hold.opened, screening.facts_saved"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    occurred_at = models.DateTimeField(default=timezone.now)
+    reason = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    sensitivities = ArrayField(models.CharField(max_length=16, choices=Sensitivity.choices), default=list)
+    subject_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    subject_id = models.BigIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    subject = GenericForeignKey("subject_type", "subject_id")
+
+    class Meta:
+        ordering = ["occurred_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                name="case_event_subject_complete",
+                condition=models.Q(subject_type__isnull=True, subject_id__isnull=True)
+                | models.Q(subject_type__isnull=False, subject_id__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="case_event_sensitivities_valid",
+                condition=models.Q(sensitivities__contained_by=Sensitivity.values),
+            ),
+            models.CheckConstraint(name="case_event_type_present", condition=~models.Q(type="")),
+        ]
+        indexes = [models.Index(fields=["case", "occurred_at", "id"], name="case_event_timeline_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.type} on case {self.case_id} at {self.occurred_at:%Y-%m-%d %H:%M}"

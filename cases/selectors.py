@@ -9,17 +9,31 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TypeGuard
+from typing import Any, TypeGuard
+from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.postgres.search import TrigramSimilarity
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Value
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Concat, Greatest
+from django.utils import timezone
 
-from cases.models import Alien, Case, CaseStatus, Encounter, FamilyMember, FamilyUnit
+from cases.models import (
+    Alien,
+    Case,
+    CaseEvent,
+    CaseStatus,
+    Encounter,
+    FamilyMember,
+    FamilyUnit,
+    Hold,
+    status_label,
+)
+from cases.registry import HoldKind, edge_for, event_type_label, hold_kind, hold_kinds
 from cases.rules import looks_like_a_number, normalize_a_number
 from mpp.accounts.models import User
-from mpp.accounts.roles import NO_CASE_ACCESS_ROLES, Role
+from mpp.accounts.roles import DETAIL_ROLES, NO_CASE_ACCESS_ROLES, Role
+from mpp.exceptions import DomainError, IllegalTransition, NotPermitted, PolicyRefusal
 
 CASE_ROLES = frozenset(Role.values) - NO_CASE_ACCESS_ROLES
 # Trigram similarity from which a registered person is shown as a possible duplicate.
@@ -124,50 +138,281 @@ def encounters_visible_to(user: User | AnonymousUser) -> QuerySet[Encounter]:
     return qs
 
 
+# --- moves, holds and the predicate pages, API and case_move share ------------------------------------
+
+
+@dataclass(frozen=True)
+class HoldBlock:
+    """Why an open hold refuses a move: the rule and reason code, and a plain explanation."""
+
+    hold: Hold
+    rule: str
+    code: str
+    message: str
+
+    def as_error(self) -> PolicyRefusal:
+        return PolicyRefusal(self.message, code=self.code, rule=self.rule)
+
+
+def _hold_words(hold: Hold, template: str) -> str:
+    zone = ZoneInfo(hold.location.time_zone)
+    opened = timezone.localtime(hold.opened_at, zone)
+    since = f"{opened.day} {opened:%b}, {opened:%H:%M} {opened.tzname()}"
+    return template.format(name=hold.case.alien.full_name, since=since, where=hold.location.name)
+
+
+def family_open_holds(*, family_unit_id: int) -> list[Hold]:
+    """The open holds on any case of a family unit, with what their explanations name loaded."""
+    return list(
+        Hold.objects.filter(case__encounter__family_unit_id=family_unit_id, released_at__isnull=True)
+        .select_related("case__alien", "location", "opened_by")
+        .order_by("opened_at", "id")
+    )
+
+
+def hold_blocks(*, case: Case, target: str, holds: Sequence[Hold] | None = None) -> list[HoldBlock]:
+    """The open holds of the case and its family unit that refuse moving ``case`` to ``target``: the
+    case's own (e.g. S1/S4: no amenability decision or enrolment of a claimant) and the family's (F4: no
+    member is returned to Mexico while another's fear claim is pending). ``holds`` may be passed when
+    already loaded (``family_open_holds``)."""
+    if holds is None:
+        holds = family_open_holds(family_unit_id=case.encounter.family_unit_id)
+    blocks: list[HoldBlock] = []
+    for hold in holds:
+        kind = hold_kind(hold.kind)
+        if kind is None:
+            continue
+        if hold.case_id == case.pk and target in kind.blocks_own:
+            blocks.append(HoldBlock(hold, kind.rule, kind.own_code, _hold_words(hold, kind.own_explanation)))
+        elif hold.case_id != case.pk and target in kind.blocks_family:
+            blocks.append(
+                HoldBlock(
+                    hold, kind.family_rule, kind.family_code, _hold_words(hold, kind.family_explanation)
+                )
+            )
+    return blocks
+
+
+def family_hold_notices(*, case: Case, holds: Sequence[Hold]) -> list[HoldBlock]:
+    """What other members' open holds block for this case (F4), in plain words, for the case page."""
+    notices = []
+    for hold in holds:
+        kind = hold_kind(hold.kind)
+        if kind is not None and hold.case_id != case.pk and kind.blocks_family:
+            words = _hold_words(hold, kind.family_explanation)
+            notices.append(HoldBlock(hold, kind.family_rule, kind.family_code, words))
+    return notices
+
+
+def move_refusal(
+    *,
+    actor: User,
+    case: Case,
+    target: str,
+    workflow: str | None = None,
+    holds: Sequence[Hold] | None = None,
+) -> DomainError | None:
+    """Why ``actor`` may not move ``case`` to ``target`` through ``workflow`` (None: the generic status
+    change), or None if they may. THE predicate: ``case_move`` asks it on the rows it locked, pages and
+    the API ask it to offer moves, so what a page offers is what the service allows.
+
+    Checks, in order: the transition table; who makes the edge (a move a workflow owns is refused anywhere
+    else, ``workflow_owned``, naming where it is made); the actor's roles for the edge; the duty
+    location; the open holds of the case and its family (their rule and code).
+    """
+    try:
+        Case.check_transition(case.status, target)
+    except IllegalTransition as error:
+        return error
+    edge = edge_for(case.status, target)
+    if edge is None:  # a legal move nobody makes: the start-up check (cases.E001) reports it
+        return NotPermitted(f"Nobody can move a case to “{status_label(target)}” yet.", field="to_status")
+    if edge.owner != workflow:
+        if edge.owner is None:
+            return NotPermitted(
+                f"The move to “{status_label(target)}” is made through {edge.where}.",
+                code="workflow_owned",
+                field="to_status",
+            )
+        return NotPermitted(
+            f"A case moves from “{status_label(case.status)}” to “{status_label(target)}” only through "
+            f"{edge.where}, not here.",
+            code="workflow_owned",
+            field="to_status",
+        )
+    if not actor.has_role(*edge.roles):
+        names = ", ".join(sorted(Role(r).label for r in edge.roles))
+        return NotPermitted(
+            f"Moving a case from “{status_label(case.status)}” to “{status_label(target)}” is for: {names}.",
+            field="to_status",
+        )
+    if not case_is_visible_to(actor, case):
+        return NotPermitted("This case is not at one of your duty locations.", field="location")
+    blocks = hold_blocks(case=case, target=target, holds=holds)
+    if blocks:
+        return blocks[0].as_error()
+    return None
+
+
+@dataclass(frozen=True)
+class MoveOption:
+    status: CaseStatus
+    refusal: DomainError | None  # set when a hold blocks it now: shown with its rule, not hidden
+
+    @property
+    def label(self) -> str:
+        return str(self.status.label)
+
+
+def case_moves_for(*, user: User, case: Case, holds: Sequence[Hold] | None = None) -> list[MoveOption]:
+    """The generic moves ``user`` may ask for on ``case``: every legal target whose edge no workflow owns
+    and whose roles include the user's. A move a hold blocks is listed with the hold's refusal, so the page
+    says why instead of hiding it. Uses ``move_refusal``, the predicate ``case_move`` enforces."""
+    if not case_is_visible_to(user, case):
+        return []
+    if holds is None:
+        holds = family_open_holds(family_unit_id=case.encounter.family_unit_id)
+    options: list[MoveOption] = []
+    for status in case.allowed_next_statuses():
+        edge = edge_for(case.status, status)
+        if edge is None or not edge.is_generic or not user.has_role(*edge.roles):
+            continue
+        options.append(MoveOption(status, move_refusal(actor=user, case=case, target=status, holds=holds)))
+    return options
+
+
+@dataclass(frozen=True)
+class HoldView:
+    """A hold as one reader sees it: the reasons only if they may read what the kind may reveal."""
+
+    hold: Hold
+    kind: HoldKind | None
+    label: str
+    reason: str | None  # None: withheld from this reader (field-level privacy)
+    release_reason: str | None
+    may_release: bool
+    blocks: str  # plain words: what it blocks
+
+
+def holds_of_case(*, user: User, case: Case) -> list[HoldView]:
+    """Every hold on the case, open ones first, as ``user`` may see them (one query)."""
+    rows = case.holds.select_related("location", "opened_by", "released_by").order_by(
+        F("released_at").asc(nulls_first=True), "opened_at", "id"
+    )
+    views = []
+    for hold in rows:
+        kind = hold_kind(hold.kind)
+        readable = may_read(user, kind.sensitivities if kind else ("medical", "fear"))
+        views.append(
+            HoldView(
+                hold=hold,
+                kind=kind,
+                label=kind.label if kind else hold.kind,
+                reason=hold.reason if readable else None,
+                release_reason=hold.release_reason if readable else None,
+                may_release=hold.is_open and kind is not None and user.has_role(*kind.release_roles),
+                blocks=_blocks_words(kind) if kind else "",
+            )
+        )
+    return views
+
+
+def _blocks_words(kind: HoldKind) -> str:
+    parts = []
+    if kind.blocks_own:
+        names = ", ".join(status_label(s).split(":")[0].lower() for s in sorted(kind.blocks_own))
+        parts.append(f"this case: {names} ({kind.rule})")
+    if kind.blocks_family:
+        names = ", ".join(status_label(s).split(":")[0].lower() for s in sorted(kind.blocks_family))
+        parts.append(f"every other member of the family: {names} ({kind.family_rule})")
+    return "; ".join(parts)
+
+
+def hold_kinds_openable_by(
+    *, user: User, case: Case, holds: Sequence[Hold] | None = None, even_if_open: bool = False
+) -> list[HoldKind]:
+    """The kinds of hold ``user`` may open on ``case`` and that are not open on it already (the service
+    checks again; ``even_if_open`` for validating a submitted form, where opening an open kind is the
+    service's no-op). ``holds``: the family's open holds, when already loaded (``family_open_holds``)."""
+    if not case_is_visible_to(user, case):
+        return []
+    if even_if_open:
+        holds = []
+    elif holds is None:
+        holds = family_open_holds(family_unit_id=case.encounter.family_unit_id)
+    open_here = {hold.kind for hold in holds if hold.case_id == case.pk}
+    return [k for k in hold_kinds() if k.code not in open_here and user.has_role(*k.open_roles)]
+
+
+def holds_visible_to(user: User | AnonymousUser) -> QuerySet[Hold]:
+    """Holds on the cases ``user`` may see, with the case and person loaded."""
+    return Hold.objects.filter(case__in=cases_visible_to(user).values("pk")).select_related(
+        "case__alien", "location", "opened_by", "released_by"
+    )
+
+
+# --- the timeline --------------------------------------------------------------------------------------
+
+
+def may_read(user: User, sensitivities: Sequence[str]) -> bool:
+    """Field-level privacy: whether ``user`` holds a role for every kind of restricted content."""
+    roles = user.role_names
+    return all(roles & DETAIL_ROLES.get(kind, frozenset()) for kind in sensitivities)
+
+
 @dataclass(frozen=True)
 class TimelineEntry:
     at: datetime
     actor: str
-    kind: str  # "opened" or "status"
-    from_status: str | None
-    to_status: str
-    from_label: str | None
-    to_label: str
+    type: str
+    label: str
     reason: str
+    from_status: str | None
+    to_status: str | None
+    from_label: str | None
+    to_label: str | None
+    details: dict[str, Any]
+    restricted: tuple[str, ...]  # the kinds of content withheld from this reader ("" if none)
 
 
-def case_timeline(*, case: Case) -> list[TimelineEntry]:
-    """Who, when, from → to, why — built from the case's append-only history, oldest first."""
-    rows = case.history.select_related("history_user").order_by("history_date", "history_id")
+def case_timeline(*, case: Case, user: User) -> list[TimelineEntry]:
+    """What happened to the case, oldest first, from its case events (one query). Content the reader may
+    not see (medical, fear) is withheld: the entry says what kind of event it was, not what it said."""
+    rows = CaseEvent.objects.filter(case=case).select_related("actor").order_by("occurred_at", "id")
     entries: list[TimelineEntry] = []
-    previous: str | None = None
     for row in rows:
-        if row.history_type == "+" or row.status != previous:
-            entries.append(
-                TimelineEntry(
-                    at=row.history_date,
-                    actor=row.history_user.display_name if row.history_user else "system",
-                    kind="opened" if row.history_type == "+" else "status",
-                    from_status=previous,
-                    to_status=row.status,
-                    from_label=CaseStatus(previous).label if previous else None,
-                    to_label=CaseStatus(row.status).label,
-                    reason=row.history_change_reason or "",
-                )
+        hidden = () if may_read(user, row.sensitivities) else tuple(row.sensitivities)
+        label = event_type_label(row.type)
+        data = dict(row.data)
+        kind = hold_kind(data.get("kind", "")) if row.type.startswith("hold.") else None
+        if kind is not None:  # that a hold of this kind exists is not restricted; its reason may be
+            label = f"{label}: {kind.label}"
+        from_status, to_status = data.pop("from", None), data.pop("to", None)
+        if row.type == "case.opened":
+            to_status = data.pop("status", None)
+        if hidden:
+            label = f"{label} ({', '.join(hidden)})"
+            data = {key: data[key] for key in PUBLIC_EVENT_KEYS if key in data}
+        entries.append(
+            TimelineEntry(
+                at=row.occurred_at,
+                actor=row.actor.display_name if row.actor else "system",
+                type=row.type,
+                label=label,
+                reason="" if hidden else row.reason,
+                from_status=from_status,
+                to_status=to_status,
+                from_label=status_label(from_status) if from_status else None,
+                to_label=status_label(to_status) if to_status else None,
+                details=data,
+                restricted=hidden,
             )
-        previous = row.status
+        )
     return entries
 
 
-def case_moves_for(*, user: User, case: Case) -> list[CaseStatus]:
-    """The statuses ``user`` may ask to move ``case`` to: the transition table ∩ the roles that own each
-    move. Offered on the case page; ``services.case_transition`` still checks again when asked."""
-    from cases.permissions import roles_for_move  # appended selector: keeps the import block as is
-
-    if not case_is_visible_to(user, case):
-        return []
-    roles = user.role_names
-    return [status for status in case.allowed_next_statuses() if roles_for_move(case.status, status) & roles]
+# Data keys that say *that* something happened, shown even when the content is withheld.
+PUBLIC_EVENT_KEYS = ("hold_id", "kind", "rule", "review_id", "location")
 
 
 def alien_duplicate_candidates(

@@ -6,18 +6,29 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Model
-from django.urls import reverse
 from django.utils import timezone
 
-from cases.exceptions import CaseNotFound, InvalidInput, NotPermitted, PolicyRefusal
-from cases.models import Alien, Case, CaseStatus, Encounter, FamilyMember, FamilyUnit, Language
-from cases.permissions import NOTIFY_ON, roles_for_move, workflow_owner
+from cases.exceptions import CaseNotFound, ConcurrentEdit, InvalidInput, NotPermitted
+from cases.models import (
+    Alien,
+    Case,
+    CaseEvent,
+    CaseStatus,
+    Encounter,
+    FamilyMember,
+    FamilyUnit,
+    Hold,
+    Language,
+)
+from cases.registry import STATUS_CHANGED, edge_for, hold_kind
 from cases.rules import normalize_a_number
-from cases.selectors import case_is_visible_to
+from cases.selectors import case_is_visible_to, move_refusal
 from mpp.accounts.models import Location, User
 from mpp.accounts.roles import Role
 from mpp.audit.services import history_stamp
@@ -187,105 +198,242 @@ def case_open(
     case = Case(encounter=encounter, alien=alien, location_id=encounter.location_id, created_by=actor)
     history_stamp(case, actor=actor, reason=reason)
     case.save()
+    case_event_record(case=case, type="case.opened", actor=actor, reason=reason, data={"status": case.status})
     outbox_emit(event="case.opened", case_id=case.pk, data={"status": case.status})
     return case
 
 
-def family_return_blocker(*, case: Case) -> Case | None:
-    """F4: a member of the same family unit whose fear claim is pending blocks every member's return."""
-    return (
-        Case.objects.filter(
-            encounter__family_unit_id=case.encounter.family_unit_id, status=CaseStatus.FEAR_CLAIM_PENDING
-        )
-        .exclude(pk=case.pk)
-        .select_related("alien")
-        .first()
+def case_event_record(
+    *,
+    case: Case,
+    type: str,
+    actor: User | None,
+    reason: str = "",
+    data: dict[str, Any] | None = None,
+    subject: Model | None = None,
+    sensitivities: Sequence[str] = (),
+) -> CaseEvent:
+    """Append one event to the case's timeline, in the caller's transaction (never on its own: an event
+    records a change, and must commit or roll back with it). ``sensitivities`` names the restricted
+    content (medical, fear) the reason or data carry; readers without a role for each see only that the
+    event happened."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("case_event_record must run inside the transaction of the change it records.")
+    return CaseEvent.objects.create(
+        case=case,
+        type=type,
+        actor=actor,
+        reason=reason,
+        data=data or {},
+        sensitivities=sorted(set(sensitivities)),
+        subject_type=ContentType.objects.get_for_model(subject) if subject is not None else None,
+        subject_id=subject.pk if subject is not None else None,
     )
 
 
+def family_lock(*, family_unit_id: int) -> FamilyUnit:
+    """Lock a family unit's row. Every family-wide invariant (F4 now; F5, F6 later) locks the family unit
+    first and then its cases in id order, so two writers on one family queue up on this row instead of
+    deadlocking on each other's cases, and the second sees what the first committed."""
+    return FamilyUnit.objects.select_for_update().get(pk=family_unit_id)
+
+
+def _family_unit_id_of(case_id: int) -> int:
+    # An encounter's family unit never changes, so this unlocked read decides which row to lock.
+    found = Case.objects.filter(pk=case_id).values_list("encounter__family_unit_id", flat=True).first()
+    if found is None:
+        raise CaseNotFound(f"No case {case_id}.")
+    return found
+
+
+def _lock_case(case_id: int) -> Case:
+    # Only the case's own row is locked (joined rows are not re-read after waiting for a lock).
+    return Case.objects.select_for_update(of=("self",)).select_related("alien", "location").get(pk=case_id)
+
+
 @transaction.atomic
-def case_move(*, case_id: int, to_status: str, actor: User, reason: str, notify: bool = True) -> Case:
+def case_move(
+    *,
+    case_id: int,
+    to_status: str,
+    actor: User,
+    reason: str,
+    workflow: str | None = None,
+    subject: Model | None = None,
+    data: dict[str, Any] | None = None,
+    sensitivities: Sequence[str] = (),
+) -> Case:
     """Move a case to ``to_status`` — the one place a case status is written.
 
-    Locks the case row (SELECT … FOR UPDATE). Repeating a move that already happened is a no-op.
-    Raises IllegalTransition when the transition table forbids the move, PolicyRefusal (F4) when a
-    family member's pending fear claim blocks a return to Mexico. Emits ``case.status_changed``, with
-    notifications for the roles NOTIFY_ON names (``notify=False`` when the calling workflow sends one
-    notice for a whole family instead). Callers check who may ask for the move: the generic
-    ``case_transition`` below, or the workflow service that owns the decision.
+    Locks the family unit row, then the case row; then, on what it locked, checks the move as
+    ``cases.selectors.move_refusal`` does for pages and the API: the transition table, who makes the edge
+    (``workflow`` must be the edge's owner; None is the generic status change), the actor's roles for it,
+    the duty location, and the open holds of the case and its family (F4, S1/S4). Repeating a move that
+    already happened is a no-op. Records the edge's case event (linked to ``subject``, e.g. the review)
+    and emits ``case.status_changed`` in the same transaction.
+
+    Raises CaseNotFound (no such case, or not visible to the actor), InvalidInput (reason, status),
+    IllegalTransition, NotPermitted (``workflow_owned``, roles), PolicyRefusal (a hold's rule).
     """
     reason = _require_reason(reason)
     try:
         target = CaseStatus(to_status)
     except ValueError as exc:
         raise InvalidInput(f"“{to_status}” is not a case status.", field="to_status") from exc
-    case = Case.objects.select_for_update().select_related("alien", "encounter").filter(pk=case_id).first()
-    if case is None:
-        raise CaseNotFound(f"No case {case_id}.")
+    family_lock(family_unit_id=_family_unit_id_of(case_id))
+    case = _lock_case(case_id)
+    if not case_is_visible_to(actor, case):
+        raise CaseNotFound(f"No case {case_id} that you can see.")
     if case.status == target:
         return case
-    Case.check_transition(case.status, target)
-    if target == CaseStatus.IN_MEXICO:
-        blocker = family_return_blocker(case=case)
-        if blocker is not None:
-            raise PolicyRefusal(
-                f"{blocker.alien.full_name}, of the same family unit, has a fear claim pending: no member "
-                "of the family is returned to Mexico until it is decided.",
-                code="family_fear_pending",
-                rule="F4",
-            )
+    refusal = move_refusal(actor=actor, case=case, target=target, workflow=workflow)
+    if refusal is not None:
+        raise refusal
+    edge = edge_for(case.status, target)
     from_status = case.status
     case.status = target
     case.status_changed_at = timezone.now()
     history_stamp(case, actor=actor, reason=reason)
     case.save(update_fields=["status", "status_changed_at", "updated_at"])
-    _emit_status_changed(case=case, from_status=from_status, actor=actor, reason=reason, notify=notify)
-    return case
-
-
-def _emit_status_changed(*, case: Case, from_status: str, actor: User, reason: str, notify: bool) -> None:
-    notify_roles: list[str] = []
-    location_id = None
-    message = ""
-    rule = NOTIFY_ON.get(case.status) if notify else None
-    if rule:
-        roles, at_location, template = rule
-        notify_roles = sorted(roles)
-        location_id = case.location_id if at_location else None
-        message = template.format(
-            case=f"Case {case.pk} ({case.alien.full_name}, {case.alien.a_number or 'no A-number'})"
-        )
+    case_event_record(
+        case=case,
+        type=edge.event if edge else STATUS_CHANGED,
+        actor=actor,
+        reason=reason,
+        data={**(data or {}), "from": from_status, "to": target.value},
+        subject=subject,
+        sensitivities=sensitivities,
+    )
     outbox_emit(
         event="case.status_changed",
         case_id=case.pk,
-        data={"from": from_status, "to": case.status, "actor_id": actor.pk, "reason": reason},
-        notify_roles=notify_roles,
-        notify_location_id=location_id,
-        message=message,
-        url=reverse("cases:detail", args=[case.pk]),
+        data={"from": from_status, "to": target.value, "actor_id": actor.pk},
     )
+    return case
 
 
 def case_transition(*, case_id: int, to_status: str, actor: User, reason: str) -> Case:
-    """A user asks to move a case: checks role (deny by default) and duty location, then ``case_move``.
+    """The generic status change (a stopgap, for the moves no workflow owns yet: ``GENERIC_EDGES``).
 
-    Raises NotPermitted (403) when a workflow owns the move (``WORKFLOW_OWNED``: the amenability review,
-    code ``workflow_owned``) or the actor's roles do not own it (``roles_for_move``: out of a pending fear
-    claim, only the supervisory asylum officer, S4); CaseNotFound when the case is outside the
-    actor's duty locations; IllegalTransition, PolicyRefusal as ``case_move``.
+    ``case_move`` with no workflow: a move a workflow owns is refused with ``workflow_owned`` naming
+    where it is made; otherwise as ``case_move``.
     """
-    case = Case.objects.filter(pk=case_id).first()
-    if case is None or not case_is_visible_to(actor, case):
+    return case_move(case_id=case_id, to_status=to_status, actor=actor, reason=reason, workflow=None)
+
+
+# --- holds ---------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def hold_open(
+    *,
+    case_id: int,
+    kind: str,
+    actor: User,
+    reason: str,
+    location: Location | None = None,
+    subject: Model | None = None,
+) -> Hold:
+    """Open a hold of a registered kind on a case (e.g. a fear claim, S1), blocking the moves its kind
+    names for the case and its family (F4) until it is released. Changes no status.
+
+    Locks the family unit row, then the case (the order every family-wide check uses, so a return to
+    Mexico in flight either commits before the hold or sees it). Opening a kind that is already open on
+    the case returns the open hold (no-op). Records ``hold.opened`` on the case's timeline and emits it.
+    Raises InvalidInput (kind, reason), CaseNotFound, NotPermitted (role, duty location).
+    """
+    reason = _require_reason(reason)
+    spec = hold_kind(kind)
+    if spec is None:
+        raise InvalidInput(f"“{kind}” is not a kind of hold.", field="kind")
+    family_lock(family_unit_id=_family_unit_id_of(case_id))
+    case = _lock_case(case_id)
+    if not case_is_visible_to(actor, case):
         raise CaseNotFound(f"No case {case_id} that you can see.")
-    owner = workflow_owner(case.status, to_status)
-    if owner is not None:
-        raise NotPermitted(
-            f"A case moves to “{to_status}” only through {owner}, not a status change.",
-            code="workflow_owned",
-            field="to_status",
+    if not actor.has_role(*spec.open_roles):
+        names = ", ".join(sorted(Role(r).label for r in spec.open_roles))
+        raise NotPermitted(f"Opening a hold for “{spec.label}” is for: {names}.", field="kind")
+    existing = Hold.objects.filter(case=case, kind=spec.code, released_at__isnull=True).first()
+    if existing is not None:
+        return existing
+    where = location or case.location
+    if actor.is_location_scoped and where.pk not in actor.duty_location_ids:
+        raise NotPermitted("This location is not one of your duty locations.", field="location")
+    hold = Hold(case=case, kind=spec.code, rule=spec.rule, reason=reason, location=where, opened_by=actor)
+    history_stamp(hold, actor=actor, reason=reason)
+    hold.save()
+    case_event_record(
+        case=case,
+        type="hold.opened",
+        actor=actor,
+        reason=reason,
+        data={"hold_id": hold.pk, "kind": spec.code, "rule": spec.rule, "location": where.name},
+        subject=subject or hold,
+        sensitivities=spec.sensitivities,
+    )
+    outbox_emit(
+        event="hold.opened",
+        case_id=case.pk,
+        data={"hold_id": hold.pk, "kind": spec.code, "rule": spec.rule, "location_id": where.pk},
+    )
+    return hold
+
+
+@transaction.atomic
+def hold_release(*, hold_id: int, actor: User, reason: str, outcome: str = "") -> Hold:
+    """Release an open hold, naming the outcome its kind asks for (e.g. a concurred negative assessment).
+    The case stays exactly where it is: releasing changes no status.
+
+    Locks the family unit, the case, then the hold. Exactly one release is recorded: a second one gets
+    ConcurrentEdit naming who released it and when. Records ``hold.released`` and emits it.
+    Raises InvalidInput (reason, outcome), CaseNotFound, NotPermitted, ConcurrentEdit.
+    """
+    reason = _require_reason(reason)
+    found = Hold.objects.filter(pk=hold_id).values_list("case_id", flat=True).first()
+    if found is None:
+        raise CaseNotFound(f"No hold {hold_id}.")
+    family_lock(family_unit_id=_family_unit_id_of(found))
+    case = _lock_case(found)
+    if not case_is_visible_to(actor, case):
+        raise CaseNotFound(f"No hold {hold_id} that you can see.")
+    hold = Hold.objects.select_for_update(of=("self",)).get(pk=hold_id)
+    spec = hold_kind(hold.kind)
+    if spec is None:
+        raise InvalidInput(f"Holds of kind “{hold.kind}” are no longer registered.", field="kind")
+    if not actor.has_role(*spec.release_roles):
+        names = ", ".join(sorted(Role(r).label for r in spec.release_roles))
+        raise NotPermitted(f"Releasing a hold for “{spec.label}” is for: {names}.", field="hold")
+    if hold.released_at is not None:
+        released_by = hold.released_by.display_name if hold.released_by else "someone"
+        raise ConcurrentEdit(
+            f"This hold was already released by {released_by} at "
+            f"{timezone.localtime(hold.released_at):%Y-%m-%d %H:%M %Z}. Nothing was changed.",
+            code="already_released",
+            rule=hold.rule,
         )
-    allowed = roles_for_move(case.status, to_status)
-    if not actor.has_role(*allowed):
-        names = ", ".join(sorted(Role(r).label for r in allowed)) or "nobody"
-        raise NotPermitted(f"Moving a case to “{to_status}” is for: {names}.", field="to_status")
-    return case_move(case_id=case_id, to_status=to_status, actor=actor, reason=reason)
+    allowed = [value for value, _ in spec.outcomes]
+    if allowed and outcome not in allowed:
+        raise InvalidInput(f"Choose the outcome: {', '.join(allowed)}.", field="outcome")
+    if not allowed and outcome:
+        raise InvalidInput("This kind of hold is released without an outcome.", field="outcome")
+    hold.released_by = actor
+    hold.released_at = timezone.now()
+    hold.release_reason = reason
+    hold.outcome = outcome
+    history_stamp(hold, actor=actor, reason=reason)
+    hold.save()
+    case_event_record(
+        case=case,
+        type="hold.released",
+        actor=actor,
+        reason=reason,
+        data={"hold_id": hold.pk, "kind": spec.code, "rule": hold.rule, "outcome": outcome},
+        subject=hold,
+        sensitivities=spec.sensitivities,
+    )
+    outbox_emit(
+        event="hold.released",
+        case_id=case.pk,
+        data={"hold_id": hold.pk, "kind": spec.code, "outcome": outcome},
+    )
+    return hold

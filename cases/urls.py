@@ -9,4 +9,6 @@ urlpatterns = [
     path("search/", views.search, name="search"),
     path("cases/<int:pk>/", views.case_detail_page, name="detail"),
     path("cases/<int:pk>/transition/", views.case_transition_page, name="transition"),
+    path("cases/<int:pk>/holds/", views.hold_open_page, name="hold-open"),
+    path("cases/<int:pk>/holds/<int:hold_id>/release/", views.hold_release_page, name="hold-release"),
 ]

@@ -14,8 +14,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
-from cases.forms import CaseTransitionForm, SearchForm
-from cases.models import Case, CaseStatus
+from cases.forms import CaseTransitionForm, HoldOpenForm, HoldReleaseForm, SearchForm
+from cases.models import Case, CaseStatus, Hold
+from cases.registry import hold_kind
 from cases.rules import looks_like_a_number, normalize_a_number
 from cases.selectors import (
     case_detail,
@@ -24,9 +25,13 @@ from cases.selectors import (
     case_timeline,
     cases_awaiting_review,
     cases_visible_to,
+    family_hold_notices,
+    family_open_holds,
+    hold_kinds_openable_by,
+    holds_of_case,
     user_sees_cases,
 )
-from cases.services import case_transition
+from cases.services import case_transition, hold_open, hold_release
 from mpp.accounts.auth import signed_in_user
 from mpp.accounts.roles import Role
 from mpp.audit.services import access_log_record, access_log_record_many
@@ -92,21 +97,41 @@ def _visible_case_or_404(request: HttpRequest, pk: int) -> Case:
 
 
 def _render_case(
-    request: HttpRequest, case: Case, *, form: CaseTransitionForm | None = None, status: int = 200
+    request: HttpRequest,
+    case: Case,
+    *,
+    form: CaseTransitionForm | None = None,
+    hold_form: HoldOpenForm | None = None,
+    release_form: tuple[int, HoldReleaseForm] | None = None,
+    status: int = 200,
 ) -> HttpResponse:
     user = signed_in_user(request)
     access_log_record(user=user, channel="page", object_type="case", object_id=case.pk, path=request.path)
-    moves = case_moves_for(user=user, case=case)
+    family_holds = family_open_holds(family_unit_id=case.encounter.family_unit_id)
+    moves = case_moves_for(user=user, case=case, holds=family_holds)
     cases_by_person = {other.alien_id: other for other in case.encounter.cases.all()}
+    held_cases = {hold.case_id for hold in family_holds}
     family = [
         (member, cases_by_person.get(member.alien_id)) for member in case.encounter.family_unit.members.all()
     ]
+    holds = holds_of_case(user=user, case=case)
+    release_forms = {
+        view.hold.pk: (release_form[1] if release_form and release_form[0] == view.hold.pk else None)
+        or HoldReleaseForm(kind=view.kind, prefix=f"release-{view.hold.pk}")
+        for view in holds
+        if view.may_release and view.kind is not None
+    }
+    kinds = hold_kinds_openable_by(user=user, case=case, holds=family_holds)
     context = {
         "case": case,
         "family": family,
-        "timeline": case_timeline(case=case),
+        "held_cases": held_cases,
+        "family_holds": family_hold_notices(case=case, holds=family_holds),
+        "holds": [(view, release_forms.get(view.hold.pk)) for view in holds],
+        "timeline": case_timeline(case=case, user=user),
         "moves": moves,
-        "form": form or CaseTransitionForm(moves=moves),
+        "form": form or CaseTransitionForm(moves=[m.status for m in moves if m.refusal is None]),
+        "hold_form": hold_form or (HoldOpenForm(kinds=kinds) if kinds else None),
     }
     return render(request, "cases/case_detail.html", context, status=status)
 
@@ -124,7 +149,8 @@ def case_detail_page(request: HttpRequest, pk: int) -> HttpResponse:
 def case_transition_page(request: HttpRequest, pk: int) -> HttpResponse:
     case = _visible_case_or_404(request, pk)
     user = signed_in_user(request)
-    form = CaseTransitionForm(request.POST, moves=case_moves_for(user=user, case=case))
+    moves = [m.status for m in case_moves_for(user=user, case=case) if m.refusal is None]
+    form = CaseTransitionForm(request.POST, moves=moves)
     if not form.is_valid():
         return _render_case(request, case, form=form, status=400)
     try:
@@ -142,4 +168,57 @@ def case_transition_page(request: HttpRequest, pk: int) -> HttpResponse:
         messages.info(request, f"The case was already “{label}”; nothing changed.")
     else:
         messages.success(request, f"Status changed to “{label}”. Your reason is recorded in the timeline.")
+    return redirect("cases:detail", pk=case.pk)
+
+
+@never_cache
+@login_required
+@require_POST
+def hold_open_page(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _visible_case_or_404(request, pk)
+    user = signed_in_user(request)
+    form = HoldOpenForm(request.POST, kinds=hold_kinds_openable_by(user=user, case=case, even_if_open=True))
+    if not form.is_valid():
+        return _render_case(request, case, hold_form=form, status=400)
+    try:
+        hold = hold_open(
+            case_id=case.pk, kind=form.cleaned_data["kind"], actor=user, reason=form.cleaned_data["reason"]
+        )
+    except DomainError as error:
+        form.add_domain_error(error)
+        return _render_case(request, case, hold_form=form, status=error.http_status)
+    kind = hold_kind(hold.kind)
+    messages.success(
+        request,
+        f"Recorded: {kind.label if kind else hold.kind}. The case stays “{case.get_status_display()}”.",
+    )
+    return redirect("cases:detail", pk=case.pk)
+
+
+@never_cache
+@login_required
+@require_POST
+def hold_release_page(request: HttpRequest, pk: int, hold_id: int) -> HttpResponse:
+    case = _visible_case_or_404(request, pk)
+    hold = Hold.objects.filter(pk=hold_id, case=case).first()
+    kind = hold_kind(hold.kind) if hold else None
+    if hold is None or kind is None:
+        raise Http404("No such hold on this case.")
+    form = HoldReleaseForm(request.POST, kind=kind, prefix=f"release-{hold.pk}")
+    if not form.is_valid():
+        return _render_case(request, case, release_form=(hold.pk, form), status=400)
+    try:
+        hold_release(
+            hold_id=hold.pk,
+            actor=signed_in_user(request),
+            reason=form.cleaned_data["reason"],
+            outcome=form.cleaned_data["outcome"],
+        )
+    except DomainError as error:
+        form.add_domain_error(error)
+        return _render_case(request, case, release_form=(hold.pk, form), status=error.http_status)
+    messages.success(
+        request,
+        f"Released: {kind.label}. The case stays “{case.get_status_display()}”; the release is recorded.",
+    )
     return redirect("cases:detail", pk=case.pk)

@@ -7,9 +7,16 @@ from typing import TypedDict
 
 from django.db.models import Prefetch, QuerySet
 
-from cases.models import Alien, Case, Encounter, Language
+from cases.models import Alien, Case, CaseStatus, Encounter, Language
 from cases.rules import age_on
-from cases.selectors import cases_visible_to, encounters_visible_to, user_sees_cases
+from cases.selectors import (
+    HoldBlock,
+    cases_visible_to,
+    encounters_visible_to,
+    family_open_holds,
+    hold_blocks,
+    user_sees_cases,
+)
 from mpp.accounts.models import Location, User
 from mpp.accounts.roles import Role
 from screenings.models import AmenabilityReview, IntakeDraft, MemberDecision, ScreeningFacts
@@ -194,3 +201,19 @@ def reviews_returned_for_encounter(*, encounter_id: int) -> list[AmenabilityRevi
         .select_related("decided_by", "submitted_by")
         .order_by("-decided_at", "-id")
     )
+
+
+def review_decision_blocks(*, review: AmenabilityReview) -> list[HoldBlock]:
+    """What refuses the family's amenability decision now: the open holds (a pending fear claim, S1/S4)
+    that block a member's move out of review. The same check ``case_move`` makes when the decision is
+    recorded (``cases.selectors.hold_blocks``); two queries."""
+    cases = list(
+        Case.objects.filter(encounter_id=review.encounter_id).select_related("encounter").order_by("pk")
+    )
+    if not cases:
+        return []
+    holds = family_open_holds(family_unit_id=cases[0].encounter.family_unit_id)
+    blocks: list[HoldBlock] = []
+    for case in cases:
+        blocks.extend(hold_blocks(case=case, target=CaseStatus.AMENABLE, holds=holds))
+    return blocks

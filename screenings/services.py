@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django_countries import countries
@@ -20,10 +19,13 @@ from cases.selectors import alien_duplicate_candidates
 from cases.services import (
     MemberSpec,
     alien_create,
+    case_event_record,
     case_move,
     case_open,
     encounter_create,
+    family_lock,
     family_unit_create,
+    hold_open,
 )
 from mpp.accounts.models import Location, User
 from mpp.accounts.roles import Role
@@ -39,9 +41,7 @@ from screenings.models import (
 )
 from screenings.rules import EXCLUSIONS, propose
 from screenings.selectors import family_cases, member_facts
-
-INTAKE_ROLES = frozenset({Role.CBP_OFFICER, Role.BORDER_PATROL_AGENT})
-DECIDE_ROLES = frozenset({Role.CBP_SUPERVISOR})
+from screenings.workflow import AMENABILITY_REVIEW, DECIDE_ROLES, FEAR_CLAIM, INTAKE_ROLES
 
 
 def _require(actor: User, roles: frozenset[str], location_id: int, what: str) -> None:
@@ -458,9 +458,49 @@ def screening_facts_save(*, actor: User, case_id: int, facts: Mapping[str, Any])
     record.updated_by = actor
     record.case = case
     _check_facts(record)
+    changed, first = _changed_facts(record), record.pk is None
     history_stamp(record, actor=actor, reason="Screening facts recorded")
     record.save()
+    if changed or first:
+        case_event_record(
+            case=case,
+            type="screening.facts_saved",
+            actor=actor,
+            reason="Screening facts recorded",
+            data={"fields": changed},
+            subject=record,
+            sensitivities=sorted({FACT_SENSITIVITY[name] for name in changed if name in FACT_SENSITIVITY}),
+        )
     return record
+
+
+# Facts whose content is restricted (field-level privacy): A4/A5 medical facts, and the statement of fear
+# (S1). ``notes`` are free text an officer may fill with either, so they count as both.
+FACT_SENSITIVITY: dict[str, str] = {
+    "fit_to_travel": "medical",
+    "pregnancy_disclosed": "medical",
+    "prior_illness_disclosed": "medical",
+    "other_condition": "medical",
+    "medical_referral": "medical",
+    "medical_referral_outcome": "medical",
+    "fear_of_return_expressed": "fear",
+    "notes": "medical",
+}
+
+
+def _changed_facts(record: ScreeningFacts) -> list[str]:
+    """The fact fields this save changes (all that are set, for a first save), in declaration order."""
+    before = ScreeningFacts.objects.filter(pk=record.pk).first() if record.pk else None
+    changed = []
+    for name in FACT_FIELDS:
+        attname = "interpretation_language_id" if name == "interpretation_language" else name
+        now = getattr(record, attname)
+        if before is None:
+            if now not in (None, "", False) and not (name == "fit_to_travel" and now == "not_assessed"):
+                changed.append(name)
+        elif getattr(before, attname) != now:
+            changed.append(name)
+    return changed
 
 
 # --- Review (A3) -------------------------------------------------------------------------------------
@@ -474,10 +514,13 @@ def family_submit_for_review(*, actor: User, encounter_id: int) -> AmenabilityRe
     has blockers (F2 choice, A5 outcome, N3 interpretation, an unscreened member). Emits one
     notification for the location's supervisors.
     """
+    encounter = Encounter.objects.select_related("location").filter(pk=encounter_id).first()
+    if encounter is None:
+        raise NotPermitted("No such encounter.")
+    family_lock(family_unit_id=encounter.family_unit_id)
     cases = list(Case.objects.select_for_update().filter(encounter_id=encounter_id).order_by("pk"))
     if not cases:
         raise NotPermitted("No such encounter.")
-    encounter = Encounter.objects.select_related("location").get(pk=encounter_id)
     _require(actor, INTAKE_ROLES, encounter.location_id, "Submitting a screening")
     existing = AmenabilityReview.objects.filter(
         encounter_id=encounter_id, status__in=AmenabilityReview.OPEN_OR_DECIDED
@@ -513,17 +556,27 @@ def family_submit_for_review(*, actor: User, encounter_id: int) -> AmenabilityRe
             to_status=CaseStatus.AWAITING_REVIEW,
             actor=actor,
             reason="Screening submitted for supervisor review (A3)",
-            notify=False,
+            workflow=AMENABILITY_REVIEW,
+            subject=review,
+            data={"review_id": review.pk},
         )
-    head = next(c for c in loaded if c.pk == cases[0].pk)
+    # S1: a fear of return stated at screening refers the person to USCIS now, not after the review: the
+    # hold blocks the claimant's amenability decision and enrolment, and the family's return (F4).
+    for member in proposal.members:
+        if member.refer_to_uscis:
+            hold_open(
+                case_id=member.key,
+                kind=FEAR_CLAIM.code,
+                actor=actor,
+                reason="S1: fear of return to Mexico stated at screening; referred to USCIS for an MPP "
+                "assessment interview.",
+                location=encounter.location,
+                subject=review,
+            )
     outbox_emit(
         event="amenability.review_requested",
         case_id=cases[0].pk,
         data={"review_id": review.pk, "encounter_id": encounter_id},
-        notify_roles=[Role.CBP_SUPERVISOR],
-        notify_location_id=encounter.location_id,
-        message=f"Family of {len(cases)} ({head.alien.full_name}) at {encounter.location} is waiting for amenability review.",
-        url=reverse("screenings:review", args=[review.pk]),
     )
     return review
 
@@ -577,10 +630,11 @@ def amenability_decide(
     """The supervisor decides the family (A3): confirm the proposal, exclude a member (discretion, or a
     case-by-case health decision under A4), or overrule a proposed health exclusion — each with a reason.
 
-    Locks the review row, then the family's cases in pk order. Exactly one decision is recorded: a second
-    supervisor deciding at the same time gets ConcurrentEdit. Whoever entered or submitted the family
-    cannot decide it (separation of duties). Moves each case: amenable → AMENABLE (or FEAR_CLAIM_PENDING
-    for a member who stated fear, S1), not amenable → NOT_AMENABLE with the reason codes.
+    Locks the review row, then the family unit, then its cases in pk order. Exactly one decision is
+    recorded: a second supervisor deciding at the same time gets ConcurrentEdit. Whoever entered or
+    submitted the family cannot decide it (separation of duties). Moves each case: amenable → AMENABLE,
+    not amenable → NOT_AMENABLE with the reason codes. A member's pending fear claim (an open hold, S1/S4)
+    refuses the decision with the hold's rule: the family waits in the queue until it is concurred.
     """
     overrides = dict(overrides or {})
     reason = (reason or "").strip()
@@ -589,6 +643,7 @@ def amenability_decide(
             "Give a reason for the decision; it is recorded in each case's history.", field="reason"
         )
     review = _lock_pending_review(actor=actor, review_id=review_id)
+    family_lock(family_unit_id=review.encounter.family_unit_id)
     cases = {
         c.pk: c
         for c in Case.objects.select_for_update().filter(encounter_id=review.encounter_id).order_by("pk")
@@ -598,7 +653,7 @@ def amenability_decide(
     if stray:
         raise InvalidInput("An override names a person who is not in this family.", field="overrides")
     facts = {f.case_id: f for f in ScreeningFacts.objects.filter(case_id__in=cases)}
-    outcomes: list[tuple[Case, MemberDecision, bool]] = []
+    outcomes: list[tuple[Case, MemberDecision]] = []
     for key, member in proposed.items():
         codes = [r["code"] for r in member["reasons"]]
         override = overrides.get(key)
@@ -636,33 +691,36 @@ def amenability_decide(
         )
         history_stamp(decision, actor=actor, reason=reason)
         decision.save()
-        outcomes.append((cases[key], decision, bool(member.get("refer_to_uscis")) and not final))
+        outcomes.append((cases[key], decision))
     review.status = AmenabilityReview.Status.DECIDED
     review.decided_by = actor
     review.decided_at = timezone.now()
     review.decision_reason = reason
     history_stamp(review, actor=actor, reason=reason)
     review.save()
-    for case, decision, refer in outcomes:
-        if refer:
-            target, why = (
-                CaseStatus.FEAR_CLAIM_PENDING,
-                f"S1: fear of return to Mexico stated; referred to USCIS. {reason}",
-            )
-        elif decision.amenable:
+    for case, decision in outcomes:
+        if decision.amenable:
             target, why = CaseStatus.AMENABLE, f"A3: amenable, confirmed by the supervisor. {reason}"
         else:
             listed = ", ".join(f"{c} ({EXCLUSIONS[c].rule})" for c in decision.reasons)
             extra = f" Supervisor: {decision.override_reason}" if decision.override_reason else ""
             target, why = CaseStatus.NOT_AMENABLE, f"Not amenable: {listed}.{extra} {reason}"
-        case_move(case_id=case.pk, to_status=target, actor=actor, reason=why.strip())
+        # A pending fear claim (its hold) refuses this move for the claimant (S1/S4), and so the
+        # family's whole decision: it waits in the queue until USCIS's assessment is concurred.
+        case_move(
+            case_id=case.pk,
+            to_status=target,
+            actor=actor,
+            reason=why.strip(),
+            workflow=AMENABILITY_REVIEW,
+            subject=review,
+            data={"review_id": review.pk, "reasons": decision.reasons, "override": decision.override},
+            sensitivities=_decision_sensitivities(decision),
+        )
     outbox_emit(
         event="amenability.decided",
         case_id=min(cases),
-        data={"review_id": review.pk, "amenable": [c.pk for c, d, _ in outcomes if d.amenable]},
-        notify_user_ids=sorted({review.submitted_by_id, review.encounter.created_by_id}),
-        message=f"Amenability decided by {actor.display_name} for the family at {review.location.name}.",
-        url=reverse("screenings:review", args=[review.pk]),
+        data={"review_id": review.pk, "amenable": [c.pk for c, d in outcomes if d.amenable]},
     )
     return review
 
@@ -682,6 +740,7 @@ def amenability_return(*, actor: User, review_id: int, reason: str) -> Amenabili
             "Say what the officer must look at again; it is recorded in each case's history.", field="reason"
         )
     review = _lock_pending_review(actor=actor, review_id=review_id)
+    family_lock(family_unit_id=review.encounter.family_unit_id)
     cases = list(Case.objects.select_for_update().filter(encounter_id=review.encounter_id).order_by("pk"))
     review.status = AmenabilityReview.Status.RETURNED
     review.decided_by = actor
@@ -695,14 +754,20 @@ def amenability_return(*, actor: User, review_id: int, reason: str) -> Amenabili
             to_status=CaseStatus.SCREENING,
             actor=actor,
             reason=f"A3: returned to the officer for re-screening. {reason}",
-            notify=False,
+            workflow=AMENABILITY_REVIEW,
+            subject=review,
+            data={"review_id": review.pk},
         )
     outbox_emit(
         event="amenability.returned",
         case_id=cases[0].pk,
         data={"review_id": review.pk, "encounter_id": review.encounter_id},
-        notify_user_ids=sorted({review.submitted_by_id, review.encounter.created_by_id}),
-        message=f"{actor.display_name} returned the family at {review.location.name} for re-screening: {reason}",
-        url=reverse("screenings:family-screening", args=[review.encounter_id]),
     )
     return review
+
+
+def _decision_sensitivities(decision: MemberDecision) -> list[str]:
+    """A decision's reason names health exclusions (A4) and overrides the supervisor explains: medical."""
+    health_overrides = {MemberDecision.Override.EXCLUDE_HEALTH, MemberDecision.Override.OVERRULE_HEALTH}
+    health = "health" in decision.reasons or "health" in decision.proposed_reasons
+    return ["medical"] if health or decision.override in health_overrides else []

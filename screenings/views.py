@@ -739,6 +739,8 @@ def _render_review(
         "is_supervisor": is_supervisor,
         "own_family": own_family and is_supervisor,
         "can_decide": can_decide,
+        # S1/S4: an open hold (a pending fear claim) refuses the claimant's decision, so the family's.
+        "decision_blocks": selectors.review_decision_blocks(review=review) if pending else [],
         "form": form,
         "return_form": return_form,
         "refusals": refusals,

@@ -21,7 +21,7 @@ from rest_framework import serializers
 from cases.models import Alien, Case, CaseStatus, Encounter, FamilyMember, FamilyUnit, Language
 from cases.selectors import aliens_visible_to, encounters_visible_to, family_units_visible_to
 from mpp.accounts.models import Location, User
-from mpp.api import AwareDateTimeField, ServiceWriteSerializer
+from mpp.api import ApiErrorSerializer, AwareDateTimeField, ServiceWriteSerializer
 
 
 class VisiblePrimaryKeyField(serializers.PrimaryKeyRelatedField):
@@ -210,27 +210,73 @@ class CaseTransitionSerializer(serializers.Serializer):
 
 
 class TimelineEntrySerializer(serializers.Serializer):
-    """One line of ``cases.selectors.case_timeline``: who, when, from → to, why."""
+    """One case event (``cases.selectors.case_timeline``): what happened, who, when, why. Content the reader
+    may not see (medical, fear) is withheld: ``restricted`` names its kinds, ``reason`` is then empty."""
 
     at = serializers.DateTimeField()
     actor = serializers.CharField()
-    # A plain string rather than a choice field: a second ``kind`` enum elsewhere (locations) would make
-    # drf-spectacular warn about two choice sets named KindEnum.
-    kind = serializers.CharField(help_text="`opened` (the case was opened) or `status` (its status changed).")
-    from_status = serializers.CharField(allow_null=True)
-    to_status = serializers.CharField()
-    from_label = serializers.CharField(allow_null=True)
-    to_label = serializers.CharField()
+    type = serializers.CharField(
+        help_text="e.g. `case.opened`, `status.changed`, `hold.opened`, `screening.facts_saved`."
+    )
+    label = serializers.CharField(
+        help_text="What happened, in words; says `(medical)` when content is withheld."
+    )  # type: ignore[assignment]
     reason = serializers.CharField(allow_blank=True)
+    from_status = serializers.CharField(allow_null=True)
+    to_status = serializers.CharField(allow_null=True)
+    from_label = serializers.CharField(allow_null=True)
+    to_label = serializers.CharField(allow_null=True)
+    details = serializers.DictField(help_text="Structured data of the event (only what the reader may see).")
+    restricted = serializers.ListField(child=serializers.CharField(), help_text="Kinds of content withheld.")
+
+
+class HoldSerializer(serializers.Serializer):
+    """A hold on a case (``cases.selectors.HoldView``): what it blocks and why. ``reason`` and
+    ``release_reason`` are null when withheld from the reader (field-level privacy)."""
+
+    id = serializers.IntegerField(source="hold.pk")
+    case = serializers.IntegerField(source="hold.case_id")
+    kind = serializers.CharField(source="hold.kind")
+    label = serializers.CharField()  # type: ignore[assignment]
+    rule = serializers.CharField(source="hold.rule")
+    blocks = serializers.CharField()
+    reason = serializers.CharField(allow_null=True)
+    location = serializers.CharField(source="hold.location.code")
+    opened_by = serializers.CharField(source="hold.opened_by.display_name")
+    opened_at = serializers.DateTimeField(source="hold.opened_at")
+    is_open = serializers.BooleanField(source="hold.is_open")
+    released_by = serializers.CharField(source="hold.released_by.display_name", allow_null=True, default=None)
+    released_at = serializers.DateTimeField(source="hold.released_at", allow_null=True)
+    outcome = serializers.CharField(source="hold.outcome", allow_blank=True)
+    release_reason = serializers.CharField(allow_null=True)
+    may_release = serializers.BooleanField()
+
+
+class HoldOpenSerializer(serializers.Serializer):
+    kind = serializers.SlugField(max_length=48, help_text="A registered kind, e.g. `fear_claim` (S1).")
+    reason = serializers.CharField(max_length=2000, help_text="Who stated what, when and where.")
+
+
+class HoldReleaseSerializer(serializers.Serializer):
+    outcome = serializers.SlugField(
+        max_length=32,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="e.g. `negative` or `positive`.",
+    )
+    reason = serializers.CharField(max_length=2000, help_text="What was decided, by whom.")
 
 
 class StatusOptionSerializer(serializers.Serializer):
-    """A status a case may move to, with its plain-language label."""
+    """A status a case may move to, with its plain-language label; ``refusal`` is set when a hold blocks
+    it now (its ``code``, ``rule`` and ``detail``)."""
 
     status = serializers.CharField()
     # DRF's serializer metaclass moves declared fields into _declared_fields, so this does not replace
     # Field.label at run time; the stubs read it as a class attribute that does.
     label = serializers.CharField()  # type: ignore[assignment]
+    refusal = ApiErrorSerializer(allow_null=True)
 
 
 class CaseAllowedTransitionsSerializer(serializers.Serializer):

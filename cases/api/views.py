@@ -12,8 +12,11 @@ disagree with the check. In short:
 - family-units, encounters — list, retrieve: the same without print staff;
 - every collection — create: CBP field roles (CBP officer, Border Patrol agent, CBP supervisor);
 - cases/{id}/timeline, cases/{id}/allowed-transitions: the case readers without print staff;
-- cases/{id}/transition: every role named in ``cases.permissions.TRANSITION_ROLES``; the service then checks
-  that role against the target status, the duty location, the transition table and F4;
+- cases/{id}/transition: every role named in ``cases.registry.GENERIC_EDGES`` (the moves no workflow owns
+  yet); ``cases.services.case_move`` then checks, on the locked rows, the edge, that role, the duty
+  location and the holds (F4, S1/S4);
+- cases/{id}/holds: read by the case readers without print staff; opened and released by the roles the
+  registered hold kinds name (the service checks the kind);
 - analysts: nothing (they read aggregate metrics only).
 """
 
@@ -39,10 +42,14 @@ from cases.api.serializers import (
     CaseTransitionSerializer,
     EncounterSerializer,
     FamilyUnitSerializer,
+    HoldOpenSerializer,
+    HoldReleaseSerializer,
+    HoldSerializer,
     TimelineEntrySerializer,
 )
+from cases.exceptions import CaseNotFound
 from cases.models import Alien, Case, Encounter, FamilyUnit
-from cases.permissions import TRANSITION_ROLES
+from cases.registry import GENERIC_EDGES, hold_kinds
 from mpp.accounts.auth import signed_in_user
 from mpp.accounts.roles import Role
 from mpp.api import ApiErrorSerializer, ViewOrderedCursorPagination, described, error_responses
@@ -63,9 +70,13 @@ REGISTRY_READER_ROLES = CBP_FIELD_ROLES | {
 # Print staff print tear sheets and notices: they need the person and the case, not the family or the
 # encounter, nor the case's decision history.
 PERSON_AND_CASE_READER_ROLES = REGISTRY_READER_ROLES | {Role.PRINT_STAFF}
-# Asking for a move is open to every role that owns at least one target status; the service checks the
-# particular target (cases.permissions.TRANSITION_ROLES), the duty location, the table and F4.
-TRANSITION_REQUEST_ROLES = frozenset().union(*TRANSITION_ROLES.values())
+# Asking for a generic move is open to every role that makes at least one; case_move checks the particular
+# edge (cases.registry), the duty location, the table and the holds.
+TRANSITION_REQUEST_ROLES = frozenset().union(*GENERIC_EDGES.values())
+# Opening or releasing a hold is open to the roles some registered kind names; the service checks the kind.
+# (Read when the URLs load, after every app's ready() has registered its kinds.)
+HOLD_OPEN_ROLES = frozenset().union(*(kind.open_roles for kind in hold_kinds()))
+HOLD_RELEASE_ROLES = frozenset().union(*(kind.release_roles for kind in hold_kinds()))
 
 
 class RegistryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -272,6 +283,9 @@ CASE_ROLES = {
     "transition": TRANSITION_REQUEST_ROLES,
     "timeline": REGISTRY_READER_ROLES,
     "allowed_transitions": REGISTRY_READER_ROLES,
+    "holds": REGISTRY_READER_ROLES,
+    "hold_open": HOLD_OPEN_ROLES,
+    "hold_release": HOLD_RELEASE_ROLES,
 }
 
 
@@ -320,6 +334,9 @@ class CaseViewSet(RegistryViewSet):
             "transition": CaseTransitionSerializer,
             "timeline": TimelineEntrySerializer,
             "allowed_transitions": CaseAllowedTransitionsSerializer,
+            "holds": HoldSerializer,
+            "hold_open": HoldOpenSerializer,
+            "hold_release": HoldReleaseSerializer,
         }.get(self.action, CaseSerializer)
 
     def create_through_service(self, data: dict[str, Any]) -> Case:
@@ -329,10 +346,12 @@ class CaseViewSet(RegistryViewSet):
         return self.get_queryset().get(pk=case.pk)
 
     @described(
-        "Move the case to `to_status`, recording `reason` in its history. Refusals: 403 `not_permitted` when "
-        "your role does not own that target status; 409 `illegal_transition` when the transition table "
-        "forbids the move (the message names both states); 409 `family_fear_pending` with rule `F4` when a "
-        "family member's pending fear claim blocks a return to Mexico. Repeating a move that already "
+        "Move the case to `to_status` through the generic status change (the moves no workflow owns yet), "
+        "recording `reason` on its timeline. Refusals: 403 `workflow_owned` when a workflow makes that move "
+        "(the message names where); 403 `not_permitted` when your role does not make it; 409 "
+        "`illegal_transition` when the transition table forbids it (the message names both states); 409 "
+        "with a hold's rule and code when an open hold blocks it, e.g. `family_fear_pending` (F4: a family "
+        "member's fear claim is pending) or `fear_claim_pending` (S1/S4). Repeating a move that already "
         "happened changes nothing. Returns the case as it is after the move.",
         CASE_ROLES["transition"],
         request=CaseTransitionSerializer,
@@ -358,8 +377,9 @@ class CaseViewSet(RegistryViewSet):
         )
 
     @described(
-        "Who moved the case when, from which status to which, and why; oldest first. The read is recorded in "
-        "the access log.",
+        "Everything recorded on the case (opened, status changes, screening facts, reviews, holds) with "
+        "who, when and why; oldest first. Medical and fear content is withheld from roles that may not read "
+        "it (`restricted` says which). The read is recorded in the access log.",
         CASE_ROLES["timeline"],
         responses={200: TimelineEntrySerializer(many=True), **error_responses(403, 404)},
     )
@@ -367,12 +387,13 @@ class CaseViewSet(RegistryViewSet):
     def timeline(self, request: Request, pk: str) -> Response:
         case = self.get_object()
         self.log_access(case)
-        entries = selectors.case_timeline(case=case)
+        entries = selectors.case_timeline(case=case, user=signed_in_user(request))
         return Response(TimelineEntrySerializer(entries, many=True).data)
 
     @described(
-        "The statuses you may move this case to now: the transition table ∩ the target statuses your roles "
-        "own. A move listed here is still checked again when asked (F4 may refuse a return to Mexico).",
+        "The generic moves your roles may ask for on this case: the transition table ∩ the edges no "
+        "workflow owns whose roles include yours. A move an open hold blocks now is listed with its "
+        "`refusal` (rule, code, explanation). Every move is checked again when asked.",
         CASE_ROLES["allowed_transitions"],
         responses={200: CaseAllowedTransitionsSerializer, **error_responses(403, 404)},
     )
@@ -391,6 +412,70 @@ class CaseViewSet(RegistryViewSet):
             "case": case.pk,
             "status": case.status,
             "status_label": case.get_status_display(),
-            "allowed": [{"status": move.value, "label": move.label} for move in moves],
+            "allowed": [
+                {
+                    "status": move.status.value,
+                    "label": move.label,
+                    "refusal": move.refusal.as_dict() if move.refusal else None,
+                }
+                for move in moves
+            ],
         }
         return Response(CaseAllowedTransitionsSerializer(body).data)
+
+    @described(
+        "The holds on this case, open first: what each blocks, under which rule, who opened it, when and "
+        "where, and how it ended. Reasons are null for readers who may not see what the kind may reveal "
+        "(fear, medical). The read is recorded in the access log.",
+        CASE_ROLES["holds"],
+        responses={200: HoldSerializer(many=True), **error_responses(403, 404)},
+    )
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def holds(self, request: Request, pk: str) -> Response:
+        case = self.get_object()
+        self.log_access(case)
+        views = selectors.holds_of_case(user=signed_in_user(request), case=case)
+        return Response(HoldSerializer(views, many=True).data)
+
+    @described(
+        "Open a hold of a registered kind on the case, e.g. `fear_claim` (S1: a fear of return stated; it "
+        "blocks the claimant's amenability decision and enrolment, and every family member's return to "
+        "Mexico, F4). Changes no status. Opening a kind already open returns the open hold. 403 when your "
+        "role does not open that kind; 400 naming the field for an unknown kind or a missing reason.",
+        CASE_ROLES["hold_open"],
+        request=HoldOpenSerializer,
+        responses={201: HoldSerializer, **error_responses(400, 403, 404)},
+    )
+    @action(detail=True, methods=["post"], url_path="holds/open", url_name="hold-open")
+    def hold_open(self, request: Request, pk: str) -> Response:
+        case = self.get_object()
+        serializer = HoldOpenSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = signed_in_user(request)
+        hold = services.hold_open(case_id=case.pk, actor=user, **serializer.validated_data)
+        view = next(v for v in selectors.holds_of_case(user=user, case=case) if v.hold.pk == hold.pk)
+        return Response(HoldSerializer(view).data, status=status.HTTP_201_CREATED)
+
+    @described(
+        "Release an open hold on this case with the outcome its kind asks for (`fear_claim`: `negative` or "
+        "`positive`, the concurred assessment, S3/S4). The case stays where it is. 409 `already_released` "
+        "when someone released it first; 403 when your role does not release that kind.",
+        CASE_ROLES["hold_release"],
+        request=HoldReleaseSerializer,
+        responses={
+            200: HoldSerializer,
+            **error_responses(400, 403, 404),
+            409: OpenApiResponse(ApiErrorSerializer, description="Already released."),
+        },
+    )
+    @action(detail=True, methods=["post"], url_path="holds/<int:hold_id>/release", url_name="hold-release")
+    def hold_release(self, request: Request, pk: str, hold_id: int) -> Response:
+        case = self.get_object()
+        if not case.holds.filter(pk=hold_id).exists():
+            raise CaseNotFound("No such hold on this case.")
+        serializer = HoldReleaseSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = signed_in_user(request)
+        services.hold_release(hold_id=hold_id, actor=user, **serializer.validated_data)
+        view = next(v for v in selectors.holds_of_case(user=user, case=case) if v.hold.pk == hold_id)
+        return Response(HoldSerializer(view).data)

@@ -31,7 +31,6 @@ _STATUS_TONE: dict[str, str] = {
     CaseStatus.ENROLLED: "active",
     CaseStatus.IN_MEXICO: "active",
     CaseStatus.IN_US_FOR_HEARING: "active",
-    CaseStatus.FEAR_CLAIM_PENDING: "blocked",
     CaseStatus.NOT_AMENABLE: "out",
     CaseStatus.REMOVED_FROM_MPP: "out",
     CaseStatus.COMPLETED_RELIEF: "done",

@@ -26,3 +26,14 @@ LOCATION_SCOPED_ROLES = frozenset(
 )
 # Roles that never see personal case data; analysts read aggregate metrics only.
 NO_CASE_ACCESS_ROLES = frozenset({Role.ANALYST})
+# Restricted content (field-level privacy): which roles may read what a record says about a person's health
+# or their fear of return, beyond the fact that such a record exists. Keys are the content kinds that case
+# events and pages mark (cases.models.Sensitivity).
+# - medical: the CBP officers and agents who record the A4/A5 screening and the supervisor who decides it.
+# - fear: USCIS, who assess the claim (S1-S3), and the CBP supervisor, who decides amenability knowing the
+#   referral and must not enrol or return a claimant (S4, F4). The officer who records a claim sees that it
+#   exists and its status, not the account.
+DETAIL_ROLES: dict[str, frozenset[str]] = {
+    "medical": frozenset({Role.CBP_OFFICER, Role.BORDER_PATROL_AGENT, Role.CBP_SUPERVISOR}),
+    "fear": frozenset({Role.ASYLUM_OFFICER, Role.SUPERVISORY_ASYLUM_OFFICER, Role.CBP_SUPERVISOR}),
+}

@@ -19,6 +19,9 @@ $$ LANGUAGE plpgsql;
 
 # Tables that are append-only although they are not simple-history tables.
 EXTRA_APPEND_ONLY_TABLES = ("audit_accesslog",)
+# An app marks one of its own tables append-only with this table comment (in a migration), so mpp needs
+# no list of domain tables: ``COMMENT ON TABLE cases_caseevent IS 'mpp:append-only'``.
+APPEND_ONLY_COMMENT = "mpp:append-only"
 
 
 def append_only_tables() -> list[str]:
@@ -35,9 +38,13 @@ def append_only_tables() -> list[str]:
             UNION
             SELECT table_name FROM information_schema.tables
             WHERE table_schema = current_schema() AND table_name = ANY(%s)
+            UNION
+            SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname = current_schema() AND c.relkind = 'r'
+              AND obj_description(c.oid, 'pg_class') = %s
             ORDER BY 1
             """,
-            [list(EXTRA_APPEND_ONLY_TABLES)],
+            [list(EXTRA_APPEND_ONLY_TABLES), APPEND_ONLY_COMMENT],
         )
         return [row[0] for row in cursor.fetchall()]
 

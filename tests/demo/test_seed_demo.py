@@ -6,8 +6,9 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Count
 
-from cases.models import Case, CaseStatus, FamilyMember
+from cases.models import Case, CaseEvent, CaseStatus, FamilyMember, Hold
 from cases.rules import looks_like_a_number
+from cases.selectors import hold_blocks
 from mpp.accounts.models import User
 from mpp.accounts.roles import Role
 
@@ -108,12 +109,37 @@ def test_family_units_include_single_adults_parents_with_children_and_a_mexican_
 
 
 def test_a_family_waits_for_a_members_pending_fear_claim(seeded):
-    """F4: the claimant's family is held, amenable, not returned."""
-    pending = Case.objects.get(status=CaseStatus.FEAR_CLAIM_PENDING)
+    """F4: the claimant's case carries an open fear-claim hold (S1), stays where it stood (amenable), and
+    the family, amenable too, cannot be returned to Mexico."""
+    hold = Hold.objects.get(kind="fear_claim", released_at__isnull=True)
+    pending = hold.case
     family = Case.objects.filter(encounter=pending.encounter).exclude(pk=pending.pk)
 
+    assert pending.status == CaseStatus.AMENABLE
     assert family.exists()
     assert {c.status for c in family} == {CaseStatus.AMENABLE}
+    for member in family:
+        assert hold_blocks(case=member, target=CaseStatus.IN_MEXICO)[0].rule == "F4"
+
+
+def test_released_fear_claims_left_the_cases_where_the_story_took_them(seeded):
+    """S4: a negative outcome was released and the person went on to Mexico; a positive one was released
+    and the SAO removed the case from MPP."""
+    outcomes = dict(Hold.objects.filter(released_at__isnull=False).values_list("outcome", "case__status"))
+    assert outcomes == {"negative": CaseStatus.IN_MEXICO, "positive": CaseStatus.REMOVED_FROM_MPP}
+
+
+def test_every_demo_case_has_a_whole_timeline_of_case_events(seeded):
+    """The timeline reads case events: every case was opened, every status it reached is there, and
+    screening-fact edits and holds show too."""
+    for case in Case.objects.all():
+        events = list(case.events.order_by("occurred_at", "id"))
+        assert events[0].type == "case.opened", case
+        reached = [e.data["to"] for e in events if "to" in e.data]
+        assert (reached[-1] if reached else CaseStatus.SCREENING) == case.status, case
+        assert all(e.actor_id and e.reason for e in events), case
+    assert CaseEvent.objects.filter(type="screening.facts_saved").exists()
+    assert CaseEvent.objects.filter(type="hold.opened").count() == Hold.objects.count()
 
 
 def test_every_case_has_a_history_with_actor_and_reason(seeded):

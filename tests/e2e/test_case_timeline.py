@@ -24,6 +24,7 @@ from cases.services import (
     family_unit_create,
 )
 from mpp.accounts.roles import Role
+from screenings.workflow import AMENABILITY_REVIEW
 from tests.factories import AlienFactory, CaseFactory, language, location, user_with_role
 
 pytestmark = pytest.mark.e2e
@@ -95,12 +96,18 @@ def officer_and_case(transactional_db):
     for child in (son, daughter):
         case_open(actor=officer, encounter=encounter, alien=child)
     # Set-up: the screening workflow sends the case for review through case_move (generic changes cannot).
-    case_move(case_id=case.pk, to_status=CaseStatus.AWAITING_REVIEW, actor=officer, reason=REASON)
+    case_move(
+        case_id=case.pk,
+        to_status=CaseStatus.AWAITING_REVIEW,
+        actor=officer,
+        reason=REASON,
+        workflow=AMENABILITY_REVIEW,
+    )
     # A few other cases at the same port, so the home page lists more than one.
     for family_name, given, country, status in [
         ("Pérez Cruz", "Jorge Luis", "GT", CaseStatus.SCREENING),
         ("Castillo", "Ana Lucía", "SV", CaseStatus.ENROLLED),
-        ("Mendoza Ríos", "Carlos", "NI", CaseStatus.FEAR_CLAIM_PENDING),
+        ("Mendoza Ríos", "Carlos", "NI", CaseStatus.AMENABLE),
         ("Souza", "Bruno", "BR", CaseStatus.IN_MEXICO),
     ]:
         CaseFactory(

@@ -7,10 +7,11 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from cases.models import Alien, Case, CaseStatus, Encounter
+from cases.models import Alien, Case, CaseEvent, CaseStatus, Encounter, Hold
+from cases.services import hold_release
 from mpp.accounts.roles import Role
 from mpp.exceptions import ConcurrentEdit, InvalidInput, NotPermitted, PolicyRefusal
-from mpp.outbox.models import Notification, OutboxEvent
+from mpp.outbox.models import Notification
 from mpp.outbox.services import outbox_relay
 from screenings.exceptions import PossibleDuplicate
 from screenings.models import (
@@ -352,7 +353,9 @@ def test_a3_the_supervisor_approves_and_each_case_moves_with_history(officer, su
     decision = MemberDecision.objects.get(case=daughter)
     assert decision.mexican_member_choice == "voluntary_return"  # F2 choice kept with the decision
     outbox_relay()
-    assert Notification.objects.filter(user=officer, message__contains="Amenability decided").exists()
+    notice = Notification.objects.get(user=officer, event__event="amenability.decided")
+    assert f"amenability decided by {supervisor.display_name}: 2 of 3 amenable" in notice.message
+    assert mother.alien.full_name in notice.message
 
 
 def test_a2_discretion_exclusion_needs_a_written_reason(officer, supervisor):
@@ -448,18 +451,95 @@ def test_f3_mexican_childs_fear_makes_every_member_not_amenable(officer, supervi
     assert all("family_mexican_member_fear" in d.reasons for d in MemberDecision.objects.all())
 
 
-def test_s1_a_member_stating_fear_is_referred_and_f4_then_blocks_the_familys_return(officer, supervisor):
+def test_s1_fear_stated_at_screening_opens_a_hold_at_submission_and_tells_the_asylum_office(officer):
+    encounter = mixed_family(officer)
+    screen_all(officer, encounter, **{"José Manuel": {"fear_of_return_expressed": True}})
+
+    family_submit_for_review(actor=officer, encounter_id=encounter.pk)
+
+    mother, father, daughter = encounter.cases.order_by("id")
+    hold = Hold.objects.get(case=father)
+    assert (hold.kind, hold.rule, hold.opened_by, hold.is_open) == ("fear_claim", "S1", officer, True)
+    assert not Hold.objects.filter(case__in=[mother, daughter]).exists()
+    father.refresh_from_db()
+    assert father.status == CaseStatus.AWAITING_REVIEW  # a hold, not a status: the case is where it is
+    assert CaseEvent.objects.filter(case=father, type="hold.opened", sensitivities=["fear"]).count() == 1
+    asylum_officer = user_with_role(Role.ASYLUM_OFFICER, locations=[])
+    outbox_relay()
+    notice = Notification.objects.get(user=asylum_officer)
+    assert father.alien.full_name in notice.message and "(S1)" in notice.message
+
+
+def test_s1_s4_a_pending_fear_claim_refuses_the_familys_decision_until_the_assessment_is_concurred(
+    officer, supervisor
+):
+    """The claimant's amenability decision waits for the concurred assessment (S1/S4); the family is
+    decided together, so its review stays pending in the queue; a negative outcome lets it go on."""
     encounter = mixed_family(officer)
     screen_all(officer, encounter, **{"José Manuel": {"fear_of_return_expressed": True}})
     review = family_submit_for_review(actor=officer, encounter_id=encounter.pk)
-
-    amenability_decide(actor=supervisor, review_id=review.pk, reason="Reviewed")
-
     mother, father, _ = encounter.cases.order_by("id")
-    assert father.status == CaseStatus.FEAR_CLAIM_PENDING
-    assert mother.status == CaseStatus.AMENABLE
-    outbox_relay()
-    assert OutboxEvent.objects.filter(case_id=father.pk, event="case.status_changed").exists()
+
+    with pytest.raises(PolicyRefusal) as refused:
+        amenability_decide(actor=supervisor, review_id=review.pk, reason="Reviewed")
+
+    assert (refused.value.rule, refused.value.code) == ("S1", "fear_claim_pending")
+    assert father.alien.full_name in refused.value.message
+    review.refresh_from_db()
+    assert review.status == AmenabilityReview.Status.PENDING
+    assert not MemberDecision.objects.filter(review=review).exists()  # nothing half-saved
+    assert set(encounter.cases.values_list("status", flat=True)) == {CaseStatus.AWAITING_REVIEW}
+
+    sao = user_with_role(Role.SUPERVISORY_ASYLUM_OFFICER, locations=[])
+    hold_release(
+        hold_id=Hold.objects.get(case=father).pk,
+        actor=sao,
+        reason="Negative assessment concurred (S3)",
+        outcome="negative",
+    )
+    father.refresh_from_db()
+    assert father.status == CaseStatus.AWAITING_REVIEW  # releasing changes no status
+    amenability_decide(actor=supervisor, review_id=review.pk, reason="Reviewed after the assessment")
+    father.refresh_from_db()
+    mother.refresh_from_db()
+    assert (father.status, mother.status) == (CaseStatus.AMENABLE, CaseStatus.AMENABLE)
+
+
+def test_s4_an_open_fear_claim_cannot_be_bypassed_by_the_supervisors_decision(officer, supervisor):
+    """The old bypass: a CBP supervisor's decision moved a member out of a pending fear claim. Now the
+    decision is refused and records nothing, whatever the overrides ask for."""
+    encounter = mixed_family(officer)
+    screen_all(officer, encounter, **{"José Manuel": {"fear_of_return_expressed": True}})
+    review = family_submit_for_review(actor=officer, encounter_id=encounter.pk)
+    father = encounter.cases.order_by("id")[1]
+
+    with pytest.raises(PolicyRefusal):
+        amenability_decide(
+            actor=supervisor,
+            review_id=review.pk,
+            reason="Excluding him instead",
+            overrides={father.pk: MemberOverride("exclude_discretion", "Supervisor's discretion")},
+        )
+
+    father.refresh_from_db()
+    assert father.status == CaseStatus.AWAITING_REVIEW
+    assert Hold.objects.get(case=father).is_open
+
+
+def test_screening_facts_edits_are_case_events_with_their_sensitivity(officer):
+    encounter = mixed_family(officer)
+    case = encounter.cases.order_by("id").first()
+
+    screening_facts_save(
+        actor=officer, case_id=case.pk, facts={"officer_fluent": True, "fit_to_travel": "fit"}
+    )
+    screening_facts_save(actor=officer, case_id=case.pk, facts={"criminal_history": True})
+    screening_facts_save(actor=officer, case_id=case.pk, facts={"criminal_history": True})  # no change
+
+    events = list(CaseEvent.objects.filter(case=case, type="screening.facts_saved").order_by("id"))
+    assert [e.data["fields"] for e in events] == [["fit_to_travel", "officer_fluent"], ["criminal_history"]]
+    assert [e.sensitivities for e in events] == [["medical"], []]
+    assert all(e.actor == officer for e in events)
 
 
 def test_a3_separation_of_duties_whoever_entered_the_family_cannot_decide_it(supervisor):

@@ -24,7 +24,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from cases.models import Alien, Case, CaseStatus, Language
+from cases.models import Alien, Case, CaseStatus, Hold, Language
 from cases.services import (
     MemberSpec,
     alien_create,
@@ -32,12 +32,15 @@ from cases.services import (
     case_open,
     encounter_create,
     family_unit_create,
+    hold_open,
+    hold_release,
 )
 from mpp.accounts.models import Location, User
 from mpp.accounts.roles import Role
 from mpp.audit.services import history_stamp
 from screenings.models import AmenabilityReview
 from screenings.services import amenability_decide, family_submit_for_review, screening_facts_save
+from screenings.workflow import FEAR_CLAIM
 
 SEED = 2019  # the year MPP began
 
@@ -80,7 +83,15 @@ COLLEAGUE_ACCOUNTS = (
     Account("anavarro", Role.CBP_SUPERVISOR, "Alicia", "Navarro", ("cv-bps",)),
     Account("jdominguez", Role.BORDER_PATROL_AGENT, "Jesse", "Domínguez", ("elp-bps",)),
     Account("bkessler", Role.CBP_SUPERVISOR, "Brian", "Kessler", ("elp-bps",)),
+    # Hearing-day officers at a port who also process the people a Border Patrol station sent there: cases
+    # are scoped to the encounter's location (case_move checks it), and hearing-day scoping by reporting
+    # port is step 8's.
+    Account("rsalinas", Role.CBP_OFFICER, "Rosa", "Salinas", ("sys-poe", "cv-bps")),
+    Account("mortega", Role.CBP_OFFICER, "Miguel", "Ortega", ("elp-poe", "elp-bps")),
 )
+
+# Encounter site → the officer at its reporting port on hearing day, where that is not the site's own.
+HEARING_DAY_OFFICER = {"cv-bps": "rsalinas", "elp-bps": "mortega"}
 
 # Encounter site → (who processes, who reviews amenability).
 SITE_STAFF = {
@@ -199,6 +210,10 @@ DEFAULT_LANGUAGE = {"BR": "pt", "HT": "ht"}  # everyone else: Spanish
 # (supervisory asylum officer). Reasons are templates filled from the case (see _Story).
 
 _SCREENED = ("awaiting_review", "officer", "screened")
+# Steps that open or release the fear-claim hold instead of moving the case (the status stays).
+_HOLD = "hold:fear_claim"
+_RELEASE_NEGATIVE = "release:negative"
+_RELEASE_POSITIVE = "release:positive"
 _AMENABLE = ("amenable", "supervisor", "amenable")
 _ENROLLED = ("enrolled", "officer", "enrolled")
 _RETURNED = ("in_mexico", "officer", "returned")
@@ -249,21 +264,23 @@ PATHS: dict[str, tuple[tuple[str, str, str], ...]] = {
     "not_amenable_health": (_SCREENED, ("not_amenable", "supervisor", "health")),
     "not_amenable_criminal": (_SCREENED, ("not_amenable", "supervisor", "criminal_history")),
     "not_amenable_mexican": (_SCREENED, ("not_amenable", "supervisor", "mexican_national")),
-    "fear_pending": (_SCREENED, _AMENABLE, ("fear_claim_pending", "officer", "fear_stated")),
+    # S1: a fear claim is a hold on the case (cases.Hold), not a status: the case stays where it was.
+    "fear_pending": (_SCREENED, _AMENABLE, (_HOLD, "officer", "fear_stated")),
     # F4: the rest of the family waits, amenable, while one member's claim is decided.
     "family_waits": (_SCREENED, ("amenable", "supervisor", "amenable_family_waits")),
     "fear_negative": (
         _SCREENED,
         _AMENABLE,
-        ("fear_claim_pending", "officer", "fear_stated"),
-        ("amenable", "sao", "fear_negative"),
+        (_HOLD, "officer", "fear_stated"),
+        (_RELEASE_NEGATIVE, "sao", "fear_negative"),
         _ENROLLED,
         _RETURNED,
     ),
     "fear_positive": (
         *_IN_MPP,
         _REPORTED,
-        ("fear_claim_pending", "port_officer", "fear_stated_at_hearing"),
+        (_HOLD, "port_officer", "fear_stated_at_hearing"),
+        (_RELEASE_POSITIVE, "sao", "fear_positive"),
         ("removed_from_mpp", "sao", "fear_positive"),
     ),
     # F5: a family member's positive assessment removes the whole family from MPP.
@@ -795,7 +812,7 @@ class _Story:
         actors = {
             "officer": officer,
             "supervisor": self.users[supervisor_name],
-            "port_officer": self.users[SITE_STAFF[port_code][0]],
+            "port_officer": self.users[HEARING_DAY_OFFICER.get(family.site, SITE_STAFF[port_code][0])],
             "court": self.users["demo_court_staff"],
             "ice": self.users["demo_ice_officer"],
             "sao": self.users["demo_supervisory_asylum_officer"],
@@ -858,9 +875,24 @@ class _Story:
                     f"decision gave {case.status}."
                 )
             for to_status, actor_key, reason_key in steps[2:]:
-                case = case_move(
-                    case_id=case.pk,
-                    to_status=to_status,
-                    actor=actors[actor_key],
-                    reason=REASONS[reason_key].format(**context),
-                )
+                reason = REASONS[reason_key].format(**context)
+                if to_status == _HOLD:
+                    hold_open(
+                        case_id=case.pk,
+                        kind=FEAR_CLAIM.code,
+                        actor=actors[actor_key],
+                        reason=reason,
+                        location=port if actor_key == "port_officer" else site,
+                    )
+                elif to_status.startswith("release:"):
+                    hold = Hold.objects.get(case=case, kind=FEAR_CLAIM.code, released_at__isnull=True)
+                    hold_release(
+                        hold_id=hold.pk,
+                        actor=actors[actor_key],
+                        reason=reason,
+                        outcome=to_status.split(":")[1],
+                    )
+                else:
+                    case = case_move(
+                        case_id=case.pk, to_status=to_status, actor=actors[actor_key], reason=reason
+                    )

@@ -1,0 +1,207 @@
+"""The extension points of the case core: moves (edges), kinds of hold, and types of case event.
+
+Each app registers what it owns in its ``AppConfig.ready()``, so ``cases`` names no workflow: the
+screenings app registers the amenability review's moves and the fear-claim hold, the hearings app (later)
+the NTA and hearing moves. Pages, the API and ``cases.services.case_move`` all ask this registry the same
+question (``cases.selectors.move_refusal``).
+
+Edges are keyed by ``(from, to)``. Each is either owned by one workflow (only that workflow's services may
+make it, and only for the roles it names) or, until a workflow takes it over, a *generic* edge that the
+"Change status" form and the ``transition/`` endpoint make, limited to the role that owns the decision.
+Taking over a generic edge means deleting it from ``GENERIC_EDGES`` in the same change that registers it:
+registering an edge twice raises at start-up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.core.exceptions import ImproperlyConfigured
+
+from cases.models import TRANSITIONS, CaseStatus
+from mpp.accounts.roles import Role
+
+S = CaseStatus
+_CBP_FIELD = frozenset({Role.CBP_OFFICER, Role.BORDER_PATROL_AGENT, Role.CBP_SUPERVISOR})
+_COURT = frozenset({Role.COURT_STAFF})
+_COMPLETIONS = (S.COMPLETED_RELIEF, S.COMPLETED_REMOVAL_ORDER, S.COMPLETED_OTHER)
+
+STATUS_CHANGED = "status.changed"
+
+
+@dataclass(frozen=True)
+class Edge:
+    """One legal move and who makes it."""
+
+    source: str
+    target: str
+    roles: frozenset[str]
+    owner: str | None = None  # the workflow that makes it; None: the generic status change (a stopgap)
+    where: str = "the case page's “Change status” form"  # plain words, for the workflow_owned refusal
+    event: str = STATUS_CHANGED  # the case event type the move records
+
+    @property
+    def is_generic(self) -> bool:
+        return self.owner is None
+
+
+# The stopgap: legal moves that no workflow owns yet, each limited to the role that owns that decision.
+# Each later step deletes its moves from here and registers them with its workflow (step 6: enrolment;
+# step 7: the fear outcomes; step 8: hearing day and completions). Written out by edge, not by target.
+GENERIC_EDGES: dict[tuple[str, str], frozenset[str]] = {
+    (S.AMENABLE, S.ENROLLED): _CBP_FIELD,  # N1: NTA served (step 6's NTA workflow)
+    # S4: a positive fear assessment before enrolment (supervisory asylum officer); A3: the supervisor.
+    (S.AMENABLE, S.NOT_AMENABLE): frozenset({Role.CBP_SUPERVISOR, Role.SUPERVISORY_ASYLUM_OFFICER}),
+    (S.ENROLLED, S.IN_MEXICO): _CBP_FIELD,
+    (S.ENROLLED, S.REMOVED_FROM_MPP): frozenset({Role.CBP_SUPERVISOR, Role.SUPERVISORY_ASYLUM_OFFICER}),
+    (S.IN_MEXICO, S.IN_US_FOR_HEARING): _CBP_FIELD,  # H1
+    (S.IN_MEXICO, S.REMOVED_FROM_MPP): frozenset({Role.CBP_SUPERVISOR}),
+    **{(S.IN_MEXICO, done): _COURT for done in _COMPLETIONS},  # e.g. an in-absentia order
+    (S.IN_US_FOR_HEARING, S.IN_MEXICO): _CBP_FIELD,  # H1: returned when processing ends
+    (S.IN_US_FOR_HEARING, S.REMOVED_FROM_MPP): frozenset(
+        {Role.CBP_SUPERVISOR, Role.SUPERVISORY_ASYLUM_OFFICER}
+    ),
+    **{(S.IN_US_FOR_HEARING, done): _COURT for done in _COMPLETIONS},
+    **{(S.REMOVED_FROM_MPP, done): _COURT for done in _COMPLETIONS},
+    (S.COMPLETED_RELIEF, S.REOPENED): _COURT,  # H5
+    (S.COMPLETED_REMOVAL_ORDER, S.REOPENED): _COURT,
+    (S.COMPLETED_OTHER, S.REOPENED): _COURT,
+    (S.HANDED_TO_ICE, S.REOPENED): _COURT,
+    # H4: the hand-off to ICE ERO.
+    (S.COMPLETED_REMOVAL_ORDER, S.HANDED_TO_ICE): frozenset(
+        {Role.CBP_OFFICER, Role.CBP_SUPERVISOR, Role.ICE_OFFICER}
+    ),
+    (S.REOPENED, S.IN_MEXICO): _CBP_FIELD,
+    (S.REOPENED, S.IN_US_FOR_HEARING): _CBP_FIELD,
+    (S.REOPENED, S.REMOVED_FROM_MPP): frozenset({Role.CBP_SUPERVISOR}),
+    **{(S.REOPENED, done): _COURT for done in _COMPLETIONS},
+}
+
+_EDGES: dict[tuple[str, str], Edge] = {}
+
+
+def edge_register(
+    *, source: str, target: str, roles: Iterable[str], owner: str | None, where: str = "", event: str = ""
+) -> Edge:
+    """Register who makes ``source`` → ``target``. Raises ImproperlyConfigured for a move the transition
+    table does not allow, a move already registered (by a workflow, or still generic), or no roles."""
+    key = (str(source), str(target))
+    if key[1] not in TRANSITIONS.get(key[0], frozenset()):
+        raise ImproperlyConfigured(f"{key[0]} → {key[1]} is not in the transition table.")
+    registered = _EDGES.get(key)
+    if registered is not None:
+        by = registered.owner or "the generic status change (GENERIC_EDGES)"
+        raise ImproperlyConfigured(f"{key[0]} → {key[1]} is already made by {by}.")
+    roles = frozenset(roles)
+    if not roles:
+        raise ImproperlyConfigured(f"{key[0]} → {key[1]} names no role that may ask for it.")
+    entry = Edge(key[0], key[1], roles, owner, where or Edge.where, event or STATUS_CHANGED)
+    _EDGES[key] = entry
+    return entry
+
+
+def edge_for(source: str, target: str) -> Edge | None:
+    return _EDGES.get((str(source), str(target)))
+
+
+def edges() -> list[Edge]:
+    return sorted(_EDGES.values(), key=lambda e: (e.source, e.target))
+
+
+def register_generic_edges() -> None:
+    """Called once from ``CasesConfig.ready()``, before the other apps register theirs."""
+    for (source, target), roles in GENERIC_EDGES.items():
+        if (source, target) not in _EDGES:
+            edge_register(source=source, target=target, roles=roles, owner=None)
+
+
+# --- holds ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HoldKind:
+    """What a kind of hold blocks, under which rule, and who opens and releases it.
+
+    ``blocks_own``: target statuses refused for the held case; ``blocks_family``: target statuses refused
+    for every *other* member of the family unit. The explanations are format strings with ``{name}``
+    (the held person), ``{since}`` (opened, in the opening location's time zone) and ``{where}``.
+    """
+
+    code: str
+    label: str
+    rule: str
+    owner: str
+    open_roles: frozenset[str]
+    release_roles: frozenset[str]
+    blocks_own: frozenset[str] = frozenset()
+    own_code: str = ""
+    own_explanation: str = ""
+    blocks_family: frozenset[str] = frozenset()
+    family_rule: str = ""
+    family_code: str = ""
+    family_explanation: str = ""
+    outcomes: tuple[tuple[str, str], ...] = ()  # (value, label) a release must name one of; () for none
+    sensitivities: tuple[str, ...] = ()  # what the opening and release reasons may reveal
+    released_by_where: str = ""  # plain words: where the release is recorded
+
+
+_HOLD_KINDS: dict[str, HoldKind] = {}
+
+
+def hold_kind_register(kind: HoldKind) -> HoldKind:
+    if kind.code in _HOLD_KINDS and _HOLD_KINDS[kind.code] != kind:
+        raise ImproperlyConfigured(
+            f"Hold kind {kind.code} is already registered by {_HOLD_KINDS[kind.code].owner}."
+        )
+    for target in kind.blocks_own | kind.blocks_family:
+        if target not in CaseStatus.values:
+            raise ImproperlyConfigured(f"Hold kind {kind.code} blocks an unknown status {target}.")
+    _HOLD_KINDS[kind.code] = kind
+    return kind
+
+
+def hold_kind(code: str) -> HoldKind | None:
+    return _HOLD_KINDS.get(code)
+
+
+def hold_kinds() -> list[HoldKind]:
+    return sorted(_HOLD_KINDS.values(), key=lambda k: k.code)
+
+
+# --- case event types ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EventType:
+    code: str
+    label: str  # what the timeline says happened, e.g. "Screening facts updated"
+    owner: str = "cases"
+
+
+_EVENT_TYPES: dict[str, EventType] = {}
+
+
+def event_type_register(code: str, label: str, *, owner: str) -> EventType:
+    existing = _EVENT_TYPES.get(code)
+    if existing is not None and existing.owner != owner:
+        raise ImproperlyConfigured(f"Case event type {code} is already registered by {existing.owner}.")
+    entry = EventType(code, label, owner)
+    _EVENT_TYPES[code] = entry
+    return entry
+
+
+def event_type_label(code: str) -> str:
+    entry = _EVENT_TYPES.get(code)
+    return entry.label if entry else code
+
+
+def register_core_event_types() -> None:
+    for code, label in (
+        ("case.opened", "Case opened"),
+        (STATUS_CHANGED, "Status changed"),
+        ("hold.opened", "Hold opened"),
+        ("hold.released", "Hold released"),
+        ("alien.a_number_assigned", "A-number assigned"),
+    ):
+        event_type_register(code, label, owner="cases")

@@ -1,0 +1,61 @@
+"""The case registry's subscribers on the event bus (mpp.outbox): in-app notifications rendered from the
+event and the case as they are when delivered. Each is safe to run twice (one notification per event and
+user)."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from django.urls import reverse
+from django.utils import timezone
+
+from cases.models import Case, CaseStatus
+from mpp.accounts.roles import Role
+from mpp.outbox.models import OutboxEvent
+from mpp.outbox.services import notify, subscribe
+
+
+def case_words(case: Case) -> str:
+    """Who the case is about, for a notice: name and A-number."""
+    return f"{case.alien.full_name} ({case.alien.a_number or 'no A-number yet'}, case {case.pk})"
+
+
+def local_time_words(moment: object, time_zone: str) -> str:
+    """A time as the people at a location read it, with the zone named."""
+    local = timezone.localtime(moment, ZoneInfo(time_zone))  # type: ignore[arg-type]
+    return f"{local:%Y-%m-%d %H:%M} {local.tzname()}"
+
+
+def _case_of(event: OutboxEvent) -> Case:
+    if event.case_id is None:
+        raise ValueError(f"{event} names no case.")
+    return Case.objects.select_related("alien", "location").get(pk=event.case_id)
+
+
+# Status reached → who is told (H4: ICE ERO about final orders and hand-offs).
+_TELL_ON_STATUS: dict[str, tuple[frozenset[str], str]] = {
+    CaseStatus.COMPLETED_REMOVAL_ORDER: (
+        frozenset({Role.ICE_OFFICER}),
+        "final order of removal; hand-off to ICE ERO due",
+    ),
+    CaseStatus.HANDED_TO_ICE: (frozenset({Role.ICE_OFFICER}), "handed over to ICE ERO"),
+}
+
+
+def notify_status_changed(event: OutboxEvent) -> None:
+    told = _TELL_ON_STATUS.get(event.payload.get("to", ""))
+    if told is None:
+        return
+    roles, what = told
+    case = _case_of(event)
+    when = local_time_words(event.created_at, case.location.time_zone)
+    notify(
+        event=event,
+        roles=sorted(roles),
+        message=f"{case_words(case)}: {what} — {case.location.name}, {when}.",
+        url=reverse("cases:detail", args=[case.pk]),
+    )
+
+
+def register() -> None:
+    subscribe("case.status_changed", notify_status_changed, name="cases.notify_status_changed")

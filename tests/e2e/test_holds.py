@@ -1,0 +1,118 @@
+"""In a real browser, by keyboard: on hearing day a CBP officer records that a mother stated a fear of return
+to Mexico (S1); her son's page then shows the F4 block and refuses his return to Mexico with the rule and a
+plain explanation; a supervisory asylum officer, in a second browser, records the concurred negative
+assessment (S3/S4), which leaves both cases where they were; the officer then returns the son to Mexico,
+and the mother's timeline shows the hold opened and released, each with who and why.
+
+``SCREENSHOTS=1`` also writes docs/screenshots/case-holds.png (the son's page with the F4 block).
+"""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from cases.models import Case, CaseStatus, FamilyMember, Hold
+from mpp.accounts.roles import Role
+from tests.e2e.test_intake_and_review import PASSWORD, press_button, screenshot, sign_in, type_into
+from tests.factories import CaseFactory, user_with_role
+
+pytestmark = pytest.mark.e2e
+
+CLAIM = "Stated at the port on hearing day, in Spanish, that she fears being kidnapped if returned to Mexico."
+CONCURRED = "Negative assessment concurred after review of the interview notes (S3)."
+
+
+@pytest.fixture
+def family_in_us(transactional_db):
+    officer = user_with_role(
+        Role.CBP_OFFICER, username="d.ramirez", first_name="Daniel", last_name="Ramírez", password=PASSWORD
+    )
+    sao = user_with_role(
+        Role.SUPERVISORY_ASYLUM_OFFICER,
+        username="t.whitfield",
+        first_name="Thomas",
+        last_name="Whitfield",
+        password=PASSWORD,
+        locations=[],
+    )
+    mother = CaseFactory(
+        status=CaseStatus.IN_US_FOR_HEARING,
+        alien__given_names="Ana",
+        alien__family_name="Ruiz Paz",
+        created_by=officer,
+    )
+    son = CaseFactory(
+        status=CaseStatus.IN_US_FOR_HEARING,
+        encounter=mother.encounter,
+        alien__given_names="Mateo",
+        alien__family_name="Ruiz Paz",
+        created_by=officer,
+        membership=FamilyMember.Relationship.CHILD,
+    )
+    return officer, sao, mother, son
+
+
+def test_a_fear_claim_holds_the_family_until_the_assessment_is_concurred(
+    page: Page, browser: Browser, live_server, family_in_us
+):
+    officer, sao, mother, son = family_in_us
+
+    # The officer records the mother's fear claim on her case page (S1).
+    sign_in(page, live_server.url, officer.username)
+    page.goto(f"{live_server.url}/cases/{mother.pk}/")
+    form = page.get_by_test_id("hold-form")
+    form.get_by_label("What is blocking the case").select_option("fear_claim")
+    type_into(form.get_by_label("Reason"), CLAIM)
+    press_button(page, "Record hold", within=form)
+    expect(page.locator(".usa-alert--success")).to_contain_text("Recorded: Fear claim pending")
+    expect(page.get_by_test_id("holds")).to_contain_text("Open")
+    mother.refresh_from_db()
+    assert mother.status == CaseStatus.IN_US_FOR_HEARING  # a hold, not a status
+
+    # The son's page: F4 named, the return to Mexico shown as blocked and not offered.
+    page.goto(f"{live_server.url}/cases/{son.pk}/")
+    expect(page.get_by_test_id("family-holds")).to_contain_text("F4 · family_fear_pending")
+    expect(page.get_by_test_id("family-holds")).to_contain_text("Ana Ruiz Paz, of the same family unit")
+    expect(page.get_by_test_id("blocked-move")).to_contain_text("In Mexico awaiting hearing")
+    expect(page.get_by_label("New status").locator("option[value=in_mexico]")).to_have_count(0)
+    expect(page.get_by_test_id("held")).to_have_count(1)
+    screenshot(page, "case-holds.png")
+
+    # The supervisory asylum officer records the concurred negative assessment (S3/S4).
+    context = browser.new_context(base_url=live_server.url)
+    sao_page = context.new_page()
+    sign_in(sao_page, live_server.url, sao.username)
+    sao_page.goto(f"{live_server.url}/cases/{mother.pk}/")
+    expect(sao_page.get_by_test_id("holds")).to_contain_text(CLAIM)  # the SAO may read the account
+    release = sao_page.get_by_test_id("release-form")
+    release.get_by_label("Outcome").select_option("negative")
+    type_into(release.get_by_label("Reason"), CONCURRED)
+    press_button(sao_page, "Release hold", within=release)
+    expect(sao_page.locator(".usa-alert--success")).to_contain_text("Released: Fear claim pending")
+    context.close()
+
+    # Both cases are where they were; now the officer returns the son to Mexico.
+    assert set(Case.objects.filter(pk__in=[mother.pk, son.pk]).values_list("status", flat=True)) == {
+        CaseStatus.IN_US_FOR_HEARING
+    }
+    page.goto(f"{live_server.url}/cases/{son.pk}/")
+    expect(page.get_by_test_id("family-holds")).to_have_count(0)
+    change = page.locator("#change-status")
+    change.get_by_label("New status").select_option("in_mexico")
+    type_into(change.get_by_label("Reason"), "Hearing processing ended; returned to Mexico (H1).")
+    press_button(page, "Record status change", within=change)
+    expect(page.locator(".usa-alert--success")).to_contain_text(
+        "Status changed to “In Mexico awaiting hearing”"
+    )
+
+    # The mother's timeline has the hold opened and released, with who and why; the officer may not read
+    # the fear account (field-level privacy), only that it happened.
+    page.goto(f"{live_server.url}/cases/{mother.pk}/")
+    timeline = page.get_by_test_id("timeline")
+    opened = timeline.locator("tr[data-event='hold.opened']")
+    expect(opened).to_contain_text("Daniel Ramírez")
+    expect(opened).to_contain_text("Hold opened: Fear claim pending (USCIS assessment) (fear)")
+    expect(timeline.locator("tr[data-event='hold.released']")).to_contain_text("Thomas Whitfield")
+    expect(timeline).not_to_contain_text(CLAIM)
+    assert Hold.objects.get(case=mother).outcome == "negative"
