@@ -104,3 +104,20 @@ class HoldReleaseForm(DomainErrorForm):
         assert isinstance(outcome, forms.ChoiceField)
         outcome.choices = [("", "- Select -"), *kind.outcomes]
         outcome.required = bool(kind.outcomes)
+
+
+class ANumberForm(DomainErrorForm):
+    """Assign the A-number of a person registered without one (N2)."""
+
+    prefix = "anum"
+    a_number = forms.CharField(
+        label="A-number",
+        max_length=20,
+        help_text="The letter A (optional) and 8 or 9 digits, e.g. A123456789 or 123-456-789.",
+    )
+    reason = forms.CharField(
+        label="Reason",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Required, e.g. biometrics taken and the number assigned.",
+    )

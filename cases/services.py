@@ -28,7 +28,7 @@ from cases.models import (
 )
 from cases.registry import STATUS_CHANGED, edge_for, hold_kind
 from cases.rules import normalize_a_number
-from cases.selectors import case_is_visible_to, move_refusal
+from cases.selectors import aliens_visible_to, case_is_visible_to, move_refusal
 from mpp.accounts.models import Location, User
 from mpp.accounts.roles import Role
 from mpp.audit.services import history_stamp
@@ -101,6 +101,64 @@ def alien_create(
         raise InvalidInput(
             f"{normalized} is already registered.", code="a_number_exists", rule="N2", field="a_number"
         ) from exc
+    return alien
+
+
+# N2: who registers people and their A-numbers (biometrics are taken at the port or station).
+A_NUMBER_ROLES = frozenset({Role.CBP_OFFICER, Role.BORDER_PATROL_AGENT, Role.CBP_SUPERVISOR})
+
+
+@transaction.atomic
+def alien_assign_a_number(*, alien_id: int, a_number: str, actor: User, reason: str) -> Alien:
+    """Give a registered person who has none their A-number (N2), and record it on each of their cases.
+
+    Locks the person's row. Normalises the number; refuses one already registered to someone else, and a
+    person who already has one (a correction is not an assignment). Raises InvalidInput naming
+    ``a_number`` or ``reason``, NotPermitted for a role outside CBP's field roles, CaseNotFound when the
+    person is not one the actor may see.
+    """
+    reason = _require_reason(reason)
+    normalized = normalize_a_number(a_number)
+    if not actor.has_role(*A_NUMBER_ROLES):
+        names = ", ".join(sorted(Role(r).label for r in A_NUMBER_ROLES))
+        raise NotPermitted(f"Assigning an A-number is for: {names}.", field="a_number")
+    if not aliens_visible_to(actor).filter(pk=alien_id).exists():
+        raise CaseNotFound(f"No person {alien_id} that you can see.")
+    alien = Alien.objects.select_for_update().get(pk=alien_id)
+    if alien.a_number:
+        if alien.a_number == normalized:
+            return alien  # the same assignment again (a double submit): no-op
+        raise InvalidInput(
+            f"{alien.full_name} already has the A-number {alien.a_number}.",
+            code="a_number_already_assigned",
+            rule="N2",
+            field="a_number",
+        )
+    if Alien.objects.filter(a_number=normalized).exists():
+        raise InvalidInput(
+            f"{normalized} is already registered to another person.",
+            code="a_number_exists",
+            rule="N2",
+            field="a_number",
+        )
+    alien.a_number = normalized
+    history_stamp(alien, actor=actor, reason=reason)
+    try:
+        with transaction.atomic():
+            alien.save(update_fields=["a_number", "updated_at"])
+    except IntegrityError as exc:  # a concurrent assignment of the same number won the race
+        raise InvalidInput(
+            f"{normalized} is already registered.", code="a_number_exists", rule="N2", field="a_number"
+        ) from exc
+    for case in Case.objects.filter(alien=alien).order_by("pk"):
+        case_event_record(
+            case=case,
+            type="alien.a_number_assigned",
+            actor=actor,
+            reason=reason,
+            data={"a_number": normalized},
+            subject=alien,
+        )
     return alien
 
 

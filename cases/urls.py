@@ -10,5 +10,6 @@ urlpatterns = [
     path("cases/<int:pk>/", views.case_detail_page, name="detail"),
     path("cases/<int:pk>/transition/", views.case_transition_page, name="transition"),
     path("cases/<int:pk>/holds/", views.hold_open_page, name="hold-open"),
+    path("cases/<int:pk>/a-number/", views.alien_a_number_page, name="a-number"),
     path("cases/<int:pk>/holds/<int:hold_id>/release/", views.hold_release_page, name="hold-release"),
 ]

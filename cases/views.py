@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
-from cases.forms import CaseTransitionForm, HoldOpenForm, HoldReleaseForm, SearchForm
+from cases.forms import ANumberForm, CaseTransitionForm, HoldOpenForm, HoldReleaseForm, SearchForm
 from cases.models import Case, CaseStatus, Hold
 from cases.registry import hold_kind
 from cases.rules import looks_like_a_number, normalize_a_number
@@ -31,7 +31,7 @@ from cases.selectors import (
     holds_of_case,
     user_sees_cases,
 )
-from cases.services import case_transition, hold_open, hold_release
+from cases.services import A_NUMBER_ROLES, alien_assign_a_number, case_transition, hold_open, hold_release
 from mpp.accounts.auth import signed_in_user
 from mpp.accounts.roles import Role
 from mpp.audit.services import access_log_record, access_log_record_many
@@ -103,6 +103,7 @@ def _render_case(
     form: CaseTransitionForm | None = None,
     hold_form: HoldOpenForm | None = None,
     release_form: tuple[int, HoldReleaseForm] | None = None,
+    a_number_form: ANumberForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     user = signed_in_user(request)
@@ -132,6 +133,8 @@ def _render_case(
         "moves": moves,
         "form": form or CaseTransitionForm(moves=[m.status for m in moves if m.refusal is None]),
         "hold_form": hold_form or (HoldOpenForm(kinds=kinds) if kinds else None),
+        "a_number_form": a_number_form
+        or (ANumberForm() if not case.alien.a_number and user.has_role(*A_NUMBER_ROLES) else None),
     }
     return render(request, "cases/case_detail.html", context, status=status)
 
@@ -221,4 +224,27 @@ def hold_release_page(request: HttpRequest, pk: int, hold_id: int) -> HttpRespon
         request,
         f"Released: {kind.label}. The case stays “{case.get_status_display()}”; the release is recorded.",
     )
+    return redirect("cases:detail", pk=case.pk)
+
+
+@never_cache
+@login_required
+@require_POST
+def alien_a_number_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """Assign the A-number of the person of case ``pk`` (N2)."""
+    case = _visible_case_or_404(request, pk)
+    form = ANumberForm(request.POST)
+    if not form.is_valid():
+        return _render_case(request, case, a_number_form=form, status=400)
+    try:
+        alien = alien_assign_a_number(
+            alien_id=case.alien_id,
+            a_number=form.cleaned_data["a_number"],
+            actor=signed_in_user(request),
+            reason=form.cleaned_data["reason"],
+        )
+    except DomainError as error:
+        form.add_domain_error(error)
+        return _render_case(request, case, a_number_form=form, status=error.http_status)
+    messages.success(request, f"A-number {alien.a_number} assigned to {alien.full_name}.")
     return redirect("cases:detail", pk=case.pk)

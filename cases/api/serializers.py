@@ -105,6 +105,15 @@ class AlienSerializer(ServiceWriteSerializer):
         read_only_fields = ["id", "created_at"]
 
 
+class ANumberAssignSerializer(serializers.Serializer):
+    """Assign the A-number of a person registered without one (N2)."""
+
+    a_number = serializers.CharField(max_length=20, help_text="Any accepted spelling, e.g. 123-456-789.")
+    reason = serializers.CharField(
+        max_length=2000, help_text="Why; shown on each of the person's case timelines."
+    )
+
+
 class AlienSummarySerializer(serializers.ModelSerializer):
     """Who a case is about, enough to recognise the person in a list."""
 

@@ -37,6 +37,7 @@ from cases import selectors, services
 from cases.api.filters import AlienFilter, CaseFilter, EncounterFilter
 from cases.api.serializers import (
     AlienSerializer,
+    ANumberAssignSerializer,
     CaseAllowedTransitionsSerializer,
     CaseSerializer,
     CaseTransitionSerializer,
@@ -129,6 +130,7 @@ ALIEN_ROLES = {
     "list": PERSON_AND_CASE_READER_ROLES,
     "retrieve": PERSON_AND_CASE_READER_ROLES,
     "create": CBP_FIELD_ROLES,
+    "assign_a_number": services.A_NUMBER_ROLES,
 }
 
 
@@ -171,6 +173,28 @@ class AlienViewSet(RegistryViewSet):
 
     def create_through_service(self, data: dict[str, Any]) -> Alien:
         return services.alien_create(actor=signed_in_user(self.request), **data)
+
+    def get_serializer_class(self) -> type[BaseSerializer]:
+        return ANumberAssignSerializer if self.action == "assign_a_number" else AlienSerializer
+
+    @described(
+        "Give a person registered without one their A-number (N2, any accepted spelling); recorded on each "
+        "of their cases' timelines. 400 naming `a_number`: not an A-number, already registered to someone "
+        "else (`a_number_exists`), or the person already has another (`a_number_already_assigned`). "
+        "Repeating the same assignment changes nothing.",
+        ALIEN_ROLES["assign_a_number"],
+        request=ANumberAssignSerializer,
+        responses={200: AlienSerializer, **error_responses(400, 403, 404)},
+    )
+    @action(detail=True, methods=["post"], url_path="assign-a-number", url_name="assign-a-number")
+    def assign_a_number(self, request: Request, pk: str) -> Response:
+        alien = self.get_object()
+        serializer = ANumberAssignSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.alien_assign_a_number(
+            alien_id=alien.pk, actor=signed_in_user(request), **serializer.validated_data
+        )
+        return Response(AlienSerializer(self.get_queryset().get(pk=alien.pk)).data)
 
 
 # --- family units --------------------------------------------------------------------------------------

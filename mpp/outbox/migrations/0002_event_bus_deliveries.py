@@ -11,11 +11,40 @@ from django.db import migrations, models
 #
 # Events written before this migration are left as they are, as history: they get no Delivery rows, and
 # their payload keeps the old {"data": ..., "notify": ...} shape. The old relay had already turned their
-# payload["notify"] into notifications. The exception is an event still unprocessed when this runs
-# (processed_at null: written while Redis was down, or failing): its notifications are never created.
-# To avoid that, let the old relay empty the outbox before migrating (outbox_relay() returns 0).
+# payload["notify"] into notifications. An event still unprocessed when this runs (processed_at null:
+# written while Redis was down, or failing) is delivered here, the way the old relay would have, so no
+# notification written before the upgrade is lost.
 #
 # processed_at, attempts and last_error move to Delivery, where they mean something per subscriber.
+
+
+def deliver_unprocessed_old_events(apps, schema_editor):
+    OutboxEvent = apps.get_model("outbox", "OutboxEvent")
+    Notification = apps.get_model("outbox", "Notification")
+    User = apps.get_model(*settings.AUTH_USER_MODEL.split("."))
+    for event in OutboxEvent.objects.filter(processed_at__isnull=True).order_by("id").iterator():
+        notify = (event.payload or {}).get("notify") or {}
+        who = models.Q(pk__in=notify.get("user_ids") or [])
+        if notify.get("roles"):
+            by_role = models.Q(groups__name__in=notify["roles"])
+            if notify.get("location_id"):
+                by_role &= models.Q(duty_locations__pk=notify["location_id"])
+            who |= by_role
+        recipients = User.objects.filter(who, is_active=True).distinct() if notify else User.objects.none()
+        Notification.objects.bulk_create(
+            [
+                Notification(
+                    user_id=user_id,
+                    event_id=event.pk,
+                    message=(notify.get("message") or "")[:500],
+                    url=notify.get("url") or "",
+                )
+                for user_id in recipients.values_list("pk", flat=True)
+            ],
+            ignore_conflicts=True,
+        )
+        event.processed_at = django.utils.timezone.now()
+        event.save(update_fields=["processed_at"])
 
 
 class Migration(migrations.Migration):
@@ -45,6 +74,7 @@ class Migration(migrations.Migration):
                 'ordering': ['id'],
             },
         ),
+        migrations.RunPython(deliver_unprocessed_old_events, migrations.RunPython.noop),
         migrations.RemoveIndex(
             model_name='outboxevent',
             name='outbox_pending_idx',
