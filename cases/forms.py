@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 
 from cases.models import CaseStatus
-from cases.registry import HoldKind
+from cases.registry import HoldKind, hold_kind
 from mpp.exceptions import DomainError
 
 
@@ -67,10 +67,18 @@ class CaseTransitionForm(DomainErrorForm):
         ]
 
 
+class _AnyHoldKindField(forms.ChoiceField):
+    """Offers the kinds this user may open, but accepts any registered kind: the service, not the form,
+    says who may open which, and its refusal names the roles (as ``_AnyCaseStatusField`` does)."""
+
+    def valid_value(self, value: str) -> bool:
+        return hold_kind(value) is not None
+
+
 class HoldOpenForm(DomainErrorForm):
     """Open a hold of a kind the user may open (e.g. S1: a fear of return stated)."""
 
-    kind = forms.ChoiceField(label="What is blocking the case")
+    kind = _AnyHoldKindField(label="What is blocking the case")
     reason = forms.CharField(
         label="Reason",
         widget=forms.Textarea(attrs={"rows": 3}),

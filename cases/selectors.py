@@ -320,11 +320,11 @@ def holds_of_case(*, user: User, case: Case) -> list[HoldView]:
 def _blocks_words(kind: HoldKind) -> str:
     parts = []
     if kind.blocks_own:
-        names = ", ".join(status_label(s).split(":")[0].lower() for s in sorted(kind.blocks_own))
-        parts.append(f"this case: {names} ({kind.rule})")
+        names = ", ".join(f"“{status_label(s).split(':')[0]}”" for s in sorted(kind.blocks_own))
+        parts.append(f"moving this case to {names} ({kind.rule})")
     if kind.blocks_family:
-        names = ", ".join(status_label(s).split(":")[0].lower() for s in sorted(kind.blocks_family))
-        parts.append(f"every other member of the family: {names} ({kind.family_rule})")
+        names = ", ".join(f"“{status_label(s).split(':')[0]}”" for s in sorted(kind.blocks_family))
+        parts.append(f"moving any other member of the family to {names} ({kind.family_rule})")
     return "; ".join(parts)
 
 

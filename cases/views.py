@@ -123,7 +123,23 @@ def _render_case(
         if view.may_release and view.kind is not None
     }
     kinds = hold_kinds_openable_by(user=user, case=case, holds=family_holds)
+    # The form that was just refused, for the page title and the error summary at the top.
+    failed = next(
+        (
+            (bound, heading)
+            for bound, heading in (
+                (form, "The status was not changed"),
+                (hold_form, "The hold was not recorded"),
+                (release_form[1] if release_form else None, "The hold was not released"),
+                (a_number_form, "The A-number was not assigned"),
+            )
+            if bound is not None and bound.errors
+        ),
+        (None, ""),
+    )
     context = {
+        "failed_form": failed[0],
+        "failed_heading": failed[1],
         "case": case,
         "family": family,
         "held_cases": held_cases,

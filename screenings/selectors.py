@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TypedDict
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
-from cases.models import Alien, Case, CaseStatus, Encounter, Language
+from cases.models import Alien, Case, CaseStatus, Encounter, Hold, Language
+from cases.registry import hold_kinds
 from cases.rules import age_on
 from cases.selectors import (
     HoldBlock,
@@ -106,8 +107,19 @@ def reviews_pending_for(*, user: User) -> QuerySet[AmenabilityReview]:
         )
         .select_related("encounter", "location", "submitted_by")
         .prefetch_related(Prefetch("encounter__cases", queryset=cases))
+        .annotate(
+            waits_for_hold=Exists(
+                _decision_blocking_holds().filter(case__encounter_id=OuterRef("encounter_id"))
+            )
+        )
         .order_by("submitted_at", "id")
     )
+
+
+def _decision_blocking_holds() -> QuerySet[Hold]:
+    """Open holds of the kinds that refuse a decision out of review (S1/S4: a pending fear claim)."""
+    kinds = [k.code for k in hold_kinds() if k.blocks_own & {CaseStatus.AMENABLE, CaseStatus.NOT_AMENABLE}]
+    return Hold.objects.filter(kind__in=kinds, released_at__isnull=True)
 
 
 def review_visible_to(*, user: User, review_id: int) -> AmenabilityReview | None:

@@ -338,10 +338,10 @@ class CaseViewSet(RegistryViewSet):
     Roles admitted — list, retrieve: CBP officer, Border Patrol agent, CBP supervisor, print staff, court
     staff, asylum officer, supervisory asylum officer, ICE officer, administrator; create: CBP officer,
     Border Patrol agent, CBP supervisor; timeline and allowed-transitions: the list/retrieve roles except
-    print staff; transition: every role that owns at least one target status in
-    ``cases.permissions.TRANSITION_ROLES`` (CBP officer, Border Patrol agent, CBP supervisor, supervisory
-    asylum officer, court staff, ICE officer), the service then checking the particular target. Analysts:
-    none.
+    print staff; transition: every role that makes at least one move in ``cases.registry.GENERIC_EDGES``
+    (CBP officer, Border Patrol agent, CBP supervisor, supervisory asylum officer, court staff, ICE officer),
+    ``case_move`` then checking the particular edge; holds: the timeline roles; opening and releasing a
+    hold: the roles the registered hold kinds name, the service then checking the kind. Analysts: none.
     """
 
     serializer_class = CaseSerializer

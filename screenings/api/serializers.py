@@ -23,6 +23,7 @@ from mpp.accounts.models import Location
 from mpp.api import AwareDateTimeField
 from screenings.exceptions import InvalidInput, PossibleDuplicate
 from screenings.models import AmenabilityReview, MemberDecision, ScreeningFacts
+from screenings.selectors import review_decision_blocks
 from screenings.services import FACT_FIELDS, MemberInput, member_input_from_data
 
 # --- shared pieces ----------------------------------------------------------------------------------------
@@ -468,11 +469,32 @@ class ReviewQueueItemSerializer(serializers.ModelSerializer):
     status = ReviewStatusField(read_only=True)
     submitted_by = ActorSerializer(read_only=True)
     members = serializers.SerializerMethodField()
+    waits_for_hold = serializers.SerializerMethodField(
+        help_text="True while a member's open hold (a pending fear claim, S1/S4) refuses the decision; the "
+        "family stays in the queue until the supervisory asylum officer records the concurred assessment."
+    )
 
     class Meta:
         model = AmenabilityReview
-        fields = ["id", "encounter", "location", "status", "submitted_by", "submitted_at", "members"]
+        fields = [
+            "id",
+            "encounter",
+            "location",
+            "status",
+            "submitted_by",
+            "submitted_at",
+            "members",
+            "waits_for_hold",
+        ]
         read_only_fields = fields
+
+    def get_waits_for_hold(self, review: AmenabilityReview) -> bool:
+        annotated = getattr(review, "waits_for_hold", None)  # the queue selector annotates it (no query)
+        if annotated is not None:
+            return bool(annotated)
+        return review.status == AmenabilityReview.Status.PENDING and bool(
+            review_decision_blocks(review=review)
+        )
 
     @extend_schema_field(ReviewMemberSerializer(many=True))
     def get_members(self, review: AmenabilityReview) -> list[dict[str, Any]]:

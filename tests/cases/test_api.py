@@ -13,8 +13,9 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from cases.models import Alien, Case, CaseStatus, Encounter, FamilyMember, FamilyUnit
-from mpp.accounts.models import Location
+from cases.models import Alien, Case, CaseEvent, CaseStatus, Encounter, FamilyMember, FamilyUnit, Hold
+from cases.services import case_transition, hold_open, hold_release
+from mpp.accounts.models import Location, User
 from mpp.accounts.roles import Role
 from mpp.audit.models import AccessLog
 from tests.factories import (
@@ -84,6 +85,22 @@ def _results(response: Any) -> list[dict[str, Any]]:
     return response.json()["results"]
 
 
+FEAR_ACCOUNT = "Said the cartel that extorted her family in Reynosa will find her; referred to USCIS"
+
+
+def _fear_claim(case: Case, *, by: User | None = None, reason: str = FEAR_ACCOUNT) -> Hold:
+    """An open S1 fear-claim hold written directly at the case's location (what a pending fear claim is
+    now); ``hold_open`` is used where the recorded event matters to the test."""
+    return Hold.objects.create(
+        case=case,
+        kind="fear_claim",
+        rule="S1",
+        reason=reason,
+        location=case.location,
+        opened_by=by or user_with_role(Role.CBP_OFFICER, locations=[case.location.code]),
+    )
+
+
 # --- the role matrix ------------------------------------------------------------------------------------
 
 CBP_FIELD = frozenset({Role.CBP_OFFICER, Role.BORDER_PATROL_AGENT, Role.CBP_SUPERVISOR})
@@ -96,6 +113,10 @@ REGISTRY_READERS = CBP_FIELD | {
 }
 PERSON_AND_CASE_READERS = REGISTRY_READERS | {Role.PRINT_STAFF}
 TRANSITION_ASKERS = CBP_FIELD | {Role.SUPERVISORY_ASYLUM_OFFICER, Role.COURT_STAFF, Role.ICE_OFFICER}
+# S1: CBP officers, agents and supervisors, and court staff, record a stated fear; S3: the supervisory
+# asylum officer records the concurred assessment that releases it.
+FEAR_CLAIM_RECORDERS = CBP_FIELD | {Role.COURT_STAFF}
+FEAR_CLAIM_RELEASERS = frozenset({Role.SUPERVISORY_ASYLUM_OFFICER})
 
 ROLE_MATRIX: dict[tuple[str, str], frozenset[str]] = {
     ("aliens", "list"): PERSON_AND_CASE_READERS,
@@ -113,11 +134,14 @@ ROLE_MATRIX: dict[tuple[str, str], frozenset[str]] = {
     ("cases", "transition"): TRANSITION_ASKERS,
     ("cases", "timeline"): REGISTRY_READERS,
     ("cases", "allowed-transitions"): REGISTRY_READERS,
+    ("cases", "holds"): REGISTRY_READERS,
+    ("cases", "holds/open"): FEAR_CLAIM_RECORDERS,
+    ("cases", "hold-release"): FEAR_CLAIM_RELEASERS,
 }
 
-# A move each role that may ask for transitions owns (cases.permissions.TRANSITION_ROLES), from a status the
+# A generic move (one no workflow owns yet) each role that may ask for transitions makes, from a status the
 # table allows it from; other roles ask for the officer's move and must be refused before the service. None
-# is a move the amenability workflow owns (cases.permissions.WORKFLOW_OWNED): the generic path refuses those.
+# is a move the amenability workflow owns (A3): the generic path refuses those with workflow_owned.
 OFFICERS_MOVE = (S.ENROLLED, S.IN_MEXICO)  # N1: returned to Mexico with a tear sheet
 MOVE_OWNED_BY = {
     Role.CBP_OFFICER: OFFICERS_MOVE,
@@ -162,6 +186,14 @@ def _request_for(user: Any, endpoint: str, action: str) -> tuple[str, str, dict[
             {"to_status": target, "reason": "Matrix test"},
             200,
         )
+    if action == "holds/open":
+        case = _case_at(home, status=S.ENROLLED)
+        body = {"kind": "fear_claim", "reason": "Matrix test: fear of return stated"}
+        return "post", f"{API}/cases/{case.pk}/holds/open/", body, 201
+    if action == "hold-release":
+        hold = _fear_claim(_case_at(home, status=S.ENROLLED))
+        body = {"outcome": "negative", "reason": "Matrix test: negative, concurred"}
+        return "post", f"{API}/cases/{hold.case_id}/holds/{hold.pk}/release/", body, 200
     case = _case_at(home)
     if action == "list":
         return "get", f"{API}/{endpoint}/", None, 200
@@ -195,6 +227,8 @@ def test_anonymous_callers_are_refused_everywhere(api_for, officer, endpoint, ac
 
     assert response.status_code in (401, 403)
     assert not Case.objects.filter(status=OFFICERS_MOVE[1]).exists()
+    assert not Hold.objects.filter(released_at__isnull=False).exists()
+    assert not Hold.objects.exclude(reason=FEAR_ACCOUNT).exists()  # nothing opened by the request
 
 
 def test_a_superuser_without_a_role_is_refused(api_for):
@@ -541,7 +575,8 @@ def test_case_create_ignores_a_status_in_the_body(api_for, officer):
     assert Case.objects.get().status == S.SCREENING
 
 
-def test_the_whole_intake_through_the_api_ends_in_a_recorded_transition(api_for, officer):
+def test_s1_the_whole_intake_through_the_api_ends_in_a_recorded_fear_claim(api_for, officer):
+    """S1: a fear of return stated at intake is recorded as a hold; the case stays in screening."""
     client = api_for(officer)
 
     alien = client.post(f"{API}/aliens/", _alien_payload(), format="json").json()
@@ -556,43 +591,78 @@ def test_the_whole_intake_through_the_api_ends_in_a_recorded_transition(api_for,
     case = client.post(
         f"{API}/cases/", {"encounter": encounter["id"], "alien": alien["id"]}, format="json"
     ).json()
-    moved = client.post(
-        f"{API}/cases/{case['id']}/transition/",
-        {"to_status": "fear_claim_pending", "reason": "Fear of return stated; referred to USCIS (S1)"},
+    held = client.post(
+        f"{API}/cases/{case['id']}/holds/open/",
+        {"kind": "fear_claim", "reason": "Fear of return stated; referred to USCIS (S1)"},
         format="json",
     )
 
-    assert moved.status_code == 200
-    assert moved.json()["status"] == "fear_claim_pending"
-    assert moved.json()["status_label"] == S.FEAR_CLAIM_PENDING.label
-    row = Case.objects.get(pk=case["id"]).history.latest("history_date")
-    assert (row.status, row.history_user, row.history_change_reason) == (
-        "fear_claim_pending",
-        officer,
-        "Fear of return stated; referred to USCIS (S1)",
+    assert held.status_code == 201, held.content
+    body = held.json()
+    assert (body["case"], body["kind"], body["rule"], body["is_open"]) == (
+        case["id"],
+        "fear_claim",
+        "S1",
+        True,
     )
+    assert (body["location"], body["opened_by"]) == ("sys-poe", officer.display_name)
+    assert body["reason"] is None  # a CBP officer records the claim but may not read fear accounts back
+    hold = Hold.objects.get(pk=body["id"])
+    assert (hold.opened_by, hold.reason) == (officer, "Fear of return stated; referred to USCIS (S1)")
+    assert Case.objects.get(pk=case["id"]).status == S.SCREENING
     timeline = client.get(f"{API}/cases/{case['id']}/timeline/").json()
-    assert [(e["kind"], e["from_status"], e["to_status"]) for e in timeline] == [
-        ("opened", None, "screening"),
-        ("status", "screening", "fear_claim_pending"),
+    assert [(e["type"], e["from_status"], e["to_status"]) for e in timeline] == [
+        ("case.opened", None, "screening"),
+        ("hold.opened", None, None),
     ]
-    assert timeline[-1]["reason"] == "Fear of return stated; referred to USCIS (S1)"
     assert timeline[-1]["actor"] == officer.display_name
+    assert (timeline[-1]["restricted"], timeline[-1]["reason"]) == (["fear"], "")
 
 
 def test_repeating_a_transition_that_already_happened_changes_nothing(api_for, officer):
-    case = _case_at("sys-poe", status=S.FEAR_CLAIM_PENDING)
+    case = _case_at("sys-poe", status=S.IN_MEXICO)
     history_before = case.history.count()
 
     response = api_for(officer).post(
         f"{API}/cases/{case.pk}/transition/",
-        {"to_status": "fear_claim_pending", "reason": "Double submit"},
+        {"to_status": "in_mexico", "reason": "Double submit"},
         format="json",
     )
 
     assert response.status_code == 200
-    assert response.json()["status"] == "fear_claim_pending"
+    assert response.json()["status"] == "in_mexico"
     assert case.history.count() == history_before
+    assert not CaseEvent.objects.filter(case=case).exists()
+
+
+def test_a_generic_transition_is_recorded_as_a_case_event_with_actor_and_reason(api_for, officer):
+    """N1: returned to Mexico after enrolment (a generic move until the NTA workflow takes it)."""
+    case = _case_at("sys-poe", status=S.ENROLLED)
+
+    response = api_for(officer).post(
+        f"{API}/cases/{case.pk}/transition/",
+        {"to_status": "in_mexico", "reason": "Returned with the tear sheet"},
+        format="json",
+    )
+
+    assert response.status_code == 200
+    assert (response.json()["status"], response.json()["status_label"]) == (
+        "in_mexico",
+        "In Mexico awaiting hearing",
+    )
+    event = CaseEvent.objects.get(case=case)
+    assert (event.type, event.actor, event.reason) == (
+        "status.changed",
+        officer,
+        "Returned with the tear sheet",
+    )
+    assert (event.data["from"], event.data["to"]) == ("enrolled", "in_mexico")
+    row = case.history.latest("history_date")
+    assert (row.status, row.history_user, row.history_change_reason) == (
+        "in_mexico",
+        officer,
+        "Returned with the tear sheet",
+    )
 
 
 def test_an_illegal_transition_is_a_conflict_naming_both_states(api_for, officer):
@@ -611,22 +681,23 @@ def test_an_illegal_transition_is_a_conflict_naming_both_states(api_for, officer
     assert case.status == S.SCREENING
 
 
-def test_a_role_that_does_not_own_the_target_status_is_forbidden(api_for, court_clerk):
-    case = _case_at("sys-poe")
+def test_a_role_that_does_not_make_the_move_is_forbidden(api_for, court_clerk):
+    """Returning an enrolled person to Mexico is CBP's (N1, H1), not the court's."""
+    case = _case_at("sys-poe", status=S.ENROLLED)
 
     response = api_for(court_clerk).post(
         f"{API}/cases/{case.pk}/transition/",
-        {"to_status": "fear_claim_pending", "reason": "Not mine"},
+        {"to_status": "in_mexico", "reason": "Not mine"},
         format="json",
     )
 
     assert response.status_code == 403
     assert response.json()["code"] == "not_permitted"
     case.refresh_from_db()
-    assert case.status == S.SCREENING
+    assert case.status == S.ENROLLED
 
 
-def test_a_transition_to_amenable_is_workflow_owned_even_for_the_supervisor(api_for, supervisor):
+def test_a3_a_transition_to_amenable_is_workflow_owned_even_for_the_supervisor(api_for, supervisor):
     """A3: the supervisor decides amenability in the review workflow, never through a status change."""
     case = _case_at("sys-poe", status=S.AWAITING_REVIEW)
     history_before = case.history.count()
@@ -641,16 +712,15 @@ def test_a_transition_to_amenable_is_workflow_owned_even_for_the_supervisor(api_
     body = response.json()
     assert body["code"] == "workflow_owned"
     assert body["field"] == "to_status"
+    assert "amenability review" in body["detail"]
     case.refresh_from_db()
     assert case.status == S.AWAITING_REVIEW
     assert case.history.count() == history_before
 
 
-def test_a_pending_fear_claim_blocks_the_familys_return_to_mexico_f4(api_for, officer):
-    (returning,) = family_with_cases(size=1, status=S.IN_US_FOR_HEARING)
-    CaseFactory(
-        encounter=returning.encounter, status=S.FEAR_CLAIM_PENDING, membership=FamilyMember.Relationship.CHILD
-    )
+def test_f4_a_pending_fear_claim_blocks_the_familys_return_to_mexico(api_for, officer):
+    returning, claimant = family_with_cases(size=2, status=S.IN_US_FOR_HEARING)
+    hold_open(case_id=claimant.pk, kind="fear_claim", actor=officer, reason=FEAR_ACCOUNT)
 
     response = api_for(officer).post(
         f"{API}/cases/{returning.pk}/transition/",
@@ -659,31 +729,48 @@ def test_a_pending_fear_claim_blocks_the_familys_return_to_mexico_f4(api_for, of
     )
 
     assert response.status_code == 409
-    assert response.json()["code"] == "family_fear_pending"
-    assert response.json()["rule"] == "F4"
+    body = response.json()
+    assert (body["code"], body["rule"]) == ("family_fear_pending", "F4")
+    assert f"{claimant.alien.full_name}, of the same family unit, has a fear claim pending" in body["detail"]
     returning.refresh_from_db()
     assert returning.status == S.IN_US_FOR_HEARING
 
 
-@pytest.mark.parametrize(
-    "body", [{"to_status": "fear_claim_pending"}, {"to_status": "fear_claim_pending", "reason": "  "}]
-)
+def test_s1_a_pending_fear_claim_blocks_the_claimants_own_return_to_mexico(api_for, officer):
+    (claimant,) = family_with_cases(size=1, status=S.IN_US_FOR_HEARING)
+    _fear_claim(claimant)
+
+    response = api_for(officer).post(
+        f"{API}/cases/{claimant.pk}/transition/",
+        {"to_status": "in_mexico", "reason": "Hearing over"},
+        format="json",
+    )
+
+    assert response.status_code == 409
+    assert (response.json()["code"], response.json()["rule"]) == ("fear_claim_pending", "S1")
+    claimant.refresh_from_db()
+    assert claimant.status == S.IN_US_FOR_HEARING
+
+
+@pytest.mark.parametrize("body", [{"to_status": "in_mexico"}, {"to_status": "in_mexico", "reason": "  "}])
 def test_a_transition_without_a_reason_is_refused_naming_reason(api_for, officer, body):
-    case = _case_at("sys-poe")
+    case = _case_at("sys-poe", status=S.ENROLLED)
 
     response = api_for(officer).post(f"{API}/cases/{case.pk}/transition/", body, format="json")
 
     assert response.status_code == 400
     assert "reason" in response.json()
     case.refresh_from_db()
-    assert case.status == S.SCREENING
+    assert case.status == S.ENROLLED
 
 
-def test_a_transition_to_an_unknown_status_is_refused_naming_to_status(api_for, officer):
+@pytest.mark.parametrize("to_status", ["deported", "fear_claim_pending"])
+def test_a_transition_to_an_unknown_status_is_refused_naming_to_status(api_for, officer, to_status):
+    """``fear_claim_pending`` was a status; a pending fear claim is now a hold (``holds/open/``)."""
     case = _case_at("sys-poe")
 
     response = api_for(officer).post(
-        f"{API}/cases/{case.pk}/transition/", {"to_status": "deported", "reason": "x"}, format="json"
+        f"{API}/cases/{case.pk}/transition/", {"to_status": to_status, "reason": "x"}, format="json"
     )
 
     assert response.status_code == 400
@@ -691,23 +778,29 @@ def test_a_transition_to_an_unknown_status_is_refused_naming_to_status(api_for, 
 
 
 def test_cases_at_other_locations_are_invisible_to_an_officer(api_for, officer):
-    elsewhere = _case_at("elp-poe")
+    elsewhere = _case_at("elp-poe", status=S.ENROLLED)
+    held = _fear_claim(elsewhere)
     here = _case_at("sys-poe")
     client = api_for(officer)
 
     listed = client.get(f"{API}/cases/")
     retrieved = client.get(f"{API}/cases/{elsewhere.pk}/")
     moved = client.post(
-        f"{API}/cases/{elsewhere.pk}/transition/",
-        {"to_status": "fear_claim_pending", "reason": "x"},
-        format="json",
+        f"{API}/cases/{elsewhere.pk}/transition/", {"to_status": "in_mexico", "reason": "x"}, format="json"
     )
     timeline = client.get(f"{API}/cases/{elsewhere.pk}/timeline/")
+    holds = client.get(f"{API}/cases/{elsewhere.pk}/holds/")
+    opened = client.post(
+        f"{API}/cases/{elsewhere.pk}/holds/open/", {"kind": "fear_claim", "reason": "x"}, format="json"
+    )
+    allowed = client.get(f"{API}/cases/{elsewhere.pk}/allowed-transitions/")
 
     assert [row["id"] for row in _results(listed)] == [here.pk]
-    assert (retrieved.status_code, moved.status_code, timeline.status_code) == (404, 404, 404)
+    statuses = [r.status_code for r in (retrieved, moved, timeline, holds, opened, allowed)]
+    assert statuses == [404] * 6
     elsewhere.refresh_from_db()
-    assert elsewhere.status == S.SCREENING
+    assert elsewhere.status == S.ENROLLED
+    assert list(Hold.objects.all()) == [held]
 
 
 def test_case_retrieve_is_recorded_in_the_access_log(api_for, officer):
@@ -723,12 +816,14 @@ def test_case_retrieve_is_recorded_in_the_access_log(api_for, officer):
 
 
 def test_reading_a_case_timeline_is_recorded_in_the_access_log(api_for, court_clerk):
-    case = _case_at("elp-poe")
+    case = _case_at("elp-poe", status=S.ENROLLED)
+    elp_officer = user_with_role(Role.CBP_OFFICER, locations=["elp-poe"])
+    case_transition(case_id=case.pk, to_status=S.IN_MEXICO, actor=elp_officer, reason="Returned (N1)")
 
     response = api_for(court_clerk).get(f"{API}/cases/{case.pk}/timeline/")
 
     assert response.status_code == 200
-    assert [entry["kind"] for entry in response.json()] == ["opened"]
+    assert [entry["type"] for entry in response.json()] == ["status.changed"]
     log = AccessLog.objects.get()
     assert (log.user, log.object_type, log.object_id) == (court_clerk, "case", str(case.pk))
 
@@ -753,34 +848,312 @@ def test_an_unknown_case_is_not_found(api_for, officer):
     assert not AccessLog.objects.exists()
 
 
-def test_allowed_transitions_are_the_table_intersected_with_the_users_roles(
+def test_allowed_transitions_are_the_generic_moves_of_the_users_roles(
     api_for, officer, supervisor, court_clerk
 ):
+    """From screening the only move is the screening workflow's (A3): no generic move for anyone. From
+    enrolled, CBP returns the person to Mexico (N1); the CBP supervisor and the SAO may also remove them
+    from MPP (A3, S4). From in_mexico, the court records completions (H4)."""
     case = _case_at("sys-poe")
+    sao = user_with_role(Role.SUPERVISORY_ASYLUM_OFFICER)
 
     def allowed(user: Any) -> list[str]:
         response = api_for(user).get(f"{API}/cases/{case.pk}/allowed-transitions/")
         assert response.status_code == 200
         return [entry["status"] for entry in response.json()["allowed"]]
 
-    assert allowed(officer) == ["fear_claim_pending"]  # sending it for review is the screening workflow's
-    assert allowed(supervisor) == ["fear_claim_pending"]
-    assert allowed(court_clerk) == []
+    assert (allowed(officer), allowed(supervisor), allowed(sao), allowed(court_clerk)) == ([], [], [], [])
     case.status = S.ENROLLED
     case.save(update_fields=["status"])
-    assert allowed(officer) == ["in_mexico", "fear_claim_pending"]
-    assert allowed(supervisor) == ["in_mexico", "fear_claim_pending", "removed_from_mpp"]
+    assert allowed(officer) == ["in_mexico"]
+    assert allowed(supervisor) == ["in_mexico", "removed_from_mpp"]
+    assert allowed(sao) == ["removed_from_mpp"]
     assert allowed(court_clerk) == []
+    case.status = S.IN_MEXICO
+    case.save(update_fields=["status"])
+    assert allowed(court_clerk) == ["completed_relief", "completed_removal_order", "completed_other"]
 
 
-def test_allowed_transitions_never_list_the_moves_the_amenability_workflow_owns(api_for, officer, supervisor):
-    """awaiting_review → amenable / not_amenable / screening are in the table, but only the supervisor's
-    review (screenings.services.amenability_decide) makes them."""
-    case = _case_at("sys-poe", status=S.AWAITING_REVIEW)
+@pytest.mark.parametrize("current", [S.SCREENING, S.AWAITING_REVIEW])
+def test_a3_allowed_transitions_never_list_the_moves_the_amenability_workflow_owns(
+    api_for, officer, supervisor, current
+):
+    """screening → awaiting_review and awaiting_review → amenable / not_amenable / screening are in the
+    table, but only the screening and review workflow (screenings.services) makes them."""
+    case = _case_at("sys-poe", status=current)
 
     for user in (officer, supervisor):
         response = api_for(user).get(f"{API}/cases/{case.pk}/allowed-transitions/")
-        assert [entry["status"] for entry in response.json()["allowed"]] == ["fear_claim_pending"]
+        assert response.json()["allowed"] == []
+
+
+def test_f4_allowed_transitions_list_a_hold_blocked_move_with_its_refusal(api_for, officer):
+    returning, claimant = family_with_cases(size=2, status=S.IN_US_FOR_HEARING)
+    _fear_claim(claimant)
+    client = api_for(officer)
+
+    for_returning = client.get(f"{API}/cases/{returning.pk}/allowed-transitions/").json()["allowed"]
+    for_claimant = client.get(f"{API}/cases/{claimant.pk}/allowed-transitions/").json()["allowed"]
+
+    assert [(m["status"], m["label"]) for m in for_returning] == [("in_mexico", "In Mexico awaiting hearing")]
+    refusal = for_returning[0]["refusal"]
+    assert (refusal["code"], refusal["rule"]) == ("family_fear_pending", "F4")
+    assert (
+        f"{claimant.alien.full_name}, of the same family unit, has a fear claim pending" in refusal["detail"]
+    )
+    assert [(m["status"], m["refusal"]["code"], m["refusal"]["rule"]) for m in for_claimant] == [
+        ("in_mexico", "fear_claim_pending", "S1")
+    ]
+
+
+def test_allowed_transitions_without_a_hold_carry_no_refusal(api_for, officer):
+    case = _case_at("sys-poe", status=S.IN_US_FOR_HEARING)
+
+    allowed = api_for(officer).get(f"{API}/cases/{case.pk}/allowed-transitions/").json()["allowed"]
+
+    assert allowed == [{"status": "in_mexico", "label": "In Mexico awaiting hearing", "refusal": None}]
+
+
+# --- holds (S1, S3, S4, F4) ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("role", "reads_the_account"),
+    [
+        (Role.SUPERVISORY_ASYLUM_OFFICER, True),
+        (Role.ASYLUM_OFFICER, True),
+        (Role.CBP_SUPERVISOR, True),
+        (Role.CBP_OFFICER, False),
+        (Role.COURT_STAFF, False),
+        (Role.ICE_OFFICER, False),
+        (Role.ADMINISTRATOR, False),
+    ],
+)
+def test_s1_holds_show_the_fear_account_only_to_the_roles_that_assess_or_decide_on_it(
+    api_for, role, reads_the_account
+):
+    """Field-level privacy: USCIS and the CBP supervisor read the account; others get ``reason: null``."""
+    recorder = user_with_role(Role.CBP_OFFICER, first_name="Ana", last_name="Ruiz")
+    case = _case_at("sys-poe", status=S.ENROLLED)
+    hold = _fear_claim(case, by=recorder)
+
+    response = api_for(user_with_role(role)).get(f"{API}/cases/{case.pk}/holds/")
+
+    assert response.status_code == 200
+    (row,) = response.json()
+    assert (row["id"], row["case"], row["kind"], row["rule"], row["is_open"]) == (
+        hold.pk,
+        case.pk,
+        "fear_claim",
+        "S1",
+        True,
+    )
+    assert (row["location"], row["opened_by"], row["released_by"], row["outcome"]) == (
+        "sys-poe",
+        "Ana Ruiz",
+        None,
+        "",
+    )
+    assert row["label"] == "Fear claim pending (USCIS assessment)"
+    assert "(S1)" in row["blocks"] and "(F4)" in row["blocks"]
+    assert row["reason"] == (FEAR_ACCOUNT if reads_the_account else None)
+    assert row["may_release"] is (role == Role.SUPERVISORY_ASYLUM_OFFICER)
+
+
+@pytest.mark.parametrize("role", [Role.ANALYST, Role.PRINT_STAFF])
+def test_holds_are_not_read_by_analysts_or_print_staff(api_for, role):
+    case = _case_at("sys-poe", status=S.ENROLLED)
+    _fear_claim(case)
+
+    response = api_for(user_with_role(role)).get(f"{API}/cases/{case.pk}/holds/")
+
+    assert response.status_code == 403
+    assert not AccessLog.objects.exists()
+
+
+def test_reading_holds_is_recorded_in_the_access_log_and_lists_open_holds_first(api_for, court_clerk):
+    case = _case_at("sys-poe", status=S.ENROLLED)
+    sao = user_with_role(Role.SUPERVISORY_ASYLUM_OFFICER)
+    first = hold_open(case_id=case.pk, kind="fear_claim", actor=court_clerk, reason="Stated at a hearing")
+    hold_release(hold_id=first.pk, actor=sao, reason="Negative, concurred", outcome="negative")
+    second = hold_open(case_id=case.pk, kind="fear_claim", actor=court_clerk, reason="Stated again")
+
+    response = api_for(court_clerk).get(f"{API}/cases/{case.pk}/holds/")
+
+    assert [(row["id"], row["is_open"]) for row in response.json()] == [(second.pk, True), (first.pk, False)]
+    released = response.json()[1]
+    assert (released["outcome"], released["released_by"], released["release_reason"]) == (
+        "negative",
+        sao.display_name,
+        None,  # court staff may not read what the assessment said
+    )
+    log = AccessLog.objects.get()
+    assert (log.user, log.channel, log.object_type, log.object_id) == (
+        court_clerk,
+        "api",
+        "case",
+        str(case.pk),
+    )
+
+
+def test_s1_a_cbp_officer_opens_a_fear_claim_and_the_status_stays(api_for, officer):
+    case = _case_at("sys-poe", status=S.ENROLLED)
+
+    response = api_for(officer).post(
+        f"{API}/cases/{case.pk}/holds/open/",
+        {"kind": "fear_claim", "reason": "Stated fear of return at secondary"},
+        format="json",
+    )
+
+    assert response.status_code == 201
+    assert (response.json()["kind"], response.json()["rule"], response.json()["is_open"]) == (
+        "fear_claim",
+        "S1",
+        True,
+    )
+    hold = Hold.objects.get(case=case)
+    assert (hold.opened_by, hold.location.code, hold.reason) == (
+        officer,
+        "sys-poe",
+        "Stated fear of return at secondary",
+    )
+    event = CaseEvent.objects.get(case=case)
+    assert (event.type, event.actor, event.sensitivities) == ("hold.opened", officer, ["fear"])
+    case.refresh_from_db()
+    assert case.status == S.ENROLLED
+
+
+def test_s1_opening_a_fear_claim_that_is_already_open_returns_the_open_one(api_for, officer):
+    case = _case_at("sys-poe", status=S.ENROLLED)
+    held = _fear_claim(case)
+
+    response = api_for(officer).post(
+        f"{API}/cases/{case.pk}/holds/open/", {"kind": "fear_claim", "reason": "Double submit"}, format="json"
+    )
+
+    assert response.status_code == 201
+    assert response.json()["id"] == held.pk
+    assert Hold.objects.count() == 1
+    assert not CaseEvent.objects.filter(case=case).exists()
+
+
+def test_s1_an_asylum_officer_may_not_open_a_fear_claim(api_for):
+    """The endpoint admits the roles some hold kind lets open; the asylum officer assesses, not refers."""
+    case = _case_at("sys-poe", status=S.ENROLLED)
+
+    response = api_for(user_with_role(Role.ASYLUM_OFFICER)).post(
+        f"{API}/cases/{case.pk}/holds/open/", {"kind": "fear_claim", "reason": "Fear stated"}, format="json"
+    )
+
+    assert response.status_code == 403
+    assert not Hold.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"kind": "curfew", "reason": "Not a kind of hold"}, "kind"),
+        ({"reason": "No kind"}, "kind"),
+        ({"kind": "fear_claim", "reason": "   "}, "reason"),
+        ({"kind": "fear_claim"}, "reason"),
+    ],
+)
+def test_opening_a_hold_with_bad_input_is_refused_naming_the_field(api_for, officer, body, field):
+    case = _case_at("sys-poe", status=S.ENROLLED)
+
+    response = api_for(officer).post(f"{API}/cases/{case.pk}/holds/open/", body, format="json")
+
+    assert response.status_code == 400
+    assert field in response.json()
+    assert not Hold.objects.exists()
+    assert not CaseEvent.objects.exists()
+
+
+def test_s3_the_supervisory_asylum_officer_releases_a_fear_claim_once(api_for):
+    """S3/S4: the concurred assessment releases the hold; releasing changes no status. A second release
+    is a conflict naming who released it (double submit, or two officers at once)."""
+    case = _case_at("sys-poe", status=S.ENROLLED)
+    hold = _fear_claim(case)
+    sao = user_with_role(Role.SUPERVISORY_ASYLUM_OFFICER, first_name="Rosa", last_name="Lima")
+    client = api_for(sao)
+    url = f"{API}/cases/{case.pk}/holds/{hold.pk}/release/"
+
+    first = client.post(url, {"outcome": "negative", "reason": "Negative, concurred"}, format="json")
+    second = client.post(url, {"outcome": "negative", "reason": "Double submit"}, format="json")
+
+    assert first.status_code == 200
+    body = first.json()
+    assert (body["is_open"], body["outcome"], body["released_by"]) == (False, "negative", "Rosa Lima")
+    assert body["release_reason"] == "Negative, concurred"  # the SAO may read it
+    assert second.status_code == 409
+    assert second.json()["code"] == "already_released"
+    assert "Rosa Lima" in second.json()["detail"]
+    hold.refresh_from_db()
+    assert (hold.released_by, hold.release_reason) == (sao, "Negative, concurred")
+    assert CaseEvent.objects.filter(case=case, type="hold.released").count() == 1
+    case.refresh_from_db()
+    assert case.status == S.ENROLLED
+
+
+@pytest.mark.parametrize(("outcome", "field"), [("", "outcome"), ("maybe", "outcome")])
+def test_s4_a_release_without_a_known_outcome_is_refused_naming_outcome(api_for, outcome, field):
+    case = _case_at("sys-poe", status=S.ENROLLED)
+    hold = _fear_claim(case)
+    body = {"reason": "Concurred"} if outcome == "" else {"outcome": outcome, "reason": "Concurred"}
+
+    response = api_for(user_with_role(Role.SUPERVISORY_ASYLUM_OFFICER)).post(
+        f"{API}/cases/{case.pk}/holds/{hold.pk}/release/", body, format="json"
+    )
+
+    assert response.status_code == 400
+    assert field in response.json()
+    hold.refresh_from_db()
+    assert hold.is_open
+
+
+def test_a_hold_of_another_case_is_not_found_through_this_cases_url(api_for):
+    here, other = _case_at("sys-poe", status=S.ENROLLED), _case_at("sys-poe", status=S.ENROLLED)
+    other_hold = _fear_claim(other)
+
+    response = api_for(user_with_role(Role.SUPERVISORY_ASYLUM_OFFICER)).post(
+        f"{API}/cases/{here.pk}/holds/{other_hold.pk}/release/",
+        {"outcome": "negative", "reason": "x"},
+        format="json",
+    )
+
+    assert response.status_code == 404
+    other_hold.refresh_from_db()
+    assert other_hold.is_open
+
+
+# --- the timeline --------------------------------------------------------------------------------------
+
+
+def test_the_timeline_returns_type_label_and_what_is_restricted(api_for, officer, court_clerk):
+    """A fear claim's account is fear content: the SAO reads it, court staff see only that it was opened."""
+    case = _case_at("sys-poe", status=S.ENROLLED)
+    hold = hold_open(case_id=case.pk, kind="fear_claim", actor=officer, reason=FEAR_ACCOUNT)
+    sao = user_with_role(Role.SUPERVISORY_ASYLUM_OFFICER)
+
+    (for_sao,) = api_for(sao).get(f"{API}/cases/{case.pk}/timeline/").json()
+    (for_clerk,) = api_for(court_clerk).get(f"{API}/cases/{case.pk}/timeline/").json()
+
+    assert (for_sao["type"], for_sao["label"], for_sao["restricted"]) == (
+        "hold.opened",
+        "Hold opened: Fear claim pending (USCIS assessment)",
+        [],
+    )
+    assert for_sao["reason"] == FEAR_ACCOUNT
+    assert for_sao["actor"] == officer.display_name
+    assert (for_clerk["type"], for_clerk["label"], for_clerk["restricted"]) == (
+        "hold.opened",
+        "Hold opened: Fear claim pending (USCIS assessment) (fear)",  # that a fear claim exists is not hidden
+        ["fear"],
+    )
+    assert for_clerk["reason"] == ""
+    assert for_clerk["actor"] == officer.display_name
+    assert for_clerk["details"]["hold_id"] == hold.pk  # that it happened stays visible
+    assert FEAR_ACCOUNT not in str(for_clerk)
 
 
 def test_cases_filter_by_status_location_a_number_and_encounter(api_for, court_clerk):
@@ -841,3 +1214,33 @@ def test_list_queries_do_not_grow_with_rows(api_for, officer, endpoint, rows_per
     assert len(many_rows) == 10 * rows_per_family
     assert len(many.captured_queries) == len(few.captured_queries)
     assert len(many.captured_queries) <= 8
+
+
+def _hold_history(case: Case, *, released: int) -> None:
+    """``released`` fear claims opened and released on the case (two events each), then one left open."""
+    officer = user_with_role(Role.CBP_OFFICER)
+    sao = user_with_role(Role.SUPERVISORY_ASYLUM_OFFICER)
+    for i in range(released):
+        hold = hold_open(case_id=case.pk, kind="fear_claim", actor=officer, reason=f"Fear stated ({i})")
+        hold_release(hold_id=hold.pk, actor=sao, reason=f"Negative, concurred ({i})", outcome="negative")
+    hold_open(case_id=case.pk, kind="fear_claim", actor=officer, reason="Fear stated again")
+
+
+@pytest.mark.parametrize(("suffix", "few_rows", "many_rows"), [("holds", 2, 6), ("timeline", 3, 11)])
+@pytest.mark.parametrize("role", [Role.SUPERVISORY_ASYLUM_OFFICER, Role.COURT_STAFF, Role.CBP_OFFICER])
+def test_holds_and_timeline_queries_do_not_grow_with_rows(api_for, role, suffix, few_rows, many_rows):
+    few_case = _case_at("sys-poe", status=S.ENROLLED)
+    many_case = _case_at("sys-poe", status=S.ENROLLED)
+    _hold_history(few_case, released=1)
+    _hold_history(many_case, released=5)
+    client = api_for(user_with_role(role))
+    client.get(f"{API}/cases/{few_case.pk}/{suffix}/")  # the first request of a session warms caches
+
+    with CaptureQueriesContext(connection) as few:
+        few_body = client.get(f"{API}/cases/{few_case.pk}/{suffix}/").json()
+    with CaptureQueriesContext(connection) as many:
+        many_body = client.get(f"{API}/cases/{many_case.pk}/{suffix}/").json()
+
+    assert (len(few_body), len(many_body)) == (few_rows, many_rows)
+    assert len(many.captured_queries) == len(few.captured_queries)
+    assert len(many.captured_queries) <= 10

@@ -21,6 +21,25 @@ CASE_ACTIONS = [
     "/api/v1/cases/{id}/transition/",
     "/api/v1/cases/{id}/timeline/",
     "/api/v1/cases/{id}/allowed-transitions/",
+    "/api/v1/cases/{id}/holds/",
+    "/api/v1/cases/{id}/holds/open/",
+    "/api/v1/cases/{id}/holds/{hold_id}/release/",
+]
+# The 13 statuses of the case (RULES.md A3, N1, H1, H4, H5, S4). A pending fear claim is a hold, not a status.
+CASE_STATUSES = [
+    "screening",
+    "awaiting_review",
+    "amenable",
+    "not_amenable",
+    "enrolled",
+    "in_mexico",
+    "in_us_for_hearing",
+    "removed_from_mpp",
+    "completed_relief",
+    "completed_removal_order",
+    "completed_other",
+    "handed_to_ice",
+    "reopened",
 ]
 
 
@@ -79,6 +98,14 @@ def test_every_operation_names_the_roles_it_admits(officer):
     assert "`court_staff`" in transition["description"]
     assert "`analyst`" not in transition["description"]
     assert {"403", "404", "409"} <= set(transition["responses"])
+    hold_open = schema["paths"]["/api/v1/cases/{id}/holds/open/"]["post"]
+    assert "`cbp_officer`" in hold_open["description"] and "`court_staff`" in hold_open["description"]
+    assert "`asylum_officer`" not in hold_open["description"]
+    release = schema["paths"]["/api/v1/cases/{id}/holds/{hold_id}/release/"]["post"]
+    assert "**Roles admitted:** `supervisory_asylum_officer`." in release["description"]
+    assert "409" in release["responses"]
+    holds = schema["paths"]["/api/v1/cases/{id}/holds/"]["get"]
+    assert "`print_staff`" not in holds["description"] and "`analyst`" not in holds["description"]
 
 
 def test_case_status_is_one_enum_component_shared_by_status_and_to_status(officer):
@@ -87,7 +114,8 @@ def test_case_status_is_one_enum_component_shared_by_status_and_to_status(office
 
     components = _schema(client)["components"]["schemas"]
 
-    assert "fear_claim_pending" in components["CaseStatus"]["enum"]
+    assert components["CaseStatus"]["enum"] == CASE_STATUSES
+    assert "fear_claim_pending" not in components["CaseStatus"]["enum"]
     assert "CaseStatus" in str(components["Case"]["properties"]["status"])
     assert "CaseStatus" in str(components["CaseTransitionRequest"]["properties"]["to_status"])
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 
 import pytest
@@ -9,13 +10,16 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
-from cases.models import CaseStatus
-from cases.permissions import WORKFLOW_OWNED
-from cases.services import case_move, case_transition
+from cases.models import Case, CaseEvent, CaseStatus, Hold
+from cases.services import case_move, hold_open, hold_release
+from mpp.accounts.models import User
 from mpp.accounts.roles import Role
 from mpp.audit.models import AccessLog
 from mpp.outbox.models import Notification, OutboxEvent
+from screenings.services import screening_facts_save
+from screenings.workflow import AMENABILITY_REVIEW
 from tests.factories import (
     AlienFactory,
     CaseFactory,
@@ -40,6 +44,46 @@ def count_queries(client: Client, url: str) -> int:
         response = client.get(url)
     assert response.status_code == 200
     return len(ctx.captured_queries)
+
+
+def between(text: str, start: str, end: str) -> str:
+    """The part of a page from the first ``start`` to the next ``end`` after it."""
+    begin = text.index(start)
+    return text[begin : text.index(end, begin)]
+
+
+def submit_for_review(case: Case, officer: User, reason: str = "Screened") -> Case:
+    """Move a case to awaiting_review as the screening workflow does (A3: that move is the workflow's)."""
+    return case_move(
+        case_id=case.pk,
+        to_status=CaseStatus.AWAITING_REVIEW,
+        actor=officer,
+        reason=reason,
+        workflow=AMENABILITY_REVIEW,
+    )
+
+
+FEAR_ACCOUNT = "Said her former partner's gang threatened her in Tijuana; referred to USCIS"
+
+
+def fear_claim(
+    case: Case,
+    *,
+    by: User | None = None,
+    reason: str = FEAR_ACCOUNT,
+    opened_at: dt.datetime | None = None,
+) -> Hold:
+    """An open S1 fear-claim hold written directly, at the case's location (what a pending fear claim is
+    now; ``cases.services.hold_open`` is used where the recorded event matters to the test)."""
+    return Hold.objects.create(
+        case=case,
+        kind="fear_claim",
+        rule="S1",
+        reason=reason,
+        location=case.location,
+        opened_by=by or user_with_role(Role.CBP_OFFICER),
+        opened_at=opened_at or timezone.now(),
+    )
 
 
 # --- Sign in and out -------------------------------------------------------------------------------------
@@ -182,8 +226,8 @@ def test_home_without_a_role_asks_for_an_administrator(client_for):
 
 def test_supervisor_review_queue_lists_cases_awaiting_review_oldest_first(client_for, supervisor, officer):
     newer, older = CaseFactory(), CaseFactory()
-    case_move(case_id=older.pk, to_status=CaseStatus.AWAITING_REVIEW, actor=officer, reason="Screened")
-    case_move(case_id=newer.pk, to_status=CaseStatus.AWAITING_REVIEW, actor=officer, reason="Screened")
+    submit_for_review(older, officer)
+    submit_for_review(newer, officer)
     still_screening = CaseFactory()
 
     text = page_text(client_for(supervisor).get(reverse("cases:home")))
@@ -196,13 +240,17 @@ def test_supervisor_review_queue_lists_cases_awaiting_review_oldest_first(client
 
 
 def test_home_shows_status_tags(client_for, officer):
-    CaseFactory(status=CaseStatus.FEAR_CLAIM_PENDING)
+    CaseFactory(status=CaseStatus.NOT_AMENABLE)
+    CaseFactory(status=CaseStatus.AWAITING_REVIEW)
 
     text = page_text(client_for(officer).get(reverse("cases:home")))
 
+    assert 'class="usa-tag mpp-status mpp-status--out">Not amenable to MPP</span>' in text
     assert (
-        'class="usa-tag mpp-status mpp-status--blocked">Fear claim pending: return to Mexico blocked' in text
+        'class="usa-tag mpp-status mpp-status--action">Awaiting supervisor review of amenability</span>'
+        in text
     )
+    assert "Fear claim pending" not in text  # a pending fear claim is a hold now, not a status
 
 
 # --- Search ----------------------------------------------------------------------------------------------
@@ -303,10 +351,15 @@ def test_users_without_case_access_get_403_on_search_and_case_pages(client_for, 
     assert client.get(reverse("cases:search"), {"q": case.alien.a_number}).status_code == 403
     assert client.get(reverse("cases:detail", args=[case.pk])).status_code == 403
     response = client.post(
-        reverse("cases:transition", args=[case.pk]), {"to_status": "fear_claim_pending", "reason": "x"}
+        reverse("cases:transition", args=[case.pk]), {"to_status": "awaiting_review", "reason": "x"}
     )
     assert response.status_code == 403
     assert "Access denied" in page_text(response)
+    hold = client.post(
+        reverse("cases:hold-open", args=[case.pk]), {"hold-kind": "fear_claim", "hold-reason": "x"}
+    )
+    assert hold.status_code == 403
+    assert not Hold.objects.exists()
     case.refresh_from_db()
     assert case.status == CaseStatus.SCREENING
     assert not AccessLog.objects.filter(object_type="case", object_id=str(case.pk)).exists()
@@ -317,7 +370,7 @@ def test_users_without_case_access_get_403_on_search_and_case_pages(client_for, 
 
 def test_case_page_shows_person_family_encounter_status_and_timeline(client_for, officer):
     head, child = family_with_cases(size=2)
-    case_move(case_id=head.pk, to_status=CaseStatus.AWAITING_REVIEW, actor=officer, reason="Screening done")
+    submit_for_review(head, officer, reason="Screening done")
 
     response = client_for(officer).get(reverse("cases:detail", args=[head.pk]))
 
@@ -361,6 +414,13 @@ def test_a_case_that_does_not_exist_is_404(client_for, officer):
 
 # --- The status-change form ------------------------------------------------------------------------------
 
+# The moves the amenability review makes (A3), written out from the policy: the officer submits the
+# screening; the supervisor confirms, excludes or sends it back. The generic form never offers them.
+REVIEW_WORKFLOW_MOVES = {
+    CaseStatus.SCREENING: [CaseStatus.AWAITING_REVIEW],
+    CaseStatus.AWAITING_REVIEW: [CaseStatus.AMENABLE, CaseStatus.NOT_AMENABLE, CaseStatus.SCREENING],
+}
+
 
 def test_the_form_offers_only_the_moves_of_the_table_and_the_users_roles(client_for, officer, supervisor):
     case = CaseFactory(status=CaseStatus.ENROLLED)
@@ -369,51 +429,34 @@ def test_the_form_offers_only_the_moves_of_the_table_and_the_users_roles(client_
     supervisor_page = page_text(client_for(supervisor).get(reverse("cases:detail", args=[case.pk])))
 
     assert '<option value="in_mexico">' in officer_page
-    assert '<option value="fear_claim_pending">' in officer_page
     assert '<option value="removed_from_mpp">' not in officer_page  # the supervisor decides
     assert '<option value="in_us_for_hearing">' not in officer_page  # not a move of the table from enrolled
+    assert '<option value="fear_claim_pending"' not in officer_page  # no longer a status: a hold (S1)
     assert '<option value="removed_from_mpp">' in supervisor_page
     assert '<option value="in_mexico">' in supervisor_page
 
 
 @pytest.mark.parametrize("current", [CaseStatus.SCREENING, CaseStatus.AWAITING_REVIEW])
-def test_the_form_never_offers_the_moves_the_amenability_workflow_owns(
+def test_a3_the_form_never_offers_the_moves_the_amenability_workflow_owns(
     client_for, officer, supervisor, current
 ):
-    """From these statuses the table allows awaiting_review / amenable / not_amenable / screening; only the
-    screening and review workflow makes those moves, so the status-change form offers none of them."""
+    """A3: from these statuses every move of the table belongs to the screening and review workflow, so
+    the status-change form is not shown at all; the page says where those moves are made."""
     case = CaseFactory(status=current)
 
     for user in (officer, supervisor):
         text = page_text(client_for(user).get(reverse("cases:detail", args=[case.pk])))
-        assert 'id="id_to_status"' in text  # the form is there, with the moves the user does own
-        for status in WORKFLOW_OWNED:
+        assert 'id="id_to_status"' not in text, user
+        assert "Your role has no status change available for this case" in text
+        assert "Moves made by a workflow (the amenability review" in text
+        for status in REVIEW_WORKFLOW_MOVES[current]:
             assert f'<option value="{status}"' not in text, (user, status)
 
 
-def test_s4_out_of_a_pending_fear_claim_only_the_supervisory_asylum_officer_gets_the_form(
-    client_for, officer, supervisor
+def test_a3_posting_a_workflow_owned_move_is_refused_with_workflow_owned_naming_the_review(
+    client_for, supervisor
 ):
-    """S4: the assessment's outcome decides where the case goes, back to where it stood included."""
-    case = CaseFactory(status=CaseStatus.FEAR_CLAIM_PENDING)
-    sao = user_with_role(Role.SUPERVISORY_ASYLUM_OFFICER)
-
-    sao_page = page_text(client_for(sao).get(reverse("cases:detail", args=[case.pk])))
-    officer_page = page_text(client_for(officer).get(reverse("cases:detail", args=[case.pk])))
-    supervisor_page = page_text(client_for(supervisor).get(reverse("cases:detail", args=[case.pk])))
-
-    for status in (
-        CaseStatus.AMENABLE,
-        CaseStatus.NOT_AMENABLE,
-        CaseStatus.REMOVED_FROM_MPP,
-        CaseStatus.IN_MEXICO,
-    ):
-        assert f'<option value="{status}"' in sao_page, status
-    assert 'id="id_to_status"' not in officer_page
-    assert 'id="id_to_status"' not in supervisor_page
-
-
-def test_posting_a_workflow_owned_move_shows_workflow_owned_and_leaves_the_status(client_for, supervisor):
+    """A3: the supervisor decides amenability in the review, never through the generic status change."""
     case = CaseFactory(status=CaseStatus.AWAITING_REVIEW)
 
     response = client_for(supervisor).post(
@@ -423,11 +466,16 @@ def test_posting_a_workflow_owned_move_shows_workflow_owned_and_leaves_the_statu
 
     text = page_text(response)
     assert response.status_code == 403
-    assert '<a href="#id_to_status">New status</a>: workflow_owned: A case moves to “amenable” only' in text
+    assert (
+        '<a href="#id_to_status">New status</a>: workflow_owned: A case moves from “Awaiting supervisor '
+        "review of amenability” to “Amenable: ready for the NTA” only through the supervisor's amenability "
+        "review of the family (the review queue, A3), not here." in text
+    )
     assert '<span class="usa-error-message" id="id_to_status_error">workflow_owned:' in text
     case.refresh_from_db()
     assert case.status == CaseStatus.AWAITING_REVIEW
     assert case.history.count() == 1
+    assert not CaseEvent.objects.filter(case=case).exists()
 
 
 def test_the_form_is_hidden_when_no_move_is_open_to_the_user(client_for, court_clerk, case):
@@ -437,24 +485,36 @@ def test_the_form_is_hidden_when_no_move_is_open_to_the_user(client_for, court_c
     assert "Your role has no status change available for this case" in text
 
 
-def test_a_status_change_is_recorded_with_actor_and_reason(client_for, officer, case):
+def test_a_status_change_is_recorded_with_actor_and_reason(client_for, officer):
+    """N1: the officer returns an enrolled person to Mexico with the tear sheet (a generic move for now)."""
+    case = CaseFactory(status=CaseStatus.ENROLLED)
     client = client_for(officer)
 
     response = client.post(
         reverse("cases:transition", args=[case.pk]),
-        {"to_status": CaseStatus.FEAR_CLAIM_PENDING, "reason": "Fear of return stated, referred to USCIS"},
+        {"to_status": CaseStatus.IN_MEXICO, "reason": "Returned through San Ysidro with the tear sheet"},
     )
 
     assert response.status_code == 302
     assert response.url == reverse("cases:detail", args=[case.pk])
     case.refresh_from_db()
-    assert case.status == CaseStatus.FEAR_CLAIM_PENDING
+    assert case.status == CaseStatus.IN_MEXICO
     latest = case.history.order_by("-history_date", "-history_id").first()
     assert latest.history_user == officer
-    assert latest.history_change_reason == "Fear of return stated, referred to USCIS"
+    assert latest.history_change_reason == "Returned through San Ysidro with the tear sheet"
+    event = CaseEvent.objects.get(case=case)
+    assert (event.type, event.actor, event.reason) == (
+        "status.changed",
+        officer,
+        "Returned through San Ysidro with the tear sheet",
+    )
+    assert (event.data["from"], event.data["to"]) == ("enrolled", "in_mexico")
     page = page_text(client.get(response.url))
-    assert "Status changed to “Fear claim pending: return to Mexico blocked”" in page
-    assert "Fear of return stated, referred to USCIS" in page
+    assert "Status changed to “In Mexico awaiting hearing”" in page
+    row = between(page, '<tr data-event="status.changed">', "</tr>")
+    assert "Enrolled: NTA served and filed → <strong>In Mexico awaiting hearing</strong>" in row
+    assert "Returned through San Ysidro with the tear sheet" in row
+    assert officer.display_name in row
 
 
 def test_an_illegal_move_shows_its_code_and_leaves_the_status(client_for, officer, case):
@@ -483,19 +543,17 @@ def test_a_move_owned_by_another_role_shows_not_permitted_next_to_the_field(clie
     text = page_text(response)
     assert response.status_code == 403
     assert (
-        '<a href="#id_to_status">New status</a>: not_permitted: Moving a case to “removed_from_mpp” is for:'
-        in text
+        '<a href="#id_to_status">New status</a>: not_permitted: Moving a case from “Enrolled: NTA served and '
+        "filed” to “Removed from MPP (240 proceedings continue in the U.S.)” is for:" in text
     )
     assert '<span class="usa-error-message" id="id_to_status_error">not_permitted:' in text
     case.refresh_from_db()
     assert case.status == CaseStatus.ENROLLED
 
 
-def test_the_f4_refusal_names_the_rule_and_the_code(client_for, officer):
+def test_f4_the_refusal_names_the_rule_and_the_code(client_for, officer):
     returning, claimant = family_with_cases(size=2, status=CaseStatus.IN_US_FOR_HEARING)
-    case_transition(
-        case_id=claimant.pk, to_status=CaseStatus.FEAR_CLAIM_PENDING, actor=officer, reason="Fear stated"
-    )
+    hold_open(case_id=claimant.pk, kind="fear_claim", actor=officer, reason="Fear stated")
 
     response = client_for(officer).post(
         reverse("cases:transition", args=[returning.pk]),
@@ -510,19 +568,21 @@ def test_the_f4_refusal_names_the_rule_and_the_code(client_for, officer):
     assert returning.status == CaseStatus.IN_US_FOR_HEARING
 
 
-def test_a_status_change_without_a_reason_is_refused_next_to_the_reason_field(client_for, officer, case):
+def test_a_status_change_without_a_reason_is_refused_next_to_the_reason_field(client_for, officer):
+    case = CaseFactory(status=CaseStatus.ENROLLED)
+
     response = client_for(officer).post(
         reverse("cases:transition", args=[case.pk]),
-        {"to_status": CaseStatus.FEAR_CLAIM_PENDING, "reason": "  "},
+        {"to_status": CaseStatus.IN_MEXICO, "reason": "  "},
     )
 
     text = page_text(response)
     assert response.status_code == 400
     assert '<a href="#id_reason">Reason</a>: This field is required.' in text
     assert 'id="id_reason_error"' in text
-    assert '<option value="fear_claim_pending" selected>' in text
+    assert '<option value="in_mexico" selected>' in text
     case.refresh_from_db()
-    assert case.status == CaseStatus.SCREENING
+    assert case.status == CaseStatus.ENROLLED
 
 
 def test_the_status_change_form_accepts_post_only(client_for, officer, case):
@@ -530,15 +590,302 @@ def test_the_status_change_form_accepts_post_only(client_for, officer, case):
 
 
 def test_an_officer_cannot_move_a_case_at_another_port(client_for, officer):
-    elsewhere = CaseFactory(encounter__location=location("elp-poe"))
+    elsewhere = CaseFactory(encounter__location=location("elp-poe"), status=CaseStatus.ENROLLED)
 
     response = client_for(officer).post(
-        reverse("cases:transition", args=[elsewhere.pk]), {"to_status": "fear_claim_pending", "reason": "x"}
+        reverse("cases:transition", args=[elsewhere.pk]), {"to_status": "in_mexico", "reason": "x"}
     )
 
     assert response.status_code == 404
     elsewhere.refresh_from_db()
-    assert elsewhere.status == CaseStatus.SCREENING
+    assert elsewhere.status == CaseStatus.ENROLLED
+
+
+# --- Holds on the case page: a pending fear claim (S1, S3, S4, F4) ---------------------------------------
+
+
+def test_s1_the_holds_section_shows_an_open_fear_claim_with_rule_blocks_who_when_and_where(
+    client_for, supervisor
+):
+    recorder = user_with_role(Role.CBP_OFFICER, first_name="Ana", last_name="Ruiz")
+    case = CaseFactory(status=CaseStatus.ENROLLED)  # San Ysidro: America/Los_Angeles, PST in January
+    fear_claim(case, by=recorder, opened_at=dt.datetime(2026, 1, 5, 18, 14, tzinfo=dt.UTC))
+
+    text = page_text(client_for(supervisor).get(reverse("cases:detail", args=[case.pk])))
+
+    holds = between(text, 'data-testid="holds"', "</table>")
+    assert "Fear claim pending (USCIS assessment)" in holds
+    assert '<span class="mpp-rule">S1</span>' in holds
+    assert "2026-01-05 10:14 PST" in holds  # when, in the opening location's time
+    assert "San Ysidro Port of Entry" in holds  # where
+    assert "Ana Ruiz" in holds  # who
+    assert "<strong>Open</strong>" in holds
+    # what it blocks: the claimant's amenability decision, enrolment and return (S1/S4), the family's
+    # return to Mexico (F4)
+    blocks = html.unescape(between(holds, "moving this case to", "</td>"))
+    for words in (
+        "“Amenable”",
+        "“Not amenable to MPP”",
+        "“Enrolled”",
+        "“In Mexico awaiting hearing”",
+        "(S1)",
+    ):
+        assert words in blocks, words
+    assert "moving any other member of the family to “In Mexico awaiting hearing” (F4)" in blocks
+    assert FEAR_ACCOUNT in holds  # the CBP supervisor may read the account (S4: decides knowing it)
+    assert 'data-testid="no-holds"' not in text
+
+
+@pytest.mark.parametrize(
+    ("role", "reads_the_account"),
+    [
+        (Role.SUPERVISORY_ASYLUM_OFFICER, True),
+        (Role.ASYLUM_OFFICER, True),
+        (Role.CBP_SUPERVISOR, True),
+        (Role.COURT_STAFF, False),
+        (Role.PRINT_STAFF, False),
+        (Role.ICE_OFFICER, False),
+        (Role.CBP_OFFICER, False),
+    ],
+)
+def test_s1_the_fear_account_is_shown_only_to_the_roles_that_assess_or_decide_on_it(
+    client_for, officer, role, reads_the_account
+):
+    """Field-level privacy: USCIS (S1-S3) and the CBP supervisor (S4, F4) read what the person said; the
+    others see that a fear claim is pending, and what it blocks, but not the account."""
+    case = CaseFactory(status=CaseStatus.ENROLLED)
+    hold_open(case_id=case.pk, kind="fear_claim", actor=officer, reason=FEAR_ACCOUNT)
+
+    text = page_text(client_for(user_with_role(role)).get(reverse("cases:detail", args=[case.pk])))
+
+    holds = between(text, 'data-testid="holds"', "</table>")
+    assert "Fear claim pending (USCIS assessment)" in holds  # everyone sees the hold itself
+    assert (FEAR_ACCOUNT in text) is reads_the_account  # anywhere on the page, timeline included
+    assert ("Details restricted to the roles that assess them." in holds) is not reads_the_account
+    opened = between(text, '<tr data-event="hold.opened">', "</tr>")
+    assert ("Restricted (fear details)." in opened) is not reads_the_account
+
+
+def test_f4_another_members_page_shows_the_family_notice_with_the_claimants_name(client_for, officer):
+    returning, claimant = family_with_cases(size=2, status=CaseStatus.IN_US_FOR_HEARING)
+    fear_claim(claimant)
+
+    returning_page = page_text(client_for(officer).get(reverse("cases:detail", args=[returning.pk])))
+    claimant_page = page_text(client_for(officer).get(reverse("cases:detail", args=[claimant.pk])))
+
+    notice = between(returning_page, 'data-testid="family-holds"', "</div>")
+    assert '<span class="mpp-rule">F4 · family_fear_pending</span>' in notice
+    assert f"{claimant.alien.full_name}, of the same family unit, has a fear claim pending" in notice
+    assert "nobody in the family is returned to Mexico until it is decided" in notice
+    assert f'href="{reverse("cases:detail", args=[claimant.pk])}"' in notice
+    assert 'data-testid="family-holds"' not in claimant_page  # the claimant's own hold is in the table
+    assert 'data-testid="held">hold</span>' in returning_page  # the family table marks the claimant
+
+
+def test_f4_the_return_to_mexico_is_listed_as_blocked_instead_of_offered(client_for, officer):
+    returning, claimant = family_with_cases(size=2, status=CaseStatus.IN_US_FOR_HEARING)
+    fear_claim(claimant)
+
+    text = page_text(client_for(officer).get(reverse("cases:detail", args=[returning.pk])))
+
+    blocked = between(text, 'data-testid="blocked-move"', "</p>")
+    assert "“In Mexico awaiting hearing” is blocked now — F4 · family_fear_pending:" in blocked
+    assert claimant.alien.full_name in blocked
+    assert '<option value="in_mexico"' not in text
+
+
+def test_s1_a_cbp_officer_records_a_fear_claim_through_the_page_form(client_for, officer):
+    case = CaseFactory(status=CaseStatus.ENROLLED)
+    client = client_for(officer)
+    form = between(
+        page_text(client.get(reverse("cases:detail", args=[case.pk]))), 'data-testid="hold-form"', "</form>"
+    )
+    assert '<option value="fear_claim">' in form
+
+    response = client.post(
+        reverse("cases:hold-open", args=[case.pk]),
+        {"hold-kind": "fear_claim", "hold-reason": "Stated fear of return at the hearing; referred to USCIS"},
+    )
+
+    assert response.status_code == 302
+    assert response.url == reverse("cases:detail", args=[case.pk])
+    hold = Hold.objects.get(case=case)
+    assert (hold.kind, hold.rule, hold.opened_by, hold.location.code) == (
+        "fear_claim",
+        "S1",
+        officer,
+        "sys-poe",
+    )
+    assert hold.reason == "Stated fear of return at the hearing; referred to USCIS"
+    assert hold.is_open
+    case.refresh_from_db()
+    assert case.status == CaseStatus.ENROLLED  # a hold changes no status
+    page = page_text(client.get(response.url))
+    assert "The case stays “Enrolled: NTA served and filed”" in page
+    opened = between(page, '<tr data-event="hold.opened">', "</tr>")
+    assert officer.display_name in opened
+
+
+def test_s1_recording_a_fear_claim_without_a_reason_is_refused_next_to_the_field(client_for, officer):
+    case = CaseFactory(status=CaseStatus.ENROLLED)
+
+    response = client_for(officer).post(
+        reverse("cases:hold-open", args=[case.pk]), {"hold-kind": "fear_claim", "hold-reason": "   "}
+    )
+
+    text = page_text(response)
+    assert response.status_code == 400
+    assert '<span class="usa-error-message" id="id_hold-reason_error">This field is required.</span>' in text
+    assert not Hold.objects.exists()
+    assert not CaseEvent.objects.filter(case=case).exists()
+
+
+@pytest.mark.parametrize("role", [Role.PRINT_STAFF, Role.ASYLUM_OFFICER])
+def test_s1_a_role_that_does_not_record_fear_claims_gets_no_form_and_its_post_is_refused(client_for, role):
+    """S1: CBP (and court staff) refer a stated fear to USCIS; print staff and asylum officers do not."""
+    case = CaseFactory(status=CaseStatus.ENROLLED)
+    client = client_for(user_with_role(role))
+
+    page = page_text(client.get(reverse("cases:detail", args=[case.pk])))
+    response = client.post(
+        reverse("cases:hold-open", args=[case.pk]), {"hold-kind": "fear_claim", "hold-reason": "Fear stated"}
+    )
+
+    assert 'data-testid="hold-form"' not in page
+    assert reverse("cases:hold-open", args=[case.pk]) not in page
+    # Refused either by the form (the kind is not one this user may choose) or by the service (403).
+    assert response.status_code in (400, 403)
+    assert 'id="id_hold-kind_error"' in page_text(response)
+    assert not Hold.objects.exists()
+
+
+def test_s3_the_supervisory_asylum_officer_releases_the_fear_claim_and_the_status_stays(client_for, officer):
+    """S3/S4: the concurred assessment releases the hold; where the case goes next is a separate move."""
+    case = CaseFactory(status=CaseStatus.ENROLLED)
+    hold = hold_open(case_id=case.pk, kind="fear_claim", actor=officer, reason=FEAR_ACCOUNT)
+    sao = user_with_role(Role.SUPERVISORY_ASYLUM_OFFICER)
+    client = client_for(sao)
+    form = between(
+        page_text(client.get(reverse("cases:detail", args=[case.pk]))),
+        'data-testid="release-form"',
+        "</form>",
+    )
+    assert '<option value="negative">' in form and '<option value="positive">' in form
+
+    response = client.post(
+        reverse("cases:hold-release", args=[case.pk, hold.pk]),
+        {
+            f"release-{hold.pk}-outcome": "negative",
+            f"release-{hold.pk}-reason": "Negative assessment concurred by SAO",
+        },
+    )
+
+    assert response.status_code == 302
+    assert response.url == reverse("cases:detail", args=[case.pk])
+    hold.refresh_from_db()
+    assert not hold.is_open
+    assert (hold.released_by, hold.outcome, hold.release_reason) == (
+        sao,
+        "negative",
+        "Negative assessment concurred by SAO",
+    )
+    case.refresh_from_db()
+    assert case.status == CaseStatus.ENROLLED
+    page = page_text(client.get(response.url))
+    assert '<tr data-event="hold.released">' in page
+    assert 'data-testid="release-form"' not in page
+
+
+@pytest.mark.parametrize("role", [Role.CBP_OFFICER, Role.CBP_SUPERVISOR, Role.ASYLUM_OFFICER])
+def test_s3_only_the_supervisory_asylum_officer_gets_the_release_form(client_for, role):
+    case = CaseFactory(status=CaseStatus.ENROLLED)
+    fear_claim(case)
+
+    text = page_text(client_for(user_with_role(role)).get(reverse("cases:detail", args=[case.pk])))
+
+    assert "<strong>Open</strong>" in text
+    assert 'data-testid="release-form"' not in text
+
+
+def test_s4_a_release_without_an_outcome_is_refused_naming_the_field(client_for):
+    case = CaseFactory(status=CaseStatus.ENROLLED)
+    hold = fear_claim(case)
+    sao = user_with_role(Role.SUPERVISORY_ASYLUM_OFFICER)
+
+    response = client_for(sao).post(
+        reverse("cases:hold-release", args=[case.pk, hold.pk]),
+        {f"release-{hold.pk}-outcome": "", f"release-{hold.pk}-reason": "Assessment concurred"},
+    )
+
+    text = page_text(response)
+    assert response.status_code == 400
+    assert (
+        f'<span class="usa-error-message" id="id_release-{hold.pk}-outcome_error">This field is required.</span>'
+        in text
+    )
+    hold.refresh_from_db()
+    assert hold.is_open
+
+
+def test_holds_of_a_case_at_another_location_are_404_for_a_location_scoped_officer(client_for, officer):
+    elsewhere = CaseFactory(encounter__location=location("elp-poe"), status=CaseStatus.ENROLLED)
+    held = fear_claim(elsewhere)
+    client = client_for(officer)
+
+    opened = client.post(
+        reverse("cases:hold-open", args=[elsewhere.pk]), {"hold-kind": "fear_claim", "hold-reason": "x"}
+    )
+    released = client.post(
+        reverse("cases:hold-release", args=[elsewhere.pk, held.pk]),
+        {f"release-{held.pk}-outcome": "negative", f"release-{held.pk}-reason": "x"},
+    )
+
+    assert (opened.status_code, released.status_code) == (404, 404)
+    assert Hold.objects.get() == held
+    held.refresh_from_db()
+    assert held.is_open
+
+
+def test_a_hold_of_another_case_cannot_be_released_through_this_cases_url(client_for):
+    here, other = CaseFactory(status=CaseStatus.ENROLLED), CaseFactory(status=CaseStatus.ENROLLED)
+    other_hold = fear_claim(other)
+    sao = user_with_role(Role.SUPERVISORY_ASYLUM_OFFICER)
+
+    response = client_for(sao).post(
+        reverse("cases:hold-release", args=[here.pk, other_hold.pk]),
+        {f"release-{other_hold.pk}-outcome": "negative", f"release-{other_hold.pk}-reason": "x"},
+    )
+
+    assert response.status_code == 404
+    other_hold.refresh_from_db()
+    assert other_hold.is_open
+
+
+# --- The timeline on the case page -----------------------------------------------------------------------
+
+
+def test_a4_a_screening_facts_edit_shows_its_content_to_cbp_and_only_its_kind_to_court_staff(
+    client_for, officer, court_clerk, case
+):
+    """A4/A5 facts are medical: CBP officers who record them see which facts changed; court staff see
+    that the screening was updated, marked (medical), without the reason or the facts."""
+    screening_facts_save(
+        actor=officer, case_id=case.pk, facts={"officer_fluent": True, "pregnancy_disclosed": True}
+    )
+
+    officer_page = page_text(client_for(officer).get(reverse("cases:detail", args=[case.pk])))
+    clerk_page = page_text(client_for(court_clerk).get(reverse("cases:detail", args=[case.pk])))
+
+    officer_row = between(officer_page, '<tr data-event="screening.facts_saved">', "</tr>")
+    clerk_row = between(clerk_page, '<tr data-event="screening.facts_saved">', "</tr>")
+    assert "Screening facts updated" in officer_row and "(medical)" not in officer_row
+    assert "pregnancy_disclosed" in officer_row
+    assert "Screening facts recorded" in officer_row  # the reason
+    assert "Screening facts updated (medical)" in clerk_row
+    assert "Restricted (medical details)." in clerk_row
+    assert "pregnancy_disclosed" not in clerk_page
+    assert "Screening facts recorded" not in clerk_row
+    assert officer.display_name in clerk_row  # who and when stay visible
 
 
 # --- Notifications ---------------------------------------------------------------------------------------
@@ -596,8 +943,10 @@ def test_home_query_count_does_not_grow_with_cases(client_for, role):
 
     def add_cases(count: int) -> None:
         for i in range(count):
-            status = CaseStatus.AWAITING_REVIEW if i % 2 else CaseStatus.FEAR_CLAIM_PENDING
-            family_with_cases(size=1, location_code=where, status=status)
+            status = CaseStatus.AWAITING_REVIEW if i % 2 else CaseStatus.ENROLLED
+            (added,) = family_with_cases(size=1, location_code=where, status=status)
+            if status == CaseStatus.ENROLLED:
+                fear_claim(added)
 
     add_cases(3)
     few = count_queries(client, reverse("cases:home"))
@@ -654,10 +1003,38 @@ def test_case_page_query_count_does_not_grow_with_the_family(client_for, officer
     small = family_with_cases(size=3)[0]
     large = family_with_cases(size=10)[0]
     for head in (small, large):
-        case_move(case_id=head.pk, to_status=CaseStatus.AWAITING_REVIEW, actor=officer, reason="Screened")
+        submit_for_review(head, officer)
 
     few = count_queries(client, reverse("cases:detail", args=[small.pk]))
     many = count_queries(client, reverse("cases:detail", args=[large.pk]))
 
     assert page_text(client.get(reverse("cases:detail", args=[large.pk]))).count("Child of the head") == 9
+    assert many == few
+
+
+def _hold_history(case: Case, officer: User, sao: User, *, released: int) -> None:
+    """``released`` fear claims opened and released (two events each), then one left open."""
+    for i in range(released):
+        hold = hold_open(case_id=case.pk, kind="fear_claim", actor=officer, reason=f"Fear stated ({i})")
+        hold_release(hold_id=hold.pk, actor=sao, reason=f"Negative, concurred ({i})", outcome="negative")
+    hold_open(case_id=case.pk, kind="fear_claim", actor=officer, reason="Fear stated again")
+
+
+@pytest.mark.parametrize(
+    "role", [Role.CBP_OFFICER, Role.CBP_SUPERVISOR, Role.SUPERVISORY_ASYLUM_OFFICER, Role.COURT_STAFF]
+)
+def test_case_page_query_count_does_not_grow_with_holds_and_events(client_for, officer, role):
+    sao = user_with_role(Role.SUPERVISORY_ASYLUM_OFFICER)
+    client = client_for(user_with_role(role))
+    few_case, many_case = family_with_cases(size=2, status=CaseStatus.ENROLLED)  # one family: F4 notices
+    _hold_history(few_case, officer, sao, released=1)
+    _hold_history(many_case, officer, sao, released=5)
+    client.get(reverse("cases:detail", args=[few_case.pk]))  # the first request warms caches
+
+    few = count_queries(client, reverse("cases:detail", args=[few_case.pk]))
+    many = count_queries(client, reverse("cases:detail", args=[many_case.pk]))
+
+    many_page = page_text(client.get(reverse("cases:detail", args=[many_case.pk])))
+    assert many_page.count('<tr data-event="hold.released">') == 5
+    assert many_page.count('<tr data-event="hold.opened">') == 6
     assert many == few

@@ -1015,3 +1015,34 @@ def test_duplicate_search_results_are_access_logged(officer, client_for):
 
     assert response.status_code == 200
     assert AccessLog.objects.filter(user=officer, object_type="alien", object_id=str(known.pk)).count() == 1
+
+
+def test_s1_the_queue_and_the_review_say_when_the_decision_waits_for_a_fear_claim(
+    api_for, officer, supervisor
+):
+    """S1/S4: ``waits_for_hold`` is true while a member's fear claim is pending, false once the supervisory
+    asylum officer has released it; deciding meanwhile is refused with the hold's rule."""
+    from cases.models import Hold
+    from cases.services import hold_release
+
+    encounter = mixed_family(officer)
+    screen_all(officer, encounter, **{"José Manuel": {"fear_of_return_expressed": True}})
+    review = family_submit_for_review(actor=officer, encounter_id=encounter.pk)
+    client = api_for(supervisor)
+
+    queued = client.get(f"{API}/amenability-reviews/").json()["results"]
+    refused = client.post(
+        f"{API}/amenability-reviews/{review.pk}/decide/", {"reason": "Reviewed"}, format="json"
+    )
+    hold_release(
+        hold_id=Hold.objects.get(case__encounter=encounter).pk,
+        actor=user_with_role(Role.SUPERVISORY_ASYLUM_OFFICER, locations=[]),
+        reason="Negative, concurred",
+        outcome="negative",
+    )
+    after = client.get(f"{API}/amenability-reviews/{review.pk}/").json()
+
+    assert [row["waits_for_hold"] for row in queued] == [True]
+    assert refused.status_code == 409
+    assert (refused.json()["rule"], refused.json()["code"]) == ("S1", "fear_claim_pending")
+    assert after["waits_for_hold"] is False

@@ -1112,3 +1112,27 @@ def test_a3_a_returned_review_page_reads_in_the_same_number_of_queries_for_2_or_
 
     # Then the number of queries does not grow with the family
     assert large == small
+
+
+def test_s1_a_family_whose_decision_waits_for_uscis_is_marked_in_the_queue_and_on_its_review(
+    client_for, officer, supervisor
+):
+    """S1/S4: a member's fear claim (opened at submission) refuses the family's decision; the queue and the
+    review page say so, with the rule, instead of offering a decision the service would refuse."""
+    waiting_encounter = another_family(officer)
+    screen_all(officer, waiting_encounter, **{"José Manuel": {"fear_of_return_expressed": True}})
+    waiting = family_submit_for_review(actor=officer, encounter_id=waiting_encounter.pk)
+    ready, _ = submitted_family(officer)
+    client = client_for(supervisor)
+
+    queue = page_text(client.get(reverse("screenings:review-queue")))
+    review_page = page_text(client.get(reverse("screenings:review", args=[waiting.pk])))
+    ready_page = page_text(client.get(reverse("screenings:review", args=[ready.pk])))
+
+    rows = queue.split('data-testid="review-row"')[1:]
+    waiting_link = reverse("screenings:review", args=[waiting.pk]) + '"'
+    assert [waiting_link in row for row in rows] == [True, False]  # oldest first
+    assert ['data-testid="waits-for-uscis"' in row for row in rows] == [True, False]
+    assert 'data-testid="decision-blocked"' in review_page
+    assert "S1 · fear_claim_pending" in review_page and "Record the decision" not in review_page
+    assert 'data-testid="decision-blocked"' not in ready_page and "Record the decision" in ready_page
