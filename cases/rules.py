@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from zoneinfo import ZoneInfo
 
 from mpp.exceptions import InvalidInput
 
@@ -56,3 +57,9 @@ def age_on(born: dt.date, on: dt.date) -> int:
     """Age in whole years on a given day (the day before a birthday counts the earlier year). The family
     rules read the age at the encounter (A2 ``uac``: under 18 with no parent or legal guardian)."""
     return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+def local_day(moment: dt.datetime, time_zone: str) -> dt.date:
+    """The calendar day of ``moment`` where it happened (a location's IANA zone): ages at an encounter and
+    the day of a hearing are read on the local day, never on the UTC date the database returns."""
+    return moment.astimezone(ZoneInfo(time_zone)).date()

@@ -9,7 +9,7 @@ from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
 from cases.models import Alien, Case, CaseStatus, Encounter, Hold, Language
 from cases.registry import hold_kinds
-from cases.rules import age_on
+from cases.rules import age_on, local_day
 from cases.selectors import (
     HoldBlock,
     cases_visible_to,
@@ -31,7 +31,7 @@ def drafts_for(*, user: User) -> QuerySet[IntakeDraft]:
 
 
 def family_cases(*, encounter_id: int) -> list[Case]:
-    """The cases of one encounter with person, family role and screening facts loaded (3 queries)."""
+    """The cases of one encounter with person, family role and screening facts loaded (2 queries)."""
     return list(
         Case.objects.filter(encounter_id=encounter_id)
         .select_related("alien", "alien__preferred_language", "encounter", "encounter__location", "screening")
@@ -61,7 +61,8 @@ def member_facts(case: Case) -> MemberFacts:
     base = _MemberIdentity(
         key=case.pk,
         name=case.alien.full_name,
-        age=age_on(case.alien.date_of_birth, encounter.occurred_at.date()),
+        # A2 uac reads the age on the port's own day of the encounter, not the UTC date.
+        age=age_on(case.alien.date_of_birth, local_day(encounter.occurred_at, encounter.location.time_zone)),
         citizenship=str(case.alien.country_of_citizenship),
         relationship=relationship,
     )

@@ -36,7 +36,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from django_countries import countries
 
 from cases.models import Alien, Case, CaseStatus, Encounter, FamilyMember, Language
-from cases.rules import age_on, looks_like_a_number, normalize_a_number
+from cases.rules import age_on, local_day, looks_like_a_number, normalize_a_number
 from cases.selectors import alien_duplicate_candidates
 from mpp.accounts.auth import signed_in_user
 from mpp.audit.models import AccessLog
@@ -167,11 +167,7 @@ def _draft_members(draft: IntakeDraft, languages: Mapping[str, Language]) -> lis
     dismissed_ids = {int(k) for m in raw for k in (m.get("dismissed") or {})}
     people = selectors.aliens_by_id(ids=linked_ids | dismissed_ids)
     occurred = _occurred_at(draft)
-    on = (
-        occurred.astimezone(zoneinfo.ZoneInfo(draft.location.time_zone)).date()
-        if occurred
-        else timezone.localdate()
-    )
+    on = local_day(occurred, draft.location.time_zone) if occurred else timezone.localdate()
     rows: list[DraftMember] = []
     for index, data in enumerate(raw):
         linked = people.get(int(data["existing_alien_id"])) if data.get("existing_alien_id") else None

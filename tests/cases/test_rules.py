@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cases.rules import age_on, looks_like_a_number, normalize_a_number
+from cases.rules import age_on, local_day, looks_like_a_number, normalize_a_number
 from mpp.exceptions import InvalidInput
 
 
@@ -95,3 +95,12 @@ def test_n2_property_any_text_is_either_a_valid_number_or_refused(text):
 )
 def test_age_on_counts_whole_years_as_the_uac_rule_reads_them(born, on, years):
     assert age_on(born, on) == years
+
+
+def test_local_day_is_the_calendar_day_where_it_happened():
+    """20:30 PDT on 4 June is 03:30 UTC on 5 June: the day at San Ysidro is still the 4th."""
+    moment = dt.datetime(2025, 6, 5, 3, 30, tzinfo=dt.UTC)
+
+    assert local_day(moment, "America/Los_Angeles") == dt.date(2025, 6, 4)
+    assert local_day(moment, "America/Chicago") == dt.date(2025, 6, 4)
+    assert local_day(moment, "UTC") == dt.date(2025, 6, 5)

@@ -9,6 +9,8 @@ and the mother's timeline shows the hold opened and released, each with who and 
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
@@ -40,6 +42,8 @@ def family_in_us(transactional_db):
         status=CaseStatus.IN_US_FOR_HEARING,
         alien__given_names="Ana",
         alien__family_name="Ruiz Paz",
+        alien__sex="F",
+        alien__date_of_birth=dt.date(1989, 4, 11),
         created_by=officer,
     )
     son = CaseFactory(
@@ -47,6 +51,8 @@ def family_in_us(transactional_db):
         encounter=mother.encounter,
         alien__given_names="Mateo",
         alien__family_name="Ruiz Paz",
+        alien__sex="M",
+        alien__date_of_birth=dt.date(2015, 8, 2),
         created_by=officer,
         membership=FamilyMember.Relationship.CHILD,
     )

@@ -323,12 +323,6 @@ def test_member_facts_read_the_relationship_in_this_encounters_family_not_an_ear
     assert (now.relationship, now.age) == ("child", 15)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Bug: member_facts takes the age on the UTC date of occurred_at (occurred_at.date()), not on "
-    "the port's local date as the intake page does; an evening encounter on the Pacific coast is "
-    "read as the next day.",
-)
 def test_a2_the_age_at_the_encounter_is_on_the_ports_local_day(officer):
     """Lucía turns 18 on 5 June. Met at San Ysidro at 20:30 PDT on 4 June (03:30 UTC on 5 June), she is 17
     that day — under 18, which is what the A2 `uac` exclusion reads."""

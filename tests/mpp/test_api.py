@@ -1,0 +1,379 @@
+"""The API plumbing every app shares (mpp/api.py): domain errors mapped to HTTP in one place, the error body,
+role sentences in the operation descriptions, keyset pagination in the view's order, and the serializer
+pieces that keep writes in the services and times aware of their offset."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.urls import path
+from drf_spectacular.generators import SchemaGenerator
+from drf_spectacular.types import OpenApiTypes
+from rest_framework import serializers
+from rest_framework.exceptions import NotFound
+from rest_framework.generics import ListAPIView
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.test import APIClient, APIRequestFactory
+from rest_framework.views import APIView
+
+from cases.models import Language
+from mpp.api import (
+    ApiErrorSerializer,
+    AwareDateTimeField,
+    ServiceWriteSerializer,
+    ViewOrderedCursorPagination,
+    admitted,
+    described,
+    error_responses,
+    exception_handler,
+)
+from mpp.exceptions import (
+    ConcurrentEdit,
+    DomainError,
+    IllegalTransition,
+    InvalidInput,
+    NotPermitted,
+    PolicyRefusal,
+)
+from tests.factories import CaseFactory
+
+API = "/api/v1"
+
+
+class _Raises(APIView):
+    """Raises whatever the test hands it, so the response is the project's exception handler at work."""
+
+    authentication_classes: list[Any] = []
+    permission_classes: list[Any] = []
+    error: Exception = RuntimeError("no error given")
+
+    def get(self, request: Request) -> Response:
+        raise self.error
+
+
+def _raised(error: Exception) -> Response:
+    view = _Raises.as_view(error=error)
+    return view(APIRequestFactory().get("/probe/"))
+
+
+# --- exception_handler -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("error", "status", "body"),
+    [
+        (
+            IllegalTransition("A case in screening cannot move to enrolled.", rule="A3"),
+            409,
+            {
+                "code": "illegal_transition",
+                "detail": "A case in screening cannot move to enrolled.",
+                "rule": "A3",
+            },
+        ),
+        (
+            PolicyRefusal("Fear claim pending.", code="fear_claim_pending", rule="S1"),
+            409,
+            {"code": "fear_claim_pending", "detail": "Fear claim pending.", "rule": "S1"},
+        ),
+        (
+            ConcurrentEdit("Already decided by Ann Lee.", code="already_decided"),
+            409,
+            {"code": "already_decided", "detail": "Already decided by Ann Lee."},
+        ),
+        (
+            NotPermitted("Deciding is for: CBP supervisor."),
+            403,
+            {"code": "not_permitted", "detail": "Deciding is for: CBP supervisor."},
+        ),
+        (DomainError("Something is off."), 400, {"code": "invalid", "detail": "Something is off."}),
+    ],
+    ids=["illegal_transition", "policy_refusal", "concurrent_edit", "not_permitted", "domain_error"],
+)
+def test_a_domain_error_becomes_its_http_status_with_code_detail_and_rule(error, status, body):
+    response = _raised(error)
+
+    assert response.status_code == status
+    assert response.data == body
+
+
+def test_a_refusal_about_one_field_repeats_the_message_under_the_fields_name():
+    error = InvalidInput(
+        "The officer is not fluent: choose an interpretation.", rule="N3", field="interpretation_mode"
+    )
+
+    response = _raised(error)
+
+    assert response.status_code == 400
+    assert response.data == {
+        "code": "invalid",
+        "detail": "The officer is not fluent: choose an interpretation.",
+        "rule": "N3",
+        "field": "interpretation_mode",
+        "interpretation_mode": ["The officer is not fluent: choose an interpretation."],
+    }
+
+
+def test_a_django_validation_error_about_fields_becomes_400_keyed_by_field():
+    error = DjangoValidationError(
+        {"date_of_birth": ["Cannot be in the future."], "sex": ["Choose F, M or U."]}
+    )
+
+    response = _raised(error)
+
+    assert response.status_code == 400
+    assert response.data == {"date_of_birth": ["Cannot be in the future."], "sex": ["Choose F, M or U."]}
+
+
+def test_a_django_validation_error_without_fields_becomes_400_under_non_field_errors():
+    response = _raised(DjangoValidationError(["Users are never deleted.", "Deactivate the account instead."]))
+
+    assert response.status_code == 400
+    assert response.data == {
+        "non_field_errors": ["Users are never deleted.", "Deactivate the account instead."]
+    }
+
+
+def test_drf_and_django_http_errors_fall_through_to_drf():
+    not_found = _raised(NotFound("No such case within your scope."))
+    denied = _raised(PermissionDenied("Nope."))
+    invalid = _raised(serializers.ValidationError({"reason": ["This field may not be blank."]}))
+
+    assert (not_found.status_code, not_found.data) == (404, {"detail": "No such case within your scope."})
+    assert (denied.status_code, denied.data) == (403, {"detail": "Nope."})
+    assert (invalid.status_code, invalid.data) == (400, {"reason": ["This field may not be blank."]})
+
+
+def test_any_other_exception_is_not_handled_so_it_surfaces_as_a_server_error():
+    assert exception_handler(KeyError("status"), {}) is None
+    with pytest.raises(ZeroDivisionError):
+        _raised(ZeroDivisionError("division by zero"))
+
+
+# --- the error body and the operation descriptions -------------------------------------------------------
+
+
+def test_the_error_body_has_code_detail_rule_and_field_and_only_detail_is_required():
+    fields = ApiErrorSerializer().fields
+
+    assert {name: field.required for name, field in fields.items()} == {
+        "code": False,
+        "detail": True,
+        "rule": False,
+        "field": False,
+    }
+    assert not ApiErrorSerializer(data={"code": "invalid"}).is_valid()
+    assert ApiErrorSerializer(data={"detail": "No such record within your scope."}).is_valid()
+
+
+def test_admitted_ends_a_description_with_exactly_the_given_roles_sorted():
+    sentence = admitted({"court_staff", "cbp_supervisor", "asylum_officer"})
+
+    assert sentence == (
+        "\n\n**Roles admitted:** `asylum_officer`, `cbp_supervisor`, `court_staff`. Everyone else gets 403."
+    )
+
+
+def test_error_responses_picks_the_documented_responses_in_the_order_asked():
+    picked = error_responses(404, 403)
+
+    assert list(picked) == [404, 403]
+    assert picked[403].description == "Not authenticated, or your role is not admitted."
+    assert picked[404].description == "No such record within your scope."
+    with pytest.raises(KeyError):
+        error_responses(418)  # an undocumented status is a mistake in the view, not silently dropped
+
+
+class _Described(APIView):
+    authentication_classes: list[Any] = []
+    permission_classes: list[Any] = []
+
+    @described(
+        "Read the probe.",
+        ["ice_officer", "cbp_officer", "court_staff"],
+        responses={200: OpenApiTypes.OBJECT, **error_responses(403, 404)},
+    )
+    def get(self, request: Request) -> Response:
+        return Response({})
+
+
+def test_described_puts_the_roles_sentence_and_the_error_responses_into_the_schema():
+    generator = SchemaGenerator(patterns=[path("probe/", _Described.as_view())])
+
+    schema = generator.get_schema(request=None, public=True)
+
+    operation = schema["paths"]["/probe/"]["get"]
+    assert operation["description"] == (
+        "Read the probe.\n\n**Roles admitted:** `cbp_officer`, `court_staff`, `ice_officer`. Everyone else gets 403."
+    )
+    assert set(operation["responses"]) == {"200", "403", "404"}
+    assert operation["responses"]["403"] == {
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ApiError"}}},
+        "description": "Not authenticated, or your role is not admitted.",
+    }
+    error = schema["components"]["schemas"]["ApiError"]
+    assert error["required"] == ["detail"]
+    assert set(error["properties"]) == {"code", "detail", "rule", "field"}
+
+
+# --- ViewOrderedCursorPagination ---------------------------------------------------------------------
+
+
+class _LanguageSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Language
+        fields = ["id", "code", "name"]
+
+
+class _Languages(ListAPIView):
+    """The test's own languages, paged in the order the view declares."""
+
+    authentication_classes: list[Any] = []
+    permission_classes: list[Any] = []
+    filter_backends: list[Any] = []
+    pagination_class = ViewOrderedCursorPagination
+    serializer_class = _LanguageSerializer
+    ordering: tuple[str, ...] = ("name", "id")
+
+    def get_queryset(self) -> Any:
+        return Language.objects.filter(code__startswith="t-")
+
+
+class _LanguagesByCodeDescending(_Languages):
+    ordering = ("-code",)
+
+
+def _languages(*names: str) -> list[Language]:
+    return [Language.objects.create(code=f"t-{i:03d}", name=name) for i, name in enumerate(names)]
+
+
+def _page(view: type[_Languages], url: str = "/languages/", **params: Any) -> dict[str, Any]:
+    response = view.as_view()(APIRequestFactory().get(url, params))
+    assert response.status_code == 200, response.data
+    return response.data
+
+
+@pytest.mark.django_db
+def test_pages_follow_the_ordering_the_view_declares():
+    _languages("Wolof", "Basque", "Maori")
+
+    by_name = [row["name"] for row in _page(_Languages)["results"]]
+    by_code_descending = [row["code"] for row in _page(_LanguagesByCodeDescending)["results"]]
+
+    assert by_name == ["Basque", "Maori", "Wolof"]
+    assert by_code_descending == ["t-002", "t-001", "t-000"]
+
+
+@pytest.mark.django_db
+def test_rows_with_an_equal_first_field_are_each_seen_once_across_pages():
+    same = _languages(*["Nahuatl"] * 5)
+
+    seen, page = [], _page(_Languages, page_size=2)
+    seen += [row["id"] for row in page["results"]]
+    while page["next"]:
+        page = _page(_Languages, url=page["next"])
+        seen += [row["id"] for row in page["results"]]
+
+    assert seen == [language.pk for language in same]
+
+
+@pytest.mark.django_db
+def test_a_row_added_before_the_cursor_does_not_shift_the_next_page():
+    _languages("Basque", "Catalan", "Maori", "Wolof")
+    first = _page(_Languages, page_size=2)
+    Language.objects.create(code="t-new", name="Aymara")  # sorts before everything already read
+
+    second = _page(_Languages, url=first["next"])
+
+    assert [row["name"] for row in first["results"]] == ["Basque", "Catalan"]
+    assert [row["name"] for row in second["results"]] == ["Maori", "Wolof"]
+
+
+@pytest.mark.django_db
+def test_page_size_is_capped_at_two_hundred():
+    Language.objects.bulk_create(Language(code=f"t-{i:03d}", name=f"Language {i:03d}") for i in range(205))
+
+    asked_too_many = _page(_Languages, page_size=500)
+    asked_three = _page(_Languages, page_size=3)
+
+    assert len(asked_too_many["results"]) == 200
+    assert asked_too_many["next"] is not None
+    assert len(asked_three["results"]) == 3
+
+
+@pytest.mark.django_db
+def test_the_case_list_pages_newest_first_and_a_case_opened_meanwhile_is_not_repeated(court_clerk):
+    oldest, older, newer, newest = (CaseFactory() for _ in range(4))
+    client = APIClient()
+    client.force_login(court_clerk)
+
+    first = client.get(f"{API}/cases/", {"page_size": 2}).json()
+    CaseFactory()  # opened between the two requests: newer than everything on the first page
+    second = client.get(first["next"]).json()
+    everything = client.get(f"{API}/cases/", {"page_size": 500}).json()
+
+    assert [row["id"] for row in first["results"]] == [newest.pk, newer.pk]
+    assert [row["id"] for row in second["results"]] == [older.pk, oldest.pk]
+    assert second["next"] is None
+    assert len(everything["results"]) == 5
+
+
+# --- serializer pieces ---------------------------------------------------------------------------------
+
+
+class _LanguageWrite(ServiceWriteSerializer):
+    class Meta:
+        model = Language
+        fields = ["code", "name"]
+
+
+@pytest.mark.django_db
+def test_a_service_write_serializer_validates_but_refuses_to_create():
+    serializer = _LanguageWrite(data={"code": "t-nah", "name": "Nahuatl"})
+    assert serializer.is_valid(), serializer.errors
+
+    with pytest.raises(TypeError, match=r"Writes go through the services, not serializer\.save\(\)\."):
+        serializer.save()
+
+    assert not Language.objects.filter(code="t-nah").exists()
+
+
+@pytest.mark.django_db
+def test_a_service_write_serializer_refuses_to_update():
+    spanish = Language.objects.get(code="es")
+    serializer = _LanguageWrite(spanish, data={"code": "es", "name": "Castellano"}, partial=True)
+    assert serializer.is_valid(), serializer.errors
+
+    with pytest.raises(TypeError, match=r"Writes go through the services, not serializer\.save\(\)\."):
+        serializer.save()
+
+    spanish.refresh_from_db()
+    assert spanish.name == "Spanish"
+
+
+NAIVE_REFUSED = "Give the time with its UTC offset, e.g. 2026-11-03T14:05:00-08:00 or 2026-11-03T22:05:00Z."
+
+
+@pytest.mark.parametrize(
+    "naive", ["2026-11-03T14:05:00", dt.datetime(2026, 11, 3, 14, 5)], ids=["text", "datetime"]
+)
+def test_an_aware_datetime_field_refuses_a_time_without_its_offset(naive):
+    with pytest.raises(serializers.ValidationError) as refused:
+        AwareDateTimeField().run_validation(naive)
+
+    assert refused.value.detail == [NAIVE_REFUSED]
+
+
+@pytest.mark.parametrize(
+    "stated", ["2026-11-03T22:05:00Z", "2026-11-03T14:05:00-08:00", "2026-11-03T23:05:00+01:00"]
+)
+def test_an_aware_datetime_field_accepts_z_or_an_offset_as_the_same_instant(stated):
+    value = AwareDateTimeField().run_validation(stated)
+
+    assert value == dt.datetime(2026, 11, 3, 22, 5, tzinfo=dt.UTC)
+    assert value.utcoffset() is not None
