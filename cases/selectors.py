@@ -32,7 +32,7 @@ from cases.models import (
 from cases.registry import HoldKind, edge_for, event_type_label, hold_kind, hold_kinds
 from cases.rules import looks_like_a_number, normalize_a_number
 from mpp.accounts.models import User
-from mpp.accounts.roles import DETAIL_ROLES, NO_CASE_ACCESS_ROLES, Role
+from mpp.accounts.roles import DETAIL_ROLES, NO_CASE_ACCESS_ROLES, Role, roles_in_words
 from mpp.exceptions import DomainError, IllegalTransition, NotPermitted, PolicyRefusal
 
 CASE_ROLES = frozenset(Role.values) - NO_CASE_ACCESS_ROLES
@@ -241,7 +241,7 @@ def move_refusal(
             field="to_status",
         )
     if not actor.has_role(*edge.roles):
-        names = ", ".join(sorted(Role(r).label for r in edge.roles))
+        names = roles_in_words(edge.roles)
         return NotPermitted(
             f"Moving a case from “{status_label(case.status)}” to “{status_label(target)}” is for: {names}.",
             field="to_status",

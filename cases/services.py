@@ -26,11 +26,11 @@ from cases.models import (
     Hold,
     Language,
 )
-from cases.registry import STATUS_CHANGED, edge_for, hold_kind
+from cases.registry import STATUS_CHANGED, edge_for, edges, hold_kind
 from cases.rules import normalize_a_number
 from cases.selectors import aliens_visible_to, case_is_visible_to, move_refusal
 from mpp.accounts.models import Location, User
-from mpp.accounts.roles import Role
+from mpp.accounts.roles import Role, roles_in_words
 from mpp.audit.services import history_stamp
 from mpp.outbox.services import outbox_emit
 
@@ -120,7 +120,7 @@ def alien_assign_a_number(*, alien_id: int, a_number: str, actor: User, reason: 
     reason = _require_reason(reason)
     normalized = normalize_a_number(a_number)
     if not actor.has_role(*A_NUMBER_ROLES):
-        names = ", ".join(sorted(Role(r).label for r in A_NUMBER_ROLES))
+        names = roles_in_words(A_NUMBER_ROLES)
         raise NotPermitted(f"Assigning an A-number is for: {names}.", field="a_number")
     if not aliens_visible_to(actor).filter(pk=alien_id).exists():
         raise CaseNotFound(f"No person {alien_id} that you can see.")
@@ -343,6 +343,9 @@ def case_move(
     if not case_is_visible_to(actor, case):
         raise CaseNotFound(f"No case {case_id} that you can see.")
     if case.status == target:
+        # Already there (a double submit, a retried request): no-op, for whoever may make a move into it.
+        if not any(e.target == target and e.owner == workflow and actor.has_role(*e.roles) for e in edges()):
+            raise NotPermitted(f"You do not move cases to “{target.label}”.", field="to_status")
         return case
     refusal = move_refusal(actor=actor, case=case, target=target, workflow=workflow)
     if refusal is not None:
@@ -409,7 +412,7 @@ def hold_open(
     if not case_is_visible_to(actor, case):
         raise CaseNotFound(f"No case {case_id} that you can see.")
     if not actor.has_role(*spec.open_roles):
-        names = ", ".join(sorted(Role(r).label for r in spec.open_roles))
+        names = roles_in_words(spec.open_roles)
         raise NotPermitted(f"Opening a hold for “{spec.label}” is for: {names}.", field="kind")
     existing = Hold.objects.filter(case=case, kind=spec.code, released_at__isnull=True).first()
     if existing is not None:
@@ -459,7 +462,7 @@ def hold_release(*, hold_id: int, actor: User, reason: str, outcome: str = "") -
     if spec is None:
         raise InvalidInput(f"Holds of kind “{hold.kind}” are no longer registered.", field="kind")
     if not actor.has_role(*spec.release_roles):
-        names = ", ".join(sorted(Role(r).label for r in spec.release_roles))
+        names = roles_in_words(spec.release_roles)
         raise NotPermitted(f"Releasing a hold for “{spec.label}” is for: {names}.", field="hold")
     if hold.released_at is not None:
         released_by = hold.released_by.display_name if hold.released_by else "someone"

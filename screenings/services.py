@@ -28,7 +28,7 @@ from cases.services import (
     hold_open,
 )
 from mpp.accounts.models import Location, User
-from mpp.accounts.roles import Role
+from mpp.accounts.roles import roles_in_words
 from mpp.audit.services import history_stamp
 from mpp.outbox.services import outbox_emit
 from screenings.exceptions import ConcurrentEdit, InvalidInput, NotPermitted, PolicyRefusal, PossibleDuplicate
@@ -46,7 +46,7 @@ from screenings.workflow import AMENABILITY_REVIEW, DECIDE_ROLES, FEAR_CLAIM, IN
 
 def _require(actor: User, roles: frozenset[str], location_id: int, what: str) -> None:
     if not actor.has_role(*roles):
-        raise NotPermitted(f"{what} is for: {', '.join(sorted(Role(r).label for r in roles))}.")
+        raise NotPermitted(f"{what} is for: {roles_in_words(roles)}.")
     if location_id not in actor.duty_location_ids:
         raise NotPermitted(f"{what}: this location is not one of your duty locations.", field="location")
 

@@ -3,6 +3,8 @@
 Administrators assign roles by adding users to groups. Code refers to roles only through ``Role``.
 """
 
+from collections.abc import Iterable
+
 from django.db import models
 
 
@@ -37,3 +39,8 @@ DETAIL_ROLES: dict[str, frozenset[str]] = {
     "medical": frozenset({Role.CBP_OFFICER, Role.BORDER_PATROL_AGENT, Role.CBP_SUPERVISOR}),
     "fear": frozenset({Role.ASYLUM_OFFICER, Role.SUPERVISORY_ASYLUM_OFFICER, Role.CBP_SUPERVISOR}),
 }
+
+
+def roles_in_words(roles: Iterable[str]) -> str:
+    """The roles a refusal names, in words: "CBP officer (port of entry), Border Patrol agent"."""
+    return ", ".join(sorted(str(Role(role).label) for role in roles)) or "nobody"

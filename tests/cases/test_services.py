@@ -1,13 +1,15 @@
 """Services of the case registry: what they write, who and why they record, and what they refuse."""
 
 import datetime as dt
+import threading
+import time
 
 import pytest
+from django.db import connection, transaction
 from django.utils import timezone
 
 from cases.exceptions import CaseNotFound
-from cases.models import Alien, Case, CaseStatus, Encounter, FamilyMember, FamilyUnit
-from cases.permissions import FEAR_OUTCOME_ROLES, WORKFLOW_OWNED, roles_for_move
+from cases.models import Alien, Case, CaseEvent, CaseStatus, Encounter, FamilyMember, FamilyUnit
 from cases.services import (
     MemberSpec,
     alien_create,
@@ -16,6 +18,7 @@ from cases.services import (
     case_transition,
     encounter_create,
     family_unit_create,
+    hold_open,
 )
 from mpp.accounts.roles import Role
 from mpp.exceptions import IllegalTransition, InvalidInput, NotPermitted, PolicyRefusal
@@ -194,6 +197,8 @@ def test_case_open_starts_in_screening_and_emits_an_event(officer):
     assert case.location == encounter.location
     assert case.history.get().history_user == officer
     assert OutboxEvent.objects.filter(event="case.opened", case_id=case.pk).count() == 1
+    opened = CaseEvent.objects.get(case=case)
+    assert (opened.type, opened.actor, opened.data) == ("case.opened", officer, {"status": "screening"})
 
 
 def test_case_open_refuses_a_person_outside_the_family_and_a_second_case(officer):
@@ -212,99 +217,98 @@ def test_case_open_refuses_a_person_outside_the_family_and_a_second_case(officer
     assert Case.objects.count() == 1
 
 
-def test_moving_twice_records_one_change_and_one_event(case, officer):
-    case_move(
-        case_id=case.pk, to_status=CaseStatus.AWAITING_REVIEW, actor=officer, reason="Screening complete"
-    )
-    case_move(case_id=case.pk, to_status=CaseStatus.AWAITING_REVIEW, actor=officer, reason="Double submit")
-
-    case.refresh_from_db()
-    assert case.status == CaseStatus.AWAITING_REVIEW
-    assert case.history.count() == 2  # created + moved
-    assert OutboxEvent.objects.filter(event="case.status_changed", case_id=case.pk).count() == 1
+REVIEW = "screenings.amenability_review"
 
 
-def test_history_records_actor_reason_and_from_to(case, officer):
-    case_move(
-        case_id=case.pk, to_status=CaseStatus.AWAITING_REVIEW, actor=officer, reason="Screening complete"
+def _status_moves(case: Case) -> list[tuple[str, str]]:
+    return [(e.data["from"], e.data["to"]) for e in CaseEvent.objects.filter(case=case).order_by("id")]
+
+
+# --- case_move: what a move records -------------------------------------------------------------------
+
+
+def test_a_move_records_a_history_row_with_actor_and_reason_and_one_case_event_from_to(officer):
+    case = CaseFactory(status=CaseStatus.ENROLLED)
+
+    case_transition(
+        case_id=case.pk, to_status=CaseStatus.IN_MEXICO, actor=officer, reason="Tear sheet served"
     )
 
     newest, oldest = list(case.history.order_by("-history_id")[:2])
-    assert (oldest.status, newest.status) == (CaseStatus.SCREENING, CaseStatus.AWAITING_REVIEW)
+    assert (oldest.status, newest.status) == (CaseStatus.ENROLLED, CaseStatus.IN_MEXICO)
     assert newest.history_user == officer
-    assert newest.history_change_reason == "Screening complete"
-    assert newest.history_date is not None
+    assert newest.history_change_reason == "Tear sheet served"
+    event = CaseEvent.objects.get(case=case)
+    assert event.type == "status.changed"
+    assert (event.actor, event.reason) == (officer, "Tear sheet served")
+    assert event.data == {"from": "enrolled", "to": "in_mexico"}
+    assert event.sensitivities == []
 
 
-def test_a_move_needs_a_reason(case, officer):
+def test_moving_twice_is_a_no_op_one_history_row_one_case_event_one_outbox_event(officer):
+    case = CaseFactory(status=CaseStatus.ENROLLED)
+
+    case_transition(case_id=case.pk, to_status=CaseStatus.IN_MEXICO, actor=officer, reason="Returned")
+    again = case_transition(case_id=case.pk, to_status=CaseStatus.IN_MEXICO, actor=officer, reason="Double")
+
+    assert again.status == CaseStatus.IN_MEXICO
+    assert case.history.count() == 2  # created + moved
+    assert CaseEvent.objects.filter(case=case).count() == 1
+    assert OutboxEvent.objects.filter(event="case.status_changed", case_id=case.pk).count() == 1
+    assert not case.history.filter(history_change_reason="Double").exists()
+
+
+def test_the_status_changed_event_names_from_to_and_actor(officer):
+    case = CaseFactory(status=CaseStatus.ENROLLED)
+
+    case_transition(case_id=case.pk, to_status=CaseStatus.IN_MEXICO, actor=officer, reason="Returned")
+
+    emitted = OutboxEvent.objects.get(event="case.status_changed", case_id=case.pk)
+    assert emitted.payload == {"from": "enrolled", "to": "in_mexico", "actor_id": officer.pk}
+
+
+def test_the_status_changed_event_is_written_in_the_moves_transaction_and_rolls_back_with_it(officer):
+    case = CaseFactory(status=CaseStatus.ENROLLED)
+
+    class Abort(Exception):
+        pass
+
+    with pytest.raises(Abort), transaction.atomic():
+        case_transition(case_id=case.pk, to_status=CaseStatus.IN_MEXICO, actor=officer, reason="Returned")
+        assert OutboxEvent.objects.filter(event="case.status_changed", case_id=case.pk).count() == 1
+        raise Abort
+
+    case.refresh_from_db()
+    assert case.status == CaseStatus.ENROLLED
+    assert not OutboxEvent.objects.filter(event="case.status_changed", case_id=case.pk).exists()
+    assert not CaseEvent.objects.filter(case=case).exists()
+    assert case.history.count() == 1
+
+
+def test_a_move_needs_a_reason(officer):
+    case = CaseFactory(status=CaseStatus.ENROLLED)
+
     with pytest.raises(InvalidInput) as refused:
-        case_move(case_id=case.pk, to_status=CaseStatus.AWAITING_REVIEW, actor=officer, reason="   ")
+        case_transition(case_id=case.pk, to_status=CaseStatus.IN_MEXICO, actor=officer, reason="   ")
 
     assert refused.value.field == "reason"
     case.refresh_from_db()
-    assert case.status == CaseStatus.SCREENING
+    assert case.status == CaseStatus.ENROLLED
+    assert not CaseEvent.objects.filter(case=case).exists()
 
 
 def test_unknown_status_and_unknown_case_are_refused(case, officer):
-    with pytest.raises(InvalidInput):
+    with pytest.raises(InvalidInput) as unknown_status:
         case_move(case_id=case.pk, to_status="paroled", actor=officer, reason="x")
+    with pytest.raises(InvalidInput):
+        case_move(case_id=case.pk, to_status="fear_claim_pending", actor=officer, reason="x")
     with pytest.raises(CaseNotFound):
         case_move(case_id=case.pk + 999, to_status=CaseStatus.AWAITING_REVIEW, actor=officer, reason="x")
 
-
-def test_f4_return_to_mexico_is_blocked_while_a_family_members_fear_claim_is_pending():
-    """F4: any member's pending fear claim blocks the return of every member — refused, not flagged."""
-    head, child = family_with_cases(size=2, status=CaseStatus.IN_US_FOR_HEARING)
-    officer = user_with_role(Role.CBP_OFFICER)
-    case_move(
-        case_id=child.pk,
-        to_status=CaseStatus.FEAR_CLAIM_PENDING,
-        actor=officer,
-        reason="Child's mother states fear",
-    )
-
-    with pytest.raises(PolicyRefusal) as refused:
-        case_move(case_id=head.pk, to_status=CaseStatus.IN_MEXICO, actor=officer, reason="Hearing over")
-
-    assert refused.value.rule == "F4"
-    assert refused.value.code == "family_fear_pending"
-    head.refresh_from_db()
-    assert head.status == CaseStatus.IN_US_FOR_HEARING
+    assert unknown_status.value.field == "to_status"
 
 
-def test_f4_return_is_allowed_once_the_claim_is_decided():
-    head, child = family_with_cases(size=2, status=CaseStatus.IN_US_FOR_HEARING)
-    officer = user_with_role(Role.CBP_OFFICER)
-    case_move(case_id=child.pk, to_status=CaseStatus.FEAR_CLAIM_PENDING, actor=officer, reason="Fear stated")
-    case_move(
-        case_id=child.pk, to_status=CaseStatus.IN_US_FOR_HEARING, actor=officer, reason="Negative assessment"
-    )
-
-    case_move(case_id=head.pk, to_status=CaseStatus.IN_MEXICO, actor=officer, reason="Hearing over")
-
-    head.refresh_from_db()
-    assert head.status == CaseStatus.IN_MEXICO
-
-
-def test_case_transition_refuses_a_role_that_does_not_own_the_move(case, court_clerk):
-    with pytest.raises(NotPermitted) as refused:
-        case_transition(
-            case_id=case.pk, to_status=CaseStatus.FEAR_CLAIM_PENDING, actor=court_clerk, reason="x"
-        )
-
-    assert refused.value.http_status == 403
-    assert refused.value.code == "not_permitted"
-    case.refresh_from_db()
-    assert case.status == CaseStatus.SCREENING
-
-
-def test_case_transition_hides_cases_outside_the_duty_locations(officer):
-    elsewhere = CaseFactory(encounter=EncounterFactory(location=location("elp-poe")))
-
-    with pytest.raises(CaseNotFound):
-        case_transition(
-            case_id=elsewhere.pk, to_status=CaseStatus.FEAR_CLAIM_PENDING, actor=officer, reason="x"
-        )
+# --- case_move: who may, where ------------------------------------------------------------------------
 
 
 def test_case_transition_lets_the_owning_role_move_and_refuses_illegal_moves(officer):
@@ -314,58 +318,159 @@ def test_case_transition_lets_the_owning_role_move_and_refuses_illegal_moves(off
         case_id=case.pk, to_status=CaseStatus.IN_MEXICO, actor=officer, reason="Returned with a tear sheet"
     )
     assert moved.status == CaseStatus.IN_MEXICO
-    latest = case.history.order_by("-history_id").first()
-    assert (latest.status, latest.history_user, latest.history_change_reason) == (
-        CaseStatus.IN_MEXICO,
-        officer,
-        "Returned with a tear sheet",
-    )
-    assert OutboxEvent.objects.filter(event="case.status_changed", case_id=case.pk).count() == 1
 
-    with pytest.raises(IllegalTransition):
+    with pytest.raises(IllegalTransition) as refused:
         case_transition(case_id=case.pk, to_status=CaseStatus.ENROLLED, actor=officer, reason="x")
 
+    assert refused.value.http_status == 409
+    assert "(in_mexico)" in refused.value.message
+    assert "(enrolled)" in refused.value.message
+    assert _status_moves(case) == [("enrolled", "in_mexico")]
 
-def test_deactivated_users_have_no_roles(case, officer):
+
+def test_case_transition_refuses_a_role_the_edge_does_not_name_and_says_who_makes_it(court_clerk):
+    case = CaseFactory(status=CaseStatus.ENROLLED)
+
+    with pytest.raises(NotPermitted) as refused:
+        case_transition(case_id=case.pk, to_status=CaseStatus.IN_MEXICO, actor=court_clerk, reason="x")
+
+    assert refused.value.http_status == 403
+    assert refused.value.code == "not_permitted"
+    assert "CBP officer" in refused.value.message
+    case.refresh_from_db()
+    assert case.status == CaseStatus.ENROLLED
+    assert not CaseEvent.objects.filter(case=case).exists()
+
+
+@pytest.mark.parametrize(
+    "to_status",
+    [CaseStatus.IN_MEXICO, CaseStatus.IN_US_FOR_HEARING, CaseStatus.SCREENING, CaseStatus.COMPLETED_OTHER],
+)
+def test_a_case_at_another_location_is_not_found_whatever_the_move(officer, to_status):
+    """Repeat (no-op), legal, illegal, other role's move: all CaseNotFound, so nothing leaks the case."""
+    elsewhere = CaseFactory(
+        status=CaseStatus.IN_MEXICO, encounter=EncounterFactory(location=location("elp-poe"))
+    )
+
+    with pytest.raises(CaseNotFound):
+        case_transition(case_id=elsewhere.pk, to_status=to_status, actor=officer, reason="x")
+
+    elsewhere.refresh_from_db()
+    assert elsewhere.status == CaseStatus.IN_MEXICO
+    assert not CaseEvent.objects.filter(case=elsewhere).exists()
+
+
+def test_an_officer_posted_at_two_locations_moves_cases_at_either():
+    officer = user_with_role(Role.CBP_OFFICER, locations=["sys-poe", "elp-poe"])
+    here = CaseFactory(status=CaseStatus.ENROLLED)
+    there = CaseFactory(status=CaseStatus.ENROLLED, encounter=EncounterFactory(location=location("elp-poe")))
+
+    for case in (here, there):
+        case_transition(case_id=case.pk, to_status=CaseStatus.IN_MEXICO, actor=officer, reason="Returned")
+
+    assert {c.status for c in Case.objects.filter(pk__in=[here.pk, there.pk])} == {CaseStatus.IN_MEXICO}
+
+
+def test_national_roles_move_cases_anywhere(court_clerk):
+    case = CaseFactory(
+        status=CaseStatus.IN_US_FOR_HEARING, encounter=EncounterFactory(location=location("bro-poe"))
+    )
+
+    case_transition(
+        case_id=case.pk, to_status=CaseStatus.COMPLETED_RELIEF, actor=court_clerk, reason="Asylum granted"
+    )
+
+    case.refresh_from_db()
+    assert case.status == CaseStatus.COMPLETED_RELIEF
+
+
+def test_deactivated_users_have_no_roles(officer):
+    case = CaseFactory(status=CaseStatus.ENROLLED)
     officer.is_active = False
     officer.save()
     officer.refresh_from_db()
 
     with pytest.raises(CaseNotFound):
-        case_transition(case_id=case.pk, to_status=CaseStatus.FEAR_CLAIM_PENDING, actor=officer, reason="x")
+        case_transition(case_id=case.pk, to_status=CaseStatus.IN_MEXICO, actor=officer, reason="x")
 
 
-# --- Moves the amenability workflow owns (cases.permissions.WORKFLOW_OWNED) ------------------------------
+def test_analysts_see_no_case_and_move_none():
+    case = CaseFactory(status=CaseStatus.ENROLLED)
+
+    with pytest.raises(CaseNotFound):
+        case_transition(
+            case_id=case.pk, to_status=CaseStatus.IN_MEXICO, actor=user_with_role(Role.ANALYST), reason="x"
+        )
 
 
-def test_the_workflow_owned_moves_are_the_amenability_moves_and_no_role_owns_them_generically():
-    assert set(WORKFLOW_OWNED) == {
-        CaseStatus.AWAITING_REVIEW,
-        CaseStatus.AMENABLE,
-        CaseStatus.NOT_AMENABLE,
-        CaseStatus.SCREENING,
-    }
-    for status in WORKFLOW_OWNED:
-        for current in (CaseStatus.SCREENING, CaseStatus.AWAITING_REVIEW, CaseStatus.AMENABLE):
-            assert roles_for_move(current, status) == frozenset(), (current, status)
+def test_case_move_refuses_a_move_an_open_hold_blocks_with_the_holds_rule(officer):
+    """F4 through case_move: a policy refusal (409) with the hold's rule and code; nothing recorded."""
+    head, child = family_with_cases(size=2, status=CaseStatus.IN_US_FOR_HEARING)
+    hold_open(case_id=child.pk, kind="fear_claim", actor=officer, reason="Mother states fear for the child")
+
+    with pytest.raises(PolicyRefusal) as refused:
+        case_transition(case_id=head.pk, to_status=CaseStatus.IN_MEXICO, actor=officer, reason="Hearing over")
+
+    assert (refused.value.http_status, refused.value.rule, refused.value.code) == (
+        409,
+        "F4",
+        "family_fear_pending",
+    )
+    head.refresh_from_db()
+    assert head.status == CaseStatus.IN_US_FOR_HEARING
+    assert not CaseEvent.objects.filter(case=head).exists()
+
+
+# --- moves a workflow owns (cases.registry; screenings registers the amenability review) --------------
 
 
 @pytest.mark.parametrize(
-    ("current", "target", "role"),
+    ("current", "target", "role", "where_words"),
     [
-        # the officer who screened the family sends it for review only by submitting the screening (A3)
-        (CaseStatus.SCREENING, CaseStatus.AWAITING_REVIEW, Role.CBP_OFFICER),
-        (CaseStatus.SCREENING, CaseStatus.AWAITING_REVIEW, Role.CBP_SUPERVISOR),
-        # the supervisor decides only in the review, with separation of duties (A3)
-        (CaseStatus.AWAITING_REVIEW, CaseStatus.AMENABLE, Role.CBP_SUPERVISOR),
-        (CaseStatus.AWAITING_REVIEW, CaseStatus.NOT_AMENABLE, Role.CBP_SUPERVISOR),
-        (CaseStatus.AWAITING_REVIEW, CaseStatus.SCREENING, Role.CBP_SUPERVISOR),
+        # A3: the screening reaches the supervisor only by being submitted from the screening page
+        (
+            CaseStatus.SCREENING,
+            CaseStatus.AWAITING_REVIEW,
+            Role.CBP_OFFICER,
+            "submitting the family's screening for supervisor review",
+        ),
+        (
+            CaseStatus.SCREENING,
+            CaseStatus.AWAITING_REVIEW,
+            Role.BORDER_PATROL_AGENT,
+            "the family's screening page",
+        ),
+        # A3: the supervisor decides only in the review, with separation of duties
+        (
+            CaseStatus.AWAITING_REVIEW,
+            CaseStatus.AMENABLE,
+            Role.CBP_SUPERVISOR,
+            "the supervisor's amenability review of the family",
+        ),
+        (
+            CaseStatus.AWAITING_REVIEW,
+            CaseStatus.NOT_AMENABLE,
+            Role.CBP_SUPERVISOR,
+            "the supervisor's amenability review of the family",
+        ),
+        (
+            CaseStatus.AWAITING_REVIEW,
+            CaseStatus.SCREENING,
+            Role.CBP_SUPERVISOR,
+            "the supervisor returning the family for re-screening",
+        ),
     ],
 )
-def test_case_transition_refuses_a_workflow_owned_move_even_for_the_deciding_role(current, target, role):
-    case = CaseFactory(status=current)
+def test_case_transition_refuses_every_workflow_owned_move_naming_where_it_is_made_a3(
+    current, target, role, where_words
+):
     actor = user_with_role(role)
-    history_before = case.history.count()
+    case = CaseFactory(
+        status=current,
+        encounter=EncounterFactory(
+            location=location("cv-bps" if role == Role.BORDER_PATROL_AGENT else "sys-poe")
+        ),
+    )
 
     with pytest.raises(NotPermitted) as refused:
         case_transition(case_id=case.pk, to_status=target, actor=actor, reason="Generic status change")
@@ -373,38 +478,98 @@ def test_case_transition_refuses_a_workflow_owned_move_even_for_the_deciding_rol
     assert refused.value.code == "workflow_owned"
     assert refused.value.http_status == 403
     assert refused.value.field == "to_status"
+    assert where_words in refused.value.message
     case.refresh_from_db()
     assert case.status == current
-    assert case.history.count() == history_before
+    assert case.history.count() == 1
+    assert not CaseEvent.objects.filter(case=case).exists()
     assert not OutboxEvent.objects.filter(event="case.status_changed", case_id=case.pk).exists()
 
 
-def test_case_move_still_makes_the_workflow_owned_moves(case, officer, supervisor):
-    """The workflows (screenings.services) move the case through case_move, which the policy leaves as is."""
-    case_move(
-        case_id=case.pk, to_status=CaseStatus.AWAITING_REVIEW, actor=officer, reason="Screening submitted"
-    )
-    case_move(case_id=case.pk, to_status=CaseStatus.AMENABLE, actor=supervisor, reason="Amenable (A3)")
+def test_a_workflow_cannot_make_a_generic_move_it_is_told_where_that_is_made(officer):
+    case = CaseFactory(status=CaseStatus.AMENABLE)
 
+    with pytest.raises(NotPermitted) as refused:
+        case_move(case_id=case.pk, to_status=CaseStatus.ENROLLED, actor=officer, reason="x", workflow=REVIEW)
+
+    assert refused.value.code == "workflow_owned"
+    assert "“Change status” form" in refused.value.message
     case.refresh_from_db()
     assert case.status == CaseStatus.AMENABLE
 
 
-# --- S4: out of a pending fear claim, the assessment's outcome decides (supervisory asylum officer) -------
+def test_a_workflow_cannot_make_another_workflows_move(officer):
+    case = CaseFactory(status=CaseStatus.SCREENING)
+
+    with pytest.raises(NotPermitted) as refused:
+        case_move(
+            case_id=case.pk,
+            to_status=CaseStatus.AWAITING_REVIEW,
+            actor=officer,
+            reason="x",
+            workflow="hearings.hearing_day",
+        )
+
+    assert refused.value.code == "workflow_owned"
+    assert "the family's screening page" in refused.value.message
+    case.refresh_from_db()
+    assert case.status == CaseStatus.SCREENING
+
+
+def test_the_review_workflow_makes_its_moves_through_case_move_recording_its_event_types(
+    case, officer, supervisor
+):
+    case_move(
+        case_id=case.pk,
+        to_status=CaseStatus.AWAITING_REVIEW,
+        actor=officer,
+        reason="Screening submitted",
+        workflow=REVIEW,
+    )
+    case_move(
+        case_id=case.pk,
+        to_status=CaseStatus.AMENABLE,
+        actor=supervisor,
+        reason="Amenable (A3)",
+        workflow=REVIEW,
+    )
+
+    case.refresh_from_db()
+    assert case.status == CaseStatus.AMENABLE
+    events = list(CaseEvent.objects.filter(case=case).order_by("id").values_list("type", "actor", "reason"))
+    assert events == [
+        ("review.submitted", officer.pk, "Screening submitted"),
+        ("review.decided", supervisor.pk, "Amenable (A3)"),
+    ]
+
+
+def test_a3_the_review_workflow_still_checks_the_edges_roles(case, supervisor):
+    """A3: the supervisor decides; the officer's submission is the officer's (or agent's) move."""
+    with pytest.raises(NotPermitted) as refused:
+        case_move(
+            case_id=case.pk,
+            to_status=CaseStatus.AWAITING_REVIEW,
+            actor=supervisor,
+            reason="x",
+            workflow=REVIEW,
+        )
+
+    assert refused.value.code == "not_permitted"
+
+
+# --- S3/S4: the supervisory asylum officer's moves ----------------------------------------------------
 
 
 @pytest.mark.parametrize(
-    ("target", "why"),
+    ("current", "target", "why"),
     [
-        (CaseStatus.AMENABLE, "S4 negative: back to where the case stood before the claim"),
-        (CaseStatus.SCREENING, "S4 negative: the claim came during screening"),
-        (CaseStatus.NOT_AMENABLE, "S4 positive before enrolment (F5): not processed for MPP"),
-        (CaseStatus.REMOVED_FROM_MPP, "S4 positive after enrolment: removed from MPP"),
-        (CaseStatus.IN_MEXICO, "S4 negative: may be returned to Mexico pending proceedings"),
+        (CaseStatus.AMENABLE, CaseStatus.NOT_AMENABLE, "S4 positive before enrolment: not processed for MPP"),
+        (CaseStatus.ENROLLED, CaseStatus.REMOVED_FROM_MPP, "S4 positive after enrolment: removed from MPP"),
+        (CaseStatus.IN_US_FOR_HEARING, CaseStatus.REMOVED_FROM_MPP, "S4 positive while in the U.S."),
     ],
 )
-def test_s4_the_supervisory_asylum_officer_moves_a_case_out_of_a_pending_fear_claim(target, why):
-    case = CaseFactory(status=CaseStatus.FEAR_CLAIM_PENDING)
+def test_s4_the_supervisory_asylum_officer_records_a_positive_outcome_as_a_move(current, target, why):
+    case = CaseFactory(status=current)
     sao = user_with_role(Role.SUPERVISORY_ASYLUM_OFFICER)
 
     moved = case_transition(case_id=case.pk, to_status=target, actor=sao, reason=why)
@@ -414,22 +579,103 @@ def test_s4_the_supervisory_asylum_officer_moves_a_case_out_of_a_pending_fear_cl
     assert moved.history.first().history_change_reason == why
 
 
-@pytest.mark.parametrize(
-    "role", [Role.CBP_OFFICER, Role.CBP_SUPERVISOR, Role.ASYLUM_OFFICER, Role.COURT_STAFF]
-)
-def test_s4_no_other_role_decides_where_a_case_goes_after_a_fear_claim(role):
-    case = CaseFactory(status=CaseStatus.FEAR_CLAIM_PENDING)
+@pytest.mark.parametrize("role", [Role.ASYLUM_OFFICER, Role.COURT_STAFF, Role.ICE_OFFICER, Role.CBP_OFFICER])
+def test_s3_s4_no_other_role_than_the_supervisors_removes_a_case_from_mpp(role):
+    """S3: the assessment takes effect when a supervisory asylum officer concurs (or the CBP supervisor)."""
+    case = CaseFactory(status=CaseStatus.IN_US_FOR_HEARING)
 
     with pytest.raises(NotPermitted) as refused:
         case_transition(
-            case_id=case.pk, to_status=CaseStatus.IN_MEXICO, actor=user_with_role(role), reason="x"
+            case_id=case.pk, to_status=CaseStatus.REMOVED_FROM_MPP, actor=user_with_role(role), reason="x"
         )
 
     assert refused.value.code == "not_permitted"
-    assert (
-        "Supervisory asylum officer" in refused.value.message
-        or "supervisory asylum officer" in refused.value.message
-    )
+    assert "supervisory asylum officer" in refused.value.message
     case.refresh_from_db()
-    assert case.status == CaseStatus.FEAR_CLAIM_PENDING
-    assert FEAR_OUTCOME_ROLES == frozenset({Role.SUPERVISORY_ASYLUM_OFFICER})
+    assert case.status == CaseStatus.IN_US_FOR_HEARING
+
+
+# --- checks run on the locked rows --------------------------------------------------------------------
+
+
+def _wait_for_a_lock_waiter(timeout: float = 10.0) -> bool:
+    """True once another connection of this database waits on a row lock (pg_stat_activity)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
+            )
+            if cursor.fetchone()[0]:
+                return True
+        time.sleep(0.05)
+    return False
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_move_waits_for_a_concurrent_move_and_is_checked_against_what_it_committed():
+    """The table check runs after the lock: a case excluded (amenable → not amenable, S4) while an officer
+    enrols it is not enrolled on top of the exclusion."""
+    case = CaseFactory(status=CaseStatus.AMENABLE)
+    sao, officer = user_with_role(Role.SUPERVISORY_ASYLUM_OFFICER), user_with_role(Role.CBP_OFFICER)
+    excluded, go, committing = threading.Event(), threading.Event(), threading.Event()
+    outcome: dict[str, object] = {}
+
+    def exclude():
+        try:
+            with transaction.atomic():
+                case_transition(
+                    case_id=case.pk,
+                    to_status=CaseStatus.NOT_AMENABLE,
+                    actor=sao,
+                    reason="Positive, concurred",
+                )
+                excluded.set()
+                go.wait(timeout=20)
+                committing.set()
+        finally:
+            connection.close()
+
+    def enrol():
+        try:
+            case_transition(
+                case_id=case.pk, to_status=CaseStatus.ENROLLED, actor=officer, reason="NTA served"
+            )
+            outcome["enrol"] = "enrolled"
+        except IllegalTransition as exc:
+            outcome["enrol"] = exc.code
+        finally:
+            outcome["finished_after_commit"] = committing.is_set()
+            connection.close()
+
+    first = threading.Thread(target=exclude)
+    first.start()
+    assert excluded.wait(timeout=20)
+    second = threading.Thread(target=enrol)
+    second.start()
+
+    blocked = _wait_for_a_lock_waiter()
+    still_running = second.is_alive()
+    go.set()
+    first.join(timeout=30)
+    second.join(timeout=30)
+
+    assert blocked and still_running, "the enrolment did not wait for the exclusion's lock"
+    assert outcome == {"enrol": "illegal_transition", "finished_after_commit": True}
+    case.refresh_from_db()
+    assert case.status == CaseStatus.NOT_AMENABLE
+    assert _status_moves(case) == [("amenable", "not_amenable")]
+
+
+def test_asking_for_the_status_a_case_already_has_is_refused_to_a_role_that_never_makes_that_move(
+    court_clerk,
+):
+    """A repeat is a no-op only for someone who may make a move into that status: court staff never move
+    a case to in_mexico, so the silent success would hide a request they may not make."""
+    case = CaseFactory(status=CaseStatus.IN_MEXICO)
+
+    with pytest.raises(NotPermitted):
+        case_transition(case_id=case.pk, to_status=CaseStatus.IN_MEXICO, actor=court_clerk, reason="x")
+
+    assert not CaseEvent.objects.filter(case=case).exists()

@@ -1,0 +1,481 @@
+"""Reads of the case core (cases.selectors): who sees which case, finding a case, the moves a page offers
+(the same predicate case_move enforces), and holds as each reader may see them."""
+
+import pytest
+
+from cases.exceptions import CaseNotFound
+from cases.models import Case, CaseStatus, Hold
+from cases.selectors import (
+    case_is_visible_to,
+    case_moves_for,
+    case_search,
+    cases_visible_to,
+    family_hold_notices,
+    family_open_holds,
+    hold_kinds_openable_by,
+    holds_of_case,
+    move_refusal,
+)
+from cases.services import case_move, hold_open, hold_release
+from mpp.accounts.roles import Role
+from mpp.exceptions import DomainError
+from tests.factories import (
+    AlienFactory,
+    CaseFactory,
+    EncounterFactory,
+    UserFactory,
+    family_with_cases,
+    location,
+    user_with_role,
+)
+
+pytestmark = pytest.mark.django_db
+
+S = CaseStatus
+REVIEW = "screenings.amenability_review"
+
+
+def _case_at(code: str, **kwargs) -> Case:
+    return CaseFactory(encounter=EncounterFactory(location=location(code)), **kwargs)
+
+
+def _loaded(case: Case, user) -> Case:
+    """The case as a page loads it for ``user``."""
+    return cases_visible_to(user).get(pk=case.pk)
+
+
+def _claim(case: Case, officer=None) -> Hold:
+    return hold_open(
+        case_id=case.pk,
+        kind="fear_claim",
+        actor=officer or user_with_role(Role.CBP_OFFICER),
+        reason="States fear of the cartel that kidnapped her brother",
+    )
+
+
+# --- who sees which case -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def three_places():
+    return {code: _case_at(code) for code in ("sys-poe", "cv-bps", "elp-poe")}
+
+
+@pytest.mark.parametrize(
+    ("role", "duty", "sees"),
+    [
+        (Role.CBP_OFFICER, ["sys-poe"], {"sys-poe"}),
+        (Role.CBP_SUPERVISOR, ["sys-poe"], {"sys-poe"}),
+        (Role.PRINT_STAFF, ["sys-poe"], {"sys-poe"}),
+        (Role.BORDER_PATROL_AGENT, ["cv-bps"], {"cv-bps"}),
+        (Role.CBP_OFFICER, ["sys-poe", "elp-poe"], {"sys-poe", "elp-poe"}),
+        (Role.CBP_OFFICER, [], set()),  # a location-scoped role with no duty location sees nothing
+        (Role.COURT_STAFF, [], {"sys-poe", "cv-bps", "elp-poe"}),
+        (Role.ASYLUM_OFFICER, [], {"sys-poe", "cv-bps", "elp-poe"}),
+        (Role.SUPERVISORY_ASYLUM_OFFICER, [], {"sys-poe", "cv-bps", "elp-poe"}),
+        (Role.ICE_OFFICER, [], {"sys-poe", "cv-bps", "elp-poe"}),
+        (Role.ADMINISTRATOR, [], {"sys-poe", "cv-bps", "elp-poe"}),
+        (Role.COURT_STAFF, ["sys-poe"], {"sys-poe", "cv-bps", "elp-poe"}),  # a duty location does not narrow
+        (Role.ANALYST, [], set()),  # aggregate metrics only
+    ],
+)
+def test_cases_visible_to_scopes_location_roles_to_their_duty_locations(three_places, role, duty, sees):
+    user = user_with_role(role, locations=duty)
+
+    visible = {c.location.code for c in cases_visible_to(user)}
+
+    assert visible == sees
+    assert {code for code, case in three_places.items() if case_is_visible_to(user, case)} == sees
+
+
+def test_a_user_without_a_role_or_deactivated_sees_no_case(three_places):
+    deactivated = user_with_role(Role.COURT_STAFF)
+    deactivated.is_active = False
+    deactivated.save()
+    deactivated.refresh_from_db()
+
+    for user in (UserFactory(), deactivated):
+        assert not cases_visible_to(user).exists()
+        assert not any(case_is_visible_to(user, c) for c in three_places.values())
+
+
+def test_a_location_role_held_with_a_national_role_sees_nationally(three_places):
+    user = UserFactory(roles=[Role.CBP_OFFICER, Role.COURT_STAFF], locations=["sys-poe"])
+
+    assert {c.location.code for c in cases_visible_to(user)} == {"sys-poe", "cv-bps", "elp-poe"}
+
+
+def test_an_analyst_who_is_also_an_officer_sees_the_officers_cases(three_places):
+    user = UserFactory(roles=[Role.ANALYST, Role.CBP_OFFICER], locations=["elp-poe"])
+
+    assert {c.location.code for c in cases_visible_to(user)} == {"elp-poe"}
+
+
+# --- finding a case (N2) -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["A012345678", "a012345678", "012345678", "012-345-678", "A 012 345 678", "a 12345678", "12345678"],
+)
+def test_n2_a_case_is_found_by_its_a_number_in_any_accepted_spelling(typed, officer):
+    wanted = CaseFactory(alien=AlienFactory(a_number="A012345678"))
+    CaseFactory(alien=AlienFactory(a_number="A012345679"))
+
+    found = list(case_search(user=officer, query=typed))
+
+    assert found == [wanted]
+
+
+def test_a_case_is_found_by_name_best_match_first(officer):
+    wanted = CaseFactory(alien=AlienFactory(family_name="Hernández López", given_names="María José"))
+    near = CaseFactory(alien=AlienFactory(family_name="Hernández", given_names="Pedro"))
+    CaseFactory(alien=AlienFactory(family_name="Ortiz", given_names="Valeria"))
+
+    by_full = list(case_search(user=officer, query="María José Hernández López"))
+    by_family = list(case_search(user=officer, query="López"))
+
+    assert by_full[0] == wanted
+    assert set(by_full) == {wanted, near}
+    assert by_family == [wanted]
+
+
+def test_search_finds_only_cases_the_user_may_see(officer):
+    CaseFactory(alien=AlienFactory(a_number="A012345678", family_name="Reyes"))
+    elsewhere = _case_at("elp-poe", alien=AlienFactory(a_number="A087654321", family_name="Reyes Mejía"))
+
+    assert list(case_search(user=officer, query="A087654321")) == []
+    assert elsewhere not in case_search(user=officer, query="Reyes")
+    assert list(case_search(user=user_with_role(Role.ANALYST), query="Reyes")) == []
+    assert list(case_search(user=user_with_role(Role.COURT_STAFF), query="A087654321")) == [elsewhere]
+
+
+def test_an_empty_search_finds_nothing(officer):
+    CaseFactory()
+
+    assert list(case_search(user=officer, query="   ")) == []
+
+
+# --- move_refusal is what case_move raises -------------------------------------------------------------
+
+
+def _raised(case: Case, *, actor, target, workflow=None) -> DomainError | None:
+    try:
+        case_move(case_id=case.pk, to_status=target, actor=actor, reason="try", workflow=workflow)
+    except DomainError as error:
+        return error
+    return None
+
+
+def _same(a: DomainError | None, b: DomainError | None) -> bool:
+    if a is None or b is None:
+        return a is b
+    return (type(a), a.code, a.rule, a.field, a.message) == (type(b), b.code, b.rule, b.field, b.message)
+
+
+def test_move_refusal_and_case_move_agree_on_an_illegal_move(officer):
+    case = CaseFactory(status=S.SCREENING)
+
+    said = move_refusal(actor=officer, case=_loaded(case, officer), target=S.ENROLLED)
+
+    assert said.code == "illegal_transition"
+    assert _same(said, _raised(case, actor=officer, target=S.ENROLLED))
+
+
+def test_move_refusal_and_case_move_agree_on_a_workflow_owned_move(officer):
+    case = CaseFactory(status=S.SCREENING)
+
+    said = move_refusal(actor=officer, case=_loaded(case, officer), target=S.AWAITING_REVIEW)
+
+    assert said.code == "workflow_owned"
+    assert _same(said, _raised(case, actor=officer, target=S.AWAITING_REVIEW))
+
+
+def test_move_refusal_and_case_move_agree_on_a_role_the_edge_does_not_name(court_clerk):
+    case = CaseFactory(status=S.ENROLLED)
+
+    said = move_refusal(actor=court_clerk, case=_loaded(case, court_clerk), target=S.IN_MEXICO)
+
+    assert said.code == "not_permitted"
+    assert _same(said, _raised(case, actor=court_clerk, target=S.IN_MEXICO))
+
+
+def test_move_refusal_and_case_move_agree_on_the_f4_family_hold(officer):
+    head, child = family_with_cases(size=2, status=S.IN_US_FOR_HEARING)
+    _claim(child, officer)
+
+    said = move_refusal(actor=officer, case=_loaded(head, officer), target=S.IN_MEXICO)
+
+    assert (said.rule, said.code) == ("F4", "family_fear_pending")
+    assert _same(said, _raised(head, actor=officer, target=S.IN_MEXICO))
+
+
+def test_move_refusal_and_case_move_agree_on_the_claimants_own_hold_s1(supervisor):
+    (claimant,) = family_with_cases(size=1, status=S.AWAITING_REVIEW)
+    _claim(claimant)
+
+    said = move_refusal(
+        actor=supervisor, case=_loaded(claimant, supervisor), target=S.AMENABLE, workflow=REVIEW
+    )
+
+    assert (said.rule, said.code) == ("S1", "fear_claim_pending")
+    assert _same(said, _raised(claimant, actor=supervisor, target=S.AMENABLE, workflow=REVIEW))
+
+
+def test_move_refusal_is_none_exactly_when_case_move_moves(officer):
+    case = CaseFactory(status=S.ENROLLED)
+
+    said = move_refusal(actor=officer, case=_loaded(case, officer), target=S.IN_MEXICO)
+
+    assert said is None
+    assert _raised(case, actor=officer, target=S.IN_MEXICO) is None
+    case.refresh_from_db()
+    assert case.status == S.IN_MEXICO
+
+
+def test_a_case_the_actor_cannot_see_is_refused_by_both(officer):
+    """The page never offers it (case_moves_for is empty) and the service does not reveal it exists."""
+    elsewhere = _case_at("elp-poe", status=S.ENROLLED)
+
+    said = move_refusal(actor=officer, case=elsewhere, target=S.IN_MEXICO)
+
+    assert said is not None and said.code == "not_permitted"
+    assert isinstance(_raised(elsewhere, actor=officer, target=S.IN_MEXICO), CaseNotFound)
+    assert case_moves_for(user=officer, case=elsewhere) == []
+
+
+# --- case_moves_for: what the "Change status" form offers ----------------------------------------------
+
+
+def _offered(user, case):
+    return [
+        (o.status.value, (o.refusal.rule, o.refusal.code) if o.refusal else None)
+        for o in case_moves_for(user=user, case=_loaded(case, user))
+    ]
+
+
+@pytest.mark.parametrize(
+    ("status", "role"),
+    [
+        (S.SCREENING, Role.CBP_OFFICER),
+        (S.SCREENING, Role.CBP_SUPERVISOR),
+        (S.AWAITING_REVIEW, Role.CBP_SUPERVISOR),
+        (S.AWAITING_REVIEW, Role.CBP_OFFICER),
+        (S.NOT_AMENABLE, Role.CBP_SUPERVISOR),
+    ],
+)
+def test_case_moves_for_never_offers_a_workflow_owned_move_a3(status, role):
+    user = user_with_role(role)
+    case = CaseFactory(status=status)
+
+    assert _offered(user, case) == []
+
+
+@pytest.mark.parametrize(
+    ("status", "role", "expected"),
+    [
+        (S.AMENABLE, Role.CBP_SUPERVISOR, [("not_amenable", None), ("enrolled", None)]),
+        (S.AMENABLE, Role.CBP_OFFICER, [("enrolled", None)]),
+        (S.AMENABLE, Role.SUPERVISORY_ASYLUM_OFFICER, [("not_amenable", None)]),
+        (S.AMENABLE, Role.COURT_STAFF, []),
+        (
+            S.IN_US_FOR_HEARING,
+            Role.COURT_STAFF,
+            [("completed_relief", None), ("completed_removal_order", None), ("completed_other", None)],
+        ),
+        (S.COMPLETED_REMOVAL_ORDER, Role.ICE_OFFICER, [("handed_to_ice", None)]),
+        (S.COMPLETED_REMOVAL_ORDER, Role.COURT_STAFF, [("reopened", None)]),
+        (S.IN_MEXICO, Role.ANALYST, []),
+        (S.IN_MEXICO, Role.PRINT_STAFF, []),
+    ],
+)
+def test_case_moves_for_offers_the_generic_moves_of_the_users_roles(status, role, expected):
+    user = user_with_role(role)
+    case = CaseFactory(status=status)
+
+    offered = (
+        [(o.status.value, o.refusal) for o in case_moves_for(user=user, case=case)]
+        if role == Role.ANALYST
+        else _offered(user, case)
+    )
+
+    assert offered == expected
+
+
+def test_case_moves_for_lists_a_return_blocked_by_f4_with_its_refusal(officer, supervisor):
+    head, child = family_with_cases(size=2, status=S.IN_US_FOR_HEARING)
+    _claim(child, officer)
+
+    assert _offered(officer, head) == [("in_mexico", ("F4", "family_fear_pending"))]
+    assert _offered(supervisor, head) == [
+        ("in_mexico", ("F4", "family_fear_pending")),
+        ("removed_from_mpp", None),
+    ]
+    blocked = case_moves_for(user=officer, case=_loaded(head, officer))[0]
+    assert blocked.label == "In Mexico awaiting hearing"
+    assert child.alien.full_name in blocked.refusal.message
+
+
+def test_case_moves_for_lists_the_claimants_own_blocked_moves_s1(supervisor):
+    (claimant,) = family_with_cases(size=1, status=S.AMENABLE)
+    _claim(claimant)
+
+    assert _offered(supervisor, claimant) == [
+        ("not_amenable", ("S1", "fear_claim_pending")),
+        ("enrolled", ("S1", "fear_claim_pending")),
+    ]
+
+
+def test_case_moves_for_is_one_query_however_many_family_holds(django_assert_num_queries):
+    officer = user_with_role(Role.CBP_OFFICER)
+    few_head, few_child = family_with_cases(size=2, status=S.IN_US_FOR_HEARING)
+    _claim(few_child, officer)
+    many = family_with_cases(size=5, status=S.IN_US_FOR_HEARING)
+    for member in many[1:]:
+        _claim(member, officer)
+    few_case, many_case = _loaded(few_head, officer), _loaded(many[0], officer)
+    assert officer.role_names and officer.duty_location_ids  # loaded once per request
+
+    with django_assert_num_queries(1):
+        few = case_moves_for(user=officer, case=few_case)
+    with django_assert_num_queries(1):
+        lots = case_moves_for(user=officer, case=many_case)
+
+    assert [o.refusal.code for o in few] == ["family_fear_pending"]
+    assert [o.refusal.code for o in lots] == ["family_fear_pending"]
+
+
+def test_case_moves_for_uses_the_holds_the_page_already_loaded(django_assert_num_queries, officer):
+    head, child = family_with_cases(size=2, status=S.IN_US_FOR_HEARING)
+    _claim(child, officer)
+    case = _loaded(head, officer)
+    holds = family_open_holds(family_unit_id=case.encounter.family_unit_id)
+    assert officer.role_names and officer.duty_location_ids
+
+    with django_assert_num_queries(0):
+        options = case_moves_for(user=officer, case=case, holds=holds)
+
+    assert [(o.status.value, o.refusal.rule) for o in options] == [("in_mexico", "F4")]
+
+
+# --- holds as each reader sees them --------------------------------------------------------------------
+
+
+def _claim_released_then_reopened(case: Case, officer) -> tuple[Hold, Hold]:
+    first = _claim(case, officer)
+    hold_release(
+        hold_id=first.pk,
+        actor=user_with_role(Role.SUPERVISORY_ASYLUM_OFFICER),
+        reason="Negative: no nexus to a protected ground",
+        outcome="negative",
+    )
+    second = hold_open(case_id=case.pk, kind="fear_claim", actor=officer, reason="New fear after the hearing")
+    return first, second
+
+
+@pytest.mark.parametrize("role", [Role.CBP_OFFICER, Role.COURT_STAFF, Role.ICE_OFFICER, Role.PRINT_STAFF])
+def test_holds_of_case_withholds_the_fear_account_from_roles_that_may_not_read_it(role, officer):
+    case = CaseFactory(status=S.IN_US_FOR_HEARING)
+    _claim_released_then_reopened(case, officer)
+
+    views = holds_of_case(user=user_with_role(role), case=case)
+
+    assert [(v.label, v.reason, v.release_reason, v.may_release) for v in views] == [
+        ("Fear claim pending (USCIS assessment)", None, None, False),
+        ("Fear claim pending (USCIS assessment)", None, None, False),
+    ]
+    assert [v.hold.is_open for v in views] == [True, False]  # open ones first
+
+
+@pytest.mark.parametrize("role", [Role.SUPERVISORY_ASYLUM_OFFICER, Role.ASYLUM_OFFICER, Role.CBP_SUPERVISOR])
+def test_holds_of_case_shows_the_fear_account_to_uscis_and_the_cbp_supervisor(role, officer):
+    case = CaseFactory(status=S.IN_US_FOR_HEARING)
+    _claim_released_then_reopened(case, officer)
+
+    views = holds_of_case(user=user_with_role(role), case=case)
+
+    assert [(v.reason, v.release_reason) for v in views] == [
+        ("New fear after the hearing", ""),
+        ("States fear of the cartel that kidnapped her brother", "Negative: no nexus to a protected ground"),
+    ]
+
+
+def test_only_the_supervisory_asylum_officer_may_release_and_only_an_open_hold(officer):
+    case = CaseFactory(status=S.IN_US_FOR_HEARING)
+    _claim_released_then_reopened(case, officer)
+
+    by_sao = holds_of_case(user=user_with_role(Role.SUPERVISORY_ASYLUM_OFFICER), case=case)
+    by_asylum_officer = holds_of_case(user=user_with_role(Role.ASYLUM_OFFICER), case=case)
+
+    assert [v.may_release for v in by_sao] == [True, False]
+    assert [v.may_release for v in by_asylum_officer] == [False, False]
+
+
+def test_a_hold_says_in_plain_words_what_it_blocks_for_the_case_s1_and_the_family_f4(officer):
+    case = CaseFactory(status=S.IN_US_FOR_HEARING)
+    _claim(case, officer)
+
+    (view,) = holds_of_case(user=officer, case=case)
+
+    own, family = view.blocks.lower().split(";")
+    for label in ("amenable", "enrolled", "in mexico awaiting hearing", "not amenable to mpp"):
+        assert label in own
+    assert "(s1)" in own
+    assert "family" in family and "in mexico awaiting hearing" in family and "(f4)" in family
+    assert "enrolled" not in family
+
+
+def test_holds_of_case_is_one_query_however_many_holds(django_assert_num_queries, officer):
+    few_case, many_case = CaseFactory(status=S.IN_US_FOR_HEARING), CaseFactory(status=S.IN_US_FOR_HEARING)
+    _claim(few_case, officer)
+    for _ in range(3):
+        _claim_released_then_reopened(many_case, officer)
+        hold_release(
+            hold_id=Hold.objects.get(case=many_case, released_at__isnull=True).pk,
+            actor=user_with_role(Role.SUPERVISORY_ASYLUM_OFFICER),
+            reason="Negative",
+            outcome="negative",
+        )
+    _claim(many_case, officer)
+    reader = user_with_role(Role.SUPERVISORY_ASYLUM_OFFICER)
+    assert reader.role_names
+
+    with django_assert_num_queries(1):
+        few = holds_of_case(user=reader, case=few_case)
+    with django_assert_num_queries(1):
+        many = holds_of_case(user=reader, case=many_case)
+
+    assert len(few) == 1
+    assert len(many) == 7
+    assert [v.hold.is_open for v in many] == [True] + [False] * 6
+
+
+def test_hold_kinds_openable_by_follow_the_kinds_open_roles_the_scope_and_what_is_open(officer):
+    case = CaseFactory(status=S.IN_US_FOR_HEARING)
+    elsewhere = _case_at("elp-poe", status=S.IN_US_FOR_HEARING)
+
+    assert [k.code for k in hold_kinds_openable_by(user=officer, case=case)] == ["fear_claim"]
+    assert [k.code for k in hold_kinds_openable_by(user=user_with_role(Role.COURT_STAFF), case=case)] == [
+        "fear_claim"
+    ]
+    assert hold_kinds_openable_by(user=user_with_role(Role.SUPERVISORY_ASYLUM_OFFICER), case=case) == []
+    assert hold_kinds_openable_by(user=officer, case=elsewhere) == []
+    _claim(case, officer)
+    assert hold_kinds_openable_by(user=officer, case=case) == []  # already open: nothing to open
+    assert [k.code for k in hold_kinds_openable_by(user=officer, case=case, even_if_open=True)] == [
+        "fear_claim"
+    ]
+
+
+def test_family_hold_notices_tell_the_other_members_not_the_claimant_f4(officer):
+    head, child, baby = family_with_cases(size=3, status=S.IN_US_FOR_HEARING)
+    _claim(child, officer)
+    holds = family_open_holds(family_unit_id=head.encounter.family_unit_id)
+
+    for member in (head, baby):
+        (notice,) = family_hold_notices(case=member, holds=holds)
+        assert (notice.rule, notice.code) == ("F4", "family_fear_pending")
+        assert notice.message.startswith(
+            f"{child.alien.full_name}, of the same family unit, has a fear claim"
+        )
+    assert family_hold_notices(case=child, holds=holds) == []
