@@ -4,56 +4,37 @@ with the actor, time and reason the history recorded. The case event table becom
 Statuses are copied as they were, ``fear_claim_pending`` included (the timeline labels it as a former
 status). Which old entries carry restricted content is read from what they say: a move into
 ``not_amenable`` whose reason names a health exclusion is medical; a move into or out of the fear status is
-fear.
+fear. One set-based INSERT … SELECT (a window over each case's history), so it stays quick on millions of
+history rows.
 """
-
-from itertools import groupby
 
 from django.db import migrations
 
-BATCH = 2000
-
-
-def history_to_events(apps, schema_editor):
-    HistoricalCase = apps.get_model("cases", "HistoricalCase")
-    CaseEvent = apps.get_model("cases", "CaseEvent")
-    rows = (
-        HistoricalCase.objects.order_by("id", "history_date", "history_id")
-        .values("id", "status", "history_type", "history_date", "history_user_id", "history_change_reason")
-        .iterator(chunk_size=BATCH)
-    )
-    batch = []
-    for case_id, case_rows in groupby(rows, key=lambda row: row["id"]):
-        previous = None
-        for row in case_rows:
-            reason = row["history_change_reason"] or ""
-            common = {
-                "case_id": case_id,
-                "actor_id": row["history_user_id"],
-                "occurred_at": row["history_date"],
-                "reason": reason,
-            }
-            if row["history_type"] == "+":
-                batch.append(CaseEvent(type="case.opened", data={"status": row["status"]}, **common))
-            elif row["history_type"] == "~" and row["status"] != previous:
-                sensitivities = []
-                if row["status"] == "not_amenable" and "health" in reason:
-                    sensitivities.append("medical")
-                if "fear_claim_pending" in (row["status"], previous):
-                    sensitivities.append("fear")
-                batch.append(
-                    CaseEvent(
-                        type="status.changed",
-                        data={"from": previous, "to": row["status"], "migrated_from_history": True},
-                        sensitivities=sensitivities,
-                        **common,
-                    )
-                )
-            previous = row["status"]
-            if len(batch) >= BATCH:
-                CaseEvent.objects.bulk_create(batch)
-                batch = []
-    CaseEvent.objects.bulk_create(batch)
+HISTORY_TO_EVENTS = """
+INSERT INTO cases_caseevent (case_id, type, actor_id, occurred_at, reason, data, sensitivities, created_at)
+SELECT
+    h.id,
+    CASE WHEN h.history_type = '+' THEN 'case.opened' ELSE 'status.changed' END,
+    h.history_user_id,
+    h.history_date,
+    COALESCE(h.history_change_reason, ''),
+    CASE
+        WHEN h.history_type = '+' THEN jsonb_build_object('status', h.status)
+        ELSE jsonb_build_object('from', h.previous, 'to', h.status, 'migrated_from_history', true)
+    END,
+    ARRAY_REMOVE(ARRAY[
+        CASE WHEN h.history_type = '~' AND h.status = 'not_amenable'
+             AND COALESCE(h.history_change_reason, '') LIKE '%health%' THEN 'medical' END,
+        CASE WHEN h.history_type = '~' AND 'fear_claim_pending' IN (h.status, h.previous) THEN 'fear' END
+    ], NULL)::varchar(16)[],
+    now()
+FROM (
+    SELECT hc.*, LAG(hc.status) OVER (PARTITION BY hc.id ORDER BY hc.history_date, hc.history_id) AS previous
+    FROM cases_historicalcase hc
+) h
+WHERE h.history_type = '+' OR (h.history_type = '~' AND h.status IS DISTINCT FROM h.previous)
+ORDER BY h.id, h.history_date, h.history_id
+"""
 
 
 def make_append_only(apps, schema_editor):
@@ -67,6 +48,6 @@ class Migration(migrations.Migration):
     dependencies = [("cases", "0004_holds_events_no_fear_status"), ("audit", "0001_initial")]
 
     operations = [
-        migrations.RunPython(history_to_events, migrations.RunPython.noop),
+        migrations.RunSQL(HISTORY_TO_EVENTS, migrations.RunSQL.noop),
         migrations.RunPython(make_append_only, migrations.RunPython.noop),
     ]
