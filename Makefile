@@ -17,9 +17,9 @@ PYTEST_ARGS ?=
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
-# `make run` is a development server: DEBUG on (override with DEBUG=false); static files are still
-# served by WhiteNoise from the collectstatic output, as in production.
-run: export DEBUG ?= true
+# `make run` serves like production: DEBUG off (the settings' default), so real 404/403/500 pages, and
+# static files served by WhiteNoise from the collectstatic output. `DEBUG=true make run` for tracebacks.
+# The settings' ALLOWED_HOSTS default is 127.0.0.1 and localhost, the address make run binds (BIND=host:port).
 run: venv services ## Set up everything, load demo data, serve on 127.0.0.1:8000 with a Celery worker and beat
 	$(PY) manage.py migrate --noinput
 	scripts/collectstatic
@@ -46,7 +46,7 @@ venv: ## Create .venv with the runtime lock (requirements/base.txt); skipped whe
 venv-test: ## Create .venv with the test lock (requirements/test.txt); skipped when up to date
 	@scripts/bootstrap-venv test
 
-services: ## Make sure PostgreSQL and Redis answer (start them if possible) and the database exists
+services: ## Make sure PostgreSQL and Redis answer (start, or install them with apt) and the database exists
 	@[[ -x $(PY) ]] || scripts/bootstrap-venv base
 	@scripts/ensure-services
 
@@ -59,7 +59,6 @@ migrate: venv services ## Apply migrations
 seed: venv services ## Load the demo users and cases (idempotent)
 	$(PY) manage.py seed_demo
 
-web: export DEBUG ?= true
 web: venv services ## Only the web server (gunicorn on 127.0.0.1:8000)
 	scripts/collectstatic
 	$(VENV)/bin/gunicorn mpp.wsgi:application --bind 127.0.0.1:8000 --workers 2 --access-logfile -
