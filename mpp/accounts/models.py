@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import zoneinfo
 from functools import cached_property
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -116,3 +119,65 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         return self.get_full_name() or self.username
+
+
+class ApiToken(models.Model):
+    """A secret an integration sends as ``Authorization: Token <secret>`` to use the API as ``user``.
+
+    Only the SHA-256 of the secret is stored: the secret is shown once, when the token is made
+    (``manage.py api_token_create``), and a copy of the database cannot be replayed against the API. A token
+    works until it expires or is revoked, and only while its user is active. Tokens are never deleted, so
+    who could reach the API, and until when, stays known.
+    """
+
+    class State(models.TextChoices):
+        ACTIVE = "active", "Active"
+        EXPIRED = "expired", "Expired"
+        REVOKED = "revoked", "Revoked"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="api_tokens")
+    name = models.CharField(
+        max_length=100, help_text="What the token is for, e.g. the integration holding it."
+    )
+    key_hash = models.CharField(
+        max_length=64, unique=True, editable=False, help_text="SHA-256 of the secret."
+    )
+    key_prefix = models.CharField(
+        max_length=8, editable=False, help_text="The first characters of the secret, to recognise a token."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "API token"
+        constraints = [
+            models.CheckConstraint(
+                name="apitoken_expires_after_creation",
+                condition=models.Q(expires_at__gt=models.F("created_at")),
+            ),
+            models.CheckConstraint(
+                name="apitoken_revoker_only_when_revoked",
+                condition=models.Q(revoked_by__isnull=True) | models.Q(revoked_at__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.key_prefix}…)"
+
+    @staticmethod
+    def hash_secret(secret: str) -> str:
+        return hashlib.sha256(secret.encode()).hexdigest()
+
+    def state_at(self, at: dt.datetime) -> State:
+        if self.revoked_at is not None:
+            return self.State.REVOKED
+        if self.expires_at <= at:
+            return self.State.EXPIRED
+        return self.State.ACTIVE
