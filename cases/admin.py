@@ -3,6 +3,7 @@ from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
 from cases.models import Alien, Case, Encounter, FamilyMember, FamilyUnit, Language
+from mpp.audit.admin import AccessLoggedAdmin
 
 
 class ReadOnlyStatusAdmin(SimpleHistoryAdmin):
@@ -19,14 +20,14 @@ class LanguageAdmin(admin.ModelAdmin):
 
 
 @admin.register(Alien)
-class AlienAdmin(ReadOnlyStatusAdmin):
+class AlienAdmin(AccessLoggedAdmin, ReadOnlyStatusAdmin):
     list_display = ("a_number", "family_name", "given_names", "date_of_birth", "country_of_citizenship")
     search_fields = ("=a_number",)
     readonly_fields = ("a_number", "created_by")
 
 
 @admin.register(Case)
-class CaseAdmin(ReadOnlyStatusAdmin):
+class CaseAdmin(AccessLoggedAdmin, ReadOnlyStatusAdmin):
     list_display = ("id", "alien", "location", "status", "status_changed_at")
     list_filter = ("status", "location")
     readonly_fields = ("encounter", "alien", "location", "status", "status_changed_at", "created_by")
@@ -41,13 +42,13 @@ class FamilyMemberInline(admin.TabularInline):
 
 
 @admin.register(FamilyUnit)
-class FamilyUnitAdmin(ReadOnlyStatusAdmin):
+class FamilyUnitAdmin(AccessLoggedAdmin, ReadOnlyStatusAdmin):
     inlines = [FamilyMemberInline]
     readonly_fields = ("created_by",)
 
 
 @admin.register(Encounter)
-class EncounterAdmin(ReadOnlyStatusAdmin):
+class EncounterAdmin(AccessLoggedAdmin, ReadOnlyStatusAdmin):
     list_display = ("id", "occurred_at", "location", "component")
     list_filter = ("component", "location")
     readonly_fields = ("family_unit", "created_by")

@@ -36,6 +36,11 @@ from mpp.accounts.roles import DETAIL_ROLES, NO_CASE_ACCESS_ROLES, Role, roles_i
 from mpp.exceptions import DomainError, IllegalTransition, NotPermitted, PolicyRefusal
 
 CASE_ROLES = frozenset(Role.values) - NO_CASE_ACCESS_ROLES
+# Print staff print tear sheets and notices: they need the person and the case, not what surrounds it — the
+# family unit (its other members and their holds), the case's holds or its decision history (the timeline).
+# The API admits the same roles to family units, encounters, holds and timelines (REGISTRY_READER_ROLES in
+# cases.api.views, pinned equal by a test).
+CASE_CONTEXT_ROLES = CASE_ROLES - {Role.PRINT_STAFF}
 # Trigram similarity from which a registered person is shown as a possible duplicate.
 DUPLICATE_SIMILARITY = 0.35
 
@@ -295,7 +300,10 @@ class HoldView:
 
 
 def holds_of_case(*, user: User, case: Case) -> list[HoldView]:
-    """Every hold on the case, open ones first, as ``user`` may see them (one query)."""
+    """Every hold on the case, open ones first, as ``user`` may see them (one query); none for a reader
+    of the person and the case only (``may_read_case_context``)."""
+    if not may_read_case_context(user):
+        return []
     rows = case.holds.select_related("location", "opened_by", "released_by").order_by(
         F("released_at").asc(nulls_first=True), "opened_at", "id"
     )
@@ -360,6 +368,13 @@ def may_read(user: User, sensitivities: Sequence[str]) -> bool:
     return all(roles & DETAIL_ROLES.get(kind, frozenset()) for kind in sensitivities)
 
 
+def may_read_case_context(user: User) -> bool:
+    """Whether ``user`` may read what surrounds a case they see — its family unit, holds and timeline —
+    beyond the person and the case (``CASE_CONTEXT_ROLES``: everyone who sees cases but print staff).
+    ``holds_of_case`` and ``case_timeline`` ask it; pages ask it for the family."""
+    return bool(user.role_names & CASE_CONTEXT_ROLES)
+
+
 @dataclass(frozen=True)
 class TimelineEntry:
     at: datetime
@@ -377,7 +392,10 @@ class TimelineEntry:
 
 def case_timeline(*, case: Case, user: User) -> list[TimelineEntry]:
     """What happened to the case, oldest first, from its case events (one query). Content the reader may
-    not see (medical, fear) is withheld: the entry says what kind of event it was, not what it said."""
+    not see (medical, fear) is withheld: the entry says what kind of event it was, not what it said. None at
+    all for a reader of the person and the case only (``may_read_case_context``)."""
+    if not may_read_case_context(user):
+        return []
     rows = CaseEvent.objects.filter(case=case).select_related("actor").order_by("occurred_at", "id")
     entries: list[TimelineEntry] = []
     for row in rows:

@@ -29,12 +29,14 @@ from cases.selectors import (
     family_open_holds,
     hold_kinds_openable_by,
     holds_of_case,
+    may_read_case_context,
     user_sees_cases,
 )
 from cases.services import A_NUMBER_ROLES, alien_assign_a_number, case_transition, hold_open, hold_release
 from mpp.accounts.auth import signed_in_user
 from mpp.accounts.roles import Role
-from mpp.audit.services import access_log_record, access_log_record_many
+from mpp.audit.models import AccessLog
+from mpp.audit.services import access_log_record
 from mpp.exceptions import DomainError
 
 RECENT_CASES = 25
@@ -46,11 +48,21 @@ RECENT_CASES = 25
 def home(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     sees_cases = user_sees_cases(user)
+    review_queue = list(cases_awaiting_review(user=user)) if user.has_role(Role.CBP_SUPERVISOR) else None
+    recent_cases = list(cases_visible_to(user)[:RECENT_CASES]) if sees_cases else None
+    # Both lists name people: one access-log row for the cases shown.
+    access_log_record(
+        user=user,
+        request=request,
+        channel=AccessLog.Channel.PAGE,
+        object_type="case",
+        object_ids=[case.pk for case in [*(recent_cases or []), *(review_queue or [])]],
+    )
     context = {
         "sees_cases": sees_cases,
         "is_analyst": user.has_role(Role.ANALYST),
-        "review_queue": cases_awaiting_review(user=user) if user.has_role(Role.CBP_SUPERVISOR) else None,
-        "recent_cases": cases_visible_to(user)[:RECENT_CASES] if sees_cases else None,
+        "review_queue": review_queue,
+        "recent_cases": recent_cases,
         "location_scoped": user.is_location_scoped,
         "duty_locations": user.duty_locations.all(),
         "search_form": SearchForm(),
@@ -68,14 +80,14 @@ def search(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
     query = form.cleaned_data["q"] if form.is_valid() else ""
     results = list(case_search(user=user, query=query)) if query else None
-    if results:  # the list shows names and dates of birth: record who saw which cases (one INSERT)
-        access_log_record_many(
-            user=user,
-            channel="page",
-            object_type="case",
-            object_ids=[case.pk for case in results],
-            path=request.path,
-        )
+    # The list shows names and dates of birth: record who saw which cases (one row; none for no result).
+    access_log_record(
+        user=user,
+        request=request,
+        channel=AccessLog.Channel.PAGE,
+        object_type="case",
+        object_ids=[case.pk for case in results or []],
+    )
     context = {
         "search_form": form,
         "query": query,
@@ -107,14 +119,28 @@ def _render_case(
     status: int = 200,
 ) -> HttpResponse:
     user = signed_in_user(request)
-    access_log_record(user=user, channel="page", object_type="case", object_id=case.pk, path=request.path)
     family_holds = family_open_holds(family_unit_id=case.encounter.family_unit_id)
     moves = case_moves_for(user=user, case=case, holds=family_holds)
+    # What surrounds the case (family, holds, timeline) only for the roles that may read it: not print staff.
+    may_read_context = may_read_case_context(user)
     cases_by_person = {other.alien_id: other for other in case.encounter.cases.all()}
     held_cases = {hold.case_id for hold in family_holds}
-    family = [
-        (member, cases_by_person.get(member.alien_id)) for member in case.encounter.family_unit.members.all()
-    ]
+    family = (
+        [
+            (member, cases_by_person.get(member.alien_id))
+            for member in case.encounter.family_unit.members.all()
+        ]
+        if may_read_context
+        else []
+    )
+    # One row naming the case and the family's other cases, whose people the family table shows.
+    access_log_record(
+        user=user,
+        request=request,
+        channel=AccessLog.Channel.PAGE,
+        object_type="case",
+        object_ids=[case.pk, *(member_case.pk for _, member_case in family if member_case is not None)],
+    )
     holds = holds_of_case(user=user, case=case)
     release_forms = {
         view.hold.pk: (release_form[1] if release_form and release_form[0] == view.hold.pk else None)
@@ -141,9 +167,10 @@ def _render_case(
         "failed_form": failed[0],
         "failed_heading": failed[1],
         "case": case,
+        "may_read_context": may_read_context,
         "family": family,
         "held_cases": held_cases,
-        "family_holds": family_hold_notices(case=case, holds=family_holds),
+        "family_holds": family_hold_notices(case=case, holds=family_holds) if may_read_context else [],
         "holds": [(view, release_forms.get(view.hold.pk)) for view in holds],
         "timeline": case_timeline(case=case, user=user),
         "moves": moves,

@@ -180,12 +180,11 @@ def test_medical_content_is_shown_to_the_cbp_roles_that_screen_and_decide_a4(rol
     "role",
     [
         Role.COURT_STAFF,
-        Role.PRINT_STAFF,
         Role.ICE_OFFICER,
         Role.ASYLUM_OFFICER,
         Role.SUPERVISORY_ASYLUM_OFFICER,
         Role.ADMINISTRATOR,
-    ],
+    ],  # print staff read no timeline at all (tests/cases/test_privacy.py)
 )
 def test_medical_content_is_withheld_from_other_roles_who_see_only_that_it_happened(role, officer):
     case = CaseFactory()
@@ -219,9 +218,8 @@ def test_fear_content_is_shown_to_uscis_and_the_cbp_supervisor_s1_s3(role, offic
         Role.BORDER_PATROL_AGENT,
         Role.COURT_STAFF,
         Role.ICE_OFFICER,
-        Role.PRINT_STAFF,
         Role.ADMINISTRATOR,
-    ],
+    ],  # print staff read no timeline at all (tests/cases/test_privacy.py)
 )
 def test_fear_content_is_withheld_from_everyone_else_even_the_officer_who_recorded_a_claim(role, officer):
     case = CaseFactory()

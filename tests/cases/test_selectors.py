@@ -373,7 +373,8 @@ def _claim_released_then_reopened(case: Case, officer) -> tuple[Hold, Hold]:
     return first, second
 
 
-@pytest.mark.parametrize("role", [Role.CBP_OFFICER, Role.COURT_STAFF, Role.ICE_OFFICER, Role.PRINT_STAFF])
+# Print staff read no holds at all (tests/cases/test_privacy.py).
+@pytest.mark.parametrize("role", [Role.CBP_OFFICER, Role.COURT_STAFF, Role.ICE_OFFICER])
 def test_holds_of_case_withholds_the_fear_account_from_roles_that_may_not_read_it(role, officer):
     case = CaseFactory(status=S.IN_US_FOR_HEARING)
     _claim_released_then_reopened(case, officer)
