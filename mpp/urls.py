@@ -31,3 +31,5 @@ urlpatterns = [
     path("screenings/", include("screenings.urls")),
     path("", include("cases.urls")),
 ]
+
+handler404 = "mpp.errors.page_not_found"

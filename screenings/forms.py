@@ -10,19 +10,42 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django_countries import countries
 
 from cases.models import Alien, FamilyMember, Language
 from mpp.accounts.models import Location
-from mpp.exceptions import DomainError
+from mpp.api import EARLIEST_DATE
+from mpp.exceptions import (
+    ConcurrentEdit,
+    DomainError,
+    IllegalTransition,
+    InvalidInput,
+    NotPermitted,
+    PolicyRefusal,
+)
 from screenings.models import MemberDecision, ScreeningFacts
 
+# The codes that only say which kind of refusal it is: the API carries them, a page does not.
+GENERIC_CODES = frozenset(
+    cls.code
+    for cls in (DomainError, IllegalTransition, ConcurrentEdit, PolicyRefusal, InvalidInput, NotPermitted)
+)
 
-def domain_error_text(error: DomainError) -> str:
-    """``A3 · already_decided: …`` — the rule ID (if any), the reason code and the plain explanation."""
-    prefix = f"{error.rule} · {error.code}" if error.rule else error.code
-    return f"{prefix}: {error.message}"
+
+def domain_error_text(error: DomainError) -> SafeString:
+    """A service's refusal as a page shows it: the plain explanation first; then, quietly, the rule it
+    applies and its reason code (``… (A3 · already_decided)``). A generic code alone is not shown: it is
+    the API's (``The encounter time cannot be in the future.``)."""
+    specific = error.code if error.code not in GENERIC_CODES else ""
+    quiet = " · ".join(part for part in (error.rule, specific) if part)
+    if not quiet:
+        return format_html("{}", error.message)
+    return format_html('{} <span class="mpp-code">({})</span>', error.message, quiet)
 
 
 class DomainErrorForm(forms.Form):
@@ -33,6 +56,10 @@ class DomainErrorForm(forms.Form):
         """Show a service's refusal next to the field it names (if this form has it), else above the form."""
         name = self.service_fields.get(error.field or "", error.field)
         self.add_error(name if name in self.fields else None, domain_error_text(error))
+
+
+def _tomorrow() -> dt.date:
+    return timezone.localdate() + dt.timedelta(days=1)
 
 
 def _location_label(location: Location) -> str:
@@ -73,6 +100,12 @@ class EncounterForm(DomainErrorForm):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         input_formats=["%Y-%m-%d"],
         help_text="The date at the location.",
+        # A date that cannot be true is refused here, before clean() converts the time to UTC (which
+        # overflows near the year 9999); the service refuses a time in the future to the minute.
+        validators=[
+            MinValueValidator(EARLIEST_DATE, "Check the year: not before 1900."),
+            MaxValueValidator(_tomorrow, "The encounter cannot be in the future."),
+        ],
     )
     occurred_time = forms.TimeField(
         label="Time of the encounter",
@@ -204,8 +237,16 @@ class ScreeningFactsForm(DomainErrorForm):
     fear_of_return_expressed = forms.BooleanField(
         required=False,
         label="States a fear of return to Mexico (the person, or a parent or guardian for a child)",
-        help_text="S1: referred to USCIS; the family waits together (F4). For a Mexican member: F3, the whole "
-        "family is not processed for MPP.",
+        help_text="Referred to USCIS; the family waits together (S1, F4). For a Mexican member of this family, "
+        "the whole family is not processed for MPP (F3).",
+    )
+    fear_stated_by = forms.ChoiceField(
+        required=False,
+        label="Who stated the fear? (F3)",
+        help_text="A parent or legal guardian may state it for the child: record it here, on the child’s "
+        "screening.",
+        choices=_choices_without_blank(ScreeningFacts.FearStatedBy.choices),
+        widget=forms.RadioSelect,
     )
     mexican_member_choice = forms.ChoiceField(
         required=False,
@@ -255,7 +296,17 @@ class ScreeningFactsForm(DomainErrorForm):
         required=False, label="Notes", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
     )
 
-    def __init__(self, *args: Any, languages: Sequence[Language], is_mexican: bool, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        languages: Sequence[Language],
+        is_mexican: bool,
+        f2_applies: bool | None = None,
+        is_child: bool = True,
+        **kwargs: Any,
+    ) -> None:
+        """``f2_applies`` (``screenings.rules.f2_applies``; by default ``is_mexican``) offers the F2 choice;
+        ``is_child`` asks who stated a fear (an adult states their own)."""
         super().__init__(*args, **kwargs)
         self.is_mexican = is_mexican
         interpretation_language = self.fields["interpretation_language"]
@@ -263,8 +314,10 @@ class ScreeningFactsForm(DomainErrorForm):
         interpretation_language.choices = [("", "- Select -")] + [
             (lang.code, lang.name) for lang in languages
         ]
-        if not is_mexican:
-            del self.fields["mexican_member_choice"]  # F2 is only for a Mexican member
+        if not (is_mexican if f2_applies is None else f2_applies):
+            del self.fields["mexican_member_choice"]  # F2: only a Mexican member of a mixed family chooses
+        if not is_child:
+            del self.fields["fear_stated_by"]
 
     @staticmethod
     def initial_for(facts: ScreeningFacts | None, *, language_codes: Mapping[int, str]) -> dict[str, object]:
@@ -275,6 +328,7 @@ class ScreeningFactsForm(DomainErrorForm):
             for name in (
                 *A2_FACTS,
                 "fear_of_return_expressed",
+                "fear_stated_by",
                 "mexican_member_choice",
                 "fit_to_travel",
                 "pregnancy_disclosed",
@@ -295,6 +349,8 @@ class ScreeningFactsForm(DomainErrorForm):
         """What ``screening_facts_save`` takes. No interpretation language is kept without an interpreter."""
         facts = dict(self.cleaned_data)
         facts["officer_fluent"] = {"yes": True, "no": False}.get(facts["officer_fluent"])
+        if not facts["fear_of_return_expressed"] and "fear_stated_by" in facts:
+            facts["fear_stated_by"] = ""  # unticking the fear clears who stated it
         if not facts["interpretation_mode"]:
             facts["interpretation_language"] = None
         facts["interpretation_language"] = facts["interpretation_language"] or None

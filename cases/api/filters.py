@@ -1,14 +1,17 @@
 """Query-string filters of the registry API (django-filter).
 
 They narrow the querysets the selectors already scoped to the requesting user; they never widen them.
-An invalid value (an A-number N2 refuses, an unknown status) is a 400 naming the parameter.
+An invalid value (an A-number N2 refuses, an unknown status, a NUL character, a UTC offset PostgreSQL cannot
+store) is a 400 naming the parameter, before the database sees it.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import django_filters
+import django_filters.fields
 from django import forms
 from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
@@ -16,6 +19,7 @@ from drf_spectacular.utils import extend_schema_field
 
 from cases.models import Alien, Case, CaseStatus, Encounter
 from cases.rules import normalize_a_number
+from mpp.api import UTC_OFFSET_REFUSED, utc_offset_in_range
 from mpp.exceptions import InvalidInput
 
 
@@ -29,7 +33,25 @@ class ANumberFormField(forms.CharField):
         try:
             return normalize_a_number(value)
         except InvalidInput as exc:
-            raise forms.ValidationError(exc.message, code="a_number_invalid") from exc
+            # The message quotes what was typed: pass it as a parameter, never as the format string
+            # (django-filter %-formats every message, and a "%" typed would break it).
+            raise forms.ValidationError(
+                "%(why)s", code="a_number_invalid", params={"why": exc.message}
+            ) from exc
+
+
+class AwareIsoDateTimeFormField(django_filters.fields.IsoDateTimeField):
+    """ISO 8601; a time without offset is read as UTC. An offset PostgreSQL cannot store is bad input."""
+
+    def to_python(self, value: Any) -> dt.datetime | None:
+        parsed = super().to_python(value)
+        if parsed is not None and not utc_offset_in_range(parsed):
+            raise forms.ValidationError(UTC_OFFSET_REFUSED, code="utc_offset")
+        return parsed
+
+
+class AwareIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = AwareIsoDateTimeFormField
 
 
 class ANumberFilter(django_filters.CharFilter):
@@ -82,12 +104,12 @@ class EncounterFilter(django_filters.FilterSet):
         field_name="location__code", help_text="Location code, e.g. sys-poe."
     )
     component = django_filters.ChoiceFilter(choices=Encounter.Component.choices)
-    occurred_after = django_filters.IsoDateTimeFilter(
+    occurred_after = AwareIsoDateTimeFilter(
         field_name="occurred_at",
         lookup_expr="gte",
         help_text="At or after this time (ISO 8601; a time without offset is read as UTC).",
     )
-    occurred_before = django_filters.IsoDateTimeFilter(
+    occurred_before = AwareIsoDateTimeFilter(
         field_name="occurred_at",
         lookup_expr="lt",
         help_text="Strictly before this time, so that consecutive ranges do not overlap.",

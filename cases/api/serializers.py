@@ -3,8 +3,10 @@
 They never write (STYLE rule 2): the views pass ``validated_data`` to ``cases.services`` and render what the
 service returns. Domain checks — A-number format and uniqueness (N2), a date of birth in the past, one head
 per family, the component that follows from the location (A1), duty locations — live in the services, which
-raise ``InvalidInput``/``NotPermitted`` naming the field; ``mpp.api.exception_handler`` turns those into the
-same ``{<field>: [message]}`` shape as the errors found here.
+raise ``InvalidInput``/``NotPermitted`` naming the field; ``mpp.api.exception_handler`` renders those and the
+errors found here in the one error body (``code``, ``detail``, ``field``, ``rule``, ``errors``). Input that
+cannot be true or that PostgreSQL cannot take (a birth before 1900, a NUL character in a code) is refused
+here, naming the field, before a service or the database sees it.
 """
 
 from __future__ import annotations
@@ -21,7 +23,13 @@ from rest_framework import serializers
 from cases.models import Alien, Case, CaseStatus, Encounter, FamilyMember, FamilyUnit, Language
 from cases.selectors import aliens_visible_to, encounters_visible_to, family_units_visible_to
 from mpp.accounts.models import Location, User
-from mpp.api import ApiErrorSerializer, AwareDateTimeField, ServiceWriteSerializer
+from mpp.api import (
+    ApiErrorSerializer,
+    AwareDateTimeField,
+    BirthDateField,
+    CodeRelatedField,
+    ServiceWriteSerializer,
+)
 
 
 class VisiblePrimaryKeyField(serializers.PrimaryKeyRelatedField):
@@ -82,11 +90,10 @@ class AlienSerializer(ServiceWriteSerializer):
             "always returned as A followed by nine digits. Empty or null when none is assigned yet."
         ),
     )
+    date_of_birth = BirthDateField(help_text="YYYY-MM-DD; not in the future, not before 1900.")
     country_of_citizenship = AlphaTwoCountryField(help_text="ISO 3166-1 alpha-2 code, e.g. HN.")
-    preferred_language = serializers.SlugRelatedField(
-        slug_field="code",
-        queryset=Language.objects.all(),
-        help_text="Language code, e.g. es, pt, ht (see N1a).",
+    preferred_language = CodeRelatedField(
+        queryset=Language.objects.all(), help_text="Language code, e.g. es, pt, ht (see N1a)."
     )
 
     class Meta:
@@ -153,9 +160,8 @@ class FamilyUnitSerializer(ServiceWriteSerializer):
 class EncounterSerializer(ServiceWriteSerializer):
     """When and where CBP met a family unit: at a port of entry (OFO) or between ports (USBP)."""
 
-    occurred_at = AwareDateTimeField(help_text="ISO 8601 with UTC offset.")
-    location = serializers.SlugRelatedField(
-        slug_field="code",
+    occurred_at = AwareDateTimeField(help_text="ISO 8601 with UTC offset; not in the future.")
+    location = CodeRelatedField(
         queryset=Location.objects.all(),
         help_text="Code of the port of entry or Border Patrol station, e.g. sys-poe.",
     )

@@ -26,7 +26,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db.models import QuerySet
-from drf_spectacular.utils import OpenApiResponse, extend_schema_view
+from drf_spectacular.utils import extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -53,9 +53,8 @@ from cases.models import Alien, Case, Encounter, FamilyUnit
 from cases.registry import GENERIC_EDGES, hold_kinds
 from mpp.accounts.auth import signed_in_user
 from mpp.accounts.roles import Role
-from mpp.api import ApiErrorSerializer, ViewOrderedCursorPagination, described, error_responses
-from mpp.audit.models import AccessLog
-from mpp.audit.services import access_log_record
+from mpp.api import ViewOrderedCursorPagination, described, error_response, error_responses
+from mpp.audit.api import AccessLoggedListMixin
 
 # --- who may do what -----------------------------------------------------------------------------------
 
@@ -80,14 +79,16 @@ HOLD_OPEN_ROLES = frozenset().union(*(kind.open_roles for kind in hold_kinds()))
 HOLD_RELEASE_ROLES = frozenset().union(*(kind.release_roles for kind in hold_kinds()))
 
 
-class RegistryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """List, retrieve and create through a service; subclasses name the selector and the service call."""
+class RegistryViewSet(AccessLoggedListMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """List, retrieve and create through a service; subclasses name the selector and the service call.
+
+    Personal data: ``access_log_type`` names the kind of record; a list records the rows of the page it
+    returned, a retrieve the one record, each in one access-log row (``AccessLoggedListMixin``)."""
 
     pagination_class = ViewOrderedCursorPagination
     lookup_value_converter = "int"
     allowed_roles: Mapping[str, frozenset[str]] = {}
     ordering: tuple[str, ...] = ("-created_at", "-id")
-    access_log_type: str | None = None
 
     def get_queryset(self) -> QuerySet[Any]:
         """The rows the requesting user may see. Pass ``self.request.user`` as it is, not
@@ -111,17 +112,6 @@ class RegistryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         instance = self.get_object()
         self.log_access(instance)
         return self.render(instance)
-
-    def log_access(self, instance: Any) -> None:
-        """Personal data: record who read which record through the API (mpp.audit access log)."""
-        if self.access_log_type:
-            access_log_record(
-                user=signed_in_user(self.request),
-                channel=AccessLog.Channel.API,
-                object_type=self.access_log_type,
-                object_id=instance.pk,
-                path=self.request.path,
-            )
 
 
 # --- aliens --------------------------------------------------------------------------------------------
@@ -151,7 +141,7 @@ ALIEN_ROLES = {
         "8 digits with a leading zero implied) and is stored as A + nine digits; a number already registered "
         "is refused (400, `a_number`). The date of birth cannot be in the future.",
         ALIEN_ROLES["create"],
-        responses={201: AlienSerializer, **error_responses(400, 403)},
+        responses={201: AlienSerializer, **error_responses(400, 403, 415)},
     ),
 )
 class AlienViewSet(RegistryViewSet):
@@ -184,7 +174,7 @@ class AlienViewSet(RegistryViewSet):
         "Repeating the same assignment changes nothing.",
         ALIEN_ROLES["assign_a_number"],
         request=ANumberAssignSerializer,
-        responses={200: AlienSerializer, **error_responses(400, 403, 404)},
+        responses={200: AlienSerializer, **error_responses(400, 403, 404, 415)},
     )
     @action(detail=True, methods=["post"], url_path="assign-a-number", url_name="assign-a-number")
     def assign_a_number(self, request: Request, pk: str) -> Response:
@@ -211,7 +201,7 @@ FAMILY_UNIT_ROLES = {
         "Family units you can see (at your duty locations, or recorded by you, for CBP field roles). "
         "Newest first.",
         FAMILY_UNIT_ROLES["list"],
-        responses={200: FamilyUnitSerializer, **error_responses(403)},
+        responses={200: FamilyUnitSerializer, **error_responses(400, 403)},
     ),
     retrieve=described(
         "One family unit with its members.",
@@ -222,7 +212,7 @@ FAMILY_UNIT_ROLES = {
         "Record the people encountered together: at least one member, exactly one `head`, nobody twice. "
         "Each member must be a person you can see. A single adult is a family of one (F-rules).",
         FAMILY_UNIT_ROLES["create"],
-        responses={201: FamilyUnitSerializer, **error_responses(400, 403)},
+        responses={201: FamilyUnitSerializer, **error_responses(400, 403, 415)},
     ),
 )
 class FamilyUnitViewSet(RegistryViewSet):
@@ -236,6 +226,7 @@ class FamilyUnitViewSet(RegistryViewSet):
     serializer_class = FamilyUnitSerializer
     allowed_roles = FAMILY_UNIT_ROLES
     ordering = ("-id",)
+    access_log_type = "family_unit"
 
     def get_queryset(self) -> QuerySet[FamilyUnit]:
         return selectors.family_units_visible_to(self.request.user)
@@ -275,7 +266,7 @@ ENCOUNTER_ROLES = {
         "component follows from the location and may be left out. The location must be one of your duty "
         "locations (else 403); the time must carry its UTC offset and not be in the future.",
         ENCOUNTER_ROLES["create"],
-        responses={201: EncounterSerializer, **error_responses(400, 403)},
+        responses={201: EncounterSerializer, **error_responses(400, 403, 415)},
     ),
 )
 class EncounterViewSet(RegistryViewSet):
@@ -290,6 +281,7 @@ class EncounterViewSet(RegistryViewSet):
     filterset_class = EncounterFilter
     allowed_roles = ENCOUNTER_ROLES
     ordering = ("-occurred_at", "-id")  # matches the index (location, -occurred_at)
+    access_log_type = "encounter"
 
     def get_queryset(self) -> QuerySet[Encounter]:
         return selectors.encounters_visible_to(self.request.user)
@@ -329,7 +321,7 @@ CASE_ROLES = {
         "encounter's family unit and have no case for it yet; the encounter must be at one of your duty "
         "locations. The status then changes only through `transition`.",
         CASE_ROLES["create"],
-        responses={201: CaseSerializer, **error_responses(400, 403)},
+        responses={201: CaseSerializer, **error_responses(400, 403, 415)},
     ),
 )
 class CaseViewSet(RegistryViewSet):
@@ -381,8 +373,8 @@ class CaseViewSet(RegistryViewSet):
         request=CaseTransitionSerializer,
         responses={
             200: CaseSerializer,
-            **error_responses(400, 403, 404),
-            409: OpenApiResponse(ApiErrorSerializer, description="Refused by the status machine or a rule."),
+            **error_responses(400, 403, 404, 415),
+            409: error_response("Refused by the status machine or a rule."),
         },
     )
     @action(detail=True, methods=["post"])
@@ -468,7 +460,7 @@ class CaseViewSet(RegistryViewSet):
         "role does not open that kind; 400 naming the field for an unknown kind or a missing reason.",
         CASE_ROLES["hold_open"],
         request=HoldOpenSerializer,
-        responses={201: HoldSerializer, **error_responses(400, 403, 404)},
+        responses={201: HoldSerializer, **error_responses(400, 403, 404, 415)},
     )
     @action(detail=True, methods=["post"], url_path="holds/open", url_name="hold-open")
     def hold_open(self, request: Request, pk: str) -> Response:
@@ -488,15 +480,15 @@ class CaseViewSet(RegistryViewSet):
         request=HoldReleaseSerializer,
         responses={
             200: HoldSerializer,
-            **error_responses(400, 403, 404),
-            409: OpenApiResponse(ApiErrorSerializer, description="Already released."),
+            **error_responses(400, 403, 404, 415),
+            409: error_response("`already_released`: someone released the hold first."),
         },
     )
     @action(detail=True, methods=["post"], url_path="holds/<int:hold_id>/release", url_name="hold-release")
     def hold_release(self, request: Request, pk: str, hold_id: int) -> Response:
         case = self.get_object()
         if not case.holds.filter(pk=hold_id).exists():
-            raise CaseNotFound("No such hold on this case.")
+            raise CaseNotFound("No such hold on this case.")  # answered as any 404: mpp.api.NOT_FOUND_DETAIL
         serializer = HoldReleaseSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         user = signed_in_user(request)

@@ -3,26 +3,31 @@
 They never write and hold no policy (STYLE rule 2). Content checks — a date of birth in the past, a real
 country, an A-number N2 accepts, the N3/A5/F2 consistency of screening facts, the separation of duties —
 belong to ``screenings.services``, which raise ``InvalidInput``/``PolicyRefusal``/``NotPermitted`` naming the
-field and the rule; ``mpp.api.exception_handler`` renders those. The errors built here are the intake's: a
-member's refusal names *which* member of the family is wrong, and a possible duplicate lists its candidates.
+field and the rule; ``mpp.api.exception_handler`` renders those in the one error body. The errors built here
+are the intake's: a member's refusal names *which* member of the family is wrong (``field``
+``members.<index>.<field>``, ``detail`` starting "Member 2 (name): "), and a possible duplicate lists its
+candidates.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import asdict
 from typing import Any
 
 from django.db import models
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.exceptions import ErrorDetail
 
 from cases.api.serializers import CaseStatusField
 from cases.models import Alien, Case, FamilyMember, Language
 from cases.rules import normalize_a_number
 from mpp.accounts.models import Location
-from mpp.api import AwareDateTimeField
+from mpp.api import ApiErrorSerializer, AwareDateTimeField, BirthDateField, CodeRelatedField
 from screenings.exceptions import InvalidInput, PossibleDuplicate
 from screenings.models import AmenabilityReview, MemberDecision, ScreeningFacts
+from screenings.rules import EXCLUSIONS
 from screenings.selectors import review_decision_blocks
 from screenings.services import FACT_FIELDS, MemberInput, member_input_from_data
 
@@ -156,8 +161,9 @@ class DismissedDuplicateSerializer(serializers.Serializer):
 
 
 class IntakeMemberSerializer(serializers.Serializer):
-    """One member of the family as entered. With ``existing_alien_id`` the registered person is linked and
-    the personal fields are ignored; otherwise they are required (the 400 names the member and the field)."""
+    """One member of the family as entered. With ``existing_alien_id`` the registered person is linked: only
+    a person you can see, or one the duplicate check offers for the name and date of birth typed here (so
+    send them); otherwise the personal fields are required (the 400 names the member and the field)."""
 
     relationship = serializers.ChoiceField(
         choices=FamilyMember.Relationship.choices,
@@ -165,7 +171,9 @@ class IntakeMemberSerializer(serializers.Serializer):
     )
     family_name = serializers.CharField(required=False, allow_blank=True, max_length=150)
     given_names = serializers.CharField(required=False, allow_blank=True, max_length=150)
-    date_of_birth = serializers.DateField(required=False, allow_null=True, help_text="YYYY-MM-DD.")
+    date_of_birth = BirthDateField(
+        required=False, allow_null=True, help_text="YYYY-MM-DD; not in the future, not before 1900."
+    )
     sex = serializers.ChoiceField(choices=Alien.Sex.choices, required=False, allow_blank=True)
     country_of_citizenship = serializers.CharField(
         required=False, allow_blank=True, max_length=2, help_text="ISO 3166-1 alpha-2 code, e.g. HN."
@@ -188,6 +196,13 @@ class IntakeMemberSerializer(serializers.Serializer):
         required=False,
         help_text="Possible duplicates looked at and found to be someone else, each with the reason.",
     )
+    open_case_reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=2000,
+        help_text="Required when the person already has an open case (400 `open_case_exists` names it): why "
+        "they get another one. Recorded on the new case's timeline.",
+    )
 
     def validate_dismissed_duplicates(self, value: list[dict[str, Any]]) -> list[dict[str, Any]]:
         ids = [item["alien_id"] for item in value]
@@ -203,49 +218,58 @@ def _as_service_data(member: Mapping[str, Any]) -> dict[str, Any]:
     return data
 
 
-def _member_refusal(index: int, member: Mapping[str, Any], exc: InvalidInput) -> serializers.ValidationError:
-    field = exc.field or "non_field_errors"
-    who = " ".join(part for part in (member.get("given_names"), member.get("family_name")) if part)
-    label = f"Member {index + 1}" + (f" ({who})" if who else "")
-    body: dict[str, Any] = {
-        "code": exc.code,
-        "detail": f"{label}: {exc.message}",
-        "field": f"members.{index}.{field}",
-        "members": {str(index): {field: [exc.message]}},
-    }
-    if exc.rule:
-        body["rule"] = exc.rule
-    return serializers.ValidationError(body)
+def _member_label(index: int, member: Any) -> str:
+    """Who a member of the request is: ``Member 2 (José Manuel Ortiz Pérez)`` — the position from 1 and,
+    when typed, the name."""
+    names = (member.get("given_names"), member.get("family_name")) if isinstance(member, Mapping) else ()
+    who = " ".join(part for part in names if isinstance(part, str) and part)
+    return f"Member {index + 1}" + (f" ({who})" if who else "")
+
+
+def _labelled(detail: Any, label: str) -> Any:
+    """Every message of one member's errors, prefixed with who the member is (codes kept)."""
+    if isinstance(detail, Mapping):
+        return {key: _labelled(value, label) for key, value in detail.items()}
+    if isinstance(detail, list):
+        return [_labelled(item, label) for item in detail]
+    return ErrorDetail(f"{label}: {detail}", code=getattr(detail, "code", None))
+
+
+def _member_refusal(index: int, member: Mapping[str, Any], exc: InvalidInput) -> InvalidInput:
+    field = f"members.{index}.{exc.field}" if exc.field else f"members.{index}"
+    return InvalidInput(
+        f"{_member_label(index, member)}: {exc.message}", code=exc.code, rule=exc.rule, field=field
+    )
 
 
 class IntakeSerializer(serializers.Serializer):
     """An encounter with its whole family, entered in one call."""
 
-    location = serializers.SlugRelatedField(
-        slug_field="code",
+    location = CodeRelatedField(
         queryset=Location.objects.all(),
         help_text="Code of the port of entry or Border Patrol station (one of your duty locations).",
     )
     occurred_at = AwareDateTimeField(help_text="ISO 8601 with UTC offset; not in the future.")
     members = IntakeMemberSerializer(many=True, allow_empty=False)
 
-    def errors_naming_the_member(self) -> dict[str, Any]:
-        """``errors`` plus, for the first member in error, ``field`` (``members.<index>.<field>``) and
-        ``detail`` — the same keys as a member refused by the service (``member_inputs``)."""
-        body = dict(self.errors)
-        members = body.get("members")
-        if isinstance(members, Mapping) and members:
-            index, fields = next(iter(members.items()))
-            if isinstance(fields, Mapping) and fields:
-                name, messages = next(iter(fields.items()))
-                body["field"] = f"members.{index}.{name}"
-                if isinstance(messages, list) and messages:
-                    body["detail"] = f"Member {int(index) + 1}: {messages[0]}"
-        return body
+    def refusal(self) -> serializers.ValidationError:
+        """``errors`` with each member's messages saying which member they are about, as a member refused
+        by the service is (``member_inputs``): ``Member 3 (Valeria Ortiz Reyes): Date has wrong format…``."""
+        detail = dict(self.errors)
+        typed = self.initial_data.get("members") if isinstance(self.initial_data, Mapping) else None
+        members = detail.get("members")
+        if isinstance(members, Mapping) and isinstance(typed, list):  # DRF: {index: errors} of each member
+            detail["members"] = {
+                index: _labelled(errors, _member_label(index, typed[index]))
+                if isinstance(index, int)
+                else errors
+                for index, errors in members.items()
+            }
+        return serializers.ValidationError(detail)
 
     def member_inputs(self) -> list[MemberInput]:
         """Each member validated by ``screenings.services.member_input_from_data``; the first refusal is
-        raised as a 400 naming the member (``members.<index>.<field>``)."""
+        raised as a 400 naming the member (``field`` ``members.<index>.<field>``)."""
         inputs = []
         for index, member in enumerate(self.validated_data["members"]):
             try:
@@ -270,38 +294,46 @@ def possible_duplicate_body(exc: PossibleDuplicate, members: Sequence[MemberInpu
         "code": exc.code,
         "detail": exc.message,
         "field": "members",
-        "members": [exc.message],
+        "errors": [{"field": "members", "code": exc.code, "detail": exc.message}],
         "candidates": candidates,
     }
 
 
-class IntakeRefusalSerializer(serializers.Serializer):
-    """A refused intake (400). A member's error names it: ``field`` is ``members.<index>.<field>`` and
-    ``members`` maps the index (from 0) to ``{field: [message]}``. A possible duplicate has the code
-    ``possible_duplicate``, ``field`` ``members``, ``members`` the message in a list, and ``candidates``: each
-    registered person the member at ``candidates[].member`` may be."""
+class IntakeRefusalSerializer(ApiErrorSerializer):
+    """A refused intake (400), in the one error body. A member's error names it: ``field`` is
+    ``members.<index>.<field>`` and ``detail`` starts with "Member <position> (<name>):". A possible
+    duplicate has the code ``possible_duplicate``, ``field`` ``members``, and ``candidates``: each registered
+    person the member at ``candidates[].member`` may be."""
 
-    code = serializers.CharField(required=False)
-    detail = serializers.CharField(required=False)
-    field = serializers.CharField(required=False)
-    rule = serializers.CharField(required=False)
-    members = serializers.JSONField(
-        required=False, help_text="Errors per member: {index: {field: [msg]}}; for a duplicate, [msg]."
+    candidates = IntakeDuplicateCandidateSerializer(
+        many=True, required=False, help_text="Only with `possible_duplicate`."
     )
-    candidates = IntakeDuplicateCandidateSerializer(many=True, required=False)
 
 
-class IntakeCaseSerializer(serializers.ModelSerializer):
-    """A case opened by the intake, in ``screening``."""
+class IntakeCaseSerializer(serializers.Serializer):
+    """A case opened by the intake, in ``screening``, and the member of the request it belongs to."""
 
-    a_number = serializers.CharField(source="alien.a_number", read_only=True, allow_null=True)
-    name = serializers.CharField(source="alien.full_name", read_only=True)
-    status = CaseStatusField(read_only=True)
+    member = serializers.IntegerField(help_text="Position (from 0) of the member in the request's `members`.")
+    relationship = serializers.ChoiceField(
+        choices=FamilyMember.Relationship.choices, help_text="The member's relationship to the head."
+    )
+    id = serializers.IntegerField(source="case.pk", help_text="The case id.")
+    alien = serializers.IntegerField(source="case.alien_id", help_text="The person's id.")
+    a_number = serializers.CharField(source="case.alien.a_number", allow_null=True)
+    name = serializers.CharField(source="case.alien.full_name")
+    status = CaseStatusField(source="case.status")
 
-    class Meta:
-        model = Case
-        fields = ["id", "alien", "a_number", "name", "status"]
-        read_only_fields = fields
+
+def intake_cases(cases: Sequence[Case], *, family_unit_id: int) -> list[dict[str, Any]]:
+    """The intake's cases (``family_cases``, in id order) with the member each belongs to: the intake opens
+    them in the order of the request's members, one per member."""
+    rows = []
+    for position, case in enumerate(cases):
+        membership = next(
+            m for m in case.alien.family_memberships.all() if m.family_unit_id == family_unit_id
+        )
+        rows.append({"member": position, "relationship": membership.relationship, "case": case})
+    return rows
 
 
 class IntakeResultSerializer(serializers.Serializer):
@@ -319,8 +351,7 @@ class ScreeningFactsSerializer(serializers.ModelSerializer):
 
     case = serializers.IntegerField(source="case_id", read_only=True)
     recorded = serializers.SerializerMethodField()
-    interpretation_language = serializers.SlugRelatedField(
-        slug_field="code",
+    interpretation_language = CodeRelatedField(
         queryset=Language.objects.all(),
         required=False,
         allow_null=True,
@@ -328,6 +359,9 @@ class ScreeningFactsSerializer(serializers.ModelSerializer):
     )
     # A method field: a read-only nested serializer would leave an unused ActorRequest in the schema.
     updated_by = serializers.SerializerMethodField(help_text="Who recorded the facts last; null until then.")
+    updated_at = serializers.DateTimeField(
+        read_only=True, allow_null=True, help_text="When the facts were recorded last; null until then."
+    )
 
     class Meta:
         model = ScreeningFacts
@@ -341,13 +375,22 @@ class ScreeningFactsSerializer(serializers.ModelSerializer):
     def get_updated_by(self, facts: ScreeningFacts) -> dict[str, Any] | None:
         return ActorSerializer(facts.updated_by).data if facts.pk else None
 
-    def facts(self, *, replace: bool) -> dict[str, Any]:
-        """What to pass to ``screening_facts_save``: for a PUT every field, an omitted one at its default;
-        for a PATCH only the fields sent."""
-        given = dict(self.validated_data)
-        if not replace:
-            return given
-        return {name: given[name] if name in given else _fact_default(name) for name in FACT_FIELDS}
+    def facts(self) -> dict[str, Any]:
+        """What to pass to ``screening_facts_save``: the facts sent (a PATCH) or every fact (a PUT, through
+        ``ScreeningFactsReplaceSerializer``)."""
+        return dict(self.validated_data)
+
+
+class ScreeningFactsReplaceSerializer(ScreeningFactsSerializer):
+    """The body of a PUT: every fact, a fact left out being reset to its default — the ``default`` of each
+    field in the schema. (A PATCH uses ``ScreeningFactsSerializer``: the facts left out keep their values;
+    DRF applies no defaults to a partial update.)"""
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        for name in FACT_FIELDS:
+            fields[name].default = _fact_default(name)
+        return fields
 
 
 def _fact_default(name: str) -> Any:
@@ -365,6 +408,9 @@ def screening_of(case: Case) -> ScreeningFacts:
 
 
 class ReasonSerializer(serializers.Serializer):
+    """Why: a reason code with the rule that gives it and the plain explanation (the same everywhere: the
+    live proposal, the one frozen at submission, and the decision)."""
+
     code = serializers.CharField(help_text="Reason code, e.g. `mexican_national`.")
     rule = serializers.CharField(help_text="RULES.md id, e.g. A2.")
     explanation = serializers.CharField()
@@ -377,7 +423,8 @@ class BlockerSerializer(serializers.Serializer):
 
 
 class ProposalMemberSerializer(serializers.Serializer):
-    key = serializers.IntegerField(help_text="The member's case id.")
+    # ``key`` in the rules (and in the frozen proposal's JSON): the member's case id.
+    case = serializers.IntegerField(source="key", help_text="The member's case id.")
     name = serializers.CharField()
     amenable = serializers.BooleanField()
     uac = serializers.BooleanField(help_text="A2: unaccompanied alien child.")
@@ -413,7 +460,7 @@ class ReviewMemberSerializer(serializers.Serializer):
     name = serializers.CharField()
     status = CaseStatusField(allow_null=True)
     proposed_amenable = serializers.BooleanField()
-    proposed_reasons = serializers.ListField(child=serializers.CharField(), help_text="Reason codes.")
+    proposed_reasons = ReasonSerializer(many=True, help_text="As proposed at submission (empty: amenable).")
     uac = serializers.BooleanField()
     refer_to_uscis = serializers.BooleanField()
 
@@ -432,7 +479,7 @@ def _review_members(review: AmenabilityReview) -> list[dict[str, Any]]:
                 "name": member["name"],
                 "status": case.status if case else None,
                 "proposed_amenable": member["amenable"],
-                "proposed_reasons": [reason["code"] for reason in member["reasons"]],
+                "proposed_reasons": member["reasons"],
                 "uac": member.get("uac", False),
                 "refer_to_uscis": member.get("refer_to_uscis", False),
             }
@@ -440,7 +487,22 @@ def _review_members(review: AmenabilityReview) -> list[dict[str, Any]]:
     return rows
 
 
+def reasons_of(codes: Sequence[str], *, proposed: Mapping[str, Mapping[str, str]]) -> list[dict[str, str]]:
+    """Reason codes as ``{code, rule, explanation}``: as frozen in the proposal when proposed, else (a
+    supervisor's override: ``discretion``, ``health``) from the rules."""
+    reasons = []
+    for code in codes:
+        known = proposed.get(code) or (asdict(EXCLUSIONS[code]) if code in EXCLUSIONS else None)
+        reasons.append(dict(known) if known else {"code": code, "rule": "", "explanation": ""})
+    return reasons
+
+
 class MemberDecisionSerializer(serializers.ModelSerializer):
+    """The outcome for one member. Reasons carry their rule; ``context["proposed"]`` maps each case id to
+    the reasons frozen in the review's proposal (``{code: reason}``)."""
+
+    proposed_reasons = serializers.SerializerMethodField()
+    reasons = serializers.SerializerMethodField()
     override = serializers.CharField(
         help_text="Empty when the proposal was confirmed; else `exclude_discretion`, `exclude_health` or "
         "`overrule_health`."
@@ -459,6 +521,18 @@ class MemberDecisionSerializer(serializers.ModelSerializer):
             "mexican_member_choice",
         ]
         read_only_fields = fields
+
+    def _proposed(self, decision: MemberDecision) -> Mapping[str, Mapping[str, str]]:
+        return self.context.get("proposed", {}).get(decision.case_id, {})
+
+    @extend_schema_field(ReasonSerializer(many=True))
+    def get_proposed_reasons(self, decision: MemberDecision) -> list[dict[str, str]]:
+        return reasons_of(decision.proposed_reasons, proposed=self._proposed(decision))
+
+    @extend_schema_field(ReasonSerializer(many=True))
+    def get_reasons(self, decision: MemberDecision) -> list[dict[str, str]]:
+        """Why not amenable (empty when amenable)."""
+        return reasons_of(decision.reasons, proposed=self._proposed(decision))
 
 
 class ReviewQueueItemSerializer(serializers.ModelSerializer):
@@ -505,27 +579,25 @@ class ReviewQueueItemSerializer(serializers.ModelSerializer):
 class AmenabilityReviewSerializer(ReviewQueueItemSerializer):
     """A family's amenability review: the proposal frozen at submission and, once decided, who decided,
     when, why, and the outcome per member. A review the supervisor returned to the officer for re-screening
-    (``status`` ``returned``) names who returned it, when and what to look at again, and has no decisions:
-    the corrected screening is submitted as a new review."""
+    (``status`` ``returned``) says who returned it, when and what to look at again (``returned_*``,
+    ``return_reason``), decided nothing (``decided_*`` null) and has no decisions: the corrected screening is
+    submitted as a new review.
 
-    decided_by = ActorSerializer(
-        read_only=True,
-        allow_null=True,
-        help_text="Who closed the review: the supervisor who decided it or, when `status` is `returned`, who "
-        "returned it to the officer. Null while pending.",
+    The model keeps who closed the review, and when, in one pair of columns (``decided_by``/``decided_at``)
+    whichever way it was closed; the API names each way apart."""
+
+    decided_by = serializers.SerializerMethodField(help_text="The supervisor who decided; null otherwise.")
+    decided_at = serializers.SerializerMethodField(help_text="When it was decided; null otherwise.")
+    decision_reason = serializers.SerializerMethodField(help_text="Why it was decided so; empty otherwise.")
+    returned_by = serializers.SerializerMethodField(
+        help_text="The supervisor who returned it to the officer; null otherwise."
     )
-    decided_at = serializers.DateTimeField(
-        read_only=True,
-        allow_null=True,
-        help_text="When it was decided or, when `status` is `returned`, returned. Null while pending.",
-    )
-    decision_reason = serializers.CharField(
-        read_only=True,
-        help_text="The reason for the decision or, when `status` is `returned`, what the officer must look at "
-        "again. Empty while pending.",
+    returned_at = serializers.SerializerMethodField(help_text="When it was returned; null otherwise.")
+    return_reason = serializers.SerializerMethodField(
+        help_text="What the officer must look at again; empty otherwise."
     )
     proposal = ProposalSerializer(read_only=True)
-    decisions = MemberDecisionSerializer(many=True, read_only=True)
+    decisions = serializers.SerializerMethodField()
 
     class Meta(ReviewQueueItemSerializer.Meta):
         fields = [
@@ -533,10 +605,56 @@ class AmenabilityReviewSerializer(ReviewQueueItemSerializer):
             "decided_by",
             "decided_at",
             "decision_reason",
+            "returned_by",
+            "returned_at",
+            "return_reason",
             "proposal",
             "decisions",
         ]
         read_only_fields = fields
+
+    @staticmethod
+    def _closed_by(review: AmenabilityReview, how: str) -> dict[str, Any] | None:
+        return ActorSerializer(review.decided_by).data if review.status == how and review.decided_by else None
+
+    @staticmethod
+    def _closed_at(review: AmenabilityReview, how: str) -> str | None:
+        if review.status != how or review.decided_at is None:
+            return None
+        return serializers.DateTimeField().to_representation(review.decided_at)
+
+    @extend_schema_field(ActorSerializer(allow_null=True))
+    def get_decided_by(self, review: AmenabilityReview) -> dict[str, Any] | None:
+        return self._closed_by(review, AmenabilityReview.Status.DECIDED)
+
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
+    def get_decided_at(self, review: AmenabilityReview) -> str | None:
+        return self._closed_at(review, AmenabilityReview.Status.DECIDED)
+
+    def get_decision_reason(self, review: AmenabilityReview) -> str:
+        return review.decision_reason if review.status == AmenabilityReview.Status.DECIDED else ""
+
+    @extend_schema_field(ActorSerializer(allow_null=True))
+    def get_returned_by(self, review: AmenabilityReview) -> dict[str, Any] | None:
+        return self._closed_by(review, AmenabilityReview.Status.RETURNED)
+
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
+    def get_returned_at(self, review: AmenabilityReview) -> str | None:
+        return self._closed_at(review, AmenabilityReview.Status.RETURNED)
+
+    def get_return_reason(self, review: AmenabilityReview) -> str:
+        return review.decision_reason if review.status == AmenabilityReview.Status.RETURNED else ""
+
+    @extend_schema_field(MemberDecisionSerializer(many=True))
+    def get_decisions(self, review: AmenabilityReview) -> list[dict[str, Any]]:
+        proposed = {
+            member["key"]: {reason["code"]: reason for reason in member["reasons"]}
+            for member in review.proposal["members"]
+        }
+        decisions = MemberDecisionSerializer(
+            review.decisions.all(), many=True, context={"proposed": proposed}
+        )
+        return decisions.data  # type: ignore[return-value]  # a ListSerializer's data is a list
 
 
 class OverrideSerializer(serializers.Serializer):

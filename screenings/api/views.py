@@ -27,7 +27,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiResponse, extend_schema_view
-from rest_framework import mixins, status, viewsets
+from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.generics import GenericAPIView
@@ -39,9 +39,10 @@ from cases.selectors import alien_duplicate_candidates
 from mpp.accounts.auth import signed_in_user
 from mpp.accounts.models import User
 from mpp.accounts.roles import Role
-from mpp.api import ApiErrorSerializer, ViewOrderedCursorPagination, described, error_responses
+from mpp.api import ViewOrderedCursorPagination, described, error_response, error_responses
+from mpp.audit.api import AccessLoggedListMixin
 from mpp.audit.models import AccessLog
-from mpp.audit.services import access_log_record, access_log_record_many
+from mpp.audit.services import access_log_record
 from screenings import selectors, services
 from screenings.api.serializers import (
     AmenabilityReviewSerializer,
@@ -54,7 +55,9 @@ from screenings.api.serializers import (
     IntakeSerializer,
     ReturnSerializer,
     ReviewQueueItemSerializer,
+    ScreeningFactsReplaceSerializer,
     ScreeningFactsSerializer,
+    intake_cases,
     possible_duplicate_body,
     screening_of,
 )
@@ -75,21 +78,21 @@ SCREENING_READER_ROLES = CBP_FIELD_ROLES | {
 
 
 def conflict(description: str) -> dict[int, OpenApiResponse]:
-    return {409: OpenApiResponse(ApiErrorSerializer, description=description)}
+    return {409: error_response(description)}
 
 
 def refused(description: str) -> dict[int, OpenApiResponse]:
-    return {403: OpenApiResponse(ApiErrorSerializer, description=description)}
+    return {403: error_response(description)}
 
 
 def log_read(request: Request, object_type: str, object_id: int) -> None:
     """Personal data (health, criminal history, fear): record who read it through the API."""
     access_log_record(
         user=signed_in_user(request),
+        request=request,
         channel=AccessLog.Channel.API,
         object_type=object_type,
-        object_id=object_id,
-        path=request.path,
+        object_ids=[object_id],
     )
 
 
@@ -127,13 +130,14 @@ class IntakeView(ScreeningAPIView):
                 IntakeRefusalSerializer, description="Invalid input, or a possible duplicate."
             ),
             **refused("Role not admitted, or the location is not one of your duty locations."),
+            **error_responses(415),
         },
         operation_id="intakes_create",
     )
     def post(self, request: Request) -> Response:
         serializer = IntakeSerializer(data=request.data, context=self.get_serializer_context())
         if not serializer.is_valid():
-            return Response(serializer.errors_naming_the_member(), status=status.HTTP_400_BAD_REQUEST)
+            raise serializer.refusal()
         members = serializer.member_inputs()
         try:
             encounter = services.intake_create(
@@ -143,11 +147,29 @@ class IntakeView(ScreeningAPIView):
                 members=members,
             )
         except PossibleDuplicate as exc:
+            # The candidates are registered people, from any location: log who was shown whom.
+            shown = [alien.pk for found in exc.candidates.values() for alien in found]
+            access_log_record(
+                user=signed_in_user(request),
+                request=request,
+                channel=AccessLog.Channel.API,
+                object_type="alien",
+                object_ids=shown,
+            )
             return Response(possible_duplicate_body(exc, members), status=status.HTTP_400_BAD_REQUEST)
+        cases = selectors.family_cases(encounter_id=encounter.pk)
+        # The result names the family's people, linked registered ones among them: one row for them.
+        access_log_record(
+            user=signed_in_user(request),
+            request=request,
+            channel=AccessLog.Channel.API,
+            object_type="alien",
+            object_ids=[case.alien_id for case in cases],
+        )
         body = {
             "encounter": encounter.pk,
             "family_unit": encounter.family_unit_id,
-            "cases": selectors.family_cases(encounter_id=encounter.pk),
+            "cases": intake_cases(cases, family_unit_id=encounter.family_unit_id),
         }
         return Response(IntakeResultSerializer(body).data, status=status.HTTP_201_CREATED)
 
@@ -190,12 +212,12 @@ class AlienDuplicatesView(ScreeningAPIView):
         )
         context = {"a_number": searched.get("a_number")}
         # A national search that shows people from other locations: log who saw whom (one INSERT).
-        access_log_record_many(
+        access_log_record(
             user=signed_in_user(request),
+            request=request,
             channel=AccessLog.Channel.API,
             object_type="alien",
             object_ids=[a.pk for a in found],
-            path=request.path,
         )
         return Response(DuplicateCandidateSerializer(found, many=True, context=context).data)
 
@@ -220,7 +242,7 @@ class CaseScreeningView(ScreeningAPIView):
     def visible_case(self, case_id: int) -> Case:
         case = selectors.screening_case_for(user=signed_in_user(self.request), case_id=case_id)
         if case is None:
-            raise NotFound("No such case within your scope.")
+            raise NotFound()
         return case
 
     @described(
@@ -236,13 +258,14 @@ class CaseScreeningView(ScreeningAPIView):
         return Response(ScreeningFactsSerializer(screening_of(case)).data)
 
     @described(
-        "Record the screening facts of the case, all of them: a field left out is reset to its default. Only "
-        "while the case is in screening. " + SCREENING_WRITE_TEXT,
+        "Record the screening facts of the case, all of them: a field left out is reset to its default (the "
+        "`default` of each field of the request body). Only while the case is in screening. "
+        + SCREENING_WRITE_TEXT,
         SCREENING_ROLES["put"],
-        request=ScreeningFactsSerializer,
+        request=ScreeningFactsReplaceSerializer,
         responses={
             200: ScreeningFactsSerializer,
-            **error_responses(400, 403, 404),
+            **error_responses(400, 403, 404, 415),
             **conflict("`screening_closed`: the family was submitted for review (A3)."),
         },
         operation_id="cases_screening_update",
@@ -257,7 +280,7 @@ class CaseScreeningView(ScreeningAPIView):
         request=ScreeningFactsSerializer,
         responses={
             200: ScreeningFactsSerializer,
-            **error_responses(400, 403, 404),
+            **error_responses(400, 403, 404, 415),
             **conflict("`screening_closed`: the family was submitted for review (A3)."),
         },
         operation_id="cases_screening_partial_update",
@@ -267,10 +290,11 @@ class CaseScreeningView(ScreeningAPIView):
 
     def save(self, request: Request, case_id: int, *, replace: bool) -> Response:
         case = self.visible_case(case_id)
-        serializer = ScreeningFactsSerializer(data=request.data, partial=not replace)
+        body = ScreeningFactsReplaceSerializer if replace else ScreeningFactsSerializer
+        serializer = body(data=request.data, partial=not replace)
         serializer.is_valid(raise_exception=True)
         facts = services.screening_facts_save(
-            actor=signed_in_user(request), case_id=case.pk, facts=serializer.facts(replace=replace)
+            actor=signed_in_user(request), case_id=case.pk, facts=serializer.facts()
         )
         return Response(ScreeningFactsSerializer(facts).data)
 
@@ -290,7 +314,7 @@ class FamilyProposalView(ScreeningAPIView):
         "that inform without excluding (A1 basis, F1 family kept together, A4 health history, S1 referral, "
         "N3 interpretation), and blockers — facts still missing (F2 choice, A5 outcome, N3) — that stop the "
         "family being submitted; `family_reasons` holds F3. It decides nothing: a supervisor does (A3). "
-        "`key` is the member's case id. The read is recorded in the access log.",
+        "`case` is the member's case id. The read is recorded in the access log.",
         CBP_FIELD_ROLES,
         responses={200: FamilyProposalSerializer, **error_responses(403, 404)},
         operation_id="families_proposal_retrieve",
@@ -298,7 +322,7 @@ class FamilyProposalView(ScreeningAPIView):
     def get(self, request: Request, encounter_id: int) -> Response:
         encounter = selectors.encounter_for_screening(user=signed_in_user(request), encounter_id=encounter_id)
         if encounter is None:
-            raise NotFound("No such encounter within your scope.")
+            raise NotFound()
         _, proposal = selectors.family_proposal(encounter_id=encounter.pk)
         log_read(request, "family_proposal", encounter.pk)
         return Response(FamilyProposalSerializer({"encounter": encounter.pk, **proposal.as_json()}).data)
@@ -308,7 +332,7 @@ def review_for(user: User, review_id: int) -> AmenabilityReview:
     """The review as ``user`` may see it, with the family's cases and people loaded for ``members``."""
     review = selectors.review_visible_to(user=user, review_id=review_id)
     if review is None:
-        raise NotFound("No such review within your scope.")
+        raise NotFound()
     return review
 
 
@@ -336,7 +360,7 @@ class FamilySubmitView(ScreeningAPIView):
     def post(self, request: Request, encounter_id: int) -> Response:
         encounter = selectors.encounter_for_screening(user=signed_in_user(request), encounter_id=encounter_id)
         if encounter is None:
-            raise NotFound("No such encounter within your scope.")
+            raise NotFound()
         review = services.family_submit_for_review(actor=signed_in_user(request), encounter_id=encounter.pk)
         return Response(
             AmenabilityReviewSerializer(review_for(signed_in_user(request), review.pk)).data,
@@ -359,19 +383,22 @@ REVIEW_ROLES = {
         "The supervisor's queue: families at your duty locations waiting for the amenability decision (A3), "
         "oldest first, each member with the proposal in short. Cursor-paginated.",
         REVIEW_ROLES["list"],
-        responses={200: ReviewQueueItemSerializer, **error_responses(403)},
+        responses={200: ReviewQueueItemSerializer, **error_responses(400, 403)},
     ),
     retrieve=described(
         "One family's review: the proposal frozen at submission, each member's case as it stands and, once "
         "decided, who decided, when, why, and the outcome per member. A review returned to the officer for "
-        "re-screening has `status` `returned`, who returned it, when and why in `decided_by`, `decided_at` "
-        "and `decision_reason`, and no decisions. The read is recorded in the access log.",
+        "re-screening has `status` `returned`, who returned it, when and why in `returned_by`, `returned_at` "
+        "and `return_reason` (`decided_*` null), and no decisions. The read is recorded in the access log.",
         REVIEW_ROLES["retrieve"],
         responses={200: AmenabilityReviewSerializer, **error_responses(403, 404)},
     ),
 )
-class AmenabilityReviewViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
-    """The amenability reviews (A3): the queue, one review, the decision, the return to the officer."""
+class AmenabilityReviewViewSet(AccessLoggedListMixin, viewsets.GenericViewSet):
+    """The amenability reviews (A3): the queue, one review, the decision, the return to the officer.
+
+    The queue shows each family's members: a page of it is recorded in one access-log row naming its
+    reviews (``AccessLoggedListMixin``)."""
 
     allowed_roles = REVIEW_ROLES
     serializer_class = ReviewQueueItemSerializer
@@ -379,6 +406,7 @@ class AmenabilityReviewViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     ordering = ("submitted_at", "id")  # oldest first; matches the index (location, status, submitted_at)
     filter_backends: list[type] = []
     lookup_value_converter = "int"
+    access_log_type = "amenability_review"
 
     def get_queryset(self) -> QuerySet[AmenabilityReview]:
         if getattr(self, "swagger_fake_view", False):  # schema generation: no user to scope by
@@ -410,7 +438,7 @@ class AmenabilityReviewViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         request=DecideSerializer,
         responses={
             200: AmenabilityReviewSerializer,
-            **error_responses(400, 404),
+            **error_responses(400, 404, 415),
             **refused("Role not admitted; `separation_of_duties` (A3); `not_permitted` (not your location)."),
             **conflict("`already_decided`: another supervisor decided this family first (A3)."),
         },
@@ -434,7 +462,7 @@ class AmenabilityReviewViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     @described(
         "Return the family to the officer for re-screening instead of deciding (A3): the review is closed as "
-        "`returned` with `reason` (what the officer must look at again) and you as `decided_by`; every case "
+        "`returned` with `reason` (what the officer must look at again) and you as `returned_by`; every case "
         "goes back to `screening` with the reason in its history; the officers who entered and submitted the "
         "family are notified. The corrected screening is submitted again as a new review "
         "(`families/{encounter_id}/submit-for-review/`). Nothing is decided. Refusals: 403 "
@@ -445,7 +473,7 @@ class AmenabilityReviewViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         request=ReturnSerializer,
         responses={
             200: AmenabilityReviewSerializer,
-            **error_responses(400, 404),
+            **error_responses(400, 404, 415),
             **refused("Role not admitted; `separation_of_duties` (A3); `not_permitted` (not your location)."),
             **conflict("`already_decided`: another supervisor decided or returned this family first (A3)."),
         },

@@ -10,13 +10,13 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from cases.models import Alien, Case, CaseEvent, CaseStatus, Encounter, FamilyMember, FamilyUnit, Hold
 from cases.services import case_transition, hold_open, hold_release
 from mpp.accounts.models import Location, User
 from mpp.accounts.roles import Role
+from mpp.accounts.services import api_token_create
 from mpp.audit.models import AccessLog
 from tests.factories import (
     AlienFactory,
@@ -83,6 +83,25 @@ def _an_hour_ago() -> str:
 
 def _results(response: Any) -> list[dict[str, Any]]:
     return response.json()["results"]
+
+
+ERROR_KEYS = {"code", "detail", "field", "rule", "errors"}
+
+
+def _refusal(response: Any, status: int = 400) -> dict[str, Any]:
+    """The one error body (mpp.api): ``code`` and ``detail``; ``field`` as a dotted path when one field is at
+    fault; ``rule`` when a policy rule refused; on a 400 ``errors`` with every problem — nothing else."""
+    assert response.status_code == status, response.content
+    body = response.json()
+    assert set(body) <= ERROR_KEYS, body
+    assert body["code"] and body["detail"], body
+    if status == 400:
+        assert body["errors"][0] == {
+            "field": body.get("field"),
+            "code": body["code"],
+            "detail": body["detail"],
+        }
+    return body
 
 
 FEAR_ACCOUNT = "Said the cartel that extorted her family in Reynosa will find her; referred to USCIS"
@@ -253,9 +272,9 @@ def test_a_refused_create_writes_nothing(api_for):
 
 def test_token_authentication_admits_the_token_holder(officer):
     case = _case_at("sys-poe")
-    token = Token.objects.create(user=officer)
+    _, secret = api_token_create(user=officer, name="integration")
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {secret}")
 
     response = client.get(f"{API}/cases/{case.pk}/")
 
@@ -273,11 +292,11 @@ def test_an_unknown_token_is_refused():
 
 
 def test_a_deactivated_users_token_is_refused(officer):
-    token = Token.objects.create(user=officer)
+    _, secret = api_token_create(user=officer, name="integration")
     officer.is_active = False
     officer.save()
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {secret}")
 
     response = client.get(f"{API}/cases/")
 
@@ -337,8 +356,7 @@ def test_alien_create_refuses_bad_input_naming_the_field_and_saves_nothing(
 ):
     response = api_for(officer).post(f"{API}/aliens/", _alien_payload(**overrides), format="json")
 
-    assert response.status_code == 400
-    assert field in response.json()
+    assert _refusal(response)["field"] == field
     assert not Alien.objects.exists()
 
 
@@ -347,11 +365,9 @@ def test_alien_create_refuses_a_registered_a_number_in_another_spelling(api_for,
 
     response = api_for(officer).post(f"{API}/aliens/", _alien_payload(a_number="123 456 789"), format="json")
 
-    assert response.status_code == 400
-    body = response.json()
-    assert "a_number" in body
-    assert body["code"] == "a_number_exists"
-    assert body["rule"] == "N2"
+    body = _refusal(response)
+    assert (body["field"], body["code"], body["rule"]) == ("a_number", "a_number_exists", "N2")
+    assert body["detail"] == "A123456789 is already registered; link the existing person instead."
     assert Alien.objects.count() == 1
 
 
@@ -362,7 +378,12 @@ def test_alien_retrieve_is_recorded_in_the_access_log(api_for, officer):
 
     assert response.status_code == 200
     log = AccessLog.objects.get()
-    assert (log.user, log.channel, log.object_type, log.object_id) == (officer, "api", "alien", str(alien.pk))
+    assert (log.user, log.channel, log.object_type, log.object_ids) == (
+        officer,
+        "api",
+        "alien",
+        [str(alien.pk)],
+    )
     assert log.path == f"{API}/aliens/{alien.pk}/"
 
 
@@ -390,8 +411,7 @@ def test_aliens_filter_by_a_number_in_any_spelling_name_part_and_country(api_for
     assert [row["id"] for row in _results(by_number)] == [wanted.pk]
     assert [row["id"] for row in _results(by_name)] == [wanted.pk]
     assert [row["id"] for row in _results(by_country)] == [wanted.pk]
-    assert bad_number.status_code == 400
-    assert "a_number" in bad_number.json()
+    assert (_refusal(bad_number)["field"], _refusal(bad_number)["code"]) == ("a_number", "a_number_invalid")
 
 
 # --- family units --------------------------------------------------------------------------------------
@@ -426,8 +446,8 @@ def test_family_unit_create_refuses_a_person_the_officer_cannot_see(api_for, off
         f"{API}/family-units/", {"members": [{"alien": elsewhere.pk, "relationship": "head"}]}, format="json"
     )
 
-    assert response.status_code == 400
-    assert "members" in response.json()
+    body = _refusal(response)
+    assert (body["field"], body["code"]) == ("members.0.alien", "does_not_exist")  # as if it did not exist
     assert FamilyUnit.objects.count() == units_before
 
 
@@ -439,8 +459,7 @@ def test_family_unit_create_needs_exactly_one_head_and_saves_nothing_otherwise(a
 
     response = api_for(officer).post(f"{API}/family-units/", body, format="json")
 
-    assert response.status_code == 400
-    assert "members" in response.json()
+    assert _refusal(response)["field"] == "members"
     assert not FamilyUnit.objects.exists()
     assert not FamilyMember.objects.exists()
 
@@ -448,8 +467,7 @@ def test_family_unit_create_needs_exactly_one_head_and_saves_nothing_otherwise(a
 def test_family_unit_create_refuses_an_empty_family(api_for, officer):
     response = api_for(officer).post(f"{API}/family-units/", {"members": []}, format="json")
 
-    assert response.status_code == 400
-    assert "members" in response.json()
+    assert (_refusal(response)["field"], _refusal(response)["code"]) == ("members", "empty")
 
 
 # --- encounters ----------------------------------------------------------------------------------------
@@ -475,9 +493,8 @@ def test_encounter_create_refuses_a_component_that_contradicts_the_location(api_
 
     response = api_for(officer).post(f"{API}/encounters/", body, format="json")
 
-    assert response.status_code == 400
-    assert response.json()["rule"] == "A1"
-    assert "component" in response.json()
+    body = _refusal(response)
+    assert (body["field"], body["rule"]) == ("component", "A1")
     assert not Encounter.objects.exists()
 
 
@@ -487,8 +504,7 @@ def test_encounter_create_refuses_a_time_without_offset(api_for, officer):
 
     response = api_for(officer).post(f"{API}/encounters/", body, format="json")
 
-    assert response.status_code == 400
-    assert "occurred_at" in response.json()
+    assert (_refusal(response)["field"], _refusal(response)["code"]) == ("occurred_at", "naive")
 
 
 def test_encounter_create_outside_the_officers_duty_locations_is_forbidden(api_for, officer):
@@ -557,8 +573,7 @@ def test_case_create_refuses_a_person_outside_the_encounters_family(api_for, off
         f"{API}/cases/", {"encounter": encounter.pk, "alien": stranger.pk}, format="json"
     )
 
-    assert response.status_code == 400
-    assert "alien" in response.json()
+    assert _refusal(response)["field"] == "alien"
     assert not Case.objects.exists()
 
 
@@ -758,8 +773,7 @@ def test_a_transition_without_a_reason_is_refused_naming_reason(api_for, officer
 
     response = api_for(officer).post(f"{API}/cases/{case.pk}/transition/", body, format="json")
 
-    assert response.status_code == 400
-    assert "reason" in response.json()
+    assert _refusal(response)["field"] == "reason"
     case.refresh_from_db()
     assert case.status == S.ENROLLED
 
@@ -773,8 +787,7 @@ def test_a_transition_to_an_unknown_status_is_refused_naming_to_status(api_for, 
         f"{API}/cases/{case.pk}/transition/", {"to_status": to_status, "reason": "x"}, format="json"
     )
 
-    assert response.status_code == 400
-    assert "to_status" in response.json()
+    assert (_refusal(response)["field"], _refusal(response)["code"]) == ("to_status", "invalid_choice")
 
 
 def test_cases_at_other_locations_are_invisible_to_an_officer(api_for, officer):
@@ -811,7 +824,12 @@ def test_case_retrieve_is_recorded_in_the_access_log(api_for, officer):
     assert response.status_code == 200
     assert response.json()["alien_detail"]["a_number"] == case.alien.a_number
     log = AccessLog.objects.get()
-    assert (log.user, log.channel, log.object_type, log.object_id) == (officer, "api", "case", str(case.pk))
+    assert (log.user, log.channel, log.object_type, log.object_ids) == (
+        officer,
+        "api",
+        "case",
+        [str(case.pk)],
+    )
     assert log.path == f"{API}/cases/{case.pk}/"
 
 
@@ -825,7 +843,7 @@ def test_reading_a_case_timeline_is_recorded_in_the_access_log(api_for, court_cl
     assert response.status_code == 200
     assert [entry["type"] for entry in response.json()] == ["status.changed"]
     log = AccessLog.objects.get()
-    assert (log.user, log.object_type, log.object_id) == (court_clerk, "case", str(case.pk))
+    assert (log.user, log.object_type, log.object_ids) == (court_clerk, "case", [str(case.pk)])
 
 
 @pytest.mark.parametrize("method", ["put", "patch", "delete"])
@@ -988,11 +1006,11 @@ def test_reading_holds_is_recorded_in_the_access_log_and_lists_open_holds_first(
         None,  # court staff may not read what the assessment said
     )
     log = AccessLog.objects.get()
-    assert (log.user, log.channel, log.object_type, log.object_id) == (
+    assert (log.user, log.channel, log.object_type, log.object_ids) == (
         court_clerk,
         "api",
         "case",
-        str(case.pk),
+        [str(case.pk)],
     )
 
 
@@ -1063,8 +1081,7 @@ def test_opening_a_hold_with_bad_input_is_refused_naming_the_field(api_for, offi
 
     response = api_for(officer).post(f"{API}/cases/{case.pk}/holds/open/", body, format="json")
 
-    assert response.status_code == 400
-    assert field in response.json()
+    assert _refusal(response)["field"] == field
     assert not Hold.objects.exists()
     assert not CaseEvent.objects.exists()
 
@@ -1105,8 +1122,7 @@ def test_s4_a_release_without_a_known_outcome_is_refused_naming_outcome(api_for,
         f"{API}/cases/{case.pk}/holds/{hold.pk}/release/", body, format="json"
     )
 
-    assert response.status_code == 400
-    assert field in response.json()
+    assert _refusal(response)["field"] == field
     hold.refresh_from_db()
     assert hold.is_open
 
@@ -1244,3 +1260,235 @@ def test_holds_and_timeline_queries_do_not_grow_with_rows(api_for, role, suffix,
     assert (len(few_body), len(many_body)) == (few_rows, many_rows)
     assert len(many.captured_queries) == len(few.captured_queries)
     assert len(many.captured_queries) <= 10
+
+
+# --- bad input is a 400 naming the field, never a 500; one error body everywhere ----------------------------
+
+NUL = "\x00"
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "param"),
+    [
+        ("cases", "a_number"),
+        ("cases", "location"),
+        ("cases", "status"),
+        ("aliens", "a_number"),
+        ("aliens", "family_name"),
+        ("aliens", "country_of_citizenship"),
+        ("encounters", "location"),
+        ("encounters", "component"),
+        ("encounters", "occurred_after"),
+    ],
+)
+@pytest.mark.parametrize("value", ["%", "%s", "%(why)s", "100%", NUL, f"sys-poe{NUL}"])
+def test_a_percent_sign_or_a_nul_in_a_filter_is_never_a_server_error(
+    api_for, court_clerk, endpoint, param, value
+):
+    """Fuzzing found both: a ``%`` reaching a django-filter message raised a TypeError; a NUL reaching
+    PostgreSQL raised a DataError."""
+    _case_at("sys-poe")
+
+    response = api_for(court_clerk).get(f"{API}/{endpoint}/", {param: value})
+
+    assert response.status_code in (200, 400), response.content
+    if response.status_code == 400:
+        assert _refusal(response)["field"] == param
+
+
+@pytest.mark.parametrize("endpoint", ["cases", "aliens"])
+def test_an_a_number_filter_with_a_percent_sign_is_refused_quoting_what_was_typed_n2(
+    api_for, court_clerk, endpoint
+):
+    response = api_for(court_clerk).get(f"{API}/{endpoint}/", {"a_number": "%"})
+
+    body = _refusal(response)
+    assert (body["field"], body["code"]) == ("a_number", "a_number_invalid")
+    assert body["detail"].startswith("“%” is not an A-number")
+
+
+@pytest.mark.parametrize(("endpoint", "param"), [("cases", "location"), ("aliens", "family_name")])
+def test_a_nul_in_a_filter_is_refused_naming_it(api_for, court_clerk, endpoint, param):
+    response = api_for(court_clerk).get(f"{API}/{endpoint}/", {param: f"sys{NUL}"})
+
+    body = _refusal(response)
+    assert (body["field"], body["code"], body["detail"]) == (
+        param,
+        "null_characters_not_allowed",
+        "Null characters are not allowed.",
+    )
+
+
+@pytest.mark.parametrize("param", ["occurred_after", "occurred_before"])
+@pytest.mark.parametrize("offset", ["+16:00", "-16:00", "+23:59"])
+def test_an_encounter_filter_with_an_offset_postgresql_cannot_store_is_refused_naming_it(
+    api_for, court_clerk, param, offset
+):
+    response = api_for(court_clerk).get(f"{API}/encounters/", {param: f"2026-01-05T09:30:00{offset}"})
+
+    body = _refusal(response)
+    assert (body["field"], body["code"]) == (param, "utc_offset")
+
+
+@pytest.mark.parametrize("offset", ["+15:59", "-15:59", "+14:00", "Z"])
+def test_an_encounter_filter_accepts_every_offset_postgresql_stores(api_for, court_clerk, offset):
+    response = api_for(court_clerk).get(
+        f"{API}/encounters/", {"occurred_after": f"2026-01-05T09:30:00{offset}"}
+    )
+
+    assert response.status_code == 200, response.content
+
+
+def _encounter_body(officer: User, **overrides: Any) -> dict[str, Any]:
+    unit = FamilyUnitFactory(created_by=officer)
+    return {"occurred_at": _an_hour_ago(), "location": "sys-poe", "family_unit": unit.pk, **overrides}
+
+
+@pytest.mark.parametrize(
+    ("occurred_at", "code"),
+    [
+        ("0001-01-01T00:00:00Z", "date_too_early"),
+        ("1899-12-31T23:59:59Z", "date_too_early"),
+        ("0001-01-01T00:00:00+05:00", "overflow"),  # before year 1 in UTC
+        ("2026-01-05T09:30:00+16:00", "utc_offset"),
+        ("2026-01-05T09:30:00-16:00", "utc_offset"),
+    ],
+)
+def test_an_encounter_time_that_cannot_be_true_is_refused_naming_occurred_at(
+    api_for, officer, occurred_at, code
+):
+    response = api_for(officer).post(
+        f"{API}/encounters/", _encounter_body(officer, occurred_at=occurred_at), format="json"
+    )
+
+    assert (_refusal(response)["field"], _refusal(response)["code"]) == ("occurred_at", code)
+    assert not Encounter.objects.exists()
+
+
+def test_an_encounter_in_1900_is_accepted(api_for, officer):
+    response = api_for(officer).post(
+        f"{API}/encounters/", _encounter_body(officer, occurred_at="1900-01-01T08:00:00Z"), format="json"
+    )
+
+    assert response.status_code == 201, response.content
+
+
+@pytest.mark.parametrize(
+    ("date_of_birth", "code"),
+    [
+        ("0001-01-01", "date_too_early"),  # was reported as an A-number clash (the alien_dob_plausible check)
+        ("1899-12-31", "date_too_early"),
+        ((timezone.localdate() + dt.timedelta(days=1)).isoformat(), "date_in_future"),
+    ],
+)
+def test_a_date_of_birth_that_cannot_be_true_is_refused_naming_it_not_the_a_number(
+    api_for, officer, date_of_birth, code
+):
+    response = api_for(officer).post(
+        f"{API}/aliens/", _alien_payload(date_of_birth=date_of_birth), format="json"
+    )
+
+    body = _refusal(response)
+    assert (body["field"], body["code"]) == ("date_of_birth", code)
+    assert "rule" not in body  # no policy rule: the date cannot be true
+    assert not Alien.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "field"),
+    [
+        ("aliens/", _alien_payload(preferred_language=f"es{NUL}"), "preferred_language"),
+        ("aliens/", _alien_payload(family_name=f"Ruiz{NUL}"), "family_name"),
+        ("aliens/", _alien_payload(given_names=NUL), "given_names"),
+        ("aliens/", _alien_payload(a_number=f"A123456789{NUL}"), "a_number"),
+        ("aliens/", _alien_payload(country_of_citizenship=f"H{NUL}"), "country_of_citizenship"),
+        ("encounters/", {"location": f"sys-poe{NUL}"}, "location"),
+        ("cases/{case}/holds/open/", {"kind": f"fear_claim{NUL}", "reason": "Fear stated"}, "kind"),
+        ("cases/{case}/holds/open/", {"kind": "fear_claim", "reason": f"Fear{NUL}"}, "reason"),
+        ("cases/{case}/transition/", {"to_status": f"in_mexico{NUL}", "reason": "Returned"}, "to_status"),
+        ("aliens/{alien}/assign-a-number/", {"a_number": NUL, "reason": "Biometrics"}, "a_number"),
+    ],
+    ids=lambda value: value if isinstance(value, str) and "/" not in value and "\x00" not in value else None,
+)
+def test_a_nul_in_a_code_or_a_name_is_refused_naming_the_field(api_for, supervisor, path, body, field):
+    """PostgreSQL cannot store NUL in text: refused before any lookup or write (mpp.api)."""
+    case = _case_at("sys-poe", status=S.ENROLLED, alien__a_number=None)
+    if path == "encounters/":
+        body = _encounter_body(supervisor, **body)
+
+    response = api_for(supervisor).post(
+        f"{API}/{path.format(case=case.pk, alien=case.alien_id)}", body, format="json"
+    )
+
+    assert (_refusal(response)["field"], _refusal(response)["code"]) == (field, _nul_code(field))
+
+
+def _nul_code(field: str) -> str:
+    # A choice or a slug says it is not one of its values; everything typed says why.
+    return {"to_status": "invalid_choice", "country_of_citizenship": "invalid_choice"}.get(
+        field, "null_characters_not_allowed"
+    )
+
+
+@pytest.mark.parametrize("endpoint", ["aliens", "family-units", "encounters", "cases"])
+@pytest.mark.parametrize("cursor", ["not-a-cursor", "cD0=", "cD1hYmM=", "cD0AAA=="])
+def test_a_cursor_this_list_did_not_give_out_is_refused_naming_cursor(api_for, court_clerk, endpoint, cursor):
+    """``cD0=`` is ``p=``, ``cD1hYmM=`` ``p=abc`` (not an id nor a time), ``cD0AAA==`` ``p=`` and NULs."""
+    _case_at("sys-poe")
+
+    response = api_for(court_clerk).get(f"{API}/{endpoint}/", {"cursor": cursor})
+
+    body = _refusal(response)
+    assert (body["field"], body["code"]) == ("cursor", "invalid_cursor")
+
+
+NOT_FOUND = {"code": "not_found", "detail": "No such record within your scope."}
+
+
+def test_every_not_found_has_one_body_whatever_the_endpoint_or_the_reason(api_for, officer):
+    here = _case_at("sys-poe", status=S.ENROLLED)
+    elsewhere = _case_at("elp-poe", status=S.ENROLLED)
+    other_hold = _fear_claim(_case_at("sys-poe", status=S.ENROLLED))
+    client, sao = api_for(officer), api_for(user_with_role(Role.SUPERVISORY_ASYLUM_OFFICER))
+
+    responses = [
+        client.get(f"{API}/cases/999999/"),
+        client.get(f"{API}/cases/{elsewhere.pk}/"),
+        client.get(f"{API}/aliens/{elsewhere.alien_id}/"),
+        client.get(f"{API}/encounters/{elsewhere.encounter_id}/"),
+        client.get(f"{API}/family-units/999999/"),
+        client.get(f"{API}/cases/{elsewhere.pk}/timeline/"),
+        client.post(
+            f"{API}/aliens/999999/assign-a-number/", {"a_number": "A123456789", "reason": "x"}, format="json"
+        ),
+        sao.post(
+            f"{API}/cases/{here.pk}/holds/{other_hold.pk}/release/",
+            {"outcome": "negative", "reason": "x"},
+            format="json",
+        ),
+    ]
+
+    assert [(r.status_code, r.json()) for r in responses] == [(404, NOT_FOUND)] * len(responses)
+
+
+def test_a_refusal_by_role_and_an_anonymous_call_each_have_a_code(api_for):
+    case = _case_at("sys-poe")
+
+    by_role = api_for(user_with_role(Role.ANALYST)).get(f"{API}/cases/{case.pk}/")
+    anonymous = api_for(None).get(f"{API}/cases/{case.pk}/")
+
+    assert (_refusal(by_role, 403)["code"], _refusal(anonymous, 403)["code"]) == (
+        "not_permitted",
+        "not_authenticated",
+    )
+
+
+def test_a_body_that_is_not_json_is_unsupported_and_one_that_does_not_parse_is_malformed(api_for, officer):
+    client = api_for(officer)
+
+    as_form = client.post(f"{API}/aliens/", {"family_name": "Ruiz"})  # multipart form data
+    broken = client.post(f"{API}/aliens/", data="{not json", content_type="application/json")
+
+    assert _refusal(as_form, 415)["code"] == "unsupported_media_type"
+    assert _refusal(broken, 400)["code"] == "malformed_request"
+    assert not Alien.objects.exists()

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import pytest
 from django.core.management import call_command
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from mpp.accounts.roles import Role
+from mpp.accounts.services import api_token_create
 from tests.factories import user_with_role
 
 pytestmark = pytest.mark.django_db
@@ -66,7 +66,8 @@ def test_a_signed_in_user_gets_an_openapi_schema_with_every_registry_path(office
 def test_the_schema_is_served_to_a_token_holder_even_without_a_case_role():
     analyst = user_with_role(Role.ANALYST)
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=analyst).key}")
+    _, secret = api_token_create(user=analyst, name="schema")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {secret}")
 
     schema = _schema(client)
 
@@ -143,3 +144,67 @@ def test_the_schema_generates_without_warnings(tmp_path):
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yml"))
 
     assert (tmp_path / "schema.yml").read_text().startswith("openapi:")
+
+
+# The operations that can conflict with the state of a record (409), written out from the descriptions of
+# the workflows: the status machine and holds (transition, release), A3 (screening closed, submission, the
+# decision and the return).
+CONFLICTING = {
+    ("/api/v1/cases/{id}/transition/", "post"),
+    ("/api/v1/cases/{id}/holds/{hold_id}/release/", "post"),
+    ("/api/v1/cases/{case_id}/screening/", "put"),
+    ("/api/v1/cases/{case_id}/screening/", "patch"),
+    ("/api/v1/families/{encounter_id}/submit-for-review/", "post"),
+    ("/api/v1/amenability-reviews/{id}/decide/", "post"),
+    ("/api/v1/amenability-reviews/{id}/return/", "post"),
+}
+
+
+def _operations(schema: dict) -> list[tuple[str, str, dict]]:
+    return [
+        (path, method, operation)
+        for path, item in schema["paths"].items()
+        if path != "/api/v1/schema/"
+        for method, operation in item.items()
+        if method in {"get", "post", "put", "patch", "delete"}
+    ]
+
+
+def test_every_operation_documents_each_error_it_can_answer_in_the_one_error_body(officer):
+    """403 everywhere; 404 wherever a path names a record; 400 and 415 wherever a body is read; 400 on every
+    list (filters, cursor); 409 exactly on the operations that can conflict."""
+    client = APIClient()
+    client.force_login(officer)
+    schema = _schema(client)
+
+    for path, method, operation in _operations(schema):
+        documented = set(operation["responses"])
+        expected = {"403"}
+        if "{" in path:
+            expected.add("404")
+        if "requestBody" in operation:
+            expected |= {"400", "415"}
+        if method == "get" and "{" not in path:
+            expected.add("400")
+        if (path, method) in CONFLICTING:
+            expected.add("409")
+        assert expected <= documented, (path, method, sorted(documented))
+        assert ("409" in documented) == ((path, method) in CONFLICTING), (path, method)
+        for status, response in operation["responses"].items():
+            if status.startswith(("4", "5")):
+                ref = response["content"]["application/json"]["schema"]["$ref"]
+                assert ref in {"#/components/schemas/ApiError", "#/components/schemas/IntakeRefusal"}, (
+                    path,
+                    status,
+                )
+
+
+def test_the_intake_refusal_is_the_error_body_with_the_candidates(officer):
+    client = APIClient()
+    client.force_login(officer)
+
+    components = _schema(client)["components"]["schemas"]
+
+    error, refusal = components["ApiError"], components["IntakeRefusal"]
+    assert set(refusal["properties"]) == set(error["properties"]) | {"candidates"}
+    assert refusal["required"] == error["required"] == ["code", "detail"]

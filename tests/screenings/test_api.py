@@ -83,6 +83,25 @@ def _intake(location_code: str = "sys-poe", members: list[dict[str, Any]] | None
     }
 
 
+ERROR_KEYS = {"code", "detail", "field", "rule", "errors"}
+
+
+def _refusal(response: Any, status: int = 400) -> dict[str, Any]:
+    """The one error body (mpp.api): ``code`` and ``detail``; ``field`` as a dotted path when one field is at
+    fault; ``rule`` when a policy rule refused; on a 400 ``errors`` with every problem — nothing else."""
+    assert response.status_code == status, response.content
+    body = response.json()
+    assert set(body) <= ERROR_KEYS, body
+    assert body["code"] and body["detail"], body
+    if status == 400:
+        assert body["errors"][0] == {
+            "field": body.get("field"),
+            "code": body["code"],
+            "detail": body["detail"],
+        }
+    return body
+
+
 def _registry_counts() -> tuple[int, ...]:
     return tuple(model.objects.count() for model in (Alien, FamilyUnit, Encounter, Case))
 
@@ -212,6 +231,11 @@ def test_the_whole_path_from_intake_to_the_supervisors_decision_a2_f1_f2_a3(api_
     intake = created.json()
     mother, father, child = (row["id"] for row in intake["cases"])
     assert [row["status"] for row in intake["cases"]] == ["screening"] * 3
+    assert [(row["member"], row["relationship"]) for row in intake["cases"]] == [
+        (0, "head"),
+        (1, "spouse"),
+        (2, "child"),
+    ]
     assert [row["name"] for row in intake["cases"]] == [
         "Ana Lucía Reyes Mejía",
         "José Manuel Ortiz Pérez",
@@ -235,7 +259,7 @@ def test_the_whole_path_from_intake_to_the_supervisors_decision_a2_f1_f2_a3(api_
 
     # The live proposal: the child is not amenable (A2 mexican_national); the parents are, kept together (F1).
     proposal = officer_api.get(f"{API}/families/{intake['encounter']}/proposal/").json()
-    by_case = {m["key"]: m for m in proposal["members"]}
+    by_case = {m["case"]: m for m in proposal["members"]}
     assert proposal["ready_for_review"] is True
     assert by_case[child]["amenable"] is False
     assert any(r["code"] == "mexican_national" and r["rule"] == "A2" for r in by_case[child]["reasons"])
@@ -269,11 +293,16 @@ def test_the_whole_path_from_intake_to_the_supervisors_decision_a2_f1_f2_a3(api_
     body = decided.json()
     assert body["status"] == "decided"
     assert body["decided_by"]["id"] == supervisor.pk
-    assert [(d["case"], d["amenable"], d["reasons"]) for d in body["decisions"]] == [
+    assert [
+        (d["case"], d["amenable"], [(r["code"], r["rule"]) for r in d["reasons"]]) for d in body["decisions"]
+    ] == [
         (mother, True, []),
         (father, True, []),
-        (child, False, ["mexican_national"]),
+        (child, False, [("mexican_national", "A2")]),
     ]
+    (child_decision,) = (d for d in body["decisions"] if d["case"] == child)
+    assert child_decision["proposed_reasons"] == child_decision["reasons"]  # confirmed as proposed
+    assert child_decision["reasons"][0]["explanation"]
 
     # Each case moved, and its history names the supervisor and the reason.
     statuses = dict(Case.objects.filter(pk__in=[mother, father, child]).values_list("pk", "status"))
@@ -313,11 +342,9 @@ def test_intake_with_a_future_birth_date_names_the_member_and_creates_nothing(ap
 
     response = api_for(officer).post(f"{API}/intakes/", _intake(members=members), format="json")
 
-    assert response.status_code == 400
-    body = response.json()
-    assert body["field"] == "members.1.date_of_birth"
-    assert body["members"] == {"1": {"date_of_birth": ["Date of birth cannot be in the future."]}}
-    assert body["detail"].startswith("Member 2 (José Manuel Ortiz Pérez):")
+    body = _refusal(response)
+    assert (body["field"], body["code"]) == ("members.1.date_of_birth", "date_in_future")
+    assert body["detail"] == "Member 2 (José Manuel Ortiz Pérez): Date of birth cannot be in the future."
     assert _registry_counts() == before
 
 
@@ -327,11 +354,11 @@ def test_intake_with_a_malformed_birth_date_names_the_member(api_for, officer):
 
     response = api_for(officer).post(f"{API}/intakes/", _intake(members=members), format="json")
 
-    assert response.status_code == 400
-    assert list(response.json()["members"]) == ["2"]
-    assert "date_of_birth" in response.json()["members"]["2"]
-    assert response.json()["field"] == "members.2.date_of_birth"
-    assert response.json()["detail"].startswith("Member 3: ")
+    body = _refusal(response)
+    assert [(error["field"], error["code"]) for error in body["errors"]] == [
+        ("members.2.date_of_birth", "invalid")
+    ]
+    assert body["detail"].startswith("Member 3 (Valeria Ortiz Reyes): Date has wrong format.")
     assert not Alien.objects.exists()
 
 
@@ -353,8 +380,7 @@ def test_intake_time_without_offset_is_refused_naming_occurred_at(api_for, offic
 
     response = api_for(officer).post(f"{API}/intakes/", body, format="json")
 
-    assert response.status_code == 400
-    assert "occurred_at" in response.json()
+    assert (_refusal(response)["field"], _refusal(response)["code"]) == ("occurred_at", "naive")
 
 
 def test_intake_outside_the_officers_duty_locations_is_forbidden_and_creates_nothing(api_for, officer):
@@ -423,8 +449,8 @@ def test_a_possible_duplicate_dismissed_with_a_reason_is_registered_and_the_dism
 
 
 def test_a_possible_duplicate_can_be_linked_to_the_registered_person(api_for, officer):
-    known = _registered_maria()
-    linked = {"relationship": "head", "existing_alien_id": known.pk}
+    known = _registered_maria()  # registered elsewhere: linked because the check offers her for this typing
+    linked = _typed_maria(existing_alien_id=known.pk)
 
     response = api_for(officer).post(f"{API}/intakes/", _intake(members=[linked]), format="json")
 
@@ -451,7 +477,8 @@ def test_screening_reads_defaults_until_recorded_then_who_recorded_them(api_for,
     assert recorded["recorded"] is True
     assert recorded["updated_by"]["id"] == officer.pk
     assert (
-        AccessLog.objects.filter(user=officer, object_type="screening", object_id=str(case.pk)).count() == 2
+        AccessLog.objects.filter(user=officer, object_type="screening", object_ids=[str(case.pk)]).count()
+        == 2
     )
 
 
@@ -477,10 +504,9 @@ def test_n3_not_fluent_without_an_interpretation_mode_is_refused_naming_the_fiel
         f"{API}/cases/{case.pk}/screening/", {"officer_fluent": False}, format="json"
     )
 
-    assert response.status_code == 400
-    body = response.json()
+    body = _refusal(response)
     assert (body["field"], body["rule"]) == ("interpretation_mode", "N3")
-    assert body["interpretation_mode"]
+    assert "interpretation_mode" not in body  # the message is not repeated under the field's name
     assert not ScreeningFacts.objects.exists()
 
 
@@ -501,8 +527,8 @@ def test_an_unknown_interpretation_language_is_refused_naming_the_field(api_for,
 
     response = api_for(officer).put(f"{API}/cases/{case.pk}/screening/", body, format="json")
 
-    assert response.status_code == 400
-    assert "interpretation_language" in response.json()
+    body = _refusal(response)
+    assert (body["field"], body["code"]) == ("interpretation_language", "does_not_exist")
 
 
 def test_a5_a_referral_outcome_without_a_referral_is_refused_with_the_rule(api_for, officer):
@@ -681,11 +707,14 @@ def test_a2_a_discretionary_exclusion_is_recorded_with_its_reason(api_for, offic
 
     assert response.status_code == 200, response.content
     decision = next(d for d in response.json()["decisions"] if d["case"] == father.pk)
-    assert (decision["amenable"], decision["reasons"], decision["override"]) == (
-        False,
-        ["discretion"],
-        "exclude_discretion",
-    )
+    assert (decision["amenable"], decision["override"]) == (False, "exclude_discretion")
+    assert decision["reasons"] == [
+        {
+            "code": "discretion",
+            "rule": "A2",
+            "explanation": "Excluded at the discretion of the Port Director or Chief Patrol Agent.",
+        }
+    ]
     father.refresh_from_db()
     assert father.status == CaseStatus.NOT_AMENABLE
 
@@ -703,21 +732,30 @@ def test_a4_overruling_a_health_exclusion_that_was_not_proposed_is_refused(api_f
 
 
 @pytest.mark.parametrize(
-    "body",
+    ("body", "field", "code"),
     [
-        {"reason": ""},
-        {"reason": "ok", "overrides": [{"case": 1, "kind": "confirm", "reason": "x"}]},
-        {"reason": "ok", "overrides": [{"case": 999999, "kind": "exclude_discretion", "reason": "x"}]},
+        ({"reason": ""}, "reason", "blank"),
+        (
+            {"reason": "ok", "overrides": [{"case": 1, "kind": "confirm", "reason": "x"}]},
+            "overrides.0.kind",
+            "invalid_choice",
+        ),
+        (
+            {"reason": "ok", "overrides": [{"case": 999999, "kind": "exclude_discretion", "reason": "x"}]},
+            "overrides",
+            "invalid",
+        ),
     ],
     ids=["blank reason", "unknown override kind", "override outside the family"],
 )
-def test_a_malformed_decision_is_refused_and_changes_nothing(api_for, officer, supervisor, body):
+def test_a_malformed_decision_is_refused_naming_the_field_and_changes_nothing(
+    api_for, officer, supervisor, body, field, code
+):
     _, review = _submitted_review(officer)
 
     response = api_for(supervisor).post(f"{API}/amenability-reviews/{review.pk}/decide/", body, format="json")
 
-    assert response.status_code == 400
-    assert {"reason", "overrides"} & set(response.json())
+    assert (_refusal(response)["field"], _refusal(response)["code"]) == (field, code)
     assert AmenabilityReview.objects.get().status == AmenabilityReview.Status.PENDING
 
 
@@ -754,19 +792,20 @@ def test_a3_returning_answers_the_review_as_returned_and_moves_every_case_back_t
     # When a supervisor of the port returns it to the officer
     response = api_for(supervisor).post(_return_path(review), {"reason": RETURN_REASON}, format="json")
 
-    # Then the answer is the review, returned by the supervisor with the reason and no decisions
+    # Then the answer is the review, returned (not decided) by the supervisor with the reason, no decisions
     assert response.status_code == 200, response.content
     body = response.json()
     assert (body["id"], body["status"]) == (review.pk, "returned")
-    assert body["decided_by"] == {"id": supervisor.pk, "name": supervisor.display_name}
-    assert body["decided_at"] is not None
-    assert body["decision_reason"] == RETURN_REASON
+    assert body["returned_by"] == {"id": supervisor.pk, "name": supervisor.display_name}
+    assert body["returned_at"] is not None
+    assert body["return_reason"] == RETURN_REASON
+    assert (body["decided_by"], body["decided_at"], body["decision_reason"]) == (None, None, "")
     assert body["decisions"] == []
     assert [m["status"] for m in body["members"]] == ["screening"] * 3
     assert set(encounter.cases.values_list("status", flat=True)) == {CaseStatus.SCREENING}
     # And the officer reads it as returned; the queue no longer lists it
     read = api_for(officer).get(f"{API}/amenability-reviews/{review.pk}/").json()
-    assert (read["status"], read["decision_reason"]) == ("returned", RETURN_REASON)
+    assert (read["status"], read["return_reason"], read["decided_by"]) == ("returned", RETURN_REASON, None)
     assert api_for(supervisor).get(f"{API}/amenability-reviews/").json()["results"] == []
 
 
@@ -776,8 +815,7 @@ def test_a3_returning_without_a_reason_is_refused_naming_reason(api_for, officer
 
     response = api_for(supervisor).post(_return_path(review), body, format="json")
 
-    assert response.status_code == 400
-    assert "reason" in response.json()
+    assert _refusal(response)["field"] == "reason"
     assert AmenabilityReview.objects.get().status == AmenabilityReview.Status.PENDING
     assert set(encounter.cases.values_list("status", flat=True)) == {CaseStatus.AWAITING_REVIEW}
 
@@ -895,14 +933,13 @@ def test_duplicates_find_an_accented_name_with_day_and_month_swapped(api_for, of
         ({"family_name": "Reyes", "date_of_birth": "1991-02-31"}, "date_of_birth"),
         ({"family_name": "Reyes", "date_of_birth": "03/02/1991"}, "date_of_birth"),
         ({"a_number": "B-12"}, "a_number"),
-        ({"family_name": "Reyes"}, "non_field_errors"),
+        ({"family_name": "Reyes"}, None),  # the query as a whole
     ],
 )
 def test_duplicates_refuse_a_bad_query_naming_the_parameter(api_for, officer, query, field):
     response = api_for(officer).get(f"{API}/aliens/duplicates/", query)
 
-    assert response.status_code == 400
-    assert field in response.json()
+    assert _refusal(response).get("field") == field
 
 
 # --- reads do not grow with rows (STYLE rule 8) ---------------------------------------------------------
@@ -1014,7 +1051,9 @@ def test_duplicate_search_results_are_access_logged(officer, client_for):
     response = client.get("/api/v1/aliens/duplicates/", {"a_number": "555-444-333"})
 
     assert response.status_code == 200
-    assert AccessLog.objects.filter(user=officer, object_type="alien", object_id=str(known.pk)).count() == 1
+    assert (
+        AccessLog.objects.filter(user=officer, object_type="alien", object_ids=[str(known.pk)]).count() == 1
+    )
 
 
 def test_s1_the_queue_and_the_review_say_when_the_decision_waits_for_a_fear_claim(
@@ -1046,3 +1085,235 @@ def test_s1_the_queue_and_the_review_say_when_the_decision_waits_for_a_fear_clai
     assert refused.status_code == 409
     assert (refused.json()["rule"], refused.json()["code"]) == ("S1", "fear_claim_pending")
     assert after["waits_for_hold"] is False
+
+
+# --- one contract: bad input names the field, names mean one thing ---------------------------------------
+
+NUL = "\x00"
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "code"),
+    [
+        ({"location": f"sys-poe{NUL}"}, "location", "null_characters_not_allowed"),
+        ({"occurred_at": "0001-01-01T00:00:00Z"}, "occurred_at", "date_too_early"),
+        ({"occurred_at": "2026-01-05T09:30:00+16:00"}, "occurred_at", "utc_offset"),
+        ({"members": [{"date_of_birth": "0001-01-01"}]}, "members.0.date_of_birth", "date_too_early"),
+        (
+            {"members": [{"preferred_language": f"es{NUL}"}]},
+            "members.0.preferred_language",
+            "null_characters_not_allowed",
+        ),
+        (
+            {"members": [{"family_name": f"Reyes{NUL}"}]},
+            "members.0.family_name",
+            "null_characters_not_allowed",
+        ),
+    ],
+    ids=["nul_location", "year_1", "offset", "born_in_year_1", "nul_language", "nul_name"],
+)
+def test_an_intake_that_cannot_be_true_or_stored_is_refused_naming_the_field(
+    api_for, officer, change, field, code
+):
+    body = _intake(members=[_member("head", "Rosa", "Castillo", dt.date(1985, 4, 9), country="SV")])
+    if "members" in change:
+        body["members"][0].update(change["members"][0])
+    else:
+        body.update(change)
+
+    response = api_for(officer).post(f"{API}/intakes/", body, format="json")
+
+    assert (_refusal(response)["field"], _refusal(response)["code"]) == (field, code)
+    assert _registry_counts() == (0, 0, 0, 0)
+
+
+def test_an_intake_body_that_is_not_an_object_is_refused_not_a_server_error(api_for, officer):
+    response = api_for(officer).post(f"{API}/intakes/", [None, None], format="json")
+
+    assert _refusal(response)["code"] == "invalid"
+
+
+def test_a_possible_duplicate_is_refused_in_the_one_error_body_with_its_candidates(api_for, officer):
+    known = _registered_maria()
+
+    response = api_for(officer).post(f"{API}/intakes/", _intake(members=[_typed_maria()]), format="json")
+
+    body = response.json()
+    assert response.status_code == 400
+    assert set(body) == {"code", "detail", "field", "errors", "candidates"}
+    assert (body["code"], body["field"]) == ("possible_duplicate", "members")
+    assert body["errors"] == [{"field": "members", "code": "possible_duplicate", "detail": body["detail"]}]
+    assert [(c["member"], c["id"]) for c in body["candidates"]] == [(0, known.pk)]
+
+
+def test_the_intake_result_says_which_member_each_case_belongs_to(api_for, officer):
+    linked = AlienFactory(
+        family_name="Lima", given_names="Rosa", date_of_birth=dt.date(1986, 1, 9), created_by=officer
+    )
+    members = [
+        _member("head", "Ana", "Castillo", dt.date(1985, 4, 9), country="SV"),
+        {"relationship": "sibling", "existing_alien_id": linked.pk},
+        _member("child", "Luis", "Castillo", dt.date(2015, 8, 1), country="SV", sex="M"),
+    ]
+
+    response = api_for(officer).post(f"{API}/intakes/", _intake(members=members), format="json")
+
+    assert response.status_code == 201, response.content
+    rows = response.json()["cases"]
+    assert [(r["member"], r["relationship"], r["name"]) for r in rows] == [
+        (0, "head", "Ana Castillo"),
+        (1, "sibling", "Rosa Lima"),
+        (2, "child", "Luis Castillo"),
+    ]
+    assert rows[1]["alien"] == linked.pk
+
+
+@pytest.mark.parametrize(
+    ("method", "field"), [("put", "interpretation_language"), ("patch", "other_condition")]
+)
+def test_screening_facts_with_a_nul_are_refused_naming_the_field(api_for, officer, method, field):
+    case = mixed_family(officer).cases.order_by("id").first()
+
+    response = getattr(api_for(officer), method)(
+        f"{API}/cases/{case.pk}/screening/", {"officer_fluent": True, field: f"es{NUL}"}, format="json"
+    )
+
+    assert (_refusal(response)["field"], _refusal(response)["code"]) == (field, "null_characters_not_allowed")
+    assert not ScreeningFacts.objects.exists()
+
+
+def test_screening_facts_not_yet_recorded_have_no_time_and_the_schema_allows_it(api_for, officer):
+    case = mixed_family(officer).cases.order_by("id").first()
+    client = api_for(officer)
+
+    blank = client.get(f"{API}/cases/{case.pk}/screening/").json()
+    schema = client.get(f"{API}/schema/", {"format": "json"}).json()
+
+    assert (blank["recorded"], blank["updated_at"], blank["updated_by"]) == (False, None, None)
+    assert schema["components"]["schemas"]["ScreeningFacts"]["properties"]["updated_at"]["nullable"] is True
+
+
+def test_the_schema_says_put_resets_the_facts_left_out_and_patch_keeps_them(api_for, officer):
+    schema = api_for(officer).get(f"{API}/schema/", {"format": "json"}).json()
+    operations = schema["paths"]["/api/v1/cases/{case_id}/screening/"]
+    components = schema["components"]["schemas"]
+
+    def body_of(method: str) -> dict[str, Any]:
+        ref = operations[method]["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+        return components[ref.rsplit("/", 1)[1]]
+
+    put, patch = body_of("put"), body_of("patch")
+    assert {
+        name: put["properties"][name].get("default") for name in ("parole", "fit_to_travel", "notes")
+    } == {
+        "parole": False,
+        "fit_to_travel": "not_assessed",
+        "notes": "",
+    }
+    assert not any("default" in prop for prop in patch["properties"].values())
+    assert "reset to its default" in operations["put"]["description"]
+    assert "keep their values" in operations["patch"]["description"]
+
+
+def test_a_put_resets_a_fact_left_out_to_its_default_and_a_patch_keeps_it(api_for, officer):
+    case = mixed_family(officer).cases.order_by("id").first()
+    path = f"{API}/cases/{case.pk}/screening/"
+    client = api_for(officer)
+    client.put(
+        path, {"officer_fluent": True, "fit_to_travel": "fit", "notes": "Seen at secondary"}, format="json"
+    )
+
+    patched = client.patch(path, {"parole": True}, format="json").json()
+    put = client.put(path, {"officer_fluent": True}, format="json").json()
+
+    assert (patched["parole"], patched["fit_to_travel"], patched["notes"]) == (
+        True,
+        "fit",
+        "Seen at secondary",
+    )
+    assert (put["parole"], put["fit_to_travel"], put["notes"], put["officer_fluent"]) == (
+        False,
+        "not_assessed",
+        "",
+        True,
+    )
+
+
+def test_a_proposal_member_is_identified_by_case(api_for, officer):
+    encounter = mixed_family(officer)
+
+    proposal = api_for(officer).get(f"{API}/families/{encounter.pk}/proposal/").json()
+
+    assert [m["case"] for m in proposal["members"]] == list(
+        encounter.cases.order_by("id").values_list("pk", flat=True)
+    )
+    assert all("key" not in m for m in proposal["members"])
+
+
+def test_a2_reasons_keep_their_rule_after_submission_in_the_queue_the_review_and_the_decision(
+    api_for, officer, supervisor
+):
+    encounter, review = _submitted_review(officer)
+    child = encounter.cases.order_by("id")[2]  # the Mexican daughter: not amenable, A2 mexican_national
+    client = api_for(supervisor)
+
+    queued = client.get(f"{API}/amenability-reviews/").json()["results"][0]
+    decided = client.post(
+        f"{API}/amenability-reviews/{review.pk}/decide/", {"reason": "Verified"}, format="json"
+    )
+
+    (in_queue,) = (m for m in queued["members"] if m["case"] == child.pk)
+    (frozen,) = (m for m in decided.json()["proposal"]["members"] if m["case"] == child.pk)
+    (decision,) = (d for d in decided.json()["decisions"] if d["case"] == child.pk)
+    for reasons in (
+        in_queue["proposed_reasons"],
+        frozen["reasons"],
+        decision["proposed_reasons"],
+        decision["reasons"],
+    ):
+        assert [(r["code"], r["rule"]) for r in reasons] == [("mexican_national", "A2")]
+        assert reasons[0]["explanation"] == frozen["reasons"][0]["explanation"] != ""
+
+
+def test_a3_a_decided_review_reports_who_decided_and_no_return(api_for, officer, supervisor):
+    _, review = _submitted_review(officer)
+
+    body = (
+        api_for(supervisor)
+        .post(f"{API}/amenability-reviews/{review.pk}/decide/", {"reason": "Verified"}, format="json")
+        .json()
+    )
+
+    assert body["decided_by"] == {"id": supervisor.pk, "name": supervisor.display_name}
+    assert (body["decision_reason"], body["decided_at"] is not None) == ("Verified", True)
+    assert (body["returned_by"], body["returned_at"], body["return_reason"]) == (None, None, "")
+
+
+def test_a_pending_review_reports_neither_a_decision_nor_a_return(api_for, officer, supervisor):
+    _, review = _submitted_review(officer)
+
+    body = api_for(supervisor).get(f"{API}/amenability-reviews/{review.pk}/").json()
+
+    assert [body[k] for k in ("decided_by", "decided_at", "returned_by", "returned_at")] == [None] * 4
+    assert (body["decision_reason"], body["return_reason"], body["decisions"]) == ("", "", [])
+
+
+def test_a_person_with_an_open_case_gets_another_only_with_a_reason_through_the_api(api_for, officer):
+    """An A-number already registered links the person; they have an open case, so the API asks why a second
+    one is opened (``open_case_exists``) and records the reason given on the new case's timeline."""
+    from cases.models import CaseEvent
+
+    first = [_member("head", "Rosa", "Castillo", dt.date(1985, 4, 9), country="sv", a_number="087-654-321")]
+    client = api_for(officer)
+    assert client.post(f"{API}/intakes/", _intake(members=first), format="json").status_code == 201
+
+    again = [_member("head", "Rosa", "Castillo", dt.date(1985, 4, 9), country="sv", a_number="087-654-321")]
+    refused = client.post(f"{API}/intakes/", _intake(members=again), format="json")
+    again[0]["open_case_reason"] = "Re-encountered at the port after a removal order was rescinded"
+    created = client.post(f"{API}/intakes/", _intake(members=again), format="json")
+
+    body = _refusal(refused)
+    assert (body["code"], body["field"]) == ("open_case_exists", "members.0.open_case_reason")
+    assert created.status_code == 201, created.content
+    opened = CaseEvent.objects.get(case_id=created.json()["cases"][0]["id"], type="case.opened")
+    assert opened.data["open_case_reason"] == "Re-encountered at the port after a removal order was rescinded"
