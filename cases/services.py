@@ -75,6 +75,8 @@ def alien_create(
     normalized = normalize_a_number(a_number) if a_number not in (None, "") else None
     if date_of_birth > timezone.localdate():
         raise InvalidInput("Date of birth cannot be in the future.", field="date_of_birth")
+    if date_of_birth.year < 1900:  # the database refuses it too (alien_dob_plausible)
+        raise InvalidInput("Check the year of birth: it is before 1900.", field="date_of_birth")
     if normalized and Alien.objects.filter(a_number=normalized).exists():
         raise InvalidInput(
             f"{normalized} is already registered; link the existing person instead.",
@@ -97,11 +99,20 @@ def alien_create(
     try:
         with transaction.atomic():
             alien.save()
-    except IntegrityError as exc:  # a concurrent registration of the same A-number won the race
+    except IntegrityError as exc:
+        if _violated_constraint(exc) != "cases_alien_a_number_key":
+            raise  # not the A-number: a rule above missed a constraint, and saying "already registered" would lie
+        # a concurrent registration of the same A-number won the race
         raise InvalidInput(
             f"{normalized} is already registered.", code="a_number_exists", rule="N2", field="a_number"
         ) from exc
     return alien
+
+
+def _violated_constraint(exc: IntegrityError) -> str | None:
+    """The name of the constraint PostgreSQL reported (psycopg's diagnostics), if any."""
+    diag = getattr(exc.__cause__, "diag", None)
+    return getattr(diag, "constraint_name", None)
 
 
 # N2: who registers people and their A-numbers (biometrics are taken at the port or station).
@@ -241,11 +252,35 @@ def encounter_create(
     return encounter
 
 
+# A case in any other status is open: the person is still in the process (reopened included).
+CASE_CLOSED_STATUSES = frozenset(
+    {
+        CaseStatus.NOT_AMENABLE,
+        CaseStatus.REMOVED_FROM_MPP,
+        CaseStatus.COMPLETED_RELIEF,
+        CaseStatus.COMPLETED_REMOVAL_ORDER,
+        CaseStatus.COMPLETED_OTHER,
+        CaseStatus.HANDED_TO_ICE,
+    }
+)
+
+
 @transaction.atomic
 def case_open(
-    *, actor: User, encounter: Encounter, alien: Alien, reason: str = "Case opened at intake"
+    *,
+    actor: User,
+    encounter: Encounter,
+    alien: Alien,
+    reason: str = "Case opened at intake",
+    open_case_reason: str = "",
 ) -> Case:
-    """Open a person's case for an encounter, in screening. One case per person per encounter."""
+    """Open a person's case for an encounter, in screening. One case per person per encounter.
+
+    A person who already has an open case (any status outside ``CASE_CLOSED_STATUSES``) gets a second one
+    only with ``open_case_reason``, recorded in the history and on the ``case.opened`` event with the other
+    open cases. Locks the person's row, so two intakes of one person cannot both skip that reason.
+    Raises InvalidInput (``not a member``, ``case_exists``, ``open_case_exists`` naming the field).
+    """
     _require_location_access(actor, encounter.location_id)
     if not FamilyMember.objects.filter(family_unit_id=encounter.family_unit_id, alien=alien).exists():
         raise InvalidInput("This person is not a member of the family unit of that encounter.", field="alien")
@@ -253,10 +288,33 @@ def case_open(
         raise InvalidInput(
             "This person already has a case for that encounter.", code="case_exists", field="alien"
         )
+    # The person's row is the lock of "at most one open case without a reason".
+    Alien.objects.select_for_update().filter(pk=alien.pk).first()
+    other_open = list(
+        Case.objects.filter(alien=alien)
+        .exclude(status__in=CASE_CLOSED_STATUSES)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    open_case_reason = (open_case_reason or "").strip()
+    data: dict[str, Any] = {}
+    if other_open:
+        listed = ", ".join(f"case {pk}" for pk in other_open)
+        if not open_case_reason:
+            raise InvalidInput(
+                f"{alien.full_name} already has an open case ({listed}). Give the reason for opening "
+                "another one.",
+                code="open_case_exists",
+                field="open_case_reason",
+            )
+        reason = f"{reason}. Another case is open ({listed}): {open_case_reason}"
+        data = {"open_case_reason": open_case_reason, "other_open_cases": other_open}
     case = Case(encounter=encounter, alien=alien, location_id=encounter.location_id, created_by=actor)
     history_stamp(case, actor=actor, reason=reason)
     case.save()
-    case_event_record(case=case, type="case.opened", actor=actor, reason=reason, data={"status": case.status})
+    case_event_record(
+        case=case, type="case.opened", actor=actor, reason=reason, data={"status": case.status, **data}
+    )
     outbox_emit(event="case.opened", case_id=case.pk, data={"status": case.status})
     return case
 

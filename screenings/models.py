@@ -108,6 +108,15 @@ class ScreeningFacts(models.Model):
         )
         VOLUNTARY_RETURN = "voluntary_return", "Voluntary return to Mexico with the family"
 
+    class FearStatedBy(models.TextChoices):
+        """F3/S1: who stated the fear — the person, or for a child a parent or legal guardian (so the mother's
+        statement for her Mexican child is recorded on the child's record)."""
+
+        NONE = "", "No fear stated"
+        SELF = "self", "The person themselves"
+        PARENT = "parent", "A parent, for the child"
+        LEGAL_GUARDIAN = "legal_guardian", "A legal guardian, for the child"
+
     class Interpretation(models.TextChoices):
         NONE = "", "Not needed (officer fluent)"
         IN_PERSON = "in_person", "In-person interpreter"
@@ -126,6 +135,12 @@ class ScreeningFacts(models.Model):
     )
     # F3 / S1: fear of return to Mexico stated (by the person, or by a parent for a child)
     fear_of_return_expressed = models.BooleanField(default=False)
+    fear_stated_by = models.CharField(
+        max_length=16,
+        choices=FearStatedBy.choices,
+        blank=True,
+        help_text="Who stated the fear: the person, or a parent or legal guardian for a child. Blank without fear.",
+    )
     # F2: the choice of a Mexican member of the family
     mexican_member_choice = models.CharField(max_length=20, choices=MexicanMemberChoice.choices, blank=True)
     # A4 / A5: medical
@@ -167,6 +182,15 @@ class ScreeningFacts(models.Model):
                 name="screening_no_interpreter_when_fluent",
                 condition=~models.Q(officer_fluent=True) | models.Q(interpretation_mode=""),
             ),
+            # F3/S1: who stated the fear is recorded only with a stated fear, and is one of the choices.
+            models.CheckConstraint(
+                name="screening_fear_stated_by_needs_fear",
+                condition=models.Q(fear_stated_by="")
+                | (
+                    models.Q(fear_of_return_expressed=True)
+                    & models.Q(fear_stated_by__in=["self", "parent", "legal_guardian"])
+                ),
+            ),
             # A5: an outcome only follows a referral.
             models.CheckConstraint(
                 name="screening_outcome_needs_referral",
@@ -181,8 +205,10 @@ class ScreeningFacts(models.Model):
 class AmenabilityReview(models.Model):
     """A family's screening submitted for the supervisor's decision (A3). At most one pending or decided per
     encounter; the supervisor may instead return it to the officer (``returned``), and the corrected
-    screening is submitted as a new review. ``decided_by``/``decided_at``/``decision_reason`` record who
-    closed the review, when and why, whether by deciding or by returning it.
+    screening is submitted as a new review. A decided review whose family is later back in screening, every
+    member, is ``superseded`` when the family is submitted again: its decision stays on record (who, when,
+    why, the member decisions) and the new review is the family's live one. ``decided_by``/``decided_at``/
+    ``decision_reason`` record who closed the review, when and why, whether by deciding or by returning it.
 
     ``proposal`` is the system's proposal as it stood at submission (``screenings.rules.propose``, as
     JSON), so the supervisor and the audit see exactly what was proposed.
@@ -192,9 +218,10 @@ class AmenabilityReview(models.Model):
         PENDING = "pending", "Awaiting supervisor review"
         DECIDED = "decided", "Decided"
         RETURNED = "returned", "Returned to the officer for re-screening"
+        SUPERSEDED = "superseded", "Decided, then superseded: the family was screened and submitted again"
 
-    # Open (pending) or decided: at most one per encounter (constraint below). A returned review stays as
-    # the record of why, and the resubmitted screening gets a new one.
+    # Open (pending) or decided: at most one per encounter (constraint below). A returned or superseded
+    # review stays as the record of why, and the resubmitted screening gets a new one.
     OPEN_OR_DECIDED = (Status.PENDING, Status.DECIDED)
 
     encounter = models.ForeignKey(Encounter, on_delete=models.PROTECT, related_name="amenability_reviews")
@@ -217,7 +244,8 @@ class AmenabilityReview(models.Model):
         ordering = ["submitted_at", "id"]
         constraints = [
             models.CheckConstraint(
-                name="review_status_valid", condition=models.Q(status__in=["pending", "decided", "returned"])
+                name="review_status_valid",
+                condition=models.Q(status__in=["pending", "decided", "returned", "superseded"]),
             ),
             models.UniqueConstraint(
                 fields=["encounter"],
@@ -251,7 +279,8 @@ class MemberDecision(models.Model):
         OVERRULE_HEALTH = "overrule_health", "Proposed health exclusion overruled (A4)"
 
     review = models.ForeignKey(AmenabilityReview, on_delete=models.PROTECT, related_name="decisions")
-    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="amenability_decision")
+    # One per case and review: a family re-screened after its decision is decided again, in a new review.
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="amenability_decisions")
     proposed_amenable = models.BooleanField()
     proposed_reasons = ArrayField(models.CharField(max_length=40), default=list, blank=True)
     amenable = models.BooleanField()
@@ -266,6 +295,7 @@ class MemberDecision(models.Model):
     class Meta:
         ordering = ["review_id", "case_id"]
         constraints = [
+            models.UniqueConstraint(fields=["review", "case"], name="decision_once_per_review"),
             models.CheckConstraint(
                 name="decision_override_has_reason",
                 condition=models.Q(override="") | ~models.Q(override_reason=""),

@@ -33,7 +33,7 @@ EXCLUSIONS: dict[str, Reason] = {
         Reason(
             "mexican_national",
             "A2",
-            "Citizen or national of Mexico: MPP applies only to other nationals (F2).",
+            "Citizen or national of Mexico: MPP applies only to nationals of other countries.",
         ),
         Reason("expedited_removal", "A2", "Processed for expedited removal."),
         Reason("returning_lpr", "A2", "Returning lawful permanent resident seeking admission."),
@@ -50,8 +50,9 @@ EXCLUSIONS: dict[str, Reason] = {
         Reason(
             "family_mexican_member_fear",
             "F3",
-            "A Mexican member of the family (or a parent for a Mexican child) fears return to Mexico: that member "
-            "cannot be returned voluntarily and the family is not separated, so no member is processed for MPP.",
+            "A Mexican member of the family fears return to Mexico (stated by them, or by a parent or legal "
+            "guardian for a Mexican child): that member cannot be returned voluntarily and the family is not "
+            "separated, so no member is processed for MPP.",
         ),
         Reason(
             "family_member_fear_positive",
@@ -207,11 +208,24 @@ def _is_health_exclusion(m: MemberFacts) -> bool:
     return m.fit_to_travel == "not_fit" or m.medical_referral_outcome in {"not_fit", "hospital"}
 
 
-def _blockers(m: MemberFacts, *, family_fear_f3: bool) -> list[Blocker]:
+def is_mixed_nationality(family: Sequence[MemberFacts]) -> bool:
+    """F1–F3 are about a family with Mexican and non-Mexican members: only there can MPP (for the others)
+    separate a Mexican member from the family."""
+    return any(m.is_mexican for m in family) and any(not m.is_mexican for m in family)
+
+
+def f2_applies(member: MemberFacts, family: Sequence[MemberFacts]) -> bool:
+    """F2: a Mexican member *of a mixed-nationality family* chooses voluntary withdrawal (I-275) or voluntary
+    return with the family. A Mexican adult alone, or an all-Mexican family, has nothing to choose: simply
+    not amenable (A2 ``mexican_national``)."""
+    return member.is_mexican and is_mixed_nationality(family)
+
+
+def _blockers(m: MemberFacts, *, f2: bool, family_fear_f3: bool) -> list[Blocker]:
     if not m.screened:
         return [Blocker("screening", "A3", f"Record the screening of {m.name}.")]
     found: list[Blocker] = []
-    if m.is_mexican and not family_fear_f3 and not m.mexican_member_choice:
+    if f2 and not family_fear_f3 and not m.mexican_member_choice:
         found.append(
             Blocker(
                 "mexican_member_choice",
@@ -245,9 +259,11 @@ def _blockers(m: MemberFacts, *, family_fear_f3: bool) -> list[Blocker]:
 
 def propose(family: Sequence[MemberFacts]) -> FamilyProposal:
     """Propose, for each member, amenable or not, with the rules that say why (A1–A5, F1–F3, N3, S1)."""
-    # F3: a Mexican member (or a parent for a Mexican child) states fear → the whole family is not amenable.
-    family_fear_f3 = any(m.is_mexican and m.fear_of_return_expressed for m in family)
-    mixed = any(m.is_mexican for m in family) and any(not m.is_mexican for m in family)
+    mixed = is_mixed_nationality(family)
+    # F3: the fear of a Mexican member of a mixed family, stated by them or for a Mexican child by a parent
+    # or legal guardian (``fear_of_return_expressed`` records either) → the whole family is not amenable.
+    # In a family with no non-Mexican member nobody could be processed for MPP anyway: nothing to add.
+    family_fear_f3 = mixed and any(m.is_mexican and m.fear_of_return_expressed for m in family)
     family_reasons = (EXCLUSIONS["family_mexican_member_fear"],) if family_fear_f3 else ()
 
     proposals = []
@@ -290,7 +306,7 @@ def propose(family: Sequence[MemberFacts]) -> FamilyProposal:
                 amenable=not reasons,
                 reasons=tuple(reasons),
                 notes=tuple(notes),
-                blockers=tuple(_blockers(m, family_fear_f3=family_fear_f3)),
+                blockers=tuple(_blockers(m, f2=f2_applies(m, family), family_fear_f3=family_fear_f3)),
                 uac=uac,
                 refer_to_uscis=refer,
             )

@@ -4,7 +4,9 @@ case statuses move only through ``cases.services.case_move``, which records acto
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,9 +16,10 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django_countries import countries
 
 from cases.models import Alien, Case, CaseStatus, Encounter, FamilyMember, Language
-from cases.rules import normalize_a_number
-from cases.selectors import alien_duplicate_candidates
+from cases.rules import age_on, local_day, normalize_a_number
+from cases.selectors import alien_duplicate_candidates, aliens_visible_to
 from cases.services import (
+    CASE_CLOSED_STATUSES,
     MemberSpec,
     alien_create,
     case_event_record,
@@ -27,6 +30,7 @@ from cases.services import (
     family_unit_create,
     hold_open,
 )
+from cases.subscribers import local_time_words
 from mpp.accounts.models import Location, User
 from mpp.accounts.roles import roles_in_words
 from mpp.audit.services import history_stamp
@@ -39,7 +43,7 @@ from screenings.models import (
     MemberDecision,
     ScreeningFacts,
 )
-from screenings.rules import EXCLUSIONS, propose
+from screenings.rules import ADULT_AGE, EXCLUSIONS, propose
 from screenings.selectors import family_cases, member_facts
 from screenings.workflow import AMENABILITY_REVIEW, DECIDE_ROLES, FEAR_CLAIM, INTAKE_ROLES
 
@@ -57,7 +61,8 @@ def _require(actor: User, roles: frozenset[str], location_id: int, what: str) ->
 @dataclass
 class MemberInput:
     """One member as entered. ``existing_alien_id`` links a registered person; ``dismissed`` lists
-    possible duplicates the officer has looked at and said are someone else: ``{alien_id: reason}``."""
+    possible duplicates the officer has looked at and said are someone else: ``{alien_id: reason}``;
+    ``open_case_reason`` is why a person who already has an open case gets another one."""
 
     relationship: str
     family_name: str = ""
@@ -69,6 +74,7 @@ class MemberInput:
     a_number: str | None = None
     existing_alien_id: int | None = None
     dismissed: dict[int, str] = field(default_factory=dict)
+    open_case_reason: str = ""
 
     @property
     def label(self) -> str:
@@ -82,10 +88,32 @@ def member_input_from_data(data: Mapping[str, Any]) -> MemberInput:
         raise InvalidInput("Choose the relationship to the head of the family unit.", field="relationship")
     dismissed = {int(k): str(v) for k, v in (data.get("dismissed") or {}).items()}
     if data.get("existing_alien_id"):
-        alien_id = int(data["existing_alien_id"])
-        if not Alien.objects.filter(pk=alien_id).exists():
-            raise InvalidInput("The linked person does not exist.", field="existing_alien_id")
-        return MemberInput(relationship=relationship, existing_alien_id=alien_id, dismissed=dismissed)
+        # Whether this person may be linked is intake_create's check (``_linkable_alien``): one the actor
+        # sees, or one the duplicate check offers for the identity typed here, which is therefore kept.
+        try:
+            alien_id = int(data["existing_alien_id"])
+        except (TypeError, ValueError):
+            raise InvalidInput(LINK_REFUSED, code="no_such_person", field="existing_alien_id") from None
+        typed_born = data.get("date_of_birth")
+        try:
+            typed_born = typed_born if isinstance(typed_born, dt.date) else parse_date(str(typed_born or ""))
+        except ValueError:  # well formed but no such day: nothing to search by
+            typed_born = None
+        typed_a_number = (data.get("a_number") or "").strip()
+        try:
+            typed_a_number = normalize_a_number(typed_a_number) if typed_a_number else ""
+        except InvalidInput:
+            typed_a_number = ""
+        return MemberInput(
+            relationship=relationship,
+            family_name=(data.get("family_name") or "").strip(),
+            given_names=(data.get("given_names") or "").strip(),
+            date_of_birth=typed_born,
+            a_number=typed_a_number or None,
+            existing_alien_id=alien_id,
+            dismissed=dismissed,
+            open_case_reason=str(data.get("open_case_reason") or "").strip(),
+        )
     family_name = (data.get("family_name") or "").strip()
     given_names = (data.get("given_names") or "").strip()
     if not family_name:
@@ -126,6 +154,7 @@ def member_input_from_data(data: Mapping[str, Any]) -> MemberInput:
         preferred_language=language,
         a_number=a_number,
         dismissed=dismissed,
+        open_case_reason=str(data.get("open_case_reason") or "").strip(),
     )
 
 
@@ -158,6 +187,209 @@ def member_duplicates(member: MemberInput, *, exclude_ids: Sequence[int] = ()) -
     return [a for a in found if a.pk not in member.dismissed]
 
 
+# --- Intake: checks across the family, before anything is created --------------------------------------
+
+
+def _folded(text: str) -> str:
+    """A name as compared for identity: accents, case and spacing do not count (María José = MARIA JOSE)."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).casefold().split())
+
+
+def _a_number_of(member: MemberInput) -> str | None:
+    if not member.a_number:
+        return None
+    try:
+        return normalize_a_number(member.a_number)
+    except InvalidInput:
+        return member.a_number  # refused by member_input_from_data; compared as typed here
+
+
+def _member_words(index: int, member: MemberInput) -> str:
+    return f"member {index + 1}" + (f" ({member.label})" if member.label != "this member" else "")
+
+
+@dataclass(frozen=True)
+class RepeatedMember:
+    """Two members of one intake who are the same person (indexes from 0), and how that shows."""
+
+    first: int
+    second: int
+    why: str
+
+    def sentence(self, members: Sequence[MemberInput]) -> str:
+        who = members[self.first]
+        born = f", born {who.date_of_birth:%Y-%m-%d}" if who.date_of_birth else ""
+        name = f"{who.label}{born}" if who.label != "this member" else "the linked registered person"
+        return f"members {self.first + 1} and {self.second + 1} are the same person: {name} ({self.why})"
+
+
+def _same_person_as(earlier: MemberInput, later: MemberInput) -> str:
+    """How two members entered together show they are one person ("" if they do not). Twins share a
+    family name and a birth date, not given names: they are two people."""
+    if earlier.existing_alien_id or later.existing_alien_id:
+        same = earlier.existing_alien_id == later.existing_alien_id
+        return "both linked to the same registered person" if same else ""
+    a_number = _a_number_of(earlier)
+    if a_number and a_number == _a_number_of(later):
+        return f"the same A-number, {a_number}"
+    same_name = (_folded(earlier.family_name), _folded(earlier.given_names)) == (
+        _folded(later.family_name),
+        _folded(later.given_names),
+    )
+    if same_name and earlier.date_of_birth and earlier.date_of_birth == later.date_of_birth:
+        return "the same name and date of birth"
+    return ""
+
+
+def members_repeated(members: Sequence[MemberInput]) -> list[RepeatedMember]:
+    """Members entered twice in one intake: linked to the same person, the same A-number (N2), or the same
+    name and date of birth. Each later member is paired with the first earlier one it repeats."""
+    found = []
+    for second, later in enumerate(members):
+        for first, earlier in enumerate(members[:second]):
+            why = _same_person_as(earlier, later)
+            if why:
+                found.append(RepeatedMember(first=first, second=second, why=why))
+                break
+    return found
+
+
+def _refuse_members_repeated(members: Sequence[MemberInput]) -> None:
+    repeated = members_repeated(members)
+    if repeated:
+        listed = "; ".join(r.sentence(members) for r in repeated)
+        raise InvalidInput(
+            f"{listed[0].upper()}{listed[1:]}. Remove the member entered twice.",
+            code="same_person_twice",
+            field="members",
+        )
+
+
+def a_number_conflict(member: MemberInput, owner: Alien) -> bool:
+    """N2: the A-number typed for ``member`` is ``owner``'s but the name or the date of birth differs. The
+    officer resolves it — links the member to that person after confirming, or corrects the number — and
+    it is never linked silently. Accents, case and spacing of the names do not count."""
+    same_name = (_folded(member.family_name), _folded(member.given_names)) == (
+        _folded(owner.family_name),
+        _folded(owner.given_names),
+    )
+    return not same_name or member.date_of_birth != owner.date_of_birth
+
+
+def _refuse_a_number_conflicts(members: Sequence[MemberInput]) -> None:
+    """N2: refuse the first member (not explicitly linked) whose A-number belongs to someone else."""
+    typed = {_a_number_of(m): index for index, m in enumerate(members) if not m.existing_alien_id}
+    typed.pop(None, None)
+    owners = {a.a_number: a for a in Alien.objects.filter(a_number__in=list(typed))}
+    for a_number, index in sorted(typed.items(), key=lambda item: item[1]):
+        owner = owners.get(a_number)
+        if owner is not None and a_number_conflict(members[index], owner):
+            raise InvalidInput(
+                f"{_member_words(index, members[index]).capitalize()}: the A-number {a_number} belongs to "
+                f"{owner.full_name}, born {owner.date_of_birth:%Y-%m-%d}. If this is that person, link the "
+                "member to them; otherwise correct the A-number.",
+                code="a_number_conflict",
+                rule="N2",
+                field=f"members.{index}.a_number",
+            )
+
+
+def open_cases_of(*, alien_ids: Iterable[int]) -> dict[int, list[Case]]:
+    """Each registered person's open cases (any status but ``cases.services.CASE_CLOSED_STATUSES``), oldest
+    first, with their location: what intake shows and what it asks a reason for. One query."""
+    found: dict[int, list[Case]] = defaultdict(list)
+    cases = (
+        Case.objects.filter(alien_id__in=list(alien_ids))
+        .exclude(status__in=CASE_CLOSED_STATUSES)
+        .select_related("alien", "location")
+        .order_by("pk")
+    )
+    for case in cases:
+        found[case.alien_id].append(case)
+    return dict(found)
+
+
+def open_cases_in_words(cases: Sequence[Case]) -> str:
+    return ", ".join(f"case {c.pk} ({CaseStatus(c.status).label}, {c.location.name})" for c in cases)
+
+
+def _refuse_second_open_cases(members: Sequence[MemberInput]) -> None:
+    """A person who already has an open case gets another only with a reason (recorded by ``case_open``):
+    refuse, naming the member and the open case, before anything is created."""
+    typed = {_a_number_of(m): index for index, m in enumerate(members) if not m.existing_alien_id}
+    typed.pop(None, None)
+    registered: dict[int, int] = {  # index → the registered person the member is
+        index: m.existing_alien_id for index, m in enumerate(members) if m.existing_alien_id
+    }
+    for alien_id, a_number in Alien.objects.filter(a_number__in=list(typed)).values_list("pk", "a_number"):
+        registered.setdefault(typed[a_number], alien_id)
+    open_cases = open_cases_of(alien_ids=registered.values())
+    for index in sorted(registered):
+        cases = open_cases.get(registered[index], [])
+        if cases and not members[index].open_case_reason.strip():
+            name = cases[0].alien.full_name if members[index].label == "this member" else members[index].label
+            raise InvalidInput(
+                f"Member {index + 1} ({name}) already has an open case: {open_cases_in_words(cases)}. Give "
+                "the reason for opening another case for them.",
+                code="open_case_exists",
+                field=f"members.{index}.open_case_reason",
+            )
+
+
+def _refuse_the_same_registered_person_twice(members: Sequence[MemberInput], aliens: Sequence[Alien]) -> None:
+    first_index: dict[int, int] = {}
+    pairs = []
+    for index, alien in enumerate(aliens):
+        if alien.pk in first_index:
+            pairs.append(
+                f"members {first_index[alien.pk] + 1} and {index + 1} are both {alien.full_name}"
+                f" ({alien.a_number or 'no A-number'})"
+            )
+        else:
+            first_index[alien.pk] = index
+    if pairs:
+        raise InvalidInput(
+            f"The same registered person is entered twice in this family: {'; '.join(pairs)}. Remove the "
+            "member entered twice.",
+            code="same_person_twice",
+            field="members",
+        )
+
+
+# The one answer for a link or a dismissal the actor may not make, whether the id is unknown or names a person
+# outside their scope: the same words, code and status, so ids cannot be probed.
+LINK_REFUSED = (
+    "No registered person you may link has that id: link a person you can see, or a possible duplicate "
+    "the check offered for this member."
+)
+
+
+def _offered_candidates(member: MemberInput) -> list[Alien]:
+    """The registered people the duplicate check offers for ``member`` as typed (name and date of birth,
+    or A-number; its link and its dismissals aside): searched nationally, as the officer was shown them."""
+    return alien_duplicate_candidates(
+        family_name=member.family_name,
+        given_names=member.given_names,
+        date_of_birth=member.date_of_birth,
+        a_number=member.a_number,
+    )
+
+
+def _linkable_alien(*, actor: User, member: MemberInput) -> Alien | None:
+    """The registered person ``member`` names in ``existing_alien_id``, if ``actor`` may link them: a person
+    they may see (``cases.selectors.aliens_visible_to``), or one the duplicate check offers for the identity
+    typed with the member — so a person known only at another location is linked by whoever typed their
+    name and date of birth (or A-number), never through a guessed id. None otherwise, whether the id is
+    unknown or out of scope."""
+    if member.existing_alien_id is None:
+        return None
+    visible = aliens_visible_to(actor).filter(pk=member.existing_alien_id).first()
+    if visible is not None:
+        return visible
+    return next((a for a in _offered_candidates(member) if a.pk == member.existing_alien_id), None)
+
+
 @transaction.atomic
 def intake_create(
     *, actor: User, location: Location, occurred_at: dt.datetime, members: Sequence[MemberInput]
@@ -166,27 +398,48 @@ def intake_create(
 
     A member with the A-number of a registered person is linked to that person (N2). A possible duplicate
     (similar name, same or day/month-swapped birth date) must be linked or dismissed with a reason first.
+    Refused before anything is created: one person entered twice (``same_person_twice``, naming both
+    members), an A-number registered to someone with another name or birth date unless the member is
+    linked to them (``a_number_conflict``, N2), a person who has an open case without the member's
+    ``open_case_reason`` (``open_case_exists``).
+    A member linked by ``existing_alien_id`` must be a person the actor may see, or one the duplicate check
+    offers for what is typed with the member (``_linkable_alien``); that is checked first, before any other
+    refusal can describe the person, and an unknown id gets the same answer (``no_such_person``). A
+    dismissal is recorded only for a candidate the check offers.
     Raises InvalidInput naming the field, NotPermitted for the wrong role or location.
     """
     _require(actor, INTAKE_ROLES, location.pk, "Entering an intake")
     if not members:
         raise InvalidInput("Add at least one member to the family unit.", field="members")
+    linked: dict[int, Alien] = {}
+    for index, member in enumerate(members):
+        if member.existing_alien_id:
+            alien_linked = _linkable_alien(actor=actor, member=member)
+            if alien_linked is None:
+                raise InvalidInput(
+                    LINK_REFUSED, code="no_such_person", field=f"members.{index}.existing_alien_id"
+                )
+            linked[index] = alien_linked
+    _refuse_members_repeated(members)
+    _refuse_a_number_conflicts(members)
+    _refuse_second_open_cases(members)
     # N2 first: a member whose A-number is registered is that person. Then every other member is checked
     # against the registry before anything is created, so all undecided candidates are reported at once
     # (and twins entered together are never compared with each other).
-    linked: dict[int, Alien] = {}
     undecided: dict[int, list[Alien]] = {}
+    offered_dismissals: dict[int, dict[int, str]] = {}
     for index, member in enumerate(members):
         if member.existing_alien_id:
-            linked[index] = Alien.objects.get(pk=member.existing_alien_id)
-            continue
+            continue  # linked above
         if member.a_number:
             member.a_number = normalize_a_number(member.a_number)
             existing = Alien.objects.filter(a_number=member.a_number).first()
             if existing is not None:
                 linked[index] = existing
                 continue
-        found = member_duplicates(member)
+        offered = {a.pk: a for a in _offered_candidates(member)}
+        found = [a for pk, a in offered.items() if pk not in member.dismissed]
+        offered_dismissals[index] = {pk: why for pk, why in member.dismissed.items() if pk in offered}
         if found:
             undecided[index] = found
     if undecided:
@@ -218,9 +471,8 @@ def intake_create(
             preferred_language=member.preferred_language,  # type: ignore[arg-type]
         )
         aliens.append(alien)
-        dismissals.extend((alien, candidate_id, reason) for candidate_id, reason in member.dismissed.items())
-    if len({a.pk for a in aliens}) != len(aliens):
-        raise InvalidInput("The same registered person is entered twice in this family.", field="members")
+        dismissals.extend((alien, pk, reason) for pk, reason in offered_dismissals.get(index, {}).items())
+    _refuse_the_same_registered_person_twice(members, aliens)
     unit = family_unit_create(
         actor=actor,
         members=[MemberSpec(alien, m.relationship) for alien, m in zip(aliens, members, strict=True)],
@@ -236,8 +488,8 @@ def intake_create(
             reason=reason.strip(),
             dismissed_by=actor,
         )
-    for alien in aliens:
-        case_open(actor=actor, encounter=encounter, alien=alien)
+    for alien, member in zip(aliens, members, strict=True):
+        case_open(actor=actor, encounter=encounter, alien=alien, open_case_reason=member.open_case_reason)
     return encounter
 
 
@@ -314,13 +566,19 @@ def intake_draft_remove_member(*, actor: User, draft_id: int, index: int) -> Int
 def intake_draft_resolve_duplicate(
     *, actor: User, draft_id: int, index: int, candidate_id: int, link: bool, reason: str = ""
 ) -> IntakeDraft:
-    """Link member ``index`` to a registered person, or dismiss that candidate with a reason."""
+    """Link member ``index`` to a registered person, or dismiss that candidate with a reason.
+
+    The candidate must be a person ``actor`` may see, or one the duplicate check offers for the member as
+    typed in the draft — what the draft page showed them, found nationally (``_linkable_alien``). Raises
+    InvalidInput ``no_such_person`` (field ``candidate``) otherwise, the same for an unknown id.
+    """
     draft = _open_draft_for_update(actor=actor, draft_id=draft_id)
     members = list(draft.data.get("members", []))
     if not 0 <= index < len(members):
         raise InvalidInput("No such member in this intake.", field="index")
-    if not Alien.objects.filter(pk=candidate_id).exists():
-        raise InvalidInput("No such person.", field="candidate")
+    as_typed = member_input_from_data({**members[index], "existing_alien_id": candidate_id})
+    if _linkable_alien(actor=actor, member=as_typed) is None:
+        raise InvalidInput(LINK_REFUSED, code="no_such_person", field="candidate")
     member = dict(members[index])
     if link:
         member["existing_alien_id"] = candidate_id
@@ -338,13 +596,21 @@ def intake_draft_resolve_duplicate(
 
 
 @transaction.atomic
-def intake_draft_submit(*, actor: User, draft_id: int) -> Encounter:
-    """Create the encounter, family and cases from a draft (``intake_create``), and close the draft."""
+def intake_draft_submit(
+    *, actor: User, draft_id: int, open_case_reasons: Mapping[int, str] | None = None
+) -> Encounter:
+    """Create the encounter, family and cases from a draft (``intake_create``), and close the draft.
+
+    ``open_case_reasons`` maps a member's index to why that person, who already has an open case, gets
+    another one (given when the cases are created)."""
     draft = _open_draft_for_update(actor=actor, draft_id=draft_id)
     occurred_at = parse_datetime(draft.data.get("occurred_at") or "")
     if occurred_at is None:
         raise InvalidInput("Enter the date and time of the encounter.", field="occurred_at")
     members = [member_input_from_data(m) for m in draft.data.get("members", [])]
+    for index, reason in (open_case_reasons or {}).items():
+        if 0 <= index < len(members):
+            members[index].open_case_reason = reason.strip()
     encounter = intake_create(actor=actor, location=draft.location, occurred_at=occurred_at, members=members)
     draft.status = IntakeDraft.Status.SUBMITTED
     draft.encounter = encounter
@@ -373,6 +639,7 @@ FACT_FIELDS = (
     "criminal_history",
     "gom_usg_interest",
     "fear_of_return_expressed",
+    "fear_stated_by",
     "mexican_member_choice",
     "fit_to_travel",
     "pregnancy_disclosed",
@@ -410,6 +677,7 @@ def _check_facts(facts: ScreeningFacts) -> None:
             field="interpretation_mode",
         )
     choices = {
+        "fear_stated_by": ScreeningFacts.FearStatedBy.values,
         "fit_to_travel": ScreeningFacts.FitToTravel.values,
         "medical_referral_outcome": ScreeningFacts.MedicalOutcome.values,
         "mexican_member_choice": ScreeningFacts.MexicanMemberChoice.values,
@@ -457,6 +725,7 @@ def screening_facts_save(*, actor: User, case_id: int, facts: Mapping[str, Any])
             setattr(record, name, value if value is not None or name == "officer_fluent" else "")
     record.updated_by = actor
     record.case = case
+    _settle_fear_stated_by(record, given="fear_stated_by" in facts)
     _check_facts(record)
     changed, first = _changed_facts(record), record.pk is None
     history_stamp(record, actor=actor, reason="Screening facts recorded")
@@ -484,8 +753,47 @@ FACT_SENSITIVITY: dict[str, str] = {
     "medical_referral": "medical",
     "medical_referral_outcome": "medical",
     "fear_of_return_expressed": "fear",
+    "fear_stated_by": "fear",
     "notes": "medical",
 }
+
+
+def _settle_fear_stated_by(record: ScreeningFacts, *, given: bool) -> None:
+    """F3/S1: who stated the fear. Cleared with the fear (unless this save names someone: refused); an
+    adult states their own fear (recorded as such when not said); for a child the officer says whether the
+    child, a parent or a legal guardian stated it — the mother's statement for her Mexican child is the
+    child's fact (F3). Raises InvalidInput naming ``fear_stated_by``."""
+    who = record.fear_stated_by or ""
+    if not record.fear_of_return_expressed:
+        if who and given:
+            raise InvalidInput(
+                "Who stated the fear is recorded only when a fear of return to Mexico is stated.",
+                rule="F3",
+                field="fear_stated_by",
+            )
+        record.fear_stated_by = ""
+        return
+    encounter = Encounter.objects.select_related("location").get(pk=record.case.encounter_id)
+    age = age_on(
+        record.case.alien.date_of_birth, local_day(encounter.occurred_at, encounter.location.time_zone)
+    )
+    name = record.case.alien.full_name
+    if age >= ADULT_AGE:
+        if who in (ScreeningFacts.FearStatedBy.PARENT, ScreeningFacts.FearStatedBy.LEGAL_GUARDIAN):
+            raise InvalidInput(
+                f"{name} is {age}: a parent or legal guardian states the fear on behalf of a child only. "
+                "Record it as their own statement.",
+                rule="F3",
+                field="fear_stated_by",
+            )
+        record.fear_stated_by = who or ScreeningFacts.FearStatedBy.SELF
+    elif not who:
+        raise InvalidInput(
+            f"{name} is a child ({age}): say who stated the fear — {name} themselves, a parent or a legal "
+            "guardian.",
+            rule="F3",
+            field="fear_stated_by",
+        )
 
 
 def _changed_facts(record: ScreeningFacts) -> list[str]:
@@ -510,9 +818,12 @@ def _changed_facts(record: ScreeningFacts) -> list[str]:
 def family_submit_for_review(*, actor: User, encounter_id: int) -> AmenabilityReview:
     """Freeze the proposal and send the family to the supervisors of its location (A3).
 
-    Locks the family's cases (pk order). Raises PolicyRefusal listing what is missing when the proposal
-    has blockers (F2 choice, A5 outcome, N3 interpretation, an unscreened member). Emits one
-    notification for the location's supervisors.
+    Locks the family unit, then its cases (pk order). Submitting again while the review is pending, or
+    decided and standing, returns it (a double submit changes nothing). A family screened again after its
+    decision — every member back in screening — opens a new review, and the decided one is ``superseded``
+    (its decision stays on record). Raises PolicyRefusal listing what is missing when the proposal has
+    blockers (F2 choice, A5 outcome, N3 interpretation, an unscreened member), or ``screening_closed``
+    when some but not all members are in screening. Emits one notification for the location's supervisors.
     """
     encounter = Encounter.objects.select_related("location").filter(pk=encounter_id).first()
     if encounter is None:
@@ -522,10 +833,12 @@ def family_submit_for_review(*, actor: User, encounter_id: int) -> AmenabilityRe
     if not cases:
         raise NotPermitted("No such encounter.")
     _require(actor, INTAKE_ROLES, encounter.location_id, "Submitting a screening")
-    existing = AmenabilityReview.objects.filter(
-        encounter_id=encounter_id, status__in=AmenabilityReview.OPEN_OR_DECIDED
-    ).first()
-    if existing is not None:
+    existing = (
+        AmenabilityReview.objects.select_for_update()
+        .filter(encounter_id=encounter_id, status__in=AmenabilityReview.OPEN_OR_DECIDED)
+        .first()
+    )
+    if existing is not None and review_stands(review=existing, statuses=[c.status for c in cases]):
         return existing  # submitted already (double submit): no-op
     not_screening = [c for c in cases if c.status != CaseStatus.SCREENING]
     if not_screening:
@@ -537,10 +850,18 @@ def family_submit_for_review(*, actor: User, encounter_id: int) -> AmenabilityRe
     loaded = family_cases(encounter_id=encounter_id)
     proposal = propose([member_facts(c) for c in loaded])
     if not proposal.ready_for_review:
-        missing = "; ".join(f"{b.rule}: {b.message}" for _, b in proposal.blockers)
+        missing = " ".join(f"{b.message.rstrip('.')} ({b.rule})." for _, b in proposal.blockers)
         raise PolicyRefusal(
             f"The screening is not complete. {missing}", code="screening_incomplete", rule="A3"
         )
+    if existing is not None:  # decided, and the whole family screened again since: a new review
+        existing.status = AmenabilityReview.Status.SUPERSEDED
+        history_stamp(
+            existing,
+            actor=actor,
+            reason="Superseded: the family was screened again after this decision and submitted anew",
+        )
+        existing.save()
     review = AmenabilityReview(
         encounter=encounter,
         location=encounter.location,
@@ -581,17 +902,48 @@ def family_submit_for_review(*, actor: User, encounter_id: int) -> AmenabilityRe
     return review
 
 
+def review_stands(*, review: AmenabilityReview, statuses: Sequence[str]) -> bool:
+    """Whether ``review`` is still the family's live review, given its members' case statuses: a pending
+    one is; a decided one is until every member is back in screening (re-screening after the decision),
+    when the screening is open again and the next submission opens a new review. The one predicate of
+    ``family_submit_for_review`` and of the screening page."""
+    if review.status == AmenabilityReview.Status.PENDING:
+        return True
+    back_in_screening = bool(statuses) and all(s == CaseStatus.SCREENING for s in statuses)
+    return review.status == AmenabilityReview.Status.DECIDED and not back_in_screening
+
+
+def review_separation_refusal(*, actor: User, review: AmenabilityReview) -> NotPermitted | None:
+    """A3 separation of duties: whoever entered the family, recorded any of its screening facts (any
+    version: the facts' history rows name who saved each) or submitted it does not decide its review, nor
+    return it. The one predicate of the service (``_lock_pending_review``) and of the review page's
+    ``can_decide``. At most one query."""
+    took_part = actor.pk in {review.submitted_by_id, review.encounter.created_by_id} or (
+        ScreeningFacts.history.filter(
+            case_id__in=Case.objects.filter(encounter_id=review.encounter_id).values("pk"),
+            history_user_id=actor.pk,
+        ).exists()
+    )
+    if not took_part:
+        return None
+    return NotPermitted(
+        "You entered, screened or submitted this family, so another supervisor must decide it or return it.",
+        code="separation_of_duties",
+        rule="A3",
+    )
+
+
 def _lock_pending_review(*, actor: User, review_id: int) -> AmenabilityReview:
     """Lock a pending review that ``actor`` may close (decide or return), or raise.
 
-    NotPermitted: no such review, not a supervisor at its location, or separation of duties (A3: whoever
-    entered or submitted the family does not close its review). ConcurrentEdit: already closed.
+    NotPermitted: no such review, not a supervisor at its location, or separation of duties
+    (``review_separation_refusal``). ConcurrentEdit: already closed.
     """
     review = (
         # Only own columns in the locking query: after waiting for the lock PostgreSQL re-reads the
         # locked row but not joined ones, so the decider is loaded after the lock (below).
         AmenabilityReview.objects.select_for_update(of=("self",))
-        .select_related("encounter")
+        .select_related("encounter", "location")
         .filter(pk=review_id)
         .first()
     )
@@ -600,18 +952,16 @@ def _lock_pending_review(*, actor: User, review_id: int) -> AmenabilityReview:
     _require(actor, DECIDE_ROLES, review.location_id, "Deciding amenability")
     if review.status != AmenabilityReview.Status.PENDING:
         verb = "returned to the officer" if review.status == AmenabilityReview.Status.RETURNED else "decided"
+        when = local_time_words(review.decided_at, review.location.time_zone)
         raise ConcurrentEdit(
             f"This family was already {verb} by {review.decided_by.display_name} at "  # type: ignore[union-attr]
-            f"{timezone.localtime(review.decided_at):%Y-%m-%d %H:%M %Z}. Nothing was changed.",
+            f"{when}. Nothing was changed.",
             code="already_decided",
             rule="A3",
         )
-    if actor.pk in {review.submitted_by_id, review.encounter.created_by_id}:
-        raise NotPermitted(
-            "Separation of duties: you entered or submitted this family, so another supervisor must decide it.",
-            code="separation_of_duties",
-            rule="A3",
-        )
+    refusal = review_separation_refusal(actor=actor, review=review)
+    if refusal is not None:
+        raise refusal
     return review
 
 
@@ -698,6 +1048,11 @@ def amenability_decide(
     review.decision_reason = reason
     history_stamp(review, actor=actor, reason=reason)
     review.save()
+    # The supervisor's reason is one text for the whole family and is written on every member's case: if it
+    # may speak of one member's health, it is medical on every member's timeline.
+    family_sensitivities = sorted(
+        {kind for _, decision in outcomes for kind in _decision_sensitivities(decision)}
+    )
     for case, decision in outcomes:
         if decision.amenable:
             target, why = CaseStatus.AMENABLE, f"A3: amenable, confirmed by the supervisor. {reason}"
@@ -715,7 +1070,7 @@ def amenability_decide(
             workflow=AMENABILITY_REVIEW,
             subject=review,
             data={"review_id": review.pk, "reasons": decision.reasons, "override": decision.override},
-            sensitivities=_decision_sensitivities(decision),
+            sensitivities=family_sensitivities,
         )
     outbox_emit(
         event="amenability.decided",

@@ -40,7 +40,7 @@ from cases.rules import age_on, local_day, looks_like_a_number, normalize_a_numb
 from cases.selectors import alien_duplicate_candidates
 from mpp.accounts.auth import signed_in_user
 from mpp.audit.models import AccessLog
-from mpp.audit.services import access_log_record, access_log_record_many
+from mpp.audit.services import access_log_record
 from mpp.exceptions import DomainError
 from screenings import selectors, services
 from screenings.forms import (
@@ -55,7 +55,7 @@ from screenings.forms import (
     domain_error_text,
 )
 from screenings.models import AmenabilityReview, IntakeDraft, ScreeningFacts
-from screenings.rules import MemberFacts, is_unaccompanied_child
+from screenings.rules import ADULT_AGE, MemberFacts, f2_applies, is_unaccompanied_child
 
 INTAKE_ROLES = services.INTAKE_ROLES
 DECIDE_ROLES = services.DECIDE_ROLES
@@ -102,11 +102,21 @@ def intake_list(request: HttpRequest) -> HttpResponse:
                 return redirect("screenings:intake-draft", pk=draft.pk)
         else:
             status = 400
+    drafts = list(selectors.drafts_for(user=user))
+    submitted = selectors.intakes_submitted_by(user=user)
+    # The drafts' members are named on the page: one access-log row for the drafts listed.
+    access_log_record(
+        user=user,
+        request=request,
+        channel=AccessLog.Channel.PAGE,
+        object_type="intake_draft",
+        object_ids=[d.pk for d in [*drafts, *submitted]],
+    )
     context = {
         "form": form,
         "has_locations": locations.exists(),
-        "drafts": list(selectors.drafts_for(user=user)),
-        "submitted": selectors.intakes_submitted_by(user=user),
+        "drafts": drafts,
+        "submitted": submitted,
     }
     return render(request, "screenings/intake_list.html", context, status=status)
 
@@ -152,9 +162,15 @@ class DraftMember:
     a_number: str
     linked: Alien | None = None
     a_number_owner: Alien | None = None  # N2: the typed A-number is registered: linked on "Create cases"
+    # N2: ... but to someone with another name or birth date: link after confirming, or correct the number.
+    a_number_conflict: bool = False
     candidates: list[Alien] = field(default_factory=list)  # possible duplicates still to decide
     dismissed: list[tuple[Alien | None, str]] = field(default_factory=list)
     uac: bool = False
+    f2_applies: bool = False  # a Mexican member of a mixed-nationality family (F2 choice at screening)
+    open_cases: list[Case] = field(default_factory=list)  # the registered person's open cases
+    open_case_reason: str = ""  # as typed, when "Create cases" was refused
+    repeats: str = ""  # "members 1 and 3 are the same person: …" when this member repeats an earlier one
 
     @property
     def is_mexican(self) -> bool:
@@ -169,6 +185,7 @@ def _draft_members(draft: IntakeDraft, languages: Mapping[str, Language]) -> lis
     occurred = _occurred_at(draft)
     on = local_day(occurred, draft.location.time_zone) if occurred else timezone.localdate()
     rows: list[DraftMember] = []
+    inputs: list[services.MemberInput] = []  # as intake_create will compare them (the same person twice)
     for index, data in enumerate(raw):
         linked = people.get(int(data["existing_alien_id"])) if data.get("existing_alien_id") else None
         born = linked.date_of_birth if linked else parse_date(data.get("date_of_birth") or "")
@@ -197,22 +214,36 @@ def _draft_members(draft: IntakeDraft, languages: Mapping[str, Language]) -> lis
             linked=linked,
             dismissed=[(people.get(int(k)), reason) for k, reason in (data.get("dismissed") or {}).items()],
         )
+        typed = services.MemberInput(
+            relationship=row.relationship,
+            family_name=data.get("family_name", ""),
+            given_names=data.get("given_names", ""),
+            date_of_birth=born,
+            a_number=row.a_number or None,
+            existing_alien_id=linked.pk if linked else None,
+            dismissed={int(k): v for k, v in (data.get("dismissed") or {}).items()},
+        )
+        inputs.append(typed)
         if linked is None and born is not None:
-            typed = services.MemberInput(
-                relationship=row.relationship,
-                family_name=data.get("family_name", ""),
-                given_names=data.get("given_names", ""),
-                date_of_birth=born,
-                a_number=row.a_number or None,
-                dismissed={int(k): v for k, v in (data.get("dismissed") or {}).items()},
-            )
             for candidate in services.member_duplicates(typed):
                 if row.a_number and candidate.a_number == row.a_number:
                     row.a_number_owner = candidate
+                    row.a_number_conflict = services.a_number_conflict(typed, candidate)
                 else:
                     row.candidates.append(candidate)
         rows.append(row)
-    # The UAC flag (A2) as the rules will read it: under 18 with no parent or legal guardian in the unit.
+    for repeated in services.members_repeated(inputs):
+        rows[repeated.second].repeats = repeated.sentence(inputs)
+    # Who the members are once the cases are created, and so whose open cases to show (one query).
+    registered = {
+        r.index: (r.linked or r.a_number_owner).pk  # type: ignore[union-attr]
+        for r in rows
+        if r.linked or (r.a_number_owner and not r.a_number_conflict)
+    }
+    open_cases = services.open_cases_of(alien_ids=registered.values())
+    for index, alien_id in registered.items():
+        rows[index].open_cases = open_cases.get(alien_id, [])
+    # The UAC flag (A2) and the F2 choice, as the rules will read them.
     family = [
         MemberFacts(
             key=r.index, name=r.name, age=r.age, citizenship=r.citizenship, relationship=r.relationship
@@ -222,6 +253,7 @@ def _draft_members(draft: IntakeDraft, languages: Mapping[str, Language]) -> lis
     ]
     for facts in family:
         rows[facts.key].uac = is_unaccompanied_child(facts, family)
+        rows[facts.key].f2_applies = f2_applies(facts, family)
     return rows
 
 
@@ -236,6 +268,7 @@ def _render_draft(
     abandon_form: AbandonForm | None = None,
     dismiss_error: tuple[int, int, DismissDuplicateForm] | None = None,
     submit_error: DomainError | None = None,
+    open_case_reasons: Mapping[int, str] | None = None,
     status: int = 200,
 ) -> HttpResponse:
     user = signed_in_user(request)
@@ -245,6 +278,9 @@ def _render_draft(
     languages = selectors.languages_for_choice()
     by_code = {lang.code: lang for lang in languages}
     members = _draft_members(draft, by_code)
+    for index, reason in (open_case_reasons or {}).items():
+        if 0 <= index < len(members):
+            members[index].open_case_reason = reason
     if edit_index is None and step == "members":
         edit_index = _index_from(request.GET.get("edit"))
     if edit_index is not None and edit_index >= len(members):
@@ -257,6 +293,34 @@ def _render_draft(
     if member_form is None:
         initial = dict(members[edit_index].data) if edit_index is not None else {}
         member_form = MemberForm(initial=initial, languages=languages)
+    # Three kinds of record are shown: the draft, the registered people it links or may be (found
+    # nationally, so possibly known only at another location), and their open cases: a row for each kind.
+    access_log_record(
+        user=user,
+        request=request,
+        channel=AccessLog.Channel.PAGE,
+        object_type="intake_draft",
+        object_ids=[draft.pk],
+    )
+    access_log_record(
+        user=user,
+        request=request,
+        channel=AccessLog.Channel.PAGE,
+        object_type="alien",
+        object_ids=[
+            person.pk
+            for m in members
+            for person in (m.linked, m.a_number_owner, *m.candidates, *(p for p, _ in m.dismissed))
+            if person is not None
+        ],
+    )
+    access_log_record(  # and the open cases of those people, shown with their status and location
+        user=user,
+        request=request,
+        channel=AccessLog.Channel.PAGE,
+        object_type="case",
+        object_ids=[case.pk for m in members for case in m.open_cases],
+    )
     context = {
         "draft": draft,
         "step": step,
@@ -270,11 +334,24 @@ def _render_draft(
         "members": members,
         "has_head": sum(1 for m in members if m.relationship == FamilyMember.Relationship.HEAD) == 1,
         "undecided": sum(len(m.candidates) for m in members),
+        "conflicts": sum(1 for m in members if m.a_number_conflict),
+        "repeated": [m.repeats for m in members if m.repeats],
+        "with_open_cases": [m for m in members if m.open_cases],
+        "open_case_error": _member_field_error(submit_error, "open_case_reason"),
         "dismiss_error": dismiss_error,
         "abandon_form": abandon_form or AbandonForm(),
         "submit_error": domain_error_text(submit_error) if submit_error else "",
     }
     return render(request, "screenings/intake_draft.html", context, status=status)
+
+
+def _member_field_error(error: DomainError | None, name: str) -> int | None:
+    """The member (index from 0) a service's refusal names, when it names its field ``name``
+    (``members.<index>.<name>``)."""
+    parts = (error.field or "").split(".") if error else []
+    if len(parts) == 3 and parts[0] == "members" and parts[1].isdigit() and parts[2] == name:
+        return int(parts[1])
+    return None
 
 
 def _draft_url(draft: IntakeDraft, step: str, anchor: str = "") -> str:
@@ -408,6 +485,14 @@ def intake_duplicate_resolve(request: HttpRequest, pk: int, index: int, candidat
             request, draft, step=step, dismiss_error=(index, candidate_id, form), status=error.http_status
         )
     if link:
+        # The person is now the draft's (shown on it, and on the family's cases once submitted).
+        access_log_record(
+            user=signed_in_user(request),
+            request=request,
+            channel=AccessLog.Channel.PAGE,
+            object_type="alien",
+            object_ids=[candidate_id],
+        )
         messages.success(request, f"Member {index + 1} is linked to the registered person.")
     else:
         messages.success(request, f"Recorded: member {index + 1} is a different person, with your reason.")
@@ -422,10 +507,26 @@ def intake_submit(request: HttpRequest, pk: int) -> HttpResponse:
     draft = _own_draft(request, pk)
     if closed := _closed_draft_redirect(request, draft):
         return closed
+    # Why a person who already has an open case gets another one, per member (asked on the review step).
+    prefix = "open_case_reason-"
+    reasons = {
+        int(key.removeprefix(prefix)): (request.POST.get(key) or "")[:2000]
+        for key in request.POST
+        if key.startswith(prefix) and key.removeprefix(prefix).isdigit()
+    }
     try:
-        encounter = services.intake_draft_submit(actor=signed_in_user(request), draft_id=draft.pk)
+        encounter = services.intake_draft_submit(
+            actor=signed_in_user(request), draft_id=draft.pk, open_case_reasons=reasons
+        )
     except DomainError as error:
-        return _render_draft(request, draft, step="review", submit_error=error, status=error.http_status)
+        return _render_draft(
+            request,
+            draft,
+            step="review",
+            submit_error=error,
+            open_case_reasons=reasons,
+            status=error.http_status,
+        )
     messages.success(
         request,
         f"Cases created for the family ({encounter.cases.count()} members), in screening. "
@@ -467,8 +568,9 @@ def intake_duplicates(request: HttpRequest) -> HttpResponse:
     Who was shown whom is recorded in the access log: the search is national.
     """
     _require_intake_role(request)
-    family_name = (request.POST.get("family_name") or "").strip()[:150]
-    given_names = (request.POST.get("given_names") or "").strip()[:150]
+    # A NUL byte cannot reach PostgreSQL (it refuses it in text, a 500): it is dropped from what was typed.
+    family_name = (request.POST.get("family_name") or "").replace("\x00", "").strip()[:150]
+    given_names = (request.POST.get("given_names") or "").replace("\x00", "").strip()[:150]
     born = _date_or_none(request.POST.get("date_of_birth"))
     raw_a_number = (request.POST.get("a_number") or "").strip()[:20]
     a_number = (
@@ -477,16 +579,25 @@ def intake_duplicates(request: HttpRequest) -> HttpResponse:
     candidates = alien_duplicate_candidates(
         family_name=family_name, given_names=given_names, date_of_birth=born, a_number=a_number
     )
-    access_log_record_many(
+    access_log_record(
         user=signed_in_user(request),
+        request=request,
         channel=AccessLog.Channel.PAGE,
         object_type="alien",
         object_ids=[c.pk for c in candidates],
-        path=request.path,
+    )
+    owner = next((c for c in candidates if a_number and c.a_number == a_number), None)
+    typed = services.MemberInput(
+        relationship="", family_name=family_name, given_names=given_names, date_of_birth=born
     )
     context = {
         "a_number": a_number,
-        "a_number_owner": next((c for c in candidates if a_number and c.a_number == a_number), None),
+        "a_number_owner": owner,
+        # N2: the number is someone else's unless the name and the date of birth typed are theirs too
+        # (None until both are typed).
+        "a_number_conflict": services.a_number_conflict(typed, owner)
+        if owner is not None and family_name and born
+        else None,
         "candidates": [c for c in candidates if not (a_number and c.a_number == a_number)],
         "checked": bool(a_number or (family_name and born)),
     }
@@ -502,7 +613,7 @@ class ScreeningRow:
     facts: ScreeningFacts | None
     relationship_label: str
     age: int
-    is_mexican: bool
+    f2_applies: bool  # a Mexican member of a mixed-nationality family: the F2 choice is theirs
     proposal: Any  # the live MemberProposal, or the frozen proposal's member (same keys)
     form: ScreeningFactsForm | None
     editable: bool
@@ -529,21 +640,30 @@ def _render_screening(
 ) -> HttpResponse:
     user = signed_in_user(request)
     access_log_record(
-        user=user, channel="page", object_type="encounter", object_id=encounter.pk, path=request.path
+        user=user,
+        request=request,
+        channel=AccessLog.Channel.PAGE,
+        object_type="encounter",
+        object_ids=[encounter.pk],
     )
     cases, live = selectors.family_proposal(encounter_id=encounter.pk)
     if not cases:
         raise Http404("This encounter has no cases.")
     review = selectors.review_for_encounter(user=user, encounter_id=encounter.pk)
+    earlier_decision = None
+    if review is not None and not services.review_stands(review=review, statuses=[c.status for c in cases]):
+        # Every member is back in screening after the decision: the screening is open again, and the
+        # next submission is a new review (the decided one stays on record, linked from the page).
+        earlier_decision, review = review, None
     frozen = {m["key"]: m for m in review.proposal["members"]} if review else {}
     decisions = {d.case_id: d for d in review.decisions.all()} if review else {}
     languages = selectors.languages_for_choice()
     names = {lang.pk: lang.name for lang in languages}
     codes = {lang.pk: lang.code for lang in languages}
     may_edit = user.has_role(*INTAKE_ROLES) and review is None
+    family = [selectors.member_facts(c) for c in cases]
     rows = []
-    for case in cases:
-        member = selectors.member_facts(case)
+    for case, member in zip(cases, family, strict=True):
         facts: ScreeningFacts | None = getattr(case, "screening", None)
         editable = may_edit and case.status == CaseStatus.SCREENING
         form = None
@@ -555,6 +675,8 @@ def _render_screening(
                     initial=ScreeningFactsForm.initial_for(facts, language_codes=codes),
                     languages=languages,
                     is_mexican=member.is_mexican,
+                    f2_applies=f2_applies(member, family),
+                    is_child=member.age < ADULT_AGE,
                     prefix=f"case-{case.pk}",
                 )
             )
@@ -564,7 +686,7 @@ def _render_screening(
                 facts=facts,
                 relationship_label=FamilyMember.Relationship(member.relationship).label,
                 age=member.age,
-                is_mexican=member.is_mexican,
+                f2_applies=f2_applies(member, family),
                 proposal=frozen.get(case.pk) if review else live.for_member(case.pk),
                 form=form,
                 editable=editable,
@@ -578,6 +700,7 @@ def _render_screening(
         "zone": encounter.location.time_zone,
         "rows": rows,
         "review": review,
+        "earlier_decision": earlier_decision,
         # A3: the supervisors' returns, newest first — what the officer had (or has) to look at again.
         "returns": selectors.reviews_returned_for_encounter(encounter_id=encounter.pk),
         "proposal": review.proposal if review else live,
@@ -606,13 +729,18 @@ def screening_save(request: HttpRequest, encounter_id: int, case_id: int) -> Htt
     """Record (or correct) one member's facts; errors name the field with the rule ID."""
     _require_intake_role(request)
     encounter = _screening_encounter(request, encounter_id)
-    case = next((c for c in selectors.family_cases(encounter_id=encounter.pk) if c.pk == case_id), None)
+    cases = selectors.family_cases(encounter_id=encounter.pk)
+    case = next((c for c in cases if c.pk == case_id), None)
     if case is None:
         raise Http404("No such member in this family.")
+    family = [selectors.member_facts(c) for c in cases]
+    member = next(m for m in family if m.key == case.pk)
     form = ScreeningFactsForm(
         request.POST,
         languages=selectors.languages_for_choice(),
-        is_mexican=str(case.alien.country_of_citizenship) == "MX",
+        is_mexican=member.is_mexican,
+        f2_applies=f2_applies(member, family),
+        is_child=member.age < ADULT_AGE,
         prefix=f"case-{case.pk}",
     )
     if not form.is_valid():
@@ -659,7 +787,16 @@ def family_submit(request: HttpRequest, encounter_id: int) -> HttpResponse:
 def review_queue(request: HttpRequest) -> HttpResponse:
     """Families at the supervisor's duty locations awaiting the amenability decision, oldest first."""
     _require_decide_role(request)
-    reviews = list(selectors.reviews_pending_for(user=signed_in_user(request)))
+    user = signed_in_user(request)
+    reviews = list(selectors.reviews_pending_for(user=user))
+    # Each family's members are named: one access-log row for the reviews listed.
+    access_log_record(
+        user=user,
+        request=request,
+        channel=AccessLog.Channel.PAGE,
+        object_type="amenability_review",
+        object_ids=[review.pk for review in reviews],
+    )
     return render(request, "screenings/review_queue.html", {"reviews": reviews})
 
 
@@ -681,16 +818,21 @@ def _render_review(
 ) -> HttpResponse:
     user = signed_in_user(request)
     access_log_record(
-        user=user, channel="page", object_type="amenability_review", object_id=review.pk, path=request.path
+        user=user,
+        request=request,
+        channel=AccessLog.Channel.PAGE,
+        object_type="amenability_review",
+        object_ids=[review.pk],
     )
     members = review.proposal["members"]
     cases = {c.pk: c for c in selectors.family_cases(encounter_id=review.encounter_id)}
     languages = {lang.pk: lang.name for lang in selectors.languages_for_choice()}
     decisions = {d.case_id: d for d in review.decisions.all()}
+    family = {key: selectors.member_facts(case) for key, case in cases.items()}
     rows = []
     for member in members:
         case = cases.get(member["key"])
-        facts = selectors.member_facts(case) if case else None
+        facts = family.get(member["key"])
         screening = getattr(case, "screening", None) if case else None
         rows.append(
             {
@@ -703,13 +845,18 @@ def _render_review(
                 if screening
                 else "",
                 "decision": decisions.get(member["key"]),
-                "is_mexican": facts.is_mexican if facts else False,
+                "f2_applies": f2_applies(facts, list(family.values())) if facts else False,
             }
         )
     pending = review.status == AmenabilityReview.Status.PENDING
     returned = review.status == AmenabilityReview.Status.RETURNED
+    superseded = review.status == AmenabilityReview.Status.SUPERSEDED
     is_supervisor = user.has_role(*DECIDE_ROLES)
-    own_family = user.pk in {review.submitted_by_id, review.encounter.created_by_id}
+    # A3 separation of duties: the predicate the service enforces (entered, screened or submitted it).
+    separation = (
+        services.review_separation_refusal(actor=user, review=review) if pending and is_supervisor else None
+    )
+    own_family = separation is not None
     # Whoever may decide may instead return the family to the officer (the same checks, A3).
     can_decide = pending and is_supervisor and not own_family
     if form is None and can_decide:
@@ -719,8 +866,12 @@ def _render_review(
     if can_decide and form is not None:
         for row, (_, choice, override_reason) in zip(rows, form.member_fields(), strict=True):
             row["choice"], row["override_reason"] = choice, override_reason
-    # A returned review leads on to the corrected screening's review, once the officer has submitted it.
-    newer = selectors.review_for_encounter(user=user, encounter_id=review.encounter_id) if returned else None
+    # A returned (or superseded) review leads on to the corrected screening's review, once submitted.
+    newer = (
+        selectors.review_for_encounter(user=user, encounter_id=review.encounter_id)
+        if returned or superseded
+        else None
+    )
     refusals = [
         *(form.non_field_errors() if form else []),
         *(return_form.non_field_errors() if return_form else []),
@@ -731,9 +882,11 @@ def _render_review(
         "zone": review.location.time_zone,
         "pending": pending,
         "returned": returned,
+        "superseded": superseded,
         "newer_review": newer,
         "is_supervisor": is_supervisor,
-        "own_family": own_family and is_supervisor,
+        "own_family": own_family,
+        "separation": domain_error_text(separation) if separation else "",
         "can_decide": can_decide,
         # S1/S4: an open hold (a pending fear claim) refuses the claimant's decision, so the family's.
         "decision_blocks": selectors.review_decision_blocks(review=review) if pending else [],

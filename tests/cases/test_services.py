@@ -679,3 +679,13 @@ def test_asking_for_the_status_a_case_already_has_is_refused_to_a_role_that_neve
         case_transition(case_id=case.pk, to_status=CaseStatus.IN_MEXICO, actor=court_clerk, reason="x")
 
     assert not CaseEvent.objects.filter(case=case).exists()
+
+
+@pytest.mark.parametrize("born", [dt.date(1, 1, 1), dt.date(1899, 12, 31)])
+def test_alien_create_refuses_a_birth_year_before_1900_naming_the_date_not_the_a_number(officer, born):
+    """It used to reach the database check and come back as "None is already registered" (a_number_exists)."""
+    with pytest.raises(InvalidInput) as refused:
+        _alien(officer, date_of_birth=born)
+
+    assert refused.value.field == "date_of_birth"
+    assert refused.value.code != "a_number_exists"

@@ -16,12 +16,14 @@ import zoneinfo
 from pathlib import Path
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
-from playwright.sync_api import Browser, Locator, Page, expect
+from playwright.sync_api import Browser, Dialog, Locator, Page, expect
 
 from cases.models import Case, CaseStatus
 from mpp.accounts.roles import Role
-from tests.factories import user_with_role
+from screenings.services import intake_draft_save_encounter, intake_draft_save_member, intake_draft_start
+from tests.factories import location, user_with_role
 
 pytestmark = pytest.mark.e2e
 
@@ -34,6 +36,19 @@ def screenshot(page: Page, name: str) -> None:
     if os.environ.get("SCREENSHOTS") == "1":
         SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOT_DIR / name), full_page=True)
+
+
+def accept_confirmations(page: Page) -> list[str]:
+    """Answer "OK" to every confirmation the page asks (static/js/confirm-and-focus.js) and keep the
+    questions; without a handler Playwright dismisses them, and the form is not sent."""
+    asked: list[str] = []
+
+    def accept(dialog: Dialog) -> None:
+        asked.append(dialog.message)
+        dialog.accept()
+
+    page.on("dialog", accept)
+    return asked
 
 
 def sign_in(page: Page, base_url: str, username: str) -> None:
@@ -86,6 +101,7 @@ def test_officer_enters_and_screens_a_family_and_a_supervisor_approves_it(
     )
 
     # --- The officer signs in and starts an intake at San Ysidro (the only duty location).
+    officer_confirmed = accept_confirmations(page)
     sign_in(page, live_server.url, officer.username)
     page.get_by_role("navigation", name="Primary navigation").get_by_role("link", name="Intake").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Intake")
@@ -159,6 +175,11 @@ def test_officer_enters_and_screens_a_family_and_a_supervisor_approves_it(
     screenshot(page, "intake-screening.png")
     press_button(page, "Submit for supervisor review")
     expect(page.get_by_test_id("review-state")).to_contain_text("Submitted for supervisor review (A3)")
+    assert officer_confirmed == [
+        "Submit the family for supervisor review? The proposal is frozen and the screening becomes read-only."
+    ]
+    # After the save the focus is on the message that says what happened.
+    expect(page.locator(":focus")).to_contain_text("Submitted for supervisor review (A3) on")
     encounter_cases = list(Case.objects.filter(created_by=officer).select_related("alien").order_by("id"))
     assert {c.status for c in encounter_cases} == {CaseStatus.AWAITING_REVIEW}
     mother_case = encounter_cases[0]
@@ -166,6 +187,7 @@ def test_officer_enters_and_screens_a_family_and_a_supervisor_approves_it(
     # --- A supervisor of the port, in another browser context, decides.
     context = browser.new_context(base_url=live_server.url)
     supervisor_page = context.new_page()
+    supervisor_confirmed = accept_confirmations(supervisor_page)
     sign_in(supervisor_page, live_server.url, supervisor.username)
     queue_link = supervisor_page.get_by_role("navigation", name="Primary navigation").get_by_role(
         "link", name=re.compile("Amenability reviews")
@@ -185,6 +207,9 @@ def test_officer_enters_and_screens_a_family_and_a_supervisor_approves_it(
     screenshot(supervisor_page, "review-decision.png")
     press_button(supervisor_page, "Record the decision")
     expect(supervisor_page.get_by_text("Decision recorded.")).to_be_visible()
+    assert supervisor_confirmed == [
+        "Record this decision for the family? Each member’s case moves now, with your reason in its history."
+    ]
     expect(supervisor_page.get_by_test_id("decision-summary")).to_contain_text("Decided by Sandra Okafor")
     decisions = supervisor_page.get_by_test_id("decision")
     expect(decisions).to_have_count(3)
@@ -211,3 +236,44 @@ def test_officer_enters_and_screens_a_family_and_a_supervisor_approves_it(
         CaseStatus.NOT_AMENABLE,
     ]
     assert outside_requests == []
+
+
+def test_removing_a_member_asks_first_and_cancel_keeps_the_member(page: Page, live_server, people):
+    """Destructive actions ask before they happen (static/js/confirm-and-focus.js, no inline script): Cancel
+    changes nothing; OK removes the member, and the focus moves to the message saying so."""
+    officer, _ = people
+    draft = intake_draft_start(actor=officer, location=location("sys-poe"))
+    intake_draft_save_encounter(
+        actor=officer, draft_id=draft.pk, location=location("sys-poe"), occurred_at=timezone.now()
+    )
+    intake_draft_save_member(
+        actor=officer,
+        draft_id=draft.pk,
+        data={
+            "relationship": "head",
+            "family_name": "Castillo Ruiz",
+            "given_names": "Rosa",
+            "date_of_birth": "1985-04-09",
+            "sex": "F",
+            "country_of_citizenship": "SV",
+            "preferred_language": "es",
+        },
+    )
+    answers = iter([False, True])
+    asked: list[str] = []
+
+    def answer(dialog: Dialog) -> None:
+        asked.append(dialog.message)
+        dialog.accept() if next(answers) else dialog.dismiss()
+
+    page.on("dialog", answer)
+    sign_in(page, live_server.url, officer.username)
+    page.goto(live_server.url + reverse("screenings:intake-draft", args=[draft.pk]) + "?step=members")
+
+    press_button(page, "Remove member 1, Rosa Castillo Ruiz")
+    expect(page.get_by_test_id("draft-member")).to_have_count(1)  # cancelled: nothing sent
+    press_button(page, "Remove member 1, Rosa Castillo Ruiz")
+    expect(page.get_by_test_id("draft-member")).to_have_count(0)
+
+    assert asked == ["Remove member 1, Rosa Castillo Ruiz, from this intake?"] * 2
+    expect(page.locator(":focus")).to_contain_text("Member 1 removed from this intake.")

@@ -6,7 +6,8 @@ import datetime as dt
 
 from django.utils import timezone
 
-from cases.models import Case, Encounter
+from cases.models import Case, CaseStatus, Encounter
+from cases.rules import age_on, local_day
 from screenings.services import MemberInput, intake_create, screening_facts_save
 from tests.factories import language, location
 
@@ -41,12 +42,28 @@ def mixed_family(officer, *, location_code: str = "sys-poe") -> Encounter:
 
 
 def screen_all(officer, encounter: Encounter, **overrides_by_name) -> list[Case]:
-    """Record complete screening facts for every member (officer fluent; F2 choice for Mexicans)."""
+    """Record complete screening facts for every member (officer fluent; the F2 choice for a Mexican member
+    of a mixed family). A child's fear, unless the override says who stated it, is a parent's (F3)."""
     cases = list(encounter.cases.select_related("alien").order_by("id"))
+    countries = {str(c.alien.country_of_citizenship) for c in cases}
+    mixed = "MX" in countries and len(countries) > 1
+    day = local_day(encounter.occurred_at, encounter.location.time_zone)
     for case in cases:
         facts = {"officer_fluent": True}
-        if str(case.alien.country_of_citizenship) == "MX":
+        if mixed and str(case.alien.country_of_citizenship) == "MX":
             facts["mexican_member_choice"] = "voluntary_return"
         facts.update(overrides_by_name.get(case.alien.given_names, {}))
+        if facts.get("fear_of_return_expressed") and age_on(case.alien.date_of_birth, day) < 18:
+            facts.setdefault("fear_stated_by", "parent")
         screening_facts_save(actor=officer, case_id=case.pk, facts=facts)
     return cases
+
+
+def send_back_to_screening(encounter: Encounter) -> None:
+    """Every member of a decided family back in screening. No move of today's table does it, but families
+    from before step 3 are in that state (amenable → fear claim pending → screening was legal then), and a
+    later workflow may add the move: set as that old path left it, with a history row."""
+    for case in encounter.cases.order_by("id"):
+        case.status = CaseStatus.SCREENING
+        case._change_reason = "Back to screening (the pre-step-3 fear-claim path)"
+        case.save()

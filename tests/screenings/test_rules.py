@@ -1,6 +1,13 @@
 """The amenability proposal, rule by rule (RULES.md A1–A5, F1–F3, N3, S1). Pure: no database."""
 
-from screenings.rules import EXCLUSIONS, MemberFacts, has_parent_or_guardian, is_unaccompanied_child, propose
+from screenings.rules import (
+    EXCLUSIONS,
+    MemberFacts,
+    f2_applies,
+    has_parent_or_guardian,
+    is_unaccompanied_child,
+    propose,
+)
 
 SCREENED = dict(officer_fluent=True)
 
@@ -43,7 +50,7 @@ def test_a2_every_fact_bar_excludes_with_its_code():
 
 
 def test_a2_mexican_national_is_not_amenable():
-    proposal = propose([adult(citizenship="MX", mexican_member_choice="voluntary_return")])
+    proposal = propose([adult(citizenship="MX")])
 
     assert codes(proposal, 1) == ["mexican_national"]
 
@@ -161,6 +168,39 @@ def test_f2_a_mexican_member_needs_the_withdrawal_or_return_choice_recorded():
     assert blocker.field == "mexican_member_choice"
 
 
+def test_f2_a_lone_mexican_adult_is_simply_not_amenable_with_no_choice_to_record():
+    """F2 is for a Mexican member of a mixed-nationality family; alone, there is no family to stay with."""
+    proposal = propose([adult(citizenship="MX")])
+
+    member = proposal.for_member(1)
+    assert member.reason_codes == ["mexican_national"]
+    assert member.blockers == ()
+    assert proposal.ready_for_review
+
+
+def test_f2_an_all_mexican_family_has_no_f2_blocker():
+    mother = adult(key=1, citizenship="MX")
+    son = child(key=2, citizenship="MX")
+
+    proposal = propose([mother, son])
+
+    assert proposal.blockers == []
+    assert proposal.ready_for_review
+    assert [codes(proposal, key) for key in (1, 2)] == [["mexican_national"], ["mexican_national"]]
+    assert not f2_applies(mother, [mother, son])
+
+
+def test_f2_applies_to_the_mexican_member_of_a_mixed_family_only():
+    mother, father, daughter = (
+        adult(key=1),
+        adult(key=2, relationship="spouse"),
+        child(key=3, citizenship="MX"),
+    )
+    family = [mother, father, daughter]
+
+    assert [f2_applies(m, family) for m in family] == [False, False, True]
+
+
 def test_f2_with_the_choice_recorded_the_mexican_member_is_still_not_amenable():
     for choice in ("withdrawal_i275", "voluntary_return"):
         proposal = propose([adult(), child(citizenship="MX", mexican_member_choice=choice)])
@@ -178,6 +218,29 @@ def test_f3_a_mexican_child_whose_parent_states_fear_makes_the_whole_family_not_
     assert (
         proposal.ready_for_review
     )  # the F2 choice is moot: the member can no longer be returned voluntarily
+
+
+def test_f3_a_mexican_adults_own_fear_in_a_mixed_family_excludes_the_whole_family():
+    proposal = propose(
+        [adult(key=1), adult(key=2, relationship="spouse", citizenship="MX", fear_of_return_expressed=True)]
+    )
+
+    assert [codes(proposal, key) for key in (1, 2)] == [
+        ["family_mexican_member_fear"],
+        ["mexican_national", "family_mexican_member_fear"],
+    ]
+    assert not proposal.for_member(2).refer_to_uscis  # not processed for MPP: no MPP assessment (S1)
+
+
+def test_f3_does_not_add_a_family_reason_when_no_member_could_be_in_mpp():
+    """An all-Mexican family (or a Mexican adult alone): everyone is already not amenable (A2); F3, which
+    keeps a mixed family together, adds nothing."""
+    proposal = propose(
+        [adult(key=1, citizenship="MX", fear_of_return_expressed=True), child(key=2, citizenship="MX")]
+    )
+
+    assert proposal.family_reasons == ()
+    assert [codes(proposal, key) for key in (1, 2)] == [["mexican_national"], ["mexican_national"]]
 
 
 def test_s1_a_non_mexican_member_stating_fear_is_referred_and_the_family_waits():

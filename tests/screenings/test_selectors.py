@@ -310,7 +310,14 @@ def test_member_facts_read_the_relationship_in_this_encounters_family_not_an_ear
         occurred_at=JUNE_4_MORNING + dt.timedelta(days=30),
         members=[
             member("head", "Carmen", "Ruiz Díaz", dt.date(1984, 1, 22)),
-            member("child", "Rosa", "Castillo Ruiz", dt.date(2009, 9, 30), a_number="A087654321"),
+            member(
+                "child",
+                "Rosa",
+                "Castillo Ruiz",
+                dt.date(2009, 9, 30),
+                a_number="A087654321",
+                open_case_reason="Re-encountered with her mother",
+            ),
         ],
     )
     rosa_then = earlier.cases.get()

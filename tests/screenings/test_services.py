@@ -2,9 +2,10 @@
 
 import datetime as dt
 import threading
+import zoneinfo
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from cases.models import Alien, Case, CaseEvent, CaseStatus, Encounter, Hold
@@ -22,6 +23,7 @@ from screenings.models import (
     ScreeningFacts,
 )
 from screenings.services import (
+    MemberInput,
     MemberOverride,
     amenability_decide,
     amenability_return,
@@ -34,8 +36,8 @@ from screenings.services import (
     intake_draft_submit,
     screening_facts_save,
 )
-from tests.factories import AlienFactory, UserFactory, location, user_with_role
-from tests.screenings.factories import member, mixed_family, screen_all
+from tests.factories import AlienFactory, CaseFactory, UserFactory, location, user_with_role
+from tests.screenings.factories import member, mixed_family, screen_all, send_back_to_screening
 
 pytestmark = pytest.mark.django_db
 
@@ -74,18 +76,68 @@ def test_intake_is_all_or_nothing(officer):
     assert not Encounter.objects.exists()
 
 
-def test_intake_links_an_existing_a_number_to_the_registered_person(officer):
-    known = AlienFactory(a_number="A111222333")
+def test_n2_intake_links_an_existing_a_number_to_the_registered_person_of_that_name_and_birth(officer):
+    known = AlienFactory(
+        a_number="A111222333",
+        family_name="Castillo Ruiz",
+        given_names="Rosa",
+        date_of_birth=dt.date(1980, 1, 1),
+    )
 
     encounter = intake_create(
         actor=officer,
         location=location("sys-poe"),
         occurred_at=timezone.now(),
-        members=[member("head", "Someone", "Else", dt.date(1980, 1, 1), a_number="111-222-333")],
+        members=[member("head", "Rosa", "CASTILLO  RUÍZ", dt.date(1980, 1, 1), a_number="111-222-333")],
     )
 
     assert encounter.cases.get().alien == known
     assert Alien.objects.count() == 1
+
+
+def test_n2_an_a_number_of_someone_with_another_name_or_birth_date_is_a_conflict_not_a_link(officer):
+    known = AlienFactory(
+        a_number="A111222333",
+        family_name="Castillo Ruiz",
+        given_names="Rosa",
+        date_of_birth=dt.date(1980, 1, 1),
+    )
+    for typed in (
+        member("head", "Someone", "Else", dt.date(1980, 1, 1), a_number="111-222-333"),
+        member("head", "Rosa", "Castillo Ruiz", dt.date(1981, 1, 1), a_number="A111222333"),
+    ):
+        with pytest.raises(InvalidInput) as refused:
+            intake_create(
+                actor=officer,
+                location=location("sys-poe"),
+                occurred_at=timezone.now(),
+                members=[member("head", "Ana", "Reyes", dt.date(1990, 1, 1)), typed],
+            )
+
+        assert (refused.value.code, refused.value.rule, refused.value.field) == (
+            "a_number_conflict",
+            "N2",
+            "members.1.a_number",
+        )
+        assert "Member 2" in refused.value.message and "Rosa Castillo Ruiz" in refused.value.message
+    assert not Encounter.objects.exists()
+    assert list(Alien.objects.all()) == [known]
+
+
+def test_n2_a_member_explicitly_linked_to_the_a_numbers_owner_is_that_person(officer):
+    known = AlienFactory(a_number="A111222333", family_name="Castillo Ruiz", given_names="Rosa")
+    CaseFactory(
+        alien=known, status=CaseStatus.NOT_AMENABLE
+    )  # a closed case at San Ysidro: the officer sees her
+
+    encounter = intake_create(
+        actor=officer,
+        location=location("sys-poe"),
+        occurred_at=timezone.now(),
+        members=[MemberInput(relationship="head", existing_alien_id=known.pk)],
+    )
+
+    assert encounter.cases.get().alien == known
 
 
 def test_intake_refuses_a_fuzzy_duplicate_until_it_is_linked_or_dismissed(officer):
@@ -438,6 +490,26 @@ def test_a4_case_by_case_health_exclusion(officer, supervisor):
     assert MemberDecision.objects.get(case=mother).reasons == ["health"]
 
 
+def test_a4_the_familys_one_decision_reason_is_medical_on_every_members_timeline(officer, supervisor):
+    """The supervisor's reason is written on each member's case; when one member's decision is about health,
+    it may name it, so it is restricted (medical) on the others' timelines too."""
+    encounter = mixed_family(officer)
+    screen_all(officer, encounter, **{"Ana Lucía": {"fit_to_travel": "fit", "pregnancy_disclosed": True}})
+    review = family_submit_for_review(actor=officer, encounter_id=encounter.pk)
+    mother = encounter.cases.order_by("id")[0]
+
+    amenability_decide(
+        actor=supervisor,
+        review_id=review.pk,
+        reason="Mother excluded: third trimester, high risk",
+        overrides={mother.pk: MemberOverride("exclude_health", "High-risk pregnancy per medical staff")},
+    )
+
+    decided = CaseEvent.objects.filter(case__encounter=encounter, type="review.decided")
+    assert decided.count() == 3
+    assert {tuple(e.sensitivities) for e in decided} == {("medical",)}
+
+
 def test_f3_mexican_childs_fear_makes_every_member_not_amenable(officer, supervisor):
     encounter = mixed_family(officer)
     screen_all(
@@ -737,8 +809,6 @@ def test_a3_deciding_a_returned_review_is_refused_naming_the_return(officer, sup
 
 
 def test_the_database_allows_only_one_live_review_per_encounter(officer):
-    from django.db import IntegrityError, transaction
-
     encounter = mixed_family(officer)
     screen_all(officer, encounter)
     review = family_submit_for_review(actor=officer, encounter_id=encounter.pk)
@@ -751,3 +821,296 @@ def test_the_database_allows_only_one_live_review_per_encounter(officer):
             submitted_by=officer,
             submitted_at=timezone.now(),
         )
+
+
+# --- F2, F3: the Mexican member -----------------------------------------------------------------------
+
+
+def test_f2_a_lone_mexican_adult_is_submitted_without_any_choice_and_proposed_not_amenable(officer):
+    encounter = intake_create(
+        actor=officer,
+        location=location("sys-poe"),
+        occurred_at=timezone.now() - dt.timedelta(hours=1),
+        members=[member("head", "Jorge", "Salinas Ortega", dt.date(1985, 5, 5), country="MX", sex="M")],
+    )
+    case = encounter.cases.get()
+    screening_facts_save(actor=officer, case_id=case.pk, facts={"officer_fluent": True})
+
+    review = family_submit_for_review(actor=officer, encounter_id=encounter.pk)
+
+    (proposed,) = review.proposal["members"]
+    assert [r["code"] for r in proposed["reasons"]] == ["mexican_national"]
+    assert proposed["blockers"] == []
+    assert ScreeningFacts.objects.get(case=case).mexican_member_choice == ""  # no untrue choice recorded
+
+
+def test_f3_the_mothers_statement_for_her_mexican_child_is_recorded_on_the_childs_record(officer, supervisor):
+    encounter = mixed_family(officer)
+    screen_all(officer, encounter)
+    daughter = encounter.cases.order_by("id")[2]
+
+    facts = screening_facts_save(
+        actor=officer,
+        case_id=daughter.pk,
+        facts={"fear_of_return_expressed": True, "fear_stated_by": "parent", "mexican_member_choice": ""},
+    )
+    review = family_submit_for_review(actor=officer, encounter_id=encounter.pk)
+
+    assert (facts.fear_of_return_expressed, facts.fear_stated_by) == (True, "parent")
+    saved = CaseEvent.objects.filter(case=daughter, type="screening.facts_saved").latest("id")
+    assert saved.data["fields"] == ["fear_of_return_expressed", "fear_stated_by", "mexican_member_choice"]
+    assert saved.sensitivities == ["fear"]
+    assert [r["code"] for r in review.proposal["family_reasons"]] == ["family_mexican_member_fear"]
+    assert [m["amenable"] for m in review.proposal["members"]] == [False, False, False]
+    assert not Hold.objects.exists()  # F3: the family is not processed for MPP, so no MPP assessment (S1)
+    amenability_decide(actor=supervisor, review_id=review.pk, reason="F3: the mother stated fear for Valeria")
+    assert set(encounter.cases.values_list("status", flat=True)) == {CaseStatus.NOT_AMENABLE}
+
+
+def test_f3_who_stated_the_fear_is_asked_for_a_child_and_an_adults_fear_is_their_own(officer):
+    encounter = mixed_family(officer)
+    mother, _, daughter = encounter.cases.order_by("id")
+
+    with pytest.raises(InvalidInput) as child_unsaid:
+        screening_facts_save(
+            actor=officer,
+            case_id=daughter.pk,
+            facts={"officer_fluent": True, "fear_of_return_expressed": True},
+        )
+    with pytest.raises(InvalidInput) as adult_by_a_parent:
+        screening_facts_save(
+            actor=officer,
+            case_id=mother.pk,
+            facts={"officer_fluent": True, "fear_of_return_expressed": True, "fear_stated_by": "parent"},
+        )
+    with pytest.raises(InvalidInput) as without_fear:
+        screening_facts_save(
+            actor=officer, case_id=mother.pk, facts={"officer_fluent": True, "fear_stated_by": "self"}
+        )
+    own = screening_facts_save(
+        actor=officer, case_id=mother.pk, facts={"officer_fluent": True, "fear_of_return_expressed": True}
+    )
+    assert own.fear_stated_by == "self"
+    withdrawn = screening_facts_save(
+        actor=officer, case_id=mother.pk, facts={"fear_of_return_expressed": False}
+    )
+
+    assert [(e.value.field, e.value.rule) for e in (child_unsaid, adult_by_a_parent, without_fear)] == [
+        ("fear_stated_by", "F3")
+    ] * 3
+    assert withdrawn.fear_stated_by == ""
+    assert not ScreeningFacts.objects.filter(case=daughter).exists()
+
+
+def test_f3_the_database_refuses_who_stated_a_fear_without_a_fear(officer):
+    case = mixed_family(officer).cases.order_by("id").first()
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ScreeningFacts.objects.create(case=case, updated_by=officer, fear_stated_by="parent")
+
+
+# --- A3: separation of duties, and re-screening after a decision -----------------------------------------
+
+
+def test_a3_a_supervisor_who_recorded_any_fact_of_the_family_cannot_decide_or_return_it(officer, supervisor):
+    """A3: whoever recorded a screening fact of the family does not decide its review — even when another
+    officer entered and submitted the family and saved that member's facts again afterwards."""
+    both = UserFactory(roles=[Role.CBP_OFFICER, Role.CBP_SUPERVISOR], locations=["sys-poe"])
+    encounter = mixed_family(officer)
+    father = encounter.cases.order_by("id")[1]
+    screening_facts_save(
+        actor=both, case_id=father.pk, facts={"officer_fluent": True, "notes": "Seen at the gate"}
+    )
+    screen_all(officer, encounter, **{"José Manuel": {"notes": ""}})
+    review = family_submit_for_review(actor=officer, encounter_id=encounter.pk)
+    assert ScreeningFacts.objects.get(case=father).updated_by == officer
+
+    with pytest.raises(NotPermitted) as deciding:
+        amenability_decide(actor=both, review_id=review.pk, reason="Looks fine")
+    with pytest.raises(NotPermitted) as returning:
+        amenability_return(actor=both, review_id=review.pk, reason="Recheck")
+
+    assert [(e.value.code, e.value.rule) for e in (deciding, returning)] == [
+        ("separation_of_duties", "A3")
+    ] * 2
+    review.refresh_from_db()
+    assert review.status == AmenabilityReview.Status.PENDING
+    amenability_decide(actor=supervisor, review_id=review.pk, reason="Second pair of eyes")
+    review.refresh_from_db()
+    assert review.decided_by == supervisor
+
+
+def test_a3_a_family_back_in_screening_after_its_decision_is_submitted_again_as_a_new_review(
+    officer, supervisor, supervisor_b
+):
+    encounter = mixed_family(officer)
+    screen_all(officer, encounter)
+    first = family_submit_for_review(actor=officer, encounter_id=encounter.pk)
+    amenability_decide(actor=supervisor, review_id=first.pk, reason="First decision")
+    send_back_to_screening(encounter)
+    father = encounter.cases.order_by("id")[1]
+    screening_facts_save(actor=officer, case_id=father.pk, facts={"parole": True})
+
+    second = family_submit_for_review(actor=officer, encounter_id=encounter.pk)
+
+    assert second.pk != first.pk
+    assert second.status == AmenabilityReview.Status.PENDING
+    assert [m["amenable"] for m in second.proposal["members"]] == [True, False, False]
+    assert set(encounter.cases.values_list("status", flat=True)) == {CaseStatus.AWAITING_REVIEW}
+    first.refresh_from_db()
+    assert (first.status, first.decided_by, first.decision_reason) == (
+        AmenabilityReview.Status.SUPERSEDED,
+        supervisor,
+        "First decision",
+    )
+    assert first.history.first().history_user == officer
+    amenability_decide(actor=supervisor_b, review_id=second.pk, reason="Parole status confirmed")
+    father.refresh_from_db()
+    assert father.status == CaseStatus.NOT_AMENABLE
+    assert MemberDecision.objects.filter(case=father).count() == 2  # one per review
+    assert family_submit_for_review(actor=officer, encounter_id=encounter.pk) == second  # no-op now
+
+
+def test_a3_a_decided_family_not_back_in_screening_is_not_submitted_again(officer, supervisor):
+    encounter = mixed_family(officer)
+    screen_all(officer, encounter)
+    review = family_submit_for_review(actor=officer, encounter_id=encounter.pk)
+    amenability_decide(actor=supervisor, review_id=review.pk, reason="Decided")
+
+    again = family_submit_for_review(actor=officer, encounter_id=encounter.pk)
+
+    assert again == review
+    assert AmenabilityReview.objects.count() == 1
+
+
+def test_a3_a_late_decision_names_the_first_one_in_the_ports_time_zone(officer, supervisor, supervisor_b):
+    encounter = mixed_family(officer)
+    screen_all(officer, encounter)
+    review = family_submit_for_review(actor=officer, encounter_id=encounter.pk)
+    amenability_decide(actor=supervisor, review_id=review.pk, reason="First")
+    review.refresh_from_db()
+
+    with pytest.raises(ConcurrentEdit) as refused:
+        amenability_decide(actor=supervisor_b, review_id=review.pk, reason="Second")
+
+    at_the_port = review.decided_at.astimezone(zoneinfo.ZoneInfo("America/Los_Angeles"))
+    assert f"at {at_the_port:%Y-%m-%d %H:%M} {at_the_port.tzname()}." in refused.value.message
+    assert at_the_port.tzname() in {"PST", "PDT"}
+
+
+# --- Intake: the same person twice, A-number conflicts, open cases -------------------------------------
+
+
+def test_the_same_person_entered_twice_in_one_intake_is_refused_naming_both_members(officer):
+    father = member("spouse", "José Manuel", "Ortiz Pérez", dt.date(1987, 11, 2), sex="M")
+    pairs = [
+        # the same name (accents, case and spacing aside) and date of birth
+        (
+            member("head", "Ana Lucía", "Reyes Mejía", dt.date(1990, 3, 14)),
+            member("sibling", "ANA LUCIA", "Reyes  Mejia", dt.date(1990, 3, 14)),
+            "the same name and date of birth",
+        ),
+        # the same A-number (N2), however it is spelt
+        (
+            member("head", "Ana", "Reyes", dt.date(1990, 3, 14), a_number="A012345678"),
+            member("sibling", "Anna", "Reyes", dt.date(1991, 3, 14), a_number="012-345-678"),
+            "the same A-number, A012345678",
+        ),
+    ]
+    for first, third, why in pairs:
+        with pytest.raises(InvalidInput) as refused:
+            intake_create(
+                actor=officer,
+                location=location("sys-poe"),
+                occurred_at=timezone.now(),
+                members=[first, father, third],
+            )
+
+        assert refused.value.code == "same_person_twice"
+        assert refused.value.message.startswith("Members 1 and 3 are the same person: ")
+        assert why in refused.value.message
+    assert not Alien.objects.exists()
+    assert not Encounter.objects.exists()
+
+
+def test_the_same_registered_person_entered_twice_names_both_members(officer):
+    known = AlienFactory(
+        a_number="A111222333",
+        family_name="Castillo Ruiz",
+        given_names="Rosa",
+        date_of_birth=dt.date(1980, 1, 1),
+    )
+
+    CaseFactory(
+        alien=known, status=CaseStatus.NOT_AMENABLE
+    )  # a closed case at San Ysidro: the officer sees her
+
+    with pytest.raises(InvalidInput) as refused:
+        intake_create(
+            actor=officer,
+            location=location("sys-poe"),
+            occurred_at=timezone.now(),
+            members=[
+                MemberInput(relationship="head", existing_alien_id=known.pk),
+                member("spouse", "Luis", "Ortiz", dt.date(1979, 2, 1), sex="M"),
+                member("sibling", "Rosa", "Castillo Ruiz", dt.date(1980, 1, 1), a_number="A111222333"),
+            ],
+        )
+
+    assert refused.value.code == "same_person_twice"
+    assert "members 1 and 3 are both Rosa Castillo Ruiz (A111222333)" in refused.value.message
+    assert Encounter.objects.count() == 1  # only the closed case's
+    assert Alien.objects.count() == 1
+
+
+def test_a_person_with_an_open_case_gets_another_only_with_a_reason_recorded_on_the_new_case(officer):
+    rosa = member("head", "Rosa", "Castillo Ruiz", dt.date(1980, 1, 1), a_number="A087654321")
+    first = intake_create(
+        actor=officer, location=location("sys-poe"), occurred_at=timezone.now(), members=[rosa]
+    )
+    open_case = first.cases.get()
+    again = member("head", "Rosa", "Castillo Ruiz", dt.date(1980, 1, 1), a_number="A087654321")
+
+    with pytest.raises(InvalidInput) as refused:
+        intake_create(
+            actor=officer, location=location("sys-poe"), occurred_at=timezone.now(), members=[again]
+        )
+    again.open_case_reason = "Re-encountered the next day; the first screening was not finished"
+    second = intake_create(
+        actor=officer, location=location("sys-poe"), occurred_at=timezone.now(), members=[again]
+    )
+
+    assert (refused.value.code, refused.value.field) == ("open_case_exists", "members.0.open_case_reason")
+    assert f"case {open_case.pk} (Screening in progress, San Ysidro Port of Entry)" in refused.value.message
+    new_case = second.cases.get()
+    assert new_case.alien == open_case.alien
+    opened = CaseEvent.objects.get(case=new_case, type="case.opened")
+    assert opened.data == {
+        "status": "screening",
+        "open_case_reason": "Re-encountered the next day; the first screening was not finished",
+        "other_open_cases": [open_case.pk],
+    }
+    assert "Re-encountered the next day" in new_case.history.get().history_change_reason
+
+
+def test_a_person_whose_earlier_case_is_closed_gets_a_new_case_without_a_reason(officer):
+    closed = CaseFactory(
+        alien=AlienFactory(
+            a_number="A087654321",
+            family_name="Castillo Ruiz",
+            given_names="Rosa",
+            date_of_birth=dt.date(1980, 1, 1),
+        ),
+        status=CaseStatus.NOT_AMENABLE,
+    )
+
+    encounter = intake_create(
+        actor=officer,
+        location=location("sys-poe"),
+        occurred_at=timezone.now(),
+        members=[member("head", "Rosa", "Castillo Ruiz", dt.date(1980, 1, 1), a_number="A087654321")],
+    )
+
+    new_case = encounter.cases.get()
+    assert new_case.alien == closed.alien
+    assert CaseEvent.objects.get(case=new_case, type="case.opened").data == {"status": "screening"}

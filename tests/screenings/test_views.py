@@ -33,7 +33,7 @@ from screenings.services import (
 )
 from tests.factories import AlienFactory, UserFactory, location, user_with_role
 from tests.screenings.factories import member as family_member
-from tests.screenings.factories import mixed_family, screen_all
+from tests.screenings.factories import mixed_family, screen_all, send_back_to_screening
 
 pytestmark = pytest.mark.django_db
 
@@ -74,7 +74,11 @@ def page_text(response) -> str:
 
 def visible_text(response) -> str:
     """What a reader sees: tags removed, whitespace collapsed."""
-    return " ".join(re.sub(r"<[^>]+>", " ", page_text(response)).split())
+    return visible_text_of(page_text(response))
+
+
+def visible_text_of(text: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", text).split())
 
 
 def count_queries(client: Client, url: str) -> int:
@@ -118,6 +122,13 @@ def draft_with_encounter(officer) -> IntakeDraft:
         location=location("sys-poe"),
         occurred_at=timezone.now() - dt.timedelta(hours=1),
     )
+
+
+# A3: the refusal as the page shows it, the plain words first and the rule and code after them, quietly.
+SEPARATION = (
+    "You entered, screened or submitted this family, so another supervisor must decide it or return it. "
+    '<span class="mpp-code">(A3 · separation_of_duties)</span>'
+)
 
 
 @pytest.fixture
@@ -363,14 +374,15 @@ def test_a_future_date_of_birth_is_shown_next_to_its_field(client_for, officer):
     text = page_text(response)
     assert response.status_code == 400
     assert "<title>Error: Intake" in text
+    # Plain language only: the generic code (``invalid``) is the API's, not the page's.
     assert (
-        '<span class="usa-error-message" id="id_date_of_birth_error">invalid: Date of birth cannot be in the future.'
+        '<span class="usa-error-message" id="id_date_of_birth_error">Date of birth cannot be in the future.</span>'
         in text
     )
     assert (
-        '<a href="#id_date_of_birth">Date of birth</a>: invalid: Date of birth cannot be in the future.'
-        in text
+        '<a href="#id_date_of_birth">Date of birth</a>: Date of birth cannot be in the future.</li>' in text
     )
+    assert "invalid" not in visible_text(response)
     draft.refresh_from_db()
     assert draft.data["members"] == []
 
@@ -398,7 +410,11 @@ def test_an_invalid_a_number_names_rule_n2(client_for, officer):
     )
 
     assert response.status_code == 400
-    assert 'id="id_a_number_error">N2 · a_number_invalid:' in page_text(response)
+    # The explanation first; the rule and the reason code after it, quietly.
+    assert re.search(
+        r'id="id_a_number_error">“B12” is not an A-number[^<]+ <span class="mpp-code">\(N2 · a_number_invalid\)</span>',
+        page_text(response),
+    )
 
 
 def test_a_child_without_a_parent_or_guardian_is_flagged_uac_on_the_draft(client_for, officer):
@@ -442,7 +458,10 @@ def test_a_possible_duplicate_is_shown_after_saving_and_blocks_create_cases_unti
     assert "REYES MEJIA, Ana Lucia" in members_page
     assert "This is the same person" in members_page and "Different person" in members_page
     assert refused.status_code == 400
-    assert "possible_duplicate: " in page_text(refused)
+    assert re.search(
+        r"Possible duplicates: [^<]+ <span class=\"mpp-code\">\(possible_duplicate\)</span>",
+        page_text(refused),
+    )
     assert no_reason.status_code == 400
     assert f'id="dismiss-0-{registered.pk}-error">This field is required.' in page_text(no_reason)
     assert dismissed.status_code == 302
@@ -498,11 +517,11 @@ def test_the_duplicate_check_partial_shows_candidates_as_the_officer_types(clien
     text = page_text(similar)
     assert "<html" not in text  # a fragment for htmx to swap in
     assert "Possible duplicate" in text and "HERNANDEZ LOPEZ, Maria Jose" in text
-    assert "this A-number belongs to" in page_text(by_a_number)
+    assert "This A-number belongs to" in page_text(by_a_number)
     assert str(owner) in page_text(by_a_number)
     assert 'data-testid="no-duplicates"' in page_text(nothing)
     assert client.get(url, {"family_name": "Reyes"}).status_code == 405  # never in a URL
-    assert AccessLog.objects.filter(user=officer, object_type="alien", object_id=str(owner.pk)).exists()
+    assert AccessLog.objects.filter(user=officer, object_type="alien", object_ids=[str(owner.pk)]).exists()
 
 
 def test_the_member_form_asks_htmx_for_the_duplicate_check_and_works_without_it(client_for, officer):
@@ -552,7 +571,7 @@ def test_the_screening_page_has_a_fieldset_per_member_and_f2_only_for_the_mexica
     assert "Voluntary return to Mexico with the family" in text
     assert f'<label class="usa-label" for="id_case-{mother.pk}-interpretation_language">' in text
     assert AccessLog.objects.filter(
-        user=officer, object_type="encounter", object_id=str(encounter.pk)
+        user=officer, object_type="encounter", object_ids=[str(encounter.pk)]
     ).exists()
 
 
@@ -588,8 +607,8 @@ def test_an_n3_error_is_shown_next_to_its_field_with_the_rule(client_for, office
     text = page_text(response)
     assert response.status_code == 400
     assert (
-        f'id="id_case-{mother.pk}-interpretation_mode_error">N3 · invalid: The officer is not fluent: choose '
-        "in-person or telephonic interpretation." in text
+        f'id="id_case-{mother.pk}-interpretation_mode_error">The officer is not fluent: choose in-person or '
+        'telephonic interpretation. <span class="mpp-code">(N3)</span>' in text
     )
     assert "The screening was not saved" in text
     assert not ScreeningFacts.objects.exists()
@@ -625,7 +644,10 @@ def test_blockers_are_listed_and_submission_is_refused_while_something_is_missin
     assert "Record the screening of Valeria Ortiz Reyes." in page
     assert 'disabled aria-disabled="true"' in page
     assert refused.status_code == 409
-    assert "A3 · screening_incomplete: The screening is not complete." in page_text(refused)
+    assert "The screening is not complete. Record the screening of Ana Lucía Reyes Mejía (A3)." in page_text(
+        refused
+    )
+    assert '<span class="mpp-code">(A3 · screening_incomplete)</span>' in page_text(refused)
     assert set(encounter.cases.values_list("status", flat=True)) == {CaseStatus.SCREENING}
 
 
@@ -750,13 +772,10 @@ def test_the_submitter_supervisor_is_told_another_supervisor_must_decide(client_
     page = page_text(client.get(reverse("screenings:review", args=[review.pk])))
     response = client.post(reverse("screenings:review-decide", args=[review.pk]), {"reason": "Looks fine"})
 
-    assert "A3 · separation_of_duties" in page
+    assert SEPARATION in page
     assert reverse("screenings:review-decide", args=[review.pk]) not in page  # no decision form
     assert response.status_code == 403
-    assert (
-        "A3 · separation_of_duties: Separation of duties: you entered or submitted this family"
-        in page_text(response)
-    )
+    assert SEPARATION in page_text(response)
     review.refresh_from_db()
     assert review.status == AmenabilityReview.Status.PENDING
 
@@ -774,7 +793,8 @@ def test_the_second_supervisor_is_told_the_family_was_already_decided(
     assert page_before.status_code == 200
     assert response.status_code == 409
     text = page_text(response)
-    assert f"A3 · already_decided: This family was already decided by {supervisor.display_name} at" in text
+    assert f"This family was already decided by {supervisor.display_name} at" in text
+    assert '<span class="mpp-code">(A3 · already_decided)</span>' in text
     assert "Nothing was changed." in text
     assert f"Decided by {supervisor.display_name}" in text
     review.refresh_from_db()
@@ -884,7 +904,7 @@ def test_a3_the_submitter_supervisor_is_not_offered_the_return_and_is_refused_se
     # Then there is no return form, the return is refused with 403 and the rule, and nothing moved
     assert reverse("screenings:review-return", args=[review.pk]) not in page
     assert response.status_code == 403
-    assert "A3 · separation_of_duties: Separation of duties" in page_text(response)
+    assert SEPARATION in page_text(response)
     assert "The family was not returned to the officer" in page_text(response)
     review.refresh_from_db()
     assert review.status == AmenabilityReview.Status.PENDING
@@ -1054,15 +1074,11 @@ def test_a3_returning_a_family_already_returned_or_decided_is_refused_as_already
     # Then each is a 409 naming who closed it first, and nothing changed
     assert (again.status_code, after_decision.status_code, decide_returned.status_code) == (409, 409, 409)
     text = page_text(again)
-    assert (
-        f"A3 · already_decided: This family was already returned to the officer by {supervisor.display_name}"
-        in text
-    )
+    assert f"This family was already returned to the officer by {supervisor.display_name}" in text
+    assert '<span class="mpp-code">(A3 · already_decided)</span>' in text
     assert "Nothing was changed" in text
     assert f"Returned to the officer by {supervisor.display_name}" in visible_text(again)
-    assert f"A3 · already_decided: This family was already decided by {supervisor.display_name}" in page_text(
-        after_decision
-    )
+    assert f"This family was already decided by {supervisor.display_name}" in page_text(after_decision)
     assert "already returned to the officer" in page_text(decide_returned)
     returned.refresh_from_db()
     decided.refresh_from_db()
@@ -1136,3 +1152,339 @@ def test_s1_a_family_whose_decision_waits_for_uscis_is_marked_in_the_queue_and_o
     assert 'data-testid="decision-blocked"' in review_page
     assert "S1 · fear_claim_pending" in review_page and "Record the decision" not in review_page
     assert 'data-testid="decision-blocked"' not in ready_page and "Record the decision" in ready_page
+
+
+# --- Step 4: policy corrections on the pages ---------------------------------------------------------
+
+
+def test_a3_a_supervisor_who_recorded_a_fact_of_the_family_is_not_offered_the_decision(client_for, officer):
+    """A3: the page's ``can_decide`` is the service's predicate — whoever recorded any screening fact of the
+    family (here one note, later overwritten by the officer) neither decides nor returns it."""
+    both = UserFactory(roles=[Role.CBP_OFFICER, Role.CBP_SUPERVISOR], locations=["sys-poe"])
+    encounter = another_family(officer)
+    mother = encounter.cases.order_by("id")[0]
+    services_save(both, mother, {"officer_fluent": True, "notes": "Asked for water"})
+    screen_all(officer, encounter, **{"Ana Lucía": {"notes": ""}})
+    review = family_submit_for_review(actor=officer, encounter_id=encounter.pk)
+    client = client_for(both)
+
+    page = page_text(client.get(reverse("screenings:review", args=[review.pk])))
+    refused = client.post(reverse("screenings:review-decide", args=[review.pk]), {"reason": "Fine"})
+
+    assert 'data-testid="separation-of-duties"' in page
+    assert "You entered, screened or submitted this family" in page
+    assert reverse("screenings:review-decide", args=[review.pk]) not in page
+    assert reverse("screenings:review-return", args=[review.pk]) not in page
+    assert refused.status_code == 403
+    review.refresh_from_db()
+    assert review.status == AmenabilityReview.Status.PENDING
+
+
+def services_save(actor, case: Case, facts: dict) -> None:
+    from screenings.services import screening_facts_save
+
+    screening_facts_save(actor=actor, case_id=case.pk, facts=facts)
+
+
+def test_f3_the_childs_screening_records_that_her_mother_stated_the_fear(client_for, officer):
+    encounter = mixed_family(officer)
+    mother, _, child = encounter.cases.order_by("id")
+    client = client_for(officer)
+
+    page = page_text(client.get(reverse("screenings:family-screening", args=[encounter.pk])))
+    saved = client.post(
+        reverse("screenings:screening-save", args=[encounter.pk, child.pk]),
+        facts_post(child, officer_fluent="yes", fear_of_return_expressed="on", fear_stated_by="parent"),
+    )
+    after = visible_text(client.get(reverse("screenings:family-screening", args=[encounter.pk])))
+
+    assert f'name="case-{child.pk}-fear_stated_by" value="parent"' in page
+    assert f'name="case-{mother.pk}-fear_stated_by"' not in page  # an adult states their own fear
+    assert saved.status_code == 302
+    facts = ScreeningFacts.objects.get(case=child)
+    assert (facts.fear_of_return_expressed, facts.fear_stated_by) == (True, "parent")
+    assert "Yes, stated by a parent, for the child" in after
+    assert "F3 · family_mexican_member_fear" in after
+
+
+def test_f3_a_childs_fear_without_who_stated_it_is_refused_next_to_the_field(client_for, officer):
+    encounter = mixed_family(officer)
+    child = encounter.cases.order_by("id")[2]
+
+    response = client_for(officer).post(
+        reverse("screenings:screening-save", args=[encounter.pk, child.pk]),
+        facts_post(child, officer_fluent="yes", fear_of_return_expressed="on"),
+    )
+
+    assert response.status_code == 400
+    assert f'id="id_case-{child.pk}-fear_stated_by_error">Valeria Ortiz Reyes is a child' in page_text(
+        response
+    )
+    assert not ScreeningFacts.objects.exists()
+
+
+def test_f2_a_lone_mexican_adult_is_screened_without_a_choice_and_submitted(client_for, officer):
+    encounter = intake_create(
+        actor=officer,
+        location=location("sys-poe"),
+        occurred_at=timezone.now() - dt.timedelta(hours=1),
+        members=[
+            family_member("head", "Jorge", "Salinas Ortega", dt.date(1985, 5, 5), country="MX", sex="M")
+        ],
+    )
+    case = encounter.cases.get()
+    client = client_for(officer)
+
+    page = page_text(client.get(reverse("screenings:family-screening", args=[encounter.pk])))
+    client.post(
+        reverse("screenings:screening-save", args=[encounter.pk, case.pk]),
+        facts_post(case, officer_fluent="yes"),
+    )
+    submitted = client.post(reverse("screenings:family-submit", args=[encounter.pk]))
+
+    assert f'name="case-{case.pk}-mexican_member_choice"' not in page
+    assert "Voluntary return to Mexico with the family" not in page
+    assert submitted.status_code == 302
+    review = AmenabilityReview.objects.get(encounter=encounter)
+    assert [r["code"] for r in review.proposal["members"][0]["reasons"]] == ["mexican_national"]
+
+
+def test_a3_a_family_back_in_screening_after_its_decision_is_screened_and_submitted_again(
+    client_for, officer, supervisor, supervisor_b
+):
+    review, (_, father, _) = submitted_family(officer)
+    amenability_decide(actor=supervisor, review_id=review.pk, reason="First decision")
+    send_back_to_screening(review.encounter)
+    client = client_for(officer)
+    screening_url = reverse("screenings:family-screening", args=[review.encounter_id])
+
+    page = page_text(client.get(screening_url))
+    client.post(
+        reverse("screenings:screening-save", args=[review.encounter_id, father.pk]),
+        facts_post(father, officer_fluent="yes", parole="on"),
+    )
+    submitted = client.post(reverse("screenings:family-submit", args=[review.encounter_id]))
+
+    assert 'data-testid="earlier-decision"' in page
+    earlier = visible_text_of(page).split("Screened again after the supervisor’s decision")[1]
+    assert f"Decided by {supervisor.display_name} at" in earlier and "“First decision”" in earlier
+    assert page.count("Save the screening") == 3
+    assert submitted.status_code == 302
+    newer = AmenabilityReview.objects.get(encounter_id=review.encounter_id, status="pending")
+    old_page = page_text(client_for(supervisor_b).get(reverse("screenings:review", args=[review.pk])))
+    assert 'data-testid="superseded"' in old_page
+    assert f'href="{reverse("screenings:review", args=[newer.pk])}" data-testid="newer-review"' in old_page
+    assert "Submitted for supervisor review (A3)" in page_text(client.get(screening_url))
+
+
+# --- Step 4: intake as an officer expects -------------------------------------------------------------
+
+
+def test_intake_the_same_person_entered_twice_is_shown_naming_both_members_and_refused(client_for, officer):
+    draft = draft_with_encounter(officer)
+    client = client_for(officer)
+    for member in (MOTHER, FATHER, {**MOTHER, "relationship": "sibling", "given_names": "ANA LUCIA"}):
+        client.post(reverse("screenings:intake-member-save", args=[draft.pk]), member)
+
+    review_step = page_text(client.get(reverse("screenings:intake-draft", args=[draft.pk]) + "?step=review"))
+    refused = client.post(reverse("screenings:intake-submit", args=[draft.pk]))
+
+    sentence = "Members 1 and 3 are the same person: Ana Lucía Reyes Mejía, born 1990-03-14"
+    assert sentence in review_step
+    assert 'data-testid="repeated-member"' in review_step
+    assert refused.status_code == 400
+    assert sentence in page_text(refused)
+    assert not Encounter.objects.exists()
+
+
+def test_n2_an_a_number_of_someone_else_is_a_conflict_on_the_draft_until_linked(client_for, officer):
+    owner = AlienFactory(
+        a_number="A123456789",
+        family_name="Castillo Ruiz",
+        given_names="Rosa",
+        date_of_birth=dt.date(1985, 4, 9),
+    )
+    draft = draft_with_encounter(officer)
+    client = client_for(officer)
+    client.post(
+        reverse("screenings:intake-member-save", args=[draft.pk]), {**MOTHER, "a_number": "123-456-789"}
+    )
+
+    members_page = page_text(
+        client.get(reverse("screenings:intake-draft", args=[draft.pk]) + "?step=members")
+    )
+    refused = client.post(reverse("screenings:intake-submit", args=[draft.pk]))
+    client.post(
+        reverse("screenings:intake-duplicate-resolve", args=[draft.pk, 0, owner.pk]), {"decision": "same"}
+    )
+    created = client.post(reverse("screenings:intake-submit", args=[draft.pk]))
+
+    assert 'data-testid="a-number-conflict"' in members_page
+    assert "The A-number A123456789 belongs to CASTILLO RUIZ, Rosa , born 1985-04-09" in visible_text_of(
+        members_page
+    )
+    assert "Correct the A-number" in members_page
+    assert refused.status_code == 400
+    assert '<span class="mpp-code">(N2 · a_number_conflict)</span>' in page_text(refused)
+    assert created.status_code == 302
+    draft.refresh_from_db()
+    assert draft.encounter.cases.get().alien == owner
+
+
+def test_an_open_case_is_shown_at_intake_with_a_link_and_another_case_needs_a_reason(client_for, officer):
+    earlier = intake_create(
+        actor=officer,
+        location=location("sys-poe"),
+        occurred_at=timezone.now() - dt.timedelta(days=1),
+        members=[
+            family_member("head", "Ana Lucía", "Reyes Mejía", dt.date(1990, 3, 14), a_number="A087654321")
+        ],
+    )
+    open_case = earlier.cases.get()
+    draft = draft_with_encounter(officer)
+    client = client_for(officer)
+    client.post(
+        reverse("screenings:intake-member-save", args=[draft.pk]), {**MOTHER, "a_number": "A087654321"}
+    )
+    review_url = reverse("screenings:intake-draft", args=[draft.pk]) + "?step=review"
+
+    review_step = page_text(client.get(review_url))
+    refused = client.post(reverse("screenings:intake-submit", args=[draft.pk]), {"open_case_reason-0": " "})
+    created = client.post(
+        reverse("screenings:intake-submit", args=[draft.pk]),
+        {"open_case_reason-0": "Re-encountered after release; the first case goes to the court"},
+    )
+
+    assert 'data-testid="open-cases"' in review_step
+    assert f'href="{reverse("cases:detail", args=[open_case.pk])}">Case {open_case.pk}</a>' in review_step
+    shown = AccessLog.objects.filter(
+        user=officer, object_type="case", path=reverse("screenings:intake-draft", args=[draft.pk])
+    )
+    assert shown.exists() and all(row.object_ids == [str(open_case.pk)] for row in shown)
+    assert 'name="open_case_reason-0"' in review_step
+    assert refused.status_code == 400
+    assert 'id="open-case-reason-0-error"' in page_text(refused)
+    assert created.status_code == 302
+    draft.refresh_from_db()
+    new_case = draft.encounter.cases.get()
+    assert new_case.alien == open_case.alien
+    assert "Re-encountered after release" in new_case.history.get().history_change_reason
+
+
+def test_pages_speak_plainly_without_developer_words():
+    """No file names, no talk of the project's steps, in what officers read."""
+    from pathlib import Path
+
+    templates = Path(__file__).resolve().parents[2] / "templates" / "screenings"
+    for path in templates.glob("*.html"):
+        text = path.read_text()
+        for word in ("RULES.md", "STYLE.md", "metrics step", "step 2", "step 3", "TODO"):
+            assert word not in text, f"{path.name}: {word}"
+
+
+def test_the_queue_is_oldest_first_across_time_zones_with_each_time_in_its_zone(client_for, officer):
+    """The queue orders by the instant, not by the local clock: El Paso's 03:00 MST (10:00 UTC) came before
+    San Ysidro's 02:30 PST (10:30 UTC)."""
+    el_paso_officer = user_with_role(Role.CBP_OFFICER, locations=["elp-poe"])
+    supervisor = user_with_role(Role.CBP_SUPERVISOR, locations=["sys-poe", "elp-poe"])
+    el_paso = intake_create(
+        actor=el_paso_officer,
+        location=location("elp-poe"),
+        occurred_at=timezone.now() - dt.timedelta(hours=3),
+        members=[family_member("head", "Marta", "Quiroga Luna", dt.date(1979, 8, 8), country="SV")],
+    )
+    screen_all(el_paso_officer, el_paso)
+    first = family_submit_for_review(actor=el_paso_officer, encounter_id=el_paso.pk)
+    second, _ = submitted_family(officer)
+    AmenabilityReview.objects.filter(pk=first.pk).update(
+        submitted_at=dt.datetime(2026, 1, 15, 10, 0, tzinfo=dt.UTC)
+    )
+    AmenabilityReview.objects.filter(pk=second.pk).update(
+        submitted_at=dt.datetime(2026, 1, 15, 10, 30, tzinfo=dt.UTC)
+    )
+
+    text = page_text(client_for(supervisor).get(reverse("screenings:review-queue")))
+
+    rows = text.split('data-testid="review-row"')[1:]
+    assert len(rows) == 2
+    assert reverse("screenings:review", args=[first.pk]) + '"' in rows[0]  # El Paso, 10:00 UTC
+    assert reverse("screenings:review", args=[second.pk]) + '"' in rows[1]  # San Ysidro, 10:30 UTC
+    assert "2026-01-15 03:00 MST" in rows[0]
+    assert "2026-01-15 02:30 PST" in rows[1]
+
+
+def test_destructive_and_final_actions_ask_for_confirmation_without_inline_script(
+    client_for, officer, supervisor
+):
+    from django.contrib.staticfiles import finders
+
+    draft = draft_with_encounter(officer)
+    client = client_for(officer)
+    client.post(reverse("screenings:intake-member-save", args=[draft.pk]), MOTHER)
+    review, _ = submitted_family(officer)
+    encounter = another_family(officer)
+    pages = {
+        "draft": page_text(client.get(reverse("screenings:intake-draft", args=[draft.pk]) + "?step=members")),
+        "screening": page_text(client.get(reverse("screenings:family-screening", args=[encounter.pk]))),
+        "review": page_text(client_for(supervisor).get(reverse("screenings:review", args=[review.pk]))),
+    }
+
+    confirms = {
+        name: re.findall(r'<form [^>]*action="([^"]+)"[^>]*data-confirm="[^"]+"', page)
+        for name, page in pages.items()
+    }
+    assert reverse("screenings:intake-member-remove", args=[draft.pk, 0]) in confirms["draft"]
+    assert reverse("screenings:intake-abandon", args=[draft.pk]) in confirms["draft"]
+    assert reverse("screenings:family-submit", args=[encounter.pk]) in confirms["screening"]
+    assert reverse("screenings:review-decide", args=[review.pk]) in confirms["review"]
+    assert reverse("screenings:review-return", args=[review.pk]) in confirms["review"]
+    for name, page in pages.items():
+        assert '<script src="/static/js/confirm-and-focus.js"></script>' in page, name
+        assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", page), name  # no inline script
+        assert not re.search(r"\son[a-z]+=", page), name  # no inline event handlers
+    script = open(finders.find("js/confirm-and-focus.js")).read()
+    assert "data-confirm" in script and "window.confirm" in script and ".focus()" in script
+
+
+def test_n2_the_duplicate_check_says_as_the_officer_types_that_an_a_number_is_someone_elses(
+    client_for, officer
+):
+    AlienFactory(
+        a_number="A123456789",
+        family_name="Castillo Ruiz",
+        given_names="Rosa",
+        date_of_birth=dt.date(1985, 4, 9),
+    )
+    client = client_for(officer)
+    url = reverse("screenings:intake-duplicates")
+    typed = {"a_number": "123-456-789", "given_names": "Rosa", "date_of_birth": "1985-04-09"}
+
+    someone_else = page_text(
+        client.post(url, {**typed, "family_name": "Reyes Mejía"}, HTTP_HX_REQUEST="true")
+    )
+    the_same = page_text(client.post(url, {**typed, "family_name": "Castillo Ruíz"}, HTTP_HX_REQUEST="true"))
+
+    assert '<span class="mpp-code">(N2 · a_number_conflict)</span>' in someone_else
+    assert "link the member to that person if it is them, or correct the A-number" in someone_else
+    assert "a_number_conflict" not in the_same
+    assert (
+        "With the same name and date of birth, “Create cases” links this member to that person." in the_same
+    )
+
+
+def test_a_nul_byte_typed_into_the_duplicate_check_is_a_normal_answer_not_a_server_error(client_for, officer):
+    AlienFactory(family_name="Hernandez Lopez", given_names="Maria Jose", date_of_birth=dt.date(1991, 2, 3))
+    client = client_for(officer)
+
+    response = client.post(
+        reverse("screenings:intake-duplicates"),
+        {
+            "family_name": "Hernández\x00 López",
+            "given_names": "María\x00",
+            "date_of_birth": "1991-02-03\x00",
+            "a_number": "A12\x003456789",
+        },
+        HTTP_HX_REQUEST="true",
+    )
+
+    assert response.status_code == 200
