@@ -18,6 +18,7 @@ from mpp.accounts.models import Location, User
 from mpp.accounts.roles import Role
 from mpp.accounts.services import api_token_create
 from mpp.audit.models import AccessLog
+from tests.api_contract import refusal
 from tests.factories import (
     AlienFactory,
     CaseFactory,
@@ -83,25 +84,6 @@ def _an_hour_ago() -> str:
 
 def _results(response: Any) -> list[dict[str, Any]]:
     return response.json()["results"]
-
-
-ERROR_KEYS = {"code", "detail", "field", "rule", "errors"}
-
-
-def _refusal(response: Any, status: int = 400) -> dict[str, Any]:
-    """The one error body (mpp.api): ``code`` and ``detail``; ``field`` as a dotted path when one field is at
-    fault; ``rule`` when a policy rule refused; on a 400 ``errors`` with every problem — nothing else."""
-    assert response.status_code == status, response.content
-    body = response.json()
-    assert set(body) <= ERROR_KEYS, body
-    assert body["code"] and body["detail"], body
-    if status == 400:
-        assert body["errors"][0] == {
-            "field": body.get("field"),
-            "code": body["code"],
-            "detail": body["detail"],
-        }
-    return body
 
 
 FEAR_ACCOUNT = "Said the cartel that extorted her family in Reynosa will find her; referred to USCIS"
@@ -356,7 +338,7 @@ def test_alien_create_refuses_bad_input_naming_the_field_and_saves_nothing(
 ):
     response = api_for(officer).post(f"{API}/aliens/", _alien_payload(**overrides), format="json")
 
-    assert _refusal(response)["field"] == field
+    assert refusal(response)["field"] == field
     assert not Alien.objects.exists()
 
 
@@ -365,7 +347,7 @@ def test_alien_create_refuses_a_registered_a_number_in_another_spelling(api_for,
 
     response = api_for(officer).post(f"{API}/aliens/", _alien_payload(a_number="123 456 789"), format="json")
 
-    body = _refusal(response)
+    body = refusal(response)
     assert (body["field"], body["code"], body["rule"]) == ("a_number", "a_number_exists", "N2")
     assert body["detail"] == "A123456789 is already registered; link the existing person instead."
     assert Alien.objects.count() == 1
@@ -411,7 +393,7 @@ def test_aliens_filter_by_a_number_in_any_spelling_name_part_and_country(api_for
     assert [row["id"] for row in _results(by_number)] == [wanted.pk]
     assert [row["id"] for row in _results(by_name)] == [wanted.pk]
     assert [row["id"] for row in _results(by_country)] == [wanted.pk]
-    assert (_refusal(bad_number)["field"], _refusal(bad_number)["code"]) == ("a_number", "a_number_invalid")
+    assert (refusal(bad_number)["field"], refusal(bad_number)["code"]) == ("a_number", "a_number_invalid")
 
 
 # --- family units --------------------------------------------------------------------------------------
@@ -446,7 +428,7 @@ def test_family_unit_create_refuses_a_person_the_officer_cannot_see(api_for, off
         f"{API}/family-units/", {"members": [{"alien": elsewhere.pk, "relationship": "head"}]}, format="json"
     )
 
-    body = _refusal(response)
+    body = refusal(response)
     assert (body["field"], body["code"]) == ("members.0.alien", "does_not_exist")  # as if it did not exist
     assert FamilyUnit.objects.count() == units_before
 
@@ -459,7 +441,7 @@ def test_family_unit_create_needs_exactly_one_head_and_saves_nothing_otherwise(a
 
     response = api_for(officer).post(f"{API}/family-units/", body, format="json")
 
-    assert _refusal(response)["field"] == "members"
+    assert refusal(response)["field"] == "members"
     assert not FamilyUnit.objects.exists()
     assert not FamilyMember.objects.exists()
 
@@ -467,7 +449,7 @@ def test_family_unit_create_needs_exactly_one_head_and_saves_nothing_otherwise(a
 def test_family_unit_create_refuses_an_empty_family(api_for, officer):
     response = api_for(officer).post(f"{API}/family-units/", {"members": []}, format="json")
 
-    assert (_refusal(response)["field"], _refusal(response)["code"]) == ("members", "empty")
+    assert (refusal(response)["field"], refusal(response)["code"]) == ("members", "empty")
 
 
 # --- encounters ----------------------------------------------------------------------------------------
@@ -493,7 +475,7 @@ def test_encounter_create_refuses_a_component_that_contradicts_the_location(api_
 
     response = api_for(officer).post(f"{API}/encounters/", body, format="json")
 
-    body = _refusal(response)
+    body = refusal(response)
     assert (body["field"], body["rule"]) == ("component", "A1")
     assert not Encounter.objects.exists()
 
@@ -504,7 +486,7 @@ def test_encounter_create_refuses_a_time_without_offset(api_for, officer):
 
     response = api_for(officer).post(f"{API}/encounters/", body, format="json")
 
-    assert (_refusal(response)["field"], _refusal(response)["code"]) == ("occurred_at", "naive")
+    assert (refusal(response)["field"], refusal(response)["code"]) == ("occurred_at", "naive")
 
 
 def test_encounter_create_outside_the_officers_duty_locations_is_forbidden(api_for, officer):
@@ -573,7 +555,7 @@ def test_case_create_refuses_a_person_outside_the_encounters_family(api_for, off
         f"{API}/cases/", {"encounter": encounter.pk, "alien": stranger.pk}, format="json"
     )
 
-    assert _refusal(response)["field"] == "alien"
+    assert refusal(response)["field"] == "alien"
     assert not Case.objects.exists()
 
 
@@ -773,7 +755,7 @@ def test_a_transition_without_a_reason_is_refused_naming_reason(api_for, officer
 
     response = api_for(officer).post(f"{API}/cases/{case.pk}/transition/", body, format="json")
 
-    assert _refusal(response)["field"] == "reason"
+    assert refusal(response)["field"] == "reason"
     case.refresh_from_db()
     assert case.status == S.ENROLLED
 
@@ -787,7 +769,7 @@ def test_a_transition_to_an_unknown_status_is_refused_naming_to_status(api_for, 
         f"{API}/cases/{case.pk}/transition/", {"to_status": to_status, "reason": "x"}, format="json"
     )
 
-    assert (_refusal(response)["field"], _refusal(response)["code"]) == ("to_status", "invalid_choice")
+    assert (refusal(response)["field"], refusal(response)["code"]) == ("to_status", "invalid_choice")
 
 
 def test_cases_at_other_locations_are_invisible_to_an_officer(api_for, officer):
@@ -1081,7 +1063,7 @@ def test_opening_a_hold_with_bad_input_is_refused_naming_the_field(api_for, offi
 
     response = api_for(officer).post(f"{API}/cases/{case.pk}/holds/open/", body, format="json")
 
-    assert _refusal(response)["field"] == field
+    assert refusal(response)["field"] == field
     assert not Hold.objects.exists()
     assert not CaseEvent.objects.exists()
 
@@ -1122,7 +1104,7 @@ def test_s4_a_release_without_a_known_outcome_is_refused_naming_outcome(api_for,
         f"{API}/cases/{case.pk}/holds/{hold.pk}/release/", body, format="json"
     )
 
-    assert _refusal(response)["field"] == field
+    assert refusal(response)["field"] == field
     hold.refresh_from_db()
     assert hold.is_open
 
@@ -1293,7 +1275,7 @@ def test_a_percent_sign_or_a_nul_in_a_filter_is_never_a_server_error(
 
     assert response.status_code in (200, 400), response.content
     if response.status_code == 400:
-        assert _refusal(response)["field"] == param
+        assert refusal(response)["field"] == param
 
 
 @pytest.mark.parametrize("endpoint", ["cases", "aliens"])
@@ -1302,7 +1284,7 @@ def test_an_a_number_filter_with_a_percent_sign_is_refused_quoting_what_was_type
 ):
     response = api_for(court_clerk).get(f"{API}/{endpoint}/", {"a_number": "%"})
 
-    body = _refusal(response)
+    body = refusal(response)
     assert (body["field"], body["code"]) == ("a_number", "a_number_invalid")
     assert body["detail"].startswith("“%” is not an A-number")
 
@@ -1311,7 +1293,7 @@ def test_an_a_number_filter_with_a_percent_sign_is_refused_quoting_what_was_type
 def test_a_nul_in_a_filter_is_refused_naming_it(api_for, court_clerk, endpoint, param):
     response = api_for(court_clerk).get(f"{API}/{endpoint}/", {param: f"sys{NUL}"})
 
-    body = _refusal(response)
+    body = refusal(response)
     assert (body["field"], body["code"], body["detail"]) == (
         param,
         "null_characters_not_allowed",
@@ -1326,7 +1308,7 @@ def test_an_encounter_filter_with_an_offset_postgresql_cannot_store_is_refused_n
 ):
     response = api_for(court_clerk).get(f"{API}/encounters/", {param: f"2026-01-05T09:30:00{offset}"})
 
-    body = _refusal(response)
+    body = refusal(response)
     assert (body["field"], body["code"]) == (param, "utc_offset")
 
 
@@ -1361,7 +1343,7 @@ def test_an_encounter_time_that_cannot_be_true_is_refused_naming_occurred_at(
         f"{API}/encounters/", _encounter_body(officer, occurred_at=occurred_at), format="json"
     )
 
-    assert (_refusal(response)["field"], _refusal(response)["code"]) == ("occurred_at", code)
+    assert (refusal(response)["field"], refusal(response)["code"]) == ("occurred_at", code)
     assert not Encounter.objects.exists()
 
 
@@ -1388,7 +1370,7 @@ def test_a_date_of_birth_that_cannot_be_true_is_refused_naming_it_not_the_a_numb
         f"{API}/aliens/", _alien_payload(date_of_birth=date_of_birth), format="json"
     )
 
-    body = _refusal(response)
+    body = refusal(response)
     assert (body["field"], body["code"]) == ("date_of_birth", code)
     assert "rule" not in body  # no policy rule: the date cannot be true
     assert not Alien.objects.exists()
@@ -1420,7 +1402,7 @@ def test_a_nul_in_a_code_or_a_name_is_refused_naming_the_field(api_for, supervis
         f"{API}/{path.format(case=case.pk, alien=case.alien_id)}", body, format="json"
     )
 
-    assert (_refusal(response)["field"], _refusal(response)["code"]) == (field, _nul_code(field))
+    assert (refusal(response)["field"], refusal(response)["code"]) == (field, _nul_code(field))
 
 
 def _nul_code(field: str) -> str:
@@ -1438,7 +1420,7 @@ def test_a_cursor_this_list_did_not_give_out_is_refused_naming_cursor(api_for, c
 
     response = api_for(court_clerk).get(f"{API}/{endpoint}/", {"cursor": cursor})
 
-    body = _refusal(response)
+    body = refusal(response)
     assert (body["field"], body["code"]) == ("cursor", "invalid_cursor")
 
 
@@ -1477,7 +1459,7 @@ def test_a_refusal_by_role_and_an_anonymous_call_each_have_a_code(api_for):
     by_role = api_for(user_with_role(Role.ANALYST)).get(f"{API}/cases/{case.pk}/")
     anonymous = api_for(None).get(f"{API}/cases/{case.pk}/")
 
-    assert (_refusal(by_role, 403)["code"], _refusal(anonymous, 403)["code"]) == (
+    assert (refusal(by_role, 403)["code"], refusal(anonymous, 403)["code"]) == (
         "not_permitted",
         "not_authenticated",
     )
@@ -1489,6 +1471,6 @@ def test_a_body_that_is_not_json_is_unsupported_and_one_that_does_not_parse_is_m
     as_form = client.post(f"{API}/aliens/", {"family_name": "Ruiz"})  # multipart form data
     broken = client.post(f"{API}/aliens/", data="{not json", content_type="application/json")
 
-    assert _refusal(as_form, 415)["code"] == "unsupported_media_type"
-    assert _refusal(broken, 400)["code"] == "malformed_request"
+    assert refusal(as_form, 415)["code"] == "unsupported_media_type"
+    assert refusal(broken, 400)["code"] == "malformed_request"
     assert not Alien.objects.exists()

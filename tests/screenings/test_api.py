@@ -21,6 +21,7 @@ from mpp.audit.models import AccessLog
 from screenings.api.views import AlienDuplicatesView
 from screenings.models import AmenabilityReview, DuplicateDismissal, MemberDecision, ScreeningFacts
 from screenings.services import family_submit_for_review, intake_create
+from tests.api_contract import refusal
 from tests.factories import AlienFactory, CaseFactory, UserFactory, location, user_with_role
 from tests.screenings.factories import member, mixed_family, screen_all
 
@@ -81,25 +82,6 @@ def _intake(location_code: str = "sys-poe", members: list[dict[str, Any]] | None
         "occurred_at": (timezone.now() - dt.timedelta(hours=2)).isoformat(),
         "members": members if members is not None else _mixed_family_members(),
     }
-
-
-ERROR_KEYS = {"code", "detail", "field", "rule", "errors"}
-
-
-def _refusal(response: Any, status: int = 400) -> dict[str, Any]:
-    """The one error body (mpp.api): ``code`` and ``detail``; ``field`` as a dotted path when one field is at
-    fault; ``rule`` when a policy rule refused; on a 400 ``errors`` with every problem — nothing else."""
-    assert response.status_code == status, response.content
-    body = response.json()
-    assert set(body) <= ERROR_KEYS, body
-    assert body["code"] and body["detail"], body
-    if status == 400:
-        assert body["errors"][0] == {
-            "field": body.get("field"),
-            "code": body["code"],
-            "detail": body["detail"],
-        }
-    return body
 
 
 def _registry_counts() -> tuple[int, ...]:
@@ -342,7 +324,7 @@ def test_intake_with_a_future_birth_date_names_the_member_and_creates_nothing(ap
 
     response = api_for(officer).post(f"{API}/intakes/", _intake(members=members), format="json")
 
-    body = _refusal(response)
+    body = refusal(response)
     assert (body["field"], body["code"]) == ("members.1.date_of_birth", "date_in_future")
     assert body["detail"] == "Member 2 (José Manuel Ortiz Pérez): Date of birth cannot be in the future."
     assert _registry_counts() == before
@@ -354,7 +336,7 @@ def test_intake_with_a_malformed_birth_date_names_the_member(api_for, officer):
 
     response = api_for(officer).post(f"{API}/intakes/", _intake(members=members), format="json")
 
-    body = _refusal(response)
+    body = refusal(response)
     assert [(error["field"], error["code"]) for error in body["errors"]] == [
         ("members.2.date_of_birth", "invalid")
     ]
@@ -380,7 +362,7 @@ def test_intake_time_without_offset_is_refused_naming_occurred_at(api_for, offic
 
     response = api_for(officer).post(f"{API}/intakes/", body, format="json")
 
-    assert (_refusal(response)["field"], _refusal(response)["code"]) == ("occurred_at", "naive")
+    assert (refusal(response)["field"], refusal(response)["code"]) == ("occurred_at", "naive")
 
 
 def test_intake_outside_the_officers_duty_locations_is_forbidden_and_creates_nothing(api_for, officer):
@@ -504,7 +486,7 @@ def test_n3_not_fluent_without_an_interpretation_mode_is_refused_naming_the_fiel
         f"{API}/cases/{case.pk}/screening/", {"officer_fluent": False}, format="json"
     )
 
-    body = _refusal(response)
+    body = refusal(response)
     assert (body["field"], body["rule"]) == ("interpretation_mode", "N3")
     assert "interpretation_mode" not in body  # the message is not repeated under the field's name
     assert not ScreeningFacts.objects.exists()
@@ -527,7 +509,7 @@ def test_an_unknown_interpretation_language_is_refused_naming_the_field(api_for,
 
     response = api_for(officer).put(f"{API}/cases/{case.pk}/screening/", body, format="json")
 
-    body = _refusal(response)
+    body = refusal(response)
     assert (body["field"], body["code"]) == ("interpretation_language", "does_not_exist")
 
 
@@ -755,7 +737,7 @@ def test_a_malformed_decision_is_refused_naming_the_field_and_changes_nothing(
 
     response = api_for(supervisor).post(f"{API}/amenability-reviews/{review.pk}/decide/", body, format="json")
 
-    assert (_refusal(response)["field"], _refusal(response)["code"]) == (field, code)
+    assert (refusal(response)["field"], refusal(response)["code"]) == (field, code)
     assert AmenabilityReview.objects.get().status == AmenabilityReview.Status.PENDING
 
 
@@ -815,7 +797,7 @@ def test_a3_returning_without_a_reason_is_refused_naming_reason(api_for, officer
 
     response = api_for(supervisor).post(_return_path(review), body, format="json")
 
-    assert _refusal(response)["field"] == "reason"
+    assert refusal(response)["field"] == "reason"
     assert AmenabilityReview.objects.get().status == AmenabilityReview.Status.PENDING
     assert set(encounter.cases.values_list("status", flat=True)) == {CaseStatus.AWAITING_REVIEW}
 
@@ -939,7 +921,7 @@ def test_duplicates_find_an_accented_name_with_day_and_month_swapped(api_for, of
 def test_duplicates_refuse_a_bad_query_naming_the_parameter(api_for, officer, query, field):
     response = api_for(officer).get(f"{API}/aliens/duplicates/", query)
 
-    assert _refusal(response).get("field") == field
+    assert refusal(response).get("field") == field
 
 
 # --- reads do not grow with rows (STYLE rule 8) ---------------------------------------------------------
@@ -1123,14 +1105,14 @@ def test_an_intake_that_cannot_be_true_or_stored_is_refused_naming_the_field(
 
     response = api_for(officer).post(f"{API}/intakes/", body, format="json")
 
-    assert (_refusal(response)["field"], _refusal(response)["code"]) == (field, code)
+    assert (refusal(response)["field"], refusal(response)["code"]) == (field, code)
     assert _registry_counts() == (0, 0, 0, 0)
 
 
 def test_an_intake_body_that_is_not_an_object_is_refused_not_a_server_error(api_for, officer):
     response = api_for(officer).post(f"{API}/intakes/", [None, None], format="json")
 
-    assert _refusal(response)["code"] == "invalid"
+    assert refusal(response)["code"] == "invalid"
 
 
 def test_a_possible_duplicate_is_refused_in_the_one_error_body_with_its_candidates(api_for, officer):
@@ -1178,7 +1160,7 @@ def test_screening_facts_with_a_nul_are_refused_naming_the_field(api_for, office
         f"{API}/cases/{case.pk}/screening/", {"officer_fluent": True, field: f"es{NUL}"}, format="json"
     )
 
-    assert (_refusal(response)["field"], _refusal(response)["code"]) == (field, "null_characters_not_allowed")
+    assert (refusal(response)["field"], refusal(response)["code"]) == (field, "null_characters_not_allowed")
     assert not ScreeningFacts.objects.exists()
 
 
@@ -1312,7 +1294,7 @@ def test_a_person_with_an_open_case_gets_another_only_with_a_reason_through_the_
     again[0]["open_case_reason"] = "Re-encountered at the port after a removal order was rescinded"
     created = client.post(f"{API}/intakes/", _intake(members=again), format="json")
 
-    body = _refusal(refused)
+    body = refusal(refused)
     assert (body["code"], body["field"]) == ("open_case_exists", "members.0.open_case_reason")
     assert created.status_code == 201, created.content
     opened = CaseEvent.objects.get(case_id=created.json()["cases"][0]["id"], type="case.opened")
