@@ -87,6 +87,8 @@ def api_token_record_use(*, token: ApiToken, at: dt.datetime) -> None:
     ApiToken keeps no history table, so a queryset update skips nothing; the filter makes concurrent
     requests write once.
     """
+    if token.last_used_at is not None and token.last_used_at >= at - LAST_USED_RESOLUTION:
+        return  # recorded recently: no query at all on most requests
     ApiToken.objects.filter(pk=token.pk).filter(
         Q(last_used_at__isnull=True) | Q(last_used_at__lt=at - LAST_USED_RESOLUTION)
     ).update(last_used_at=at)

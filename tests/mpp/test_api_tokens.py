@@ -261,3 +261,21 @@ def test_the_admin_revokes_tokens_and_cannot_add_or_delete_them(officer):
     assert not model_admin.has_add_permission(request)
     assert not model_admin.has_delete_permission(request, token)
     assert "delete_selected" not in model_admin.get_actions(request)
+
+
+def test_recording_a_use_writes_at_most_once_per_resolution_and_not_at_all_in_between(
+    officer, django_assert_num_queries
+):
+
+    from mpp.accounts.services import LAST_USED_RESOLUTION, api_token_record_use
+
+    token, _ = api_token_create(user=officer, name="use")
+    now = timezone.now()
+
+    with django_assert_num_queries(1):
+        api_token_record_use(token=token, at=now)
+    token.refresh_from_db()
+    with django_assert_num_queries(0):
+        api_token_record_use(token=token, at=now + LAST_USED_RESOLUTION / 2)
+    with django_assert_num_queries(1):
+        api_token_record_use(token=token, at=now + LAST_USED_RESOLUTION * 2)
