@@ -1,0 +1,326 @@
+"""``manage.py generate_scale_data --cases 500000 --seed N``: program-scale data for measuring speed.
+
+Families, people, encounters, cases in every status, screening facts, amenability reviews and decisions,
+fear-claim holds, the case events and the history rows the services would have written — in set-based SQL
+(``scale_sql``), not through the services: at 500k cases the services would take hours. The stories follow
+the transition table and the constraints; the tests check that they do.
+
+Refuses unless the database has no cases, people, family units or encounters, and its name ends in
+``_scale`` (or ``--allow-any-database`` is given). Actors are a pool of ``scale_*`` users per role and
+site, with unusable passwords; demo users are not touched.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import time
+from dataclasses import asdict
+from typing import Any
+
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection, transaction
+from django.db.models import Count
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
+
+from cases.models import Alien, Case, CaseStatus, Encounter, FamilyUnit, Hold, Language
+from demo.management.commands import scale_sql as q
+from mpp.accounts.models import Location, User
+from mpp.accounts.roles import Role
+from screenings.models import AmenabilityReview
+from screenings.rules import EXCLUSIONS
+
+USER_PREFIX = "scale_"
+# Staff per encounter site (the officers or agents who process, the supervisors who review) and national pools.
+SITE_STAFF = {Location.Kind.PORT_OF_ENTRY: (Role.CBP_OFFICER, 3), Location.Kind.BORDER_PATROL_STATION: (
+    Role.BORDER_PATROL_AGENT, 3)}  # fmt: skip
+SUPERVISORS_PER_SITE = 2
+NATIONAL_STAFF = {
+    Role.COURT_STAFF: 8,
+    Role.ICE_OFFICER: 4,
+    Role.ASYLUM_OFFICER: 6,
+    Role.SUPERVISORY_ASYLUM_OFFICER: 3,
+    Role.ANALYST: 1,
+}
+STAFF_FIRST = ["Laura", "Daniel", "Mónica", "Raúl", "Erin", "Tomás", "Claudia", "Steven", "Beatriz", "Iván"]
+STAFF_LAST = [
+    "Garza",
+    "Salinas",
+    "Cantú",
+    "Whitfield",
+    "Ybarra",
+    "Keller",
+    "Ochoa",
+    "Dunn",
+    "Villegas",
+    "Rey",
+]
+
+# Tables whose ids the generator assigns itself (case = alien = member = n; family unit = encounter = f).
+ID_TABLES = (
+    "cases_alien",
+    "cases_familyunit",
+    "cases_familymember",
+    "cases_encounter",
+    "cases_case",
+    "cases_hold",
+    "screenings_screeningfacts",
+    "screenings_amenabilityreview",
+    "screenings_memberdecision",
+)
+
+
+class Command(BaseCommand):
+    help = "Generate program-scale data (families, cases, holds, reviews, events, history) in set-based SQL."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--cases", type=int, required=True, help="Exact number of cases to create.")
+        parser.add_argument("--seed", type=int, default=1, help="Same seed, same people and stories.")
+        parser.add_argument(
+            "--allow-any-database",
+            action="store_true",
+            help="Run on a database whose name does not end in _scale (it must still have no cases).",
+        )
+
+    def handle(self, *args: object, **options: object) -> None:
+        cases = int(options["cases"])  # type: ignore[call-overload]
+        seed = int(options["seed"])  # type: ignore[call-overload]
+        if cases < 1:
+            raise CommandError("--cases must be at least 1.")
+        self._refuse_unless_safe(allow_any=bool(options["allow_any_database"]))
+        started = time.monotonic()
+        with transaction.atomic():
+            if Case.objects.exists() or Alien.objects.exists():  # checked again inside the transaction
+                raise CommandError("The database already has cases or people; refusing to add to them.")
+            staff = _staff_ensure()
+            timings = _generate(cases=cases, seed=seed, staff=staff)
+        analyze_started = time.monotonic()
+        with connection.cursor() as cursor:
+            for table in q.ANALYZE_TABLES:
+                cursor.execute(f"ANALYZE {table}")
+        timings.append(("analyze", time.monotonic() - analyze_started))
+        total = time.monotonic() - started
+        by_status = dict(Case.objects.order_by().values_list("status").annotate(n=Count("id")))
+        self.stdout.write(
+            f"generate_scale_data: {cases} cases in {FamilyUnit.objects.count()} family units, seed {seed}, "
+            f"{total:.1f} s"
+        )
+        self.stdout.write(
+            "generate_scale_data: by status: "
+            + ", ".join(f"{s} {by_status[s]}" for s in CaseStatus.values if s in by_status)
+        )
+        self.stdout.write(
+            "generate_scale_data: steps: " + ", ".join(f"{name} {seconds:.1f}s" for name, seconds in timings)
+        )
+
+    def _refuse_unless_safe(self, *, allow_any: bool) -> None:
+        name = str(connection.settings_dict["NAME"])
+        if not name.endswith("_scale") and not allow_any:
+            raise CommandError(
+                f"Refusing to generate scale data in database “{name}”: its name does not end in _scale. "
+                "Use a scratch database (e.g. mpp_timing_scale) or pass --allow-any-database."
+            )
+        for model in (Case, Alien, FamilyUnit, Encounter):
+            if model.objects.exists():
+                raise CommandError(
+                    f"Refusing to generate scale data in database “{name}”: it already has "
+                    f"{model._meta.verbose_name_plural}. Scale data goes into an empty database only."
+                )
+
+
+def _staff_ensure() -> dict[str, object]:
+    """The ``scale_*`` users (created once, reused on later runs), grouped for the SQL."""
+    sites = list(
+        Location.objects.filter(
+            code__in=q.SITES, kind__in=[Location.Kind.PORT_OF_ENTRY, Location.Kind.BORDER_PATROL_STATION]
+        ).order_by("code")
+    )
+    if len(sites) != len(q.SITES):
+        raise CommandError("The ports and stations are missing: run the migrations first.")
+    wanted: list[tuple[str, str, Location | None]] = []
+    for site in sites:
+        role, count = SITE_STAFF[site.kind]  # type: ignore[index]
+        wanted += [(f"{USER_PREFIX}{role}_{site.code}_{i}", role, site) for i in range(1, count + 1)]
+        wanted += [
+            (f"{USER_PREFIX}{Role.CBP_SUPERVISOR}_{site.code}_{i}", Role.CBP_SUPERVISOR, site)
+            for i in range(1, SUPERVISORS_PER_SITE + 1)
+        ]
+    for role, count in NATIONAL_STAFF.items():
+        wanted += [(f"{USER_PREFIX}{role}_{i}", role, None) for i in range(1, count + 1)]
+
+    existing = {u.username: u for u in User.objects.filter(username__startswith=USER_PREFIX)}
+    new = [
+        User(
+            username=username,
+            first_name=STAFF_FIRST[i % len(STAFF_FIRST)],
+            last_name=STAFF_LAST[(i // len(STAFF_FIRST) + i) % len(STAFF_LAST)],
+            email=f"{username}@example.gov",
+            password=make_password(None),
+        )
+        for i, (username, _role, _site) in enumerate(wanted)
+        if username not in existing
+    ]
+    if new:
+        bulk_create_with_history(
+            new, User, default_change_reason="Scale test account created by generate_scale_data"
+        )
+        groups = {g.name: g for g in Group.objects.filter(name__in={r for _, r, _ in wanted})}
+        users = {u.username: u for u in User.objects.filter(username__in=[u.username for u in new])}
+        specs = {username: (role, site) for username, role, site in wanted}
+        User.groups.through.objects.bulk_create(
+            [
+                User.groups.through(user_id=u.pk, group_id=groups[specs[name][0]].pk)
+                for name, u in users.items()
+            ]
+        )
+        User.duty_locations.through.objects.bulk_create(
+            [
+                User.duty_locations.through(user_id=u.pk, location_id=specs[name][1].pk)  # type: ignore[union-attr]
+                for name, u in users.items()
+                if specs[name][1] is not None
+            ]
+        )
+        existing.update(users)
+
+    def ids(role: str, site: Location | None = None) -> list[int]:
+        prefix = f"{USER_PREFIX}{role}_" + (f"{site.code}_" if site else "")
+        return sorted(
+            u.pk
+            for name, u in existing.items()
+            if name.startswith(prefix) and (site is not None or name[len(prefix) :].isdigit())
+        )
+
+    by_code = {s.code: s for s in sites}
+    site_rows = []
+    total = sum(weight for weight, _ in q.SITES.values())
+    acc = 0.0
+    for code, (weight, port_code) in q.SITES.items():
+        site, port = by_code[code], by_code[port_code]
+        role, _ = SITE_STAFF[site.kind]  # type: ignore[index]
+        site_rows.append(
+            {
+                "id": site.pk,
+                "code": code,
+                "name": site.name,
+                "tz": site.time_zone,
+                "component": "OFO" if site.kind == Location.Kind.PORT_OF_ENTRY else "USBP",
+                "port_id": port.pk,
+                "port_name": port.name,
+                "lo": acc / total,
+                "hi": (acc + weight) / total if code != list(q.SITES)[-1] else 1.0,
+                "officers": ids(role, site),
+                "supervisors": ids(Role.CBP_SUPERVISOR, site),
+                "port_officers": ids(Role.CBP_OFFICER, port),
+            }
+        )
+        acc += weight
+    return {
+        "sites": site_rows,
+        "court": ids(Role.COURT_STAFF),
+        "ice": ids(Role.ICE_OFFICER),
+        "sao": ids(Role.SUPERVISORY_ASYLUM_OFFICER),
+    }
+
+
+def _ranges(weights: dict[str, float]) -> list[tuple[str, float, float]]:
+    total, acc, rows = sum(weights.values()), 0.0, []
+    for i, (code, weight) in enumerate(weights.items()):
+        hi = 1.0 if i == len(weights) - 1 else (acc + weight) / total
+        rows.append((code, acc / total, hi))
+        acc += weight
+    return rows
+
+
+def _load_reference(cursor: object, staff: dict[str, object]) -> None:
+    c = cursor
+    for statement in q.SETUP:
+        c.execute(statement)  # type: ignore[attr-defined]
+    picks = [("country", code, lo, hi) for code, lo, hi in _ranges(dict(q.COUNTRY_WEIGHTS))]
+    for country in q.COUNTRY_WEIGHTS:
+        langs = q.LANGUAGE_WEIGHTS.get(country, {q.DEFAULT_LANGUAGE: 1})
+        picks += [(f"lang:{country}", code, lo, hi) for code, lo, hi in _ranges(dict(langs))]
+    c.executemany("INSERT INTO sg_pick VALUES (%s, %s, %s, %s)", picks)  # type: ignore[attr-defined]
+    c.executemany(  # type: ignore[attr-defined]
+        "INSERT INTO sg_surname VALUES (%s, %s, %s)",
+        [
+            (country, rank, name)
+            for country, names in q.SURNAMES.items()
+            for rank, name in enumerate(names, 1)
+        ],
+    )
+    c.executemany(  # type: ignore[attr-defined]
+        "INSERT INTO sg_given VALUES (%s, %s, %s, %s)",
+        [
+            (pool, sex, rank, n)
+            for (pool, sex), names in q.GIVEN_NAMES.items()
+            for rank, n in enumerate(names, 1)
+        ],
+    )
+    counts = [("surname", country, len(names)) for country, names in q.SURNAMES.items()]
+    counts += [("given", f"{pool}{sex}", len(names)) for (pool, sex), names in q.GIVEN_NAMES.items()]
+    c.executemany("INSERT INTO sg_count VALUES (%s, %s, %s)", counts)  # type: ignore[attr-defined]
+    c.executemany(  # type: ignore[attr-defined]
+        "INSERT INTO sg_site VALUES (%(id)s, %(code)s, %(name)s, %(tz)s, %(component)s, %(port_id)s, "
+        "%(port_name)s, %(lo)s, %(hi)s, %(officers)s, %(supervisors)s, %(port_officers)s)",
+        staff["sites"],
+    )
+    path_rows, step_rows = [], []
+    for idx, ((code, lo, hi), path) in enumerate(
+        zip(_ranges({p.code: p.weight for p in q.PATHS}), q.PATHS, strict=True), 1
+    ):
+        last_at = max((s.at for s in path.steps), default=0.0)
+        decided = any(s.decision for s in path.steps)
+        path_rows.append((code, idx, lo, hi, last_at, path.recent, bool(path.steps), decided))
+        seen_decision = False
+        for k, s in enumerate(path.steps, 1):
+            step_rows.append(
+                (code, k, s.op, s.target, s.actor, s.event, s.reason, s.other_reason, s.at, s.head_only,
+                 s.decision, seen_decision, list(s.reasons))
+            )  # fmt: skip
+            seen_decision = seen_decision or s.decision
+    c.executemany("INSERT INTO sg_path VALUES (%s, %s, %s, %s, %s, %s, %s, %s)", path_rows)  # type: ignore[attr-defined]
+    c.executemany(  # type: ignore[attr-defined]
+        "INSERT INTO sg_step VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)", step_rows
+    )
+    c.executemany(  # type: ignore[attr-defined]
+        "INSERT INTO sg_language VALUES (%s, %s)", list(Language.objects.values_list("code", "id"))
+    )
+
+
+def _generate(*, cases: int, seed: int, staff: dict[str, object]) -> list[tuple[str, float]]:
+    now = timezone.now().replace(minute=0, second=0, microsecond=0) - dt.timedelta(hours=1)
+    a_offset = int.from_bytes(hashlib.sha256(f"a-number:{seed}".encode()).digest()[:8]) % 100_000_000
+    params: dict[str, Any] = {
+        "seed": seed,
+        "cases": cases,
+        "now": now,
+        "paths": len(q.PATHS),
+        "court": staff["court"],
+        "ice": staff["ice"],
+        "sao": staff["sao"],
+        "mixed": q.MIXED_CHILD_SHARE,
+        "pools": json.dumps(q.NAME_POOL),
+        "a_offset": a_offset,
+        "exclusions": json.dumps({code: asdict(reason) for code, reason in EXCLUSIONS.items()}),
+        "ct_review": ContentType.objects.get_for_model(AmenabilityReview).pk,
+        "ct_hold": ContentType.objects.get_for_model(Hold).pk,
+    }
+    timings: list[tuple[str, float]] = []
+    with connection.cursor() as cursor:
+        _load_reference(cursor, staff)
+        for name, sql in q.GENERATE:
+            started = time.monotonic()
+            for statement in sql.split(";\n"):
+                if statement.strip():
+                    cursor.execute(statement, params)
+            timings.append((name, time.monotonic() - started))
+        for table in ID_TABLES:
+            # ``table`` is one of the constants above, never input.
+            sequence_sql = f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), coalesce(max(id), 0) + 1, false) FROM {table}"  # noqa: S608
+            cursor.execute(sequence_sql)
+    return timings
