@@ -276,6 +276,9 @@ class Case(models.Model):
         indexes = [
             models.Index(fields=["location", "status", "-created_at"], name="case_location_status_idx"),
             models.Index(fields=["status", "-created_at"], name="case_status_idx"),
+            # The default order of every case list (home page, API): newest first, the id breaking ties.
+            # Without it the first page was a full scan and sort (52 ms at 100k cases).
+            models.Index(fields=["-created_at", "-id"], name="case_recent_idx"),
         ]
 
     def __str__(self) -> str:
