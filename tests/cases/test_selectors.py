@@ -150,6 +150,32 @@ def test_search_finds_only_cases_the_user_may_see(officer):
     assert list(case_search(user=user_with_role(Role.COURT_STAFF), query="A087654321")) == [elsewhere]
 
 
+@pytest.mark.parametrize("typed", ["Tellez", "Telez", "TÉLLEZ", "téllez", "tellez"])
+def test_name_search_ignores_accents_and_case_and_allows_a_typo(officer, typed):
+    """TÉLLEZ is found from "Tellez" (no accent), "Telez" (one letter missing) and any case."""
+    wanted = CaseFactory(alien=AlienFactory(family_name="TÉLLEZ", given_names="Ramón"))
+    CaseFactory(alien=AlienFactory(family_name="Okonkwo", given_names="Chidi"))
+
+    assert list(case_search(user=officer, query=typed)) == [wanted]
+
+
+def test_name_search_finds_given_and_family_names_in_either_order_and_each_word(officer):
+    wanted = CaseFactory(alien=AlienFactory(family_name="Hernández López", given_names="María José"))
+    CaseFactory(alien=AlienFactory(family_name="Okonkwo", given_names="Chidi"))
+
+    for typed in ("Maria Jose Hernandez", "Hernandez Maria", "lopez", "María", "Hernandes"):
+        assert list(case_search(user=officer, query=typed)) == [wanted], typed
+
+
+def test_name_search_ranks_the_closest_name_first(officer):
+    exact = CaseFactory(alien=AlienFactory(family_name="Castillo", given_names="Rosa"))
+    near = CaseFactory(alien=AlienFactory(family_name="Castilla", given_names="Rosa"))
+
+    found = list(case_search(user=officer, query="Castillo"))
+
+    assert found[0] == exact and near in found
+
+
 def test_an_empty_search_finds_nothing(officer):
     CaseFactory()
 
