@@ -100,13 +100,17 @@ def alien_create(
         with transaction.atomic():
             alien.save()
     except IntegrityError as exc:
-        if _violated_constraint(exc) != "cases_alien_a_number_key":
+        if _violated_constraint(exc) != A_NUMBER_UNIQUE:
             raise  # not the A-number: a rule above missed a constraint, and saying "already registered" would lie
         # a concurrent registration of the same A-number won the race
         raise InvalidInput(
             f"{normalized} is already registered.", code="a_number_exists", rule="N2", field="a_number"
         ) from exc
     return alien
+
+
+# The unique constraint on Alien.a_number, as PostgreSQL names it.
+A_NUMBER_UNIQUE = "cases_alien_a_number_key"
 
 
 def _violated_constraint(exc: IntegrityError) -> str | None:
@@ -157,7 +161,10 @@ def alien_assign_a_number(*, alien_id: int, a_number: str, actor: User, reason: 
     try:
         with transaction.atomic():
             alien.save(update_fields=["a_number", "updated_at"])
-    except IntegrityError as exc:  # a concurrent assignment of the same number won the race
+    except IntegrityError as exc:
+        if _violated_constraint(exc) != A_NUMBER_UNIQUE:
+            raise
+        # a concurrent assignment of the same number won the race
         raise InvalidInput(
             f"{normalized} is already registered.", code="a_number_exists", rule="N2", field="a_number"
         ) from exc
@@ -362,9 +369,15 @@ def _family_unit_id_of(case_id: int) -> int:
     return found
 
 
-def _lock_case(case_id: int) -> Case:
-    # Only the case's own row is locked (joined rows are not re-read after waiting for a lock).
-    return Case.objects.select_for_update(of=("self",)).select_related("alien", "location").get(pk=case_id)
+def _lock_family_and_case(*, case_id: int, actor: User, not_found: str) -> Case:
+    """Lock the case's family unit row, then the case's own row (joined rows are not re-read after waiting
+    for a lock, so only ``self`` is locked), and check the actor may see the case — on what was locked.
+    Raises CaseNotFound with ``not_found`` when they may not (the same answer as a missing case)."""
+    family_lock(family_unit_id=_family_unit_id_of(case_id))
+    case = Case.objects.select_for_update(of=("self",)).select_related("alien", "location").get(pk=case_id)
+    if not case_is_visible_to(actor, case):
+        raise CaseNotFound(not_found)
+    return case
 
 
 @transaction.atomic
@@ -396,10 +409,9 @@ def case_move(
         target = CaseStatus(to_status)
     except ValueError as exc:
         raise InvalidInput(f"“{to_status}” is not a case status.", field="to_status") from exc
-    family_lock(family_unit_id=_family_unit_id_of(case_id))
-    case = _lock_case(case_id)
-    if not case_is_visible_to(actor, case):
-        raise CaseNotFound(f"No case {case_id} that you can see.")
+    case = _lock_family_and_case(
+        case_id=case_id, actor=actor, not_found=f"No case {case_id} that you can see."
+    )
     if case.status == target:
         # Already there (a double submit, a retried request): no-op, for whoever may make a move into it.
         if not any(e.target == target and e.owner == workflow and actor.has_role(*e.roles) for e in edges()):
@@ -465,10 +477,9 @@ def hold_open(
     spec = hold_kind(kind)
     if spec is None:
         raise InvalidInput(f"“{kind}” is not a kind of hold.", field="kind")
-    family_lock(family_unit_id=_family_unit_id_of(case_id))
-    case = _lock_case(case_id)
-    if not case_is_visible_to(actor, case):
-        raise CaseNotFound(f"No case {case_id} that you can see.")
+    case = _lock_family_and_case(
+        case_id=case_id, actor=actor, not_found=f"No case {case_id} that you can see."
+    )
     if not actor.has_role(*spec.open_roles):
         names = roles_in_words(spec.open_roles)
         raise NotPermitted(f"Opening a hold for “{spec.label}” is for: {names}.", field="kind")
@@ -511,10 +522,7 @@ def hold_release(*, hold_id: int, actor: User, reason: str, outcome: str = "") -
     found = Hold.objects.filter(pk=hold_id).values_list("case_id", flat=True).first()
     if found is None:
         raise CaseNotFound(f"No hold {hold_id}.")
-    family_lock(family_unit_id=_family_unit_id_of(found))
-    case = _lock_case(found)
-    if not case_is_visible_to(actor, case):
-        raise CaseNotFound(f"No hold {hold_id} that you can see.")
+    case = _lock_family_and_case(case_id=found, actor=actor, not_found=f"No hold {hold_id} that you can see.")
     hold = Hold.objects.select_for_update(of=("self",)).get(pk=hold_id)
     spec = hold_kind(hold.kind)
     if spec is None:
