@@ -231,6 +231,18 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     S.REOPENED: frozenset({S.IN_MEXICO, S.IN_US_FOR_HEARING, S.REMOVED_FROM_MPP, *_COMPLETIONS}),
 }
 
+# A case in any other status is open: the person is still in the process (reopened included).
+CASE_CLOSED_STATUSES = frozenset(
+    {
+        S.NOT_AMENABLE,
+        S.REMOVED_FROM_MPP,
+        S.COMPLETED_RELIEF,
+        S.COMPLETED_REMOVAL_ORDER,
+        S.COMPLETED_OTHER,
+        S.HANDED_TO_ICE,
+    }
+)
+
 # Statuses no longer in the table, kept so old timeline entries still read in words.
 LEGACY_STATUS_LABELS = {
     "fear_claim_pending": "Fear claim pending (a former status; now a hold on the case)",

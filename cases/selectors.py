@@ -6,7 +6,8 @@ court, USCIS, ICE staff and administrators see all cases; analysts and users wit
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, TypeGuard
@@ -19,6 +20,7 @@ from django.db.models.functions import Concat, Greatest
 from django.utils import timezone
 
 from cases.models import (
+    CASE_CLOSED_STATUSES,
     Alien,
     Case,
     CaseEvent,
@@ -129,6 +131,21 @@ def case_search(*, user: User, query: str, limit: int = 50) -> QuerySet[Case]:
         .annotate(similarity=similarity)
         .order_by("-similarity", "-created_at", "-id")[:limit]
     )
+
+
+def open_cases_of(*, alien_ids: Iterable[int]) -> dict[int, list[Case]]:
+    """Each registered person's open cases (any status but ``cases.models.CASE_CLOSED_STATUSES``), oldest
+    first, with their location: what intake shows and what ``case_open`` asks a reason for. One query."""
+    found: dict[int, list[Case]] = defaultdict(list)
+    cases = (
+        Case.objects.filter(alien_id__in=list(alien_ids))
+        .exclude(status__in=CASE_CLOSED_STATUSES)
+        .select_related("alien", "location")
+        .order_by("pk")
+    )
+    for case in cases:
+        found[case.alien_id].append(case)
+    return dict(found)
 
 
 def cases_awaiting_review(*, user: User) -> QuerySet[Case]:

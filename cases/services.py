@@ -28,7 +28,7 @@ from cases.models import (
 )
 from cases.registry import STATUS_CHANGED, edge_for, edges, hold_kind
 from cases.rules import normalize_a_number
-from cases.selectors import aliens_visible_to, case_is_visible_to, move_refusal
+from cases.selectors import aliens_visible_to, case_is_visible_to, move_refusal, open_cases_of
 from mpp.accounts.models import Location, User
 from mpp.accounts.roles import Role, roles_in_words
 from mpp.audit.services import history_stamp
@@ -259,19 +259,6 @@ def encounter_create(
     return encounter
 
 
-# A case in any other status is open: the person is still in the process (reopened included).
-CASE_CLOSED_STATUSES = frozenset(
-    {
-        CaseStatus.NOT_AMENABLE,
-        CaseStatus.REMOVED_FROM_MPP,
-        CaseStatus.COMPLETED_RELIEF,
-        CaseStatus.COMPLETED_REMOVAL_ORDER,
-        CaseStatus.COMPLETED_OTHER,
-        CaseStatus.HANDED_TO_ICE,
-    }
-)
-
-
 @transaction.atomic
 def case_open(
     *,
@@ -283,7 +270,7 @@ def case_open(
 ) -> Case:
     """Open a person's case for an encounter, in screening. One case per person per encounter.
 
-    A person who already has an open case (any status outside ``CASE_CLOSED_STATUSES``) gets a second one
+    A person who already has an open case (any status outside ``cases.models.CASE_CLOSED_STATUSES``) gets a second one
     only with ``open_case_reason``, recorded in the history and on the ``case.opened`` event with the other
     open cases. Locks the person's row, so two intakes of one person cannot both skip that reason.
     Raises InvalidInput (``not a member``, ``case_exists``, ``open_case_exists`` naming the field).
@@ -297,12 +284,7 @@ def case_open(
         )
     # The person's row is the lock of "at most one open case without a reason".
     Alien.objects.select_for_update().filter(pk=alien.pk).first()
-    other_open = list(
-        Case.objects.filter(alien=alien)
-        .exclude(status__in=CASE_CLOSED_STATUSES)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
+    other_open = [c.pk for c in open_cases_of(alien_ids=[alien.pk]).get(alien.pk, [])]
     open_case_reason = (open_case_reason or "").strip()
     data: dict[str, Any] = {}
     if other_open:

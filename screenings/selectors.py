@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TypedDict
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
@@ -20,6 +20,7 @@ from cases.selectors import (
 )
 from mpp.accounts.models import Location, User
 from mpp.accounts.roles import Role
+from screenings.exceptions import NotPermitted
 from screenings.models import AmenabilityReview, IntakeDraft, MemberDecision, ScreeningFacts
 from screenings.rules import FamilyProposal, MemberFacts, propose
 
@@ -230,3 +231,34 @@ def review_decision_blocks(*, review: AmenabilityReview) -> list[HoldBlock]:
     for case in cases:
         blocks.extend(hold_blocks(case=case, target=CaseStatus.AMENABLE, holds=holds))
     return blocks
+
+
+def review_stands(*, review: AmenabilityReview, statuses: Sequence[str]) -> bool:
+    """Whether ``review`` is still the family's live review, given its members' case statuses: a pending
+    one is; a decided one is until every member is back in screening (re-screening after the decision),
+    when the screening is open again and the next submission opens a new review. The one predicate of
+    ``family_submit_for_review`` and of the screening page."""
+    if review.status == AmenabilityReview.Status.PENDING:
+        return True
+    back_in_screening = bool(statuses) and all(s == CaseStatus.SCREENING for s in statuses)
+    return review.status == AmenabilityReview.Status.DECIDED and not back_in_screening
+
+
+def review_separation_refusal(*, actor: User, review: AmenabilityReview) -> NotPermitted | None:
+    """A3 separation of duties: whoever entered the family, recorded any of its screening facts (any
+    version: the facts' history rows name who saved each) or submitted it does not decide its review, nor
+    return it. The one predicate of the service (``_lock_pending_review``) and of the review page's
+    ``can_decide``. At most one query."""
+    took_part = actor.pk in {review.submitted_by_id, review.encounter.created_by_id} or (
+        ScreeningFacts.history.filter(
+            case_id__in=Case.objects.filter(encounter_id=review.encounter_id).values("pk"),
+            history_user_id=actor.pk,
+        ).exists()
+    )
+    if not took_part:
+        return None
+    return NotPermitted(
+        "You entered, screened or submitted this family, so another supervisor must decide it or return it.",
+        code="separation_of_duties",
+        rule="A3",
+    )

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
-from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,9 +16,8 @@ from django_countries import countries
 
 from cases.models import Alien, Case, CaseStatus, Encounter, FamilyMember, Language
 from cases.rules import age_on, local_day, normalize_a_number
-from cases.selectors import alien_duplicate_candidates, aliens_visible_to
+from cases.selectors import alien_duplicate_candidates, aliens_visible_to, open_cases_of
 from cases.services import (
-    CASE_CLOSED_STATUSES,
     MemberSpec,
     alien_create,
     case_event_record,
@@ -44,7 +42,7 @@ from screenings.models import (
     ScreeningFacts,
 )
 from screenings.rules import ADULT_AGE, EXCLUSIONS, propose
-from screenings.selectors import family_cases, member_facts
+from screenings.selectors import family_cases, member_facts, review_separation_refusal, review_stands
 from screenings.workflow import AMENABILITY_REVIEW, DECIDE_ROLES, FEAR_CLAIM, INTAKE_ROLES
 
 
@@ -293,21 +291,6 @@ def _refuse_a_number_conflicts(members: Sequence[MemberInput]) -> None:
                 rule="N2",
                 field=f"members.{index}.a_number",
             )
-
-
-def open_cases_of(*, alien_ids: Iterable[int]) -> dict[int, list[Case]]:
-    """Each registered person's open cases (any status but ``cases.services.CASE_CLOSED_STATUSES``), oldest
-    first, with their location: what intake shows and what it asks a reason for. One query."""
-    found: dict[int, list[Case]] = defaultdict(list)
-    cases = (
-        Case.objects.filter(alien_id__in=list(alien_ids))
-        .exclude(status__in=CASE_CLOSED_STATUSES)
-        .select_related("alien", "location")
-        .order_by("pk")
-    )
-    for case in cases:
-        found[case.alien_id].append(case)
-    return dict(found)
 
 
 def open_cases_in_words(cases: Sequence[Case]) -> str:
@@ -900,37 +883,6 @@ def family_submit_for_review(*, actor: User, encounter_id: int) -> AmenabilityRe
         data={"review_id": review.pk, "encounter_id": encounter_id},
     )
     return review
-
-
-def review_stands(*, review: AmenabilityReview, statuses: Sequence[str]) -> bool:
-    """Whether ``review`` is still the family's live review, given its members' case statuses: a pending
-    one is; a decided one is until every member is back in screening (re-screening after the decision),
-    when the screening is open again and the next submission opens a new review. The one predicate of
-    ``family_submit_for_review`` and of the screening page."""
-    if review.status == AmenabilityReview.Status.PENDING:
-        return True
-    back_in_screening = bool(statuses) and all(s == CaseStatus.SCREENING for s in statuses)
-    return review.status == AmenabilityReview.Status.DECIDED and not back_in_screening
-
-
-def review_separation_refusal(*, actor: User, review: AmenabilityReview) -> NotPermitted | None:
-    """A3 separation of duties: whoever entered the family, recorded any of its screening facts (any
-    version: the facts' history rows name who saved each) or submitted it does not decide its review, nor
-    return it. The one predicate of the service (``_lock_pending_review``) and of the review page's
-    ``can_decide``. At most one query."""
-    took_part = actor.pk in {review.submitted_by_id, review.encounter.created_by_id} or (
-        ScreeningFacts.history.filter(
-            case_id__in=Case.objects.filter(encounter_id=review.encounter_id).values("pk"),
-            history_user_id=actor.pk,
-        ).exists()
-    )
-    if not took_part:
-        return None
-    return NotPermitted(
-        "You entered, screened or submitted this family, so another supervisor must decide it or return it.",
-        code="separation_of_duties",
-        rule="A3",
-    )
 
 
 def _lock_pending_review(*, actor: User, review_id: int) -> AmenabilityReview:

@@ -37,7 +37,7 @@ from django_countries import countries
 
 from cases.models import Alien, Case, CaseStatus, Encounter, FamilyMember, Language
 from cases.rules import age_on, local_day, looks_like_a_number, normalize_a_number
-from cases.selectors import alien_duplicate_candidates
+from cases.selectors import alien_duplicate_candidates, open_cases_of
 from mpp.accounts.auth import signed_in_user
 from mpp.audit.models import AccessLog
 from mpp.audit.services import access_log_record
@@ -240,7 +240,7 @@ def _draft_members(draft: IntakeDraft, languages: Mapping[str, Language]) -> lis
         for r in rows
         if r.linked or (r.a_number_owner and not r.a_number_conflict)
     }
-    open_cases = services.open_cases_of(alien_ids=registered.values())
+    open_cases = open_cases_of(alien_ids=registered.values())
     for index, alien_id in registered.items():
         rows[index].open_cases = open_cases.get(alien_id, [])
     # The UAC flag (A2) and the F2 choice, as the rules will read them.
@@ -651,7 +651,7 @@ def _render_screening(
         raise Http404("This encounter has no cases.")
     review = selectors.review_for_encounter(user=user, encounter_id=encounter.pk)
     earlier_decision = None
-    if review is not None and not services.review_stands(review=review, statuses=[c.status for c in cases]):
+    if review is not None and not selectors.review_stands(review=review, statuses=[c.status for c in cases]):
         # Every member is back in screening after the decision: the screening is open again, and the
         # next submission is a new review (the decided one stays on record, linked from the page).
         earlier_decision, review = review, None
@@ -854,7 +854,7 @@ def _render_review(
     is_supervisor = user.has_role(*DECIDE_ROLES)
     # A3 separation of duties: the predicate the service enforces (entered, screened or submitted it).
     separation = (
-        services.review_separation_refusal(actor=user, review=review) if pending and is_supervisor else None
+        selectors.review_separation_refusal(actor=user, review=review) if pending and is_supervisor else None
     )
     own_family = separation is not None
     # Whoever may decide may instead return the family to the officer (the same checks, A3).
