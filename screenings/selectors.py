@@ -118,9 +118,13 @@ def reviews_pending_for(*, user: User) -> QuerySet[AmenabilityReview]:
     )
 
 
+# Where the supervisor's decision moves a member out of review (A3): a hold that blocks either holds it up.
+DECISION_TARGETS = frozenset({CaseStatus.AMENABLE, CaseStatus.NOT_AMENABLE})
+
+
 def _decision_blocking_holds() -> QuerySet[Hold]:
     """Open holds of the kinds that refuse a decision out of review (S1/S4: a pending fear claim)."""
-    kinds = [k.code for k in hold_kinds() if k.blocks_own & {CaseStatus.AMENABLE, CaseStatus.NOT_AMENABLE}]
+    kinds = [k.code for k in hold_kinds() if k.blocks_own & DECISION_TARGETS]
     return Hold.objects.filter(kind__in=kinds, released_at__isnull=True)
 
 
@@ -227,10 +231,12 @@ def review_decision_blocks(*, review: AmenabilityReview) -> list[HoldBlock]:
     if not cases:
         return []
     holds = family_open_holds(family_unit_id=cases[0].encounter.family_unit_id)
-    blocks: list[HoldBlock] = []
+    blocks: dict[int, HoldBlock] = {}  # one per hold, whichever decision it blocks
     for case in cases:
-        blocks.extend(hold_blocks(case=case, target=CaseStatus.AMENABLE, holds=holds))
-    return blocks
+        for target in sorted(DECISION_TARGETS):
+            for block in hold_blocks(case=case, target=target, holds=holds):
+                blocks.setdefault(block.hold.pk, block)
+    return list(blocks.values())
 
 
 def review_stands(*, review: AmenabilityReview, statuses: Sequence[str]) -> bool:
