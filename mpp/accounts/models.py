@@ -97,10 +97,17 @@ class User(AbstractUser):
             "Users are never deleted; deactivate the account instead (it stays in the history)."
         )
 
+    # ``mpp.accounts.selectors.users_with_access`` loads the two below in the user's own query (arrays
+    # ``access_roles`` and ``access_location_ids``): the sign-in backend and the API token reader use it, so a
+    # request reads the user, its roles and its duty locations in one query, fresh on every request (a role
+    # taken away takes effect on the next request; nothing to invalidate).
     @cached_property
     def role_names(self) -> frozenset[str]:
         if not self.is_active:
             return frozenset()
+        loaded = getattr(self, "access_roles", None)
+        if loaded is not None:
+            return frozenset(loaded)
         return frozenset(self.groups.values_list("name", flat=True))
 
     def has_role(self, *roles: str) -> bool:
@@ -108,6 +115,9 @@ class User(AbstractUser):
 
     @cached_property
     def duty_location_ids(self) -> frozenset[int]:
+        loaded = getattr(self, "access_location_ids", None)
+        if loaded is not None:
+            return frozenset(loaded)
         return frozenset(self.duty_locations.values_list("pk", flat=True))
 
     @property

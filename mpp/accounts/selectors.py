@@ -2,9 +2,41 @@
 
 from __future__ import annotations
 
-from mpp.accounts.models import ApiToken
+from django.contrib.auth.models import Group
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import OuterRef, QuerySet
+
+from mpp.accounts.models import ApiToken, Location, User
+
+
+def _access_arrays(user_ref: str) -> dict[str, ArraySubquery]:
+    """The user's role (group) names and duty location ids as two arrays, for one query per request."""
+    return {
+        "access_roles": ArraySubquery(
+            Group.objects.filter(user=OuterRef(user_ref)).order_by("name").values("name")
+        ),
+        "access_location_ids": ArraySubquery(
+            Location.objects.filter(staff=OuterRef(user_ref)).order_by("pk").values("pk")
+        ),
+    }
+
+
+def users_with_access() -> QuerySet[User]:
+    """Users with their roles and duty locations loaded in the same query (``User.role_names`` and
+    ``User.duty_location_ids`` read them): what the sign-in backend loads on every request."""
+    return User.objects.annotate(**_access_arrays("pk"))
 
 
 def api_token_for_secret(secret: str) -> ApiToken | None:
-    """The token whose secret this is, with its user, or None. Looked up by the secret's hash only."""
-    return ApiToken.objects.select_related("user").filter(key_hash=ApiToken.hash_secret(secret)).first()
+    """The token whose secret this is, with its user and the user's roles and duty locations, or None (one
+    query). Looked up by the secret's hash only."""
+    token = (
+        ApiToken.objects.select_related("user")
+        .annotate(**_access_arrays("user_id"))
+        .filter(key_hash=ApiToken.hash_secret(secret))
+        .first()
+    )
+    if token is not None:
+        token.user.access_roles = token.access_roles  # type: ignore[attr-defined]
+        token.user.access_location_ids = token.access_location_ids  # type: ignore[attr-defined]
+    return token

@@ -98,7 +98,7 @@ LOGOUT_REDIRECT_URL = "login"
 # django-axes first: it refuses a locked-out username or address before any password is checked.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "mpp.accounts.backends.AccessLoadingBackend",
 ]
 
 AUTH_PASSWORD_VALIDATORS = [
