@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any, TypeGuard
 from zoneinfo import ZoneInfo
 
@@ -431,43 +431,102 @@ class TimelineEntry:
     restricted: tuple[str, ...]  # the kinds of content withheld from this reader ("" if none)
 
 
+def case_events_of(case: Case) -> QuerySet[CaseEvent]:
+    """The case's events with their actors, oldest first (the index ``case_event_timeline_idx`` serves
+    this order and its reverse): what ``case_timeline`` and ``case_timeline_page`` read, and what the API
+    pages through."""
+    return CaseEvent.objects.filter(case=case).select_related("actor").order_by("occurred_at", "id")
+
+
+def timeline_entry(row: CaseEvent, user: User) -> TimelineEntry:
+    """One case event as ``user`` may read it: content the reader may not see (medical, fear) is withheld;
+    the entry says what kind of event it was, not what it said."""
+    hidden = () if may_read(user, row.sensitivities) else tuple(row.sensitivities)
+    label = event_type_label(row.type)
+    data = dict(row.data)
+    kind = hold_kind(data.get("kind", "")) if row.type.startswith("hold.") else None
+    if kind is not None:  # that a hold of this kind exists is not restricted; its reason may be
+        label = f"{label}: {kind.label}"
+    from_status, to_status = data.pop("from", None), data.pop("to", None)
+    if row.type == "case.opened":
+        to_status = data.pop("status", None)
+    if hidden:
+        label = f"{label} ({', '.join(hidden)})"
+        data = {key: data[key] for key in PUBLIC_EVENT_KEYS if key in data}
+    return TimelineEntry(
+        at=row.occurred_at,
+        actor=row.actor.display_name if row.actor else "system",
+        type=row.type,
+        label=label,
+        reason="" if hidden else row.reason,
+        from_status=from_status,
+        to_status=to_status,
+        from_label=status_label(from_status) if from_status else None,
+        to_label=status_label(to_status) if to_status else None,
+        details=data,
+        restricted=hidden,
+    )
+
+
 def case_timeline(*, case: Case, user: User) -> list[TimelineEntry]:
-    """What happened to the case, oldest first, from its case events (one query). Content the reader may
-    not see (medical, fear) is withheld: the entry says what kind of event it was, not what it said. None at
-    all for a reader of the person and the case only (``may_read_case_context``)."""
+    """What happened to the case, oldest first, from its case events (one query), each as ``user`` may
+    read it (``timeline_entry``). None at all for a reader of the person and the case only
+    (``may_read_case_context``). Every event: for a bounded read use ``case_timeline_page``."""
     if not may_read_case_context(user):
         return []
-    rows = CaseEvent.objects.filter(case=case).select_related("actor").order_by("occurred_at", "id")
-    entries: list[TimelineEntry] = []
-    for row in rows:
-        hidden = () if may_read(user, row.sensitivities) else tuple(row.sensitivities)
-        label = event_type_label(row.type)
-        data = dict(row.data)
-        kind = hold_kind(data.get("kind", "")) if row.type.startswith("hold.") else None
-        if kind is not None:  # that a hold of this kind exists is not restricted; its reason may be
-            label = f"{label}: {kind.label}"
-        from_status, to_status = data.pop("from", None), data.pop("to", None)
-        if row.type == "case.opened":
-            to_status = data.pop("status", None)
-        if hidden:
-            label = f"{label} ({', '.join(hidden)})"
-            data = {key: data[key] for key in PUBLIC_EVENT_KEYS if key in data}
-        entries.append(
-            TimelineEntry(
-                at=row.occurred_at,
-                actor=row.actor.display_name if row.actor else "system",
-                type=row.type,
-                label=label,
-                reason="" if hidden else row.reason,
-                from_status=from_status,
-                to_status=to_status,
-                from_label=status_label(from_status) if from_status else None,
-                to_label=status_label(to_status) if to_status else None,
-                details=data,
-                restricted=hidden,
-            )
-        )
-    return entries
+    return [timeline_entry(row, user) for row in case_events_of(case)]
+
+
+# The case page shows this many events at a time: the latest, and earlier ones a page at a time.
+TIMELINE_PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class TimelinePage:
+    entries: list[TimelineEntry]  # oldest first within the page
+    earlier: str | None  # cursor of the page before this one; None when this page starts the timeline
+    is_latest: bool  # the page ends with the case's latest event
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=ZoneInfo("UTC"))
+_MICROSECOND = timedelta(microseconds=1)
+
+
+def _timeline_cursor(row: CaseEvent) -> str:
+    # Whole microseconds since the epoch: exact (a float of seconds would round the microseconds).
+    return f"{(row.occurred_at - _EPOCH) // _MICROSECOND}_{row.pk}"
+
+
+def _parse_timeline_cursor(cursor: str | None) -> tuple[datetime, int] | None:
+    """``<microseconds since the epoch>_<event id>``, or None for anything else (the latest page)."""
+    if not cursor or len(cursor) > 40:
+        return None
+    micros, _, event_id = cursor.partition("_")
+    if not (micros.isascii() and micros.isdigit() and event_id.isascii() and event_id.isdigit()):
+        return None
+    try:
+        return _EPOCH + int(micros) * _MICROSECOND, int(event_id)
+    except (ValueError, OverflowError):
+        return None
+
+
+def case_timeline_page(
+    *, case: Case, user: User, before: str | None = None, size: int = TIMELINE_PAGE_SIZE
+) -> TimelinePage:
+    """The latest ``size`` events of the case before ``before`` (a cursor from ``TimelinePage.earlier``;
+    None or a malformed one: the latest events), oldest first. One query (``size`` + 1 rows by the index
+    on case, occurred_at, id), however long the timeline."""
+    if not may_read_case_context(user):
+        return TimelinePage([], None, True)
+    rows = case_events_of(case).order_by("-occurred_at", "-id")
+    position = _parse_timeline_cursor(before)
+    if position is not None:
+        moment, event_id = position
+        rows = rows.filter(Q(occurred_at__lt=moment) | Q(occurred_at=moment, id__lt=event_id))
+    found = list(rows[: size + 1])
+    shown = found[:size][::-1]
+    earlier = _timeline_cursor(shown[0]) if len(found) > size else None
+    return TimelinePage([timeline_entry(row, user) for row in shown], earlier, position is None)
 
 
 # Data keys that say *that* something happened, shown even when the content is withheld.

@@ -22,7 +22,7 @@ from cases.selectors import (
     case_detail,
     case_moves_for,
     case_search,
-    case_timeline,
+    case_timeline_page,
     cases_awaiting_review,
     cases_visible_to,
     family_hold_notices,
@@ -149,6 +149,7 @@ def _render_case(
         if view.may_release and view.kind is not None
     }
     kinds = hold_kinds_openable_by(user=user, case=case, holds=family_holds)
+    timeline = case_timeline_page(case=case, user=user, before=request.GET.get("timeline_before"))
     # The form that was just refused, for the page title and the error summary at the top.
     failed = next(
         (
@@ -172,7 +173,8 @@ def _render_case(
         "held_cases": held_cases,
         "family_holds": family_hold_notices(case=case, holds=family_holds) if may_read_context else [],
         "holds": [(view, release_forms.get(view.hold.pk)) for view in holds],
-        "timeline": case_timeline(case=case, user=user),
+        "timeline": timeline.entries,
+        "timeline_page": timeline,
         "moves": moves,
         "form": form or CaseTransitionForm(moves=[m.status for m in moves if m.refusal is None]),
         "hold_form": hold_form or (HoldOpenForm(kinds=kinds) if kinds else None),

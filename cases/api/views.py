@@ -29,6 +29,7 @@ from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
@@ -77,6 +78,13 @@ TRANSITION_REQUEST_ROLES = frozenset().union(*GENERIC_EDGES.values())
 # (Read when the URLs load, after every app's ready() has registered its kinds.)
 HOLD_OPEN_ROLES = frozenset().union(*(kind.open_roles for kind in hold_kinds()))
 HOLD_RELEASE_ROLES = frozenset().union(*(kind.release_roles for kind in hold_kinds()))
+
+
+class TimelinePagination(ViewOrderedCursorPagination):
+    """A case's events oldest first, by the index on (case, occurred_at, id)."""
+
+    def get_ordering(self, request: Request, queryset: QuerySet[Any], view: Any) -> tuple[str, ...]:
+        return ("occurred_at", "id")
 
 
 class RegistryViewSet(AccessLoggedListMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -394,17 +402,22 @@ class CaseViewSet(RegistryViewSet):
 
     @described(
         "Everything recorded on the case (opened, status changes, screening facts, reviews, holds) with "
-        "who, when and why; oldest first. Medical and fear content is withheld from roles that may not read "
-        "it (`restricted` says which). The read is recorded in the access log.",
+        "who, when and why; oldest first, 50 a page (`next` is the page after; keyset pagination, however "
+        "long the timeline). Medical and fear content is withheld from roles that may not read it "
+        "(`restricted` says which). The read is recorded in the access log.",
         CASE_ROLES["timeline"],
-        responses={200: TimelineEntrySerializer(many=True), **error_responses(403, 404)},
+        responses={200: TimelineEntrySerializer(many=True), **error_responses(400, 403, 404)},
     )
-    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    @action(detail=True, methods=["get"], pagination_class=TimelinePagination, filter_backends=[])
     def timeline(self, request: Request, pk: str) -> Response:
         case = self.get_object()
         self.log_access(case)
-        entries = selectors.case_timeline(case=case, user=signed_in_user(request))
-        return Response(TimelineEntrySerializer(entries, many=True).data)
+        user = signed_in_user(request)
+        if not selectors.may_read_case_context(user):  # CASE_ROLES["timeline"] admits only these already
+            raise PermissionDenied("Your role does not read a case's history.")
+        rows = self.paginate_queryset(selectors.case_events_of(case)) or []
+        entries = [selectors.timeline_entry(row, user) for row in rows]
+        return self.get_paginated_response(TimelineEntrySerializer(entries, many=True).data)
 
     @described(
         "The generic moves your roles may ask for on this case: the transition table ∩ the edges no "
