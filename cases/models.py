@@ -59,8 +59,15 @@ class Alien(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The words of the names, lower case, accents and punctuation removed, computed by the database
+    # (``mpp_name_words``, a trigger of migration 0009) on every write of the row, whatever Django writes
+    # here, so they never disagree with the names. (Not a GeneratedField: its system check needs a database
+    # connection, and `manage.py check` must run without one.) Each case carries a copy (``Case.name_words``)
+    # for name search; not in the history (derived).
+    name_words = ArrayField(models.TextField(), default=list, editable=False)
+    family_words = ArrayField(models.TextField(), default=list, editable=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["name_words", "family_words"])
 
     class Meta:
         ordering = ["family_name", "given_names", "id"]
@@ -91,6 +98,22 @@ class Alien(models.Model):
         return f"{self.given_names} {self.family_name}"
 
 
+class NameWord(models.Model):
+    """Every word that occurs in a registered person's names (``Alien.name_words``), once: the dictionary
+    fuzzy name search matches a typed word against (trigram similarity or prefix), so a misspelled common
+    surname is scored against a few thousand distinct words instead of hundreds of thousands of people.
+    Filled by statement triggers on cases_alien (migration 0009); words are never removed (a word nobody
+    has any more matches nobody)."""
+
+    word = models.TextField(primary_key=True)
+
+    class Meta:
+        indexes = [GinIndex(name="nameword_word_trgm", fields=["word"], opclasses=["gin_trgm_ops"])]
+
+    def __str__(self) -> str:
+        return self.word
+
+
 class FamilyUnit(models.Model):
     """People encountered together. A single adult is a family of one, so the family rules (F1–F6) read
     the same for everyone."""
@@ -98,7 +121,6 @@ class FamilyUnit(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-
     history = HistoricalRecords()
 
     class Meta:
@@ -274,8 +296,14 @@ class Case(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The person's ``Alien.name_words`` and ``family_words``, copied by the database (triggers of migration
+    # 0010: on every write of the case, and when the person's names change), whatever Django writes here.
+    # On the case so that name search filters, scopes by location and orders by recency on one table, with
+    # one GIN index on (location, words). Not in the history (derived from the person's names).
+    name_words = ArrayField(models.TextField(), default=list, editable=False)
+    family_words = ArrayField(models.TextField(), default=list, editable=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["name_words", "family_words"])
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -291,6 +319,18 @@ class Case(models.Model):
             # The default order of every case list (home page, API): newest first, the id breaking ties.
             # Without it the first page was a full scan and sort (52 ms at 100k cases).
             models.Index(fields=["-created_at", "-id"], name="case_recent_idx"),
+            # A location-scoped user's cases, newest first (home page, API list, search within a tier).
+            models.Index(fields=["location", "-created_at", "-id"], name="case_location_recent_idx"),
+            # The supervisor's queue on the home page: awaiting review at a location, longest waiting first.
+            models.Index(
+                fields=["location", "status_changed_at", "id"],
+                condition=models.Q(status="awaiting_review"),
+                name="case_awaiting_review_idx",
+            ),
+            # Name search (cases.selectors.case_search): GIN on (location, words), btree_gin for the location;
+            # also used for the words alone (national roles).
+            GinIndex(fields=["location", "name_words"], name="case_name_words_idx"),
+            GinIndex(fields=["location", "family_words"], name="case_family_words_idx"),
         ]
 
     def __str__(self) -> str:

@@ -14,7 +14,8 @@ from typing import Any, TypeGuard
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import AnonymousUser
-from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
+from django.contrib.postgres.search import TrigramSimilarity
+from django.db import connection
 from django.db.models import CharField, Exists, F, Func, OuterRef, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Concat, Greatest
 from django.utils import timezone
@@ -92,45 +93,94 @@ def case_detail(*, user: User, case_id: int) -> Case | None:
 
 class SearchName(Func):
     """``mpp_search_name(text)``: lower case, accents removed (migration cases 0008). IMMUTABLE, and GIN
-    trigram indexes exist on exactly ``mpp_search_name(family_name)`` and ``(given_names)``, so a search
-    that compares these expressions is served by them."""
+    trigram indexes exist on exactly ``mpp_search_name(family_name)`` and ``(given_names)`` (the duplicate
+    check at intake compares these expressions)."""
 
     function = "mpp_search_name"
     output_field = CharField()
 
 
-# Words shorter than this are too common to search for on their own ("de", "la").
+# Typed words shorter than this are matched exactly only ("de", "la"): too short for a fuzzy match.
 _SEARCH_WORD_MIN = 3
+# A registered word is a fuzzy match for a typed word from this trigram similarity ("telez" ~ "tellez" is
+# 0.62, "ruis" ~ "ruiz" 0.43, "castilla" ~ "castillo" 0.64); a word the typed word begins also matches.
+NAME_WORD_SIMILARITY = 0.4
+# At most this many registered words stand for one typed word: the closest.
+_CANDIDATES_PER_WORD = 12
+
+_CANDIDATES_SQL = """
+SELECT typed.word, typed.position, found.word
+FROM unnest(mpp_name_words(%s)) WITH ORDINALITY AS typed(word, position)
+LEFT JOIN LATERAL (
+    SELECT d.word FROM cases_nameword d
+    WHERE length(typed.word) >= %s
+      AND (d.word %% typed.word OR d.word LIKE typed.word || '%%')
+      AND (similarity(d.word, typed.word) >= %s OR d.word LIKE typed.word || '%%')
+    ORDER BY d.word = typed.word DESC, similarity(d.word, typed.word) DESC, d.word
+    LIMIT %s
+) found ON true
+ORDER BY typed.position
+"""
 
 
-def case_search(*, user: User, query: str, limit: int = 50) -> QuerySet[Case]:
-    """By A-number (any accepted spelling, exact) or by name: accents and case ignored, one typo allowed
-    (trigram word similarity of the whole query against the family and the given names, and of each of its
-    words against the family names), best first. TÉLLEZ is found from "Tellez" and "Telez"."""
+def _typed_words(query: str) -> list[tuple[str, list[str]]]:
+    """The typed query's words as the database normalises names (``mpp_name_words``), each with the
+    registered words that match it closely (``cases_nameword``; none for a short word). One query on the
+    small dictionary, served by its trigram index."""
+    with connection.cursor() as cursor:
+        cursor.execute(_CANDIDATES_SQL, [query, _SEARCH_WORD_MIN, NAME_WORD_SIMILARITY, _CANDIDATES_PER_WORD])
+        rows = cursor.fetchall()
+    words: dict[str, list[str]] = {}
+    for typed, _position, found in rows:
+        matches = words.setdefault(typed, [])
+        if found is not None and found not in matches:
+            matches.append(found)
+    return list(words.items())
+
+
+def case_search(*, user: User, query: str, limit: int = 50) -> list[Case]:
+    """By A-number (any accepted spelling, exact) or by name: accents, case and punctuation ignored, given
+    and family names in any order, one typo allowed. TÉLLEZ is found from "Tellez" and "Telez".
+
+    The best matches first, in three tiers, the most recent case first within a tier:
+    1. every typed word is a word of the person's names;
+    2. every typed word of 3 letters or more is, or closely matches (trigram similarity ≥
+       ``NAME_WORD_SIMILARITY``, or begins), a word of the person's names;
+    3. some typed word matches a word of the family name (relatives, a partly remembered name).
+    Narrowed before anything is scored: each typed word is compared with the dictionary of distinct
+    registered words, then cases are found by exact words on their copy of the person's words
+    (``Case.name_words`` and ``family_words``, GIN-indexed with the location), and a tier is read only while
+    fewer than ``limit`` cases were found.
+    """
     query = query.strip()
     qs = cases_visible_to(user)
     if not query:
-        return qs.none()
+        return []
     if looks_like_a_number(query):
-        return qs.filter(alien__a_number=normalize_a_number(query))
-    typed = SearchName(Value(query))
-    qs = qs.annotate(_family=SearchName("alien__family_name"), _given=SearchName("alien__given_names"))
-    by_name = Q(_family__trigram_word_similar=typed) | Q(_given__trigram_word_similar=typed)
-    # Each word against the family names only: given names like María or José are too common to widen
-    # a search by on their own (they are still matched as part of the whole query, above).
-    for word in query.split():
-        if len(word) >= _SEARCH_WORD_MIN and word != query:
-            by_name |= Q(_family__trigram_word_similar=SearchName(Value(word)))
-    # The stubs type the first argument as str; Django wraps a str in Value and takes an expression as is.
-    similarity = Greatest(
-        TrigramWordSimilarity(typed, "_family"),  # type: ignore[arg-type]
-        TrigramWordSimilarity(typed, "_given"),  # type: ignore[arg-type]
-    )
-    return (
-        qs.filter(by_name)
-        .annotate(similarity=similarity)
-        .order_by("-similarity", "-created_at", "-id")[:limit]
-    )
+        return list(qs.filter(alien__a_number=normalize_a_number(query)))
+    typed = _typed_words(query)
+    if not typed:
+        return []
+    exact = Q(name_words__contains=[word for word, _ in typed])
+    fuzzy_words = [matches for word, matches in typed if len(word) >= _SEARCH_WORD_MIN]
+    tiers = [exact]
+    if fuzzy_words and all(fuzzy_words):
+        fuzzy = Q()
+        for matches in fuzzy_words:
+            fuzzy &= Q(name_words__overlap=matches)
+        tiers.append(fuzzy)
+    any_family = sorted({word for matches in fuzzy_words for word in matches})
+    if len(typed) > 1 and any_family:
+        tiers.append(Q(family_words__overlap=any_family))
+    found: list[Case] = []
+    shown = Q()
+    for index, tier in enumerate(tiers):
+        condition = tier if index == 0 else tier & ~shown
+        found += qs.filter(condition).order_by("-created_at", "-id")[: limit - len(found)]
+        if len(found) >= limit:
+            break
+        shown |= tier
+    return found
 
 
 def open_cases_of(*, alien_ids: Iterable[int]) -> dict[int, list[Case]]:

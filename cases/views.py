@@ -40,6 +40,7 @@ from mpp.audit.services import access_log_record
 from mpp.exceptions import DomainError
 
 RECENT_CASES = 25
+HOME_QUEUE_ROWS = 10
 
 
 @never_cache
@@ -48,7 +49,13 @@ RECENT_CASES = 25
 def home(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     sees_cases = user_sees_cases(user)
-    review_queue = list(cases_awaiting_review(user=user)) if user.has_role(Role.CBP_SUPERVISOR) else None
+    # The oldest few of the supervisor's queue; the review queue page pages through all of it.
+    queue_rows = (
+        list(cases_awaiting_review(user=user)[: HOME_QUEUE_ROWS + 1])
+        if user.has_role(Role.CBP_SUPERVISOR)
+        else None
+    )
+    review_queue = queue_rows[:HOME_QUEUE_ROWS] if queue_rows is not None else None
     recent_cases = list(cases_visible_to(user)[:RECENT_CASES]) if sees_cases else None
     # Both lists name people: one access-log row for the cases shown.
     access_log_record(
@@ -62,6 +69,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "sees_cases": sees_cases,
         "is_analyst": user.has_role(Role.ANALYST),
         "review_queue": review_queue,
+        "review_queue_more": queue_rows is not None and len(queue_rows) > HOME_QUEUE_ROWS,
         "recent_cases": recent_cases,
         "location_scoped": user.is_location_scoped,
         "duty_locations": user.duty_locations.all(),

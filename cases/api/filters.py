@@ -13,12 +13,13 @@ from typing import Any
 import django_filters
 import django_filters.fields
 from django import forms
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Value
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from cases.models import Alien, Case, CaseStatus, Encounter
 from cases.rules import normalize_a_number
+from cases.selectors import SearchName
 from mpp.api import UTC_OFFSET_REFUSED, utc_offset_in_range
 from mpp.exceptions import InvalidInput
 
@@ -83,9 +84,10 @@ class CaseFilter(django_filters.FilterSet):
 
 class AlienFilter(django_filters.FilterSet):
     a_number = ANumberFilter(field_name="a_number", help_text="N2: any accepted spelling; exact match.")
-    # icontains can use the trigram GIN index on family_name (alien_family_name_trgm).
     family_name = django_filters.CharFilter(
-        field_name="family_name", lookup_expr="icontains", help_text="Part of the family name, any case."
+        method="filter_family_name",
+        max_length=150,
+        help_text="Part of the family name; accents and case ignored (Tellez finds TÉLLEZ).",
     )
     country_of_citizenship = django_filters.CharFilter(
         method="filter_country", help_text="ISO 3166-1 alpha-2 code, either case, e.g. HN."
@@ -94,6 +96,16 @@ class AlienFilter(django_filters.FilterSet):
     class Meta:
         model = Alien
         fields = ["a_number", "family_name", "country_of_citizenship"]
+
+    def filter_family_name(self, queryset: QuerySet[Alien], name: str, value: str) -> QuerySet[Alien]:
+        # The very expression the trigram index alien_family_name_search_trgm is built on (migration 0008),
+        # so LIKE '%…%' is served by it; a plain icontains (UPPER(family_name) LIKE …) is a full scan.
+        typed = value.replace("\x00", "").strip()
+        if not typed:
+            return queryset
+        return queryset.alias(_family=SearchName("family_name")).filter(
+            _family__contains=SearchName(Value(typed))
+        )
 
     def filter_country(self, queryset: QuerySet[Alien], name: str, value: str) -> QuerySet[Alien]:
         return queryset.filter(country_of_citizenship=value.strip().upper())

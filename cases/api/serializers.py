@@ -217,6 +217,24 @@ class CaseSerializer(ServiceWriteSerializer):
         validators: list[Any] = []
 
 
+class CaseSearchQuerySerializer(serializers.Serializer):
+    q = serializers.CharField(
+        max_length=100,
+        help_text="An A-number in any spelling (A123456789, 123-456-789, a 123456789) or a name: given and "
+        "family names in any order, accents and case ignored, one typo allowed.",
+    )
+
+
+class CaseSearchSerializer(serializers.Serializer):
+    """What a search found: at most 50 cases, best match first (``cases.selectors.case_search``)."""
+
+    query = serializers.CharField()
+    a_number = serializers.CharField(
+        allow_null=True, help_text="The A-number looked up, in its canonical spelling (N2); null for a name."
+    )
+    results = CaseSerializer(many=True)
+
+
 class CaseTransitionSerializer(serializers.Serializer):
     """Ask to move a case to another status; the reason is recorded in the case history."""
 

@@ -40,6 +40,8 @@ from cases.api.serializers import (
     AlienSerializer,
     ANumberAssignSerializer,
     CaseAllowedTransitionsSerializer,
+    CaseSearchQuerySerializer,
+    CaseSearchSerializer,
     CaseSerializer,
     CaseTransitionSerializer,
     EncounterSerializer,
@@ -52,6 +54,7 @@ from cases.api.serializers import (
 from cases.exceptions import CaseNotFound
 from cases.models import Alien, Case, Encounter, FamilyUnit
 from cases.registry import GENERIC_EDGES, hold_kinds
+from cases.rules import looks_like_a_number, normalize_a_number
 from mpp.accounts.auth import signed_in_user
 from mpp.accounts.roles import Role
 from mpp.api import ViewOrderedCursorPagination, described, error_response, error_responses
@@ -302,6 +305,7 @@ class EncounterViewSet(RegistryViewSet):
 
 CASE_ROLES = {
     "list": PERSON_AND_CASE_READER_ROLES,
+    "search": PERSON_AND_CASE_READER_ROLES,
     "retrieve": PERSON_AND_CASE_READER_ROLES,
     "create": CBP_FIELD_ROLES,
     "transition": TRANSITION_REQUEST_ROLES,
@@ -356,6 +360,7 @@ class CaseViewSet(RegistryViewSet):
     def get_serializer_class(self) -> type[BaseSerializer]:
         return {
             "transition": CaseTransitionSerializer,
+            "search": CaseSearchSerializer,
             "timeline": TimelineEntrySerializer,
             "allowed_transitions": CaseAllowedTransitionsSerializer,
             "holds": HoldSerializer,
@@ -368,6 +373,30 @@ class CaseViewSet(RegistryViewSet):
             actor=signed_in_user(self.request), encounter=data["encounter"], alien=data["alien"]
         )
         return self.get_queryset().get(pk=case.pk)
+
+    @described(
+        "Find cases by A-number or name, as the search page does: an A-number in any accepted spelling "
+        "(exact, N2), or a name — given and family names in any order, accents, case and punctuation "
+        "ignored, one typo allowed (TÉLLEZ from `Tellez` or `Telez`). At most 50 cases, best match first: "
+        "every word exactly, then every word closely, then relatives sharing a family name; the newest case "
+        "first within each. Only cases you can see. The cases returned are recorded in the access log.",
+        CASE_ROLES["search"],
+        parameters=[CaseSearchQuerySerializer],
+        responses={200: CaseSearchSerializer, **error_responses(400, 403)},
+    )
+    @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])
+    def search(self, request: Request) -> Response:
+        query = CaseSearchQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        typed = query.validated_data["q"]
+        results = selectors.case_search(user=signed_in_user(request), query=typed)
+        self.log_access(*results)
+        body = {
+            "query": typed,
+            "a_number": normalize_a_number(typed) if looks_like_a_number(typed) else None,
+            "results": results,
+        }
+        return Response(CaseSearchSerializer(body, context=self.get_serializer_context()).data)
 
     @described(
         "Move the case to `to_status` through the generic status change (the moves no workflow owns yet), "

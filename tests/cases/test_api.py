@@ -130,6 +130,7 @@ ROLE_MATRIX: dict[tuple[str, str], frozenset[str]] = {
     ("encounters", "retrieve"): REGISTRY_READERS,
     ("encounters", "create"): CBP_FIELD,
     ("cases", "list"): PERSON_AND_CASE_READERS,
+    ("cases", "search"): PERSON_AND_CASE_READERS,
     ("cases", "retrieve"): PERSON_AND_CASE_READERS,
     ("cases", "create"): CBP_FIELD,
     ("cases", "transition"): TRANSITION_ASKERS,
@@ -198,6 +199,8 @@ def _request_for(user: Any, endpoint: str, action: str) -> tuple[str, str, dict[
     case = _case_at(home)
     if action == "list":
         return "get", f"{API}/{endpoint}/", None, 200
+    if action == "search":
+        return "get", f"{API}/{endpoint}/search/?q={case.alien.family_name}", None, 200
     pk = {
         "aliens": case.alien_id,
         "family-units": case.encounter.family_unit_id,
@@ -387,11 +390,15 @@ def test_aliens_filter_by_a_number_in_any_spelling_name_part_and_country(api_for
 
     by_number = client.get(f"{API}/aliens/", {"a_number": "123-456-789"})
     by_name = client.get(f"{API}/aliens/", {"family_name": "ernán"})
+    by_name_unaccented = client.get(f"{API}/aliens/", {"family_name": "HERNAN"})
+    by_wildcard = client.get(f"{API}/aliens/", {"family_name": "%"})  # a literal %, not a wildcard
     by_country = client.get(f"{API}/aliens/", {"country_of_citizenship": "gt"})
     bad_number = client.get(f"{API}/aliens/", {"a_number": "B12"})
 
     assert [row["id"] for row in _results(by_number)] == [wanted.pk]
     assert [row["id"] for row in _results(by_name)] == [wanted.pk]
+    assert [row["id"] for row in _results(by_name_unaccented)] == [wanted.pk]
+    assert _results(by_wildcard) == []
     assert [row["id"] for row in _results(by_country)] == [wanted.pk]
     assert (refusal(bad_number)["field"], refusal(bad_number)["code"]) == ("a_number", "a_number_invalid")
 

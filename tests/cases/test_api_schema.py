@@ -20,6 +20,7 @@ COLLECTIONS = ["/api/v1/aliens/", "/api/v1/family-units/", "/api/v1/encounters/"
 CASE_ACTIONS = [
     "/api/v1/cases/{id}/transition/",
     "/api/v1/cases/{id}/timeline/",
+    "/api/v1/cases/search/",
     "/api/v1/cases/{id}/allowed-transitions/",
     "/api/v1/cases/{id}/holds/",
     "/api/v1/cases/{id}/holds/open/",

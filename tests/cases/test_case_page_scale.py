@@ -143,3 +143,22 @@ def test_the_api_timeline_refuses_a_cursor_it_did_not_give_out(api_for, officer)
 
     assert response.status_code == 400
     assert "cursor" in response.json()["errors"][0]["field"]
+
+
+def test_the_supervisors_home_shows_the_ten_longest_waiting_and_says_more_are_waiting(client_for):
+    from cases.models import Case, CaseStatus
+    from mpp.accounts.roles import Role
+    from tests.factories import CaseFactory, user_with_role
+
+    supervisor = user_with_role(Role.CBP_SUPERVISOR)
+    cases = [CaseFactory(status=CaseStatus.AWAITING_REVIEW) for _ in range(12)]
+    client = client_for(supervisor)
+
+    _, text = queries_of(client, reverse("cases:home"))
+
+    oldest = sorted(
+        Case.objects.filter(pk__in=[c.pk for c in cases]), key=lambda c: (c.status_changed_at, c.pk)
+    )
+    shown = [int(pk) for pk in re.findall(r">Review case (\d+)<", text)]
+    assert shown == [c.pk for c in oldest[:10]]
+    assert "More are waiting" in text
