@@ -54,19 +54,38 @@ def user_sees_cases(user: User | AnonymousUser) -> TypeGuard[User]:
     return user.is_authenticated and bool(user.role_names & CASE_ROLES)
 
 
+# Name-search copies (Case.name_words, Alien.name_words …): read by the database's indexes, never shown.
+_SEARCH_COLUMNS = (
+    "name_words",
+    "family_words",
+    "alien__name_words",
+    "alien__family_words",
+)
+
+
 def _case_base() -> QuerySet[Case]:
     return Case.objects.select_related(
         "alien", "alien__preferred_language", "location", "encounter", "encounter__location"
-    )
+    ).defer(*_SEARCH_COLUMNS)
 
 
-def cases_visible_to(user: User | AnonymousUser) -> QuerySet[Case]:
+def _scoped(qs: QuerySet[Case], user: User | AnonymousUser) -> QuerySet[Case]:
     if not user_sees_cases(user):
         return Case.objects.none()
-    qs = _case_base()
     if user.is_location_scoped:
         qs = qs.filter(location_id__in=user.duty_location_ids)
     return qs
+
+
+def cases_visible_to(user: User | AnonymousUser) -> QuerySet[Case]:
+    """The cases ``user`` may see, with the person, language, location and encounter loaded."""
+    return _scoped(_case_base(), user)
+
+
+def case_rows_visible_to(user: User | AnonymousUser) -> QuerySet[Case]:
+    """The same cases with only what a list row shows (the person and the location): for lists and
+    search results, where each joined table costs planning and loading on every row."""
+    return _scoped(Case.objects.select_related("alien", "location").defer(*_SEARCH_COLUMNS), user)
 
 
 def case_is_visible_to(user: User, case: Case) -> bool:
@@ -153,7 +172,7 @@ def case_search(*, user: User, query: str, limit: int = 50) -> list[Case]:
     fewer than ``limit`` cases were found.
     """
     query = query.strip()
-    qs = cases_visible_to(user)
+    qs = case_rows_visible_to(user)
     if not query:
         return []
     if looks_like_a_number(query):
@@ -172,15 +191,19 @@ def case_search(*, user: User, query: str, limit: int = 50) -> list[Case]:
     any_family = sorted({word for matches in fuzzy_words for word in matches})
     if len(typed) > 1 and any_family:
         tiers.append(Q(family_words__overlap=any_family))
-    found: list[Case] = []
+    # Each tier reads ids only, from the case table and its indexes (sorting a tier's matches before
+    # joining the person, the encounter and the locations); the cases found are then loaded in one query.
+    ids: list[int] = []
     shown = Q()
     for index, tier in enumerate(tiers):
         condition = tier if index == 0 else tier & ~shown
-        found += qs.filter(condition).order_by("-created_at", "-id")[: limit - len(found)]
-        if len(found) >= limit:
+        rows = qs.filter(condition).order_by("-created_at", "-id").values_list("pk", flat=True)
+        ids += rows[: limit - len(ids)]
+        if len(ids) >= limit:
             break
         shown |= tier
-    return found
+    loaded = qs.in_bulk(ids) if ids else {}
+    return [loaded[pk] for pk in ids if pk in loaded]
 
 
 def open_cases_of(*, alien_ids: Iterable[int]) -> dict[int, list[Case]]:
@@ -200,7 +223,9 @@ def open_cases_of(*, alien_ids: Iterable[int]) -> dict[int, list[Case]]:
 
 def cases_awaiting_review(*, user: User) -> QuerySet[Case]:
     return (
-        cases_visible_to(user).filter(status=CaseStatus.AWAITING_REVIEW).order_by("status_changed_at", "id")
+        case_rows_visible_to(user)
+        .filter(status=CaseStatus.AWAITING_REVIEW)
+        .order_by("status_changed_at", "id")
     )
 
 

@@ -21,10 +21,10 @@ from cases.rules import looks_like_a_number, normalize_a_number
 from cases.selectors import (
     case_detail,
     case_moves_for,
+    case_rows_visible_to,
     case_search,
     case_timeline_page,
     cases_awaiting_review,
-    cases_visible_to,
     family_hold_notices,
     family_open_holds,
     hold_kinds_openable_by,
@@ -56,7 +56,7 @@ def home(request: HttpRequest) -> HttpResponse:
         else None
     )
     review_queue = queue_rows[:HOME_QUEUE_ROWS] if queue_rows is not None else None
-    recent_cases = list(cases_visible_to(user)[:RECENT_CASES]) if sees_cases else None
+    recent_cases = list(case_rows_visible_to(user)[:RECENT_CASES]) if sees_cases else None
     # Both lists name people: one access-log row for the cases shown.
     access_log_record(
         user=user,
