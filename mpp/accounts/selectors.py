@@ -27,6 +27,24 @@ def users_with_access() -> QuerySet[User]:
     return User.objects.annotate(**_access_arrays("pk"))
 
 
+# The tables of User, Group and the two many-to-many relations (tests/mpp/test_request_cost.py checks that
+# this loads what ``users_with_access`` loads).
+_USER_WITH_ACCESS_SQL = """
+SELECT u.*,
+    ARRAY(SELECT g.name FROM auth_group g JOIN accounts_user_groups ug ON ug.group_id = g.id
+          WHERE ug.user_id = u.id ORDER BY g.name) AS access_roles,
+    ARRAY(SELECT dl.location_id FROM accounts_user_duty_locations dl
+          WHERE dl.user_id = u.id ORDER BY dl.location_id) AS access_location_ids
+FROM accounts_user u WHERE u.id = %s
+"""
+
+
+def user_with_access(user_id: int) -> User | None:
+    """One user with roles and duty locations, as ``users_with_access`` loads them, in plain SQL: this runs
+    on every signed-in request, and compiling the ORM query cost more than running it (step 5)."""
+    return next(iter(User.objects.raw(_USER_WITH_ACCESS_SQL, [user_id])), None)
+
+
 def api_token_for_secret(secret: str) -> ApiToken | None:
     """The token whose secret this is, with its user and the user's roles and duty locations, or None (one
     query). Looked up by the secret's hash only."""

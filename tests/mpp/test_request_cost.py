@@ -30,7 +30,7 @@ def test_a_page_reads_session_then_user_with_roles_and_locations_in_one_query(cl
 
     assert response.status_code == 200
     assert "django_session" in queries[0]
-    assert "accounts_user" in queries[1] and "auth_group" in queries[1] and "accounts_location" in queries[1]
+    assert "accounts_user_groups" in queries[1] and "accounts_user_duty_locations" in queries[1]
     # Nothing after the user query reads the user's groups or duty locations again.
     later = queries[2:]
     assert not [q for q in later if "accounts_user_groups" in q or "accounts_user_duty_locations" in q]
@@ -93,3 +93,17 @@ def test_an_api_token_loads_its_user_with_roles_and_locations_in_one_query(clien
     assert roles == {Role.CBP_OFFICER}
     assert locations == {Location.objects.get(code="sys-poe").pk}
     assert isinstance(token, ApiToken)
+
+
+def test_the_sign_in_backend_and_the_queryset_load_the_same_roles_and_locations():
+    from mpp.accounts.selectors import user_with_access
+
+    officer = user_with_role(Role.CBP_OFFICER, locations=["sys-poe", "lrd-poe"])
+    officer.groups.add(Group.objects.get(name=Role.PRINT_STAFF))
+
+    raw = user_with_access(officer.pk)
+    orm = users_with_access().get(pk=officer.pk)
+
+    assert raw == officer
+    assert (raw.role_names, raw.duty_location_ids) == (orm.role_names, orm.duty_location_ids)
+    assert user_with_access(10**9) is None
