@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from django import template
 from django.contrib.auth.models import AnonymousUser
 from django.forms import BoundField
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import SafeString
+from django_countries import countries as django_countries
 
-from cases.models import CaseStatus
+from cases.models import Case, CaseStatus
 from cases.rules import age_on
 from cases.selectors import user_sees_cases
 from mpp.accounts.models import User
@@ -107,3 +111,41 @@ def unread_notifications(context: template.Context) -> int:
 def sees_cases(user: User | AnonymousUser) -> bool:
     """Whether to offer case pages (search) in the menu; the views check access again."""
     return user_sees_cases(user)
+
+
+def _status_tag(status: str) -> SafeString:
+    return format_html(
+        '<span class="usa-tag mpp-status mpp-status--{}">{}</span>', status_tone(status), status_label(status)
+    )
+
+
+@register.simple_tag
+def case_table_rows(cases: Iterable[Case]) -> SafeString:
+    """The rows of ``partials/case_table.html``, built in Python: at 50 rows the same markup through
+    template tags, includes and ``{% url %}`` per row cost more than the search itself (step 5, measured
+    with a profile). Every value is escaped by ``format_html``; the markup is the same as before."""
+    detail = reverse("cases:detail", args=[0]).removesuffix("0/")  # the path up to the id
+    countries: dict[str, str] = {}
+    rows = []
+    for case in cases:
+        alien = case.alien
+        code = str(alien.country_of_citizenship)
+        if code not in countries:
+            countries[code] = str(django_countries.name(code))
+        rows.append(
+            format_html(
+                '<tr>\n      <td class="mpp-a-number">{}</td>\n      <th scope="row">{}</th>\n'
+                '      <td class="mpp-nowrap">{}</td>\n      <td>{}</td>\n      <td>{}</td>\n      <td>{}</td>\n'
+                '      <td class="mpp-nowrap"><a class="usa-link" href="{}{}/">Case {}</a></td>\n    </tr>',
+                alien.a_number or "—",
+                str(alien),
+                alien.date_of_birth.isoformat() if alien.date_of_birth else "",
+                countries[code],
+                case.location.name,
+                _status_tag(case.status),
+                detail,
+                case.pk,
+                case.pk,
+            )
+        )
+    return SafeString("\n    ".join(rows))
