@@ -170,3 +170,44 @@ def test_officer_finds_a_case_by_dashed_a_number_and_reads_its_timeline(
     screenshot(page, "case-page.png")
 
     assert outside_requests == []
+
+
+def test_officer_finds_a_case_by_a_misspelled_name_and_pages_back_through_a_long_timeline(
+    page: Page, live_server, officer_and_case
+):
+    """Step 5: "Lopes Garsia" (no accent, two typos) finds María Fernanda López García; a timeline longer
+    than a page shows the latest events and "Earlier events" (by keyboard) shows the ones before."""
+    from django.db import transaction
+
+    from cases.services import case_event_record
+
+    officer, case = officer_and_case
+    with transaction.atomic():
+        for i in range(60):
+            case_event_record(case=case, type="case.note", actor=officer, reason=f"Follow-up note {i:02d}")
+
+    page.goto(live_server.url + "/")
+    page.get_by_label("Username").fill(officer.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Password").press("Enter")
+    expect(page).to_have_url(live_server.url + "/")
+
+    search_box = page.get_by_label("A-number or name")
+    search_box.fill("maria fernanda lopes garsia")
+    search_box.press("Enter")
+    # Her case first; her children, who share a family name, after her (relatives: the third tier).
+    expect(page.get_by_role("heading", name="3 results for “maria fernanda lopes garsia”")).to_be_visible()
+    first = page.locator("table tbody tr").first
+    expect(first).to_contain_text("LÓPEZ GARCÍA, María Fernanda")
+    first.get_by_role("link", name=f"Case {case.pk}", exact=True).click()
+
+    timeline = page.get_by_test_id("timeline")
+    expect(timeline).to_contain_text("Follow-up note 59")
+    expect(timeline).not_to_contain_text(REASON)  # older than the latest 50
+    earlier = page.get_by_test_id("timeline-earlier")
+    earlier.focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_test_id("timeline")).to_contain_text(REASON)
+    expect(page.get_by_test_id("timeline")).not_to_contain_text("Follow-up note 59")
+    expect(page.get_by_test_id("timeline-latest")).to_be_visible()
+    screenshot(page, "case-timeline-earlier.png")
