@@ -201,7 +201,12 @@ class Encounter(models.Model):
                 name="encounter_component_valid", condition=models.Q(component__in=["OFO", "USBP"])
             ),
         ]
-        indexes = [models.Index(fields=["location", "-occurred_at"], name="encounter_location_idx")]
+        indexes = [
+            models.Index(fields=["location", "-occurred_at", "-id"], name="encounter_location_recent_idx"),
+            models.Index(fields=["-occurred_at", "-id"], name="encounter_recent_idx"),  # national lists
+            # A location-scoped user's family units (cases.selectors.family_units_visible_to probes this).
+            models.Index(fields=["family_unit", "location"], name="encounter_family_location_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_component_display()} at {self.location} on {self.occurred_at:%Y-%m-%d}"
@@ -340,6 +345,8 @@ class Case(models.Model):
             # Name search (cases.selectors.case_search): GIN on (location, words), btree_gin for the location;
             # also used for the words alone (national roles).
             GinIndex(fields=["location", "name_words"], name="case_name_words_idx"),
+            # Whether a person has a case at a location (cases.selectors.aliens_visible_to probes this).
+            models.Index(fields=["location", "alien"], name="case_location_alien_idx"),
             GinIndex(fields=["location", "family_words"], name="case_family_words_idx"),
         ]
 

@@ -229,13 +229,25 @@ def cases_awaiting_review(*, user: User) -> QuerySet[Case]:
     )
 
 
+class ProbedExists(Exists):
+    """``EXISTS (… OFFSET 0)``: the same test, but PostgreSQL may not turn it into a hashed subplan.
+
+    ``EXISTS(cases at my location) OR created_by = me`` is planned as a hash of every case at the location
+    (80,000 at a busy port: 40–190 ms) before the first row of a list. With ``OFFSET 0`` (the planner's
+    documented optimisation fence; it does not simplify such an EXISTS) each listed row is probed through
+    an index instead, and a 50-row page newest first reads a few hundred rows: about 1.5 ms at 500k cases.
+    """
+
+    template = "EXISTS(%(subquery)s OFFSET 0)"
+
+
 def aliens_visible_to(user: User | AnonymousUser) -> QuerySet[Alien]:
     if not user_sees_cases(user):
         return Alien.objects.none()
     qs = Alien.objects.select_related("preferred_language")
     if user.is_location_scoped:
         at_my_location = Case.objects.filter(alien=OuterRef("pk"), location_id__in=user.duty_location_ids)
-        qs = qs.filter(Q(Exists(at_my_location)) | Q(created_by=user))
+        qs = qs.filter(Q(ProbedExists(at_my_location)) | Q(created_by=user))
     return qs
 
 
@@ -246,7 +258,7 @@ def family_units_visible_to(user: User | AnonymousUser) -> QuerySet[FamilyUnit]:
     qs = FamilyUnit.objects.prefetch_related(Prefetch("members", queryset=members))
     if user.is_location_scoped:
         here = Encounter.objects.filter(family_unit=OuterRef("pk"), location_id__in=user.duty_location_ids)
-        qs = qs.filter(Q(Exists(here)) | Q(created_by=user))
+        qs = qs.filter(Q(ProbedExists(here)) | Q(created_by=user))
     return qs
 
 

@@ -217,6 +217,35 @@ class CaseSerializer(ServiceWriteSerializer):
         validators: list[Any] = []
 
 
+_DATETIME = serializers.DateTimeField()
+
+
+class CaseRowSerializer(CaseSerializer):
+    """``CaseSerializer``'s output, built directly: the same fields, names and formats (the schema is
+    CaseSerializer's; tests/cases/test_api.py checks both give the same body). DRF's field machinery cost
+    about half a millisecond a row — more than the query for a 50-row page at 500k cases (step 5). Reads
+    only ``alien`` and ``location``, which list querysets load (``cases.selectors.case_rows_visible_to``)."""
+
+    def to_representation(self, instance: Case) -> dict[str, Any]:
+        alien = instance.alien
+        return {
+            "id": instance.pk,
+            "alien": instance.alien_id,
+            "alien_detail": {
+                "id": alien.pk,
+                "a_number": alien.a_number,
+                "family_name": alien.family_name,
+                "given_names": alien.given_names,
+            },
+            "encounter": instance.encounter_id,
+            "location": instance.location.code,
+            "status": instance.status,
+            "status_label": instance.get_status_display(),
+            "status_changed_at": _DATETIME.to_representation(instance.status_changed_at),
+            "created_at": _DATETIME.to_representation(instance.created_at),
+        }
+
+
 class CaseSearchQuerySerializer(serializers.Serializer):
     q = serializers.CharField(
         max_length=100,
@@ -232,7 +261,7 @@ class CaseSearchSerializer(serializers.Serializer):
     a_number = serializers.CharField(
         allow_null=True, help_text="The A-number looked up, in its canonical spelling (N2); null for a name."
     )
-    results = CaseSerializer(many=True)
+    results = CaseRowSerializer(many=True)
 
 
 class CaseTransitionSerializer(serializers.Serializer):

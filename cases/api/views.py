@@ -40,6 +40,7 @@ from cases.api.serializers import (
     AlienSerializer,
     ANumberAssignSerializer,
     CaseAllowedTransitionsSerializer,
+    CaseRowSerializer,
     CaseSearchQuerySerializer,
     CaseSearchSerializer,
     CaseSerializer,
@@ -360,15 +361,17 @@ class CaseViewSet(RegistryViewSet):
         return selectors.cases_visible_to(self.request.user)
 
     def get_serializer_class(self) -> type[BaseSerializer]:
-        return {
+        by_action: dict[str, type[BaseSerializer]] = {
             "transition": CaseTransitionSerializer,
+            "list": CaseRowSerializer,
             "search": CaseSearchSerializer,
             "timeline": TimelineEntrySerializer,
             "allowed_transitions": CaseAllowedTransitionsSerializer,
             "holds": HoldSerializer,
             "hold_open": HoldOpenSerializer,
             "hold_release": HoldReleaseSerializer,
-        }.get(self.action, CaseSerializer)
+        }
+        return by_action.get(self.action, CaseSerializer)
 
     def create_through_service(self, data: dict[str, Any]) -> Case:
         case = services.case_open(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -1483,3 +1484,15 @@ def test_a_body_that_is_not_json_is_unsupported_and_one_that_does_not_parse_is_m
     assert refusal(as_form, 415)["code"] == "unsupported_media_type"
     assert refusal(broken, 400)["code"] == "malformed_request"
     assert not Alien.objects.exists()
+
+
+@pytest.mark.parametrize("a_number", ["A012345678", None])
+def test_the_fast_list_row_is_exactly_the_case_serializers_body(a_number):
+    """CaseRowSerializer (lists and search, built directly for speed) must say what CaseSerializer says."""
+    from cases.api.serializers import CaseRowSerializer, CaseSerializer
+
+    case = _case_at("sys-poe", alien=AlienFactory(a_number=a_number, family_name="Téllez <b>"))
+    case = Case.objects.select_related("alien", "location").get(pk=case.pk)
+
+    assert CaseRowSerializer(case).data == CaseSerializer(case).data
+    assert json.dumps(CaseRowSerializer(case).data) == json.dumps(CaseSerializer(case).data)
