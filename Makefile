@@ -12,7 +12,7 @@ export VENV
 PY := $(VENV)/bin/python
 PYTEST_ARGS ?=
 
-.PHONY: help run test lint typecheck fmt clean lock venv venv-test services system-deps migrate seed web worker beat
+.PHONY: help run test lint typecheck fmt clean lock venv venv-test services system-deps migrate seed web worker beat bench
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -52,6 +52,14 @@ services: ## Make sure PostgreSQL and Redis answer (start, or install them with 
 
 system-deps: ## Install the Debian packages the tests need (chromium, libharfbuzz-subset0, poppler-utils)
 	@scripts/ensure-system-deps
+
+# Not part of `make test`: builds (about 6 min) or reuses the 500k-case database BENCH_DATABASE
+# (mpp_bench_scale), times every page and endpoint a role uses beside raw SQL and the admin, runs wrk against
+# gunicorn, writes docs/performance.md and fails if a budget is missed. Options: see scripts/bench.py.
+bench: venv services ## Measure speed at program scale (500k cases); writes docs/performance.md, fails on a missed budget
+	@scripts/ensure-bench-deps
+	scripts/collectstatic
+	$(PY) scripts/bench.py
 
 migrate: venv services ## Apply migrations
 	$(PY) manage.py migrate --noinput

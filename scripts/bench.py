@@ -1,0 +1,886 @@
+"""``make bench``: the measuring stick of issue step 5, "speed at program scale".
+
+Builds or reuses the scale database, then, for every entry of ``ENTRIES`` below, measures p50/p95 wall time
+and the query count of the request in-process (``django.test.Client``, production settings, DEBUG off),
+beside the raw SQL that returns the same rows and the stock Django admin changelist on the same filter.
+Then a load run: gunicorn (gunicorn.conf.py, production settings) on 127.0.0.1 driven by wrk with a mixed
+officer/supervisor workload (scripts/bench_load.py, scripts/bench.lua). Writes docs/performance.md and
+exits 1 with the list of what missed its budget.
+
+A new list, queue, document or metric joins by adding one ``Entry`` to ``ENTRIES``: a name, the user who
+asks (a key of ``USERS``), the URL, the budget, and optionally the raw-SQL twin and the admin twin. URLs
+and SQL parameters are filled from the fixtures ``pick_fixtures`` reads from the data: in URLs as
+``{name}``, in SQL as ``%(name)s``.
+
+Environment (all optional):
+  BENCH_DATABASE          mpp_bench_scale   the database; its name must end in _scale
+  BENCH_CASES / BENCH_SEED  500000 / 1      what to generate when the database is missing or has no cases
+  BENCH_SAMPLES           40                timed requests per entry (after 3 warm-up requests)
+  BENCH_ADMIN_SAMPLES     10                timed requests per admin twin (after 2 warm-up requests)
+  BENCH_LOAD_SECONDS      30                the load run's length; 0 skips the load run
+  BENCH_LOAD_CONNECTIONS  8                 wrk connections (2 wrk threads)
+  BENCH_WORKERS           2 × cores + 1     gunicorn workers (gunicorn's own recommendation)
+  BENCH_OUTPUT            docs/performance.md
+  DATABASE_URL            the server to use (its database name is replaced by BENCH_DATABASE)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import platform
+import secrets
+import statistics
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlsplit, urlunsplit
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+# --- budgets (issue step 5, p95 at 500k cases) ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Budget:
+    label: str
+    p95_ms: float | None
+    max_queries: int | None = None
+    min_speedup: float | None = None  # p95 of the admin twin / p95 of the entry, when the entry has one
+
+
+A_NUMBER = Budget("A-number lookup", p95_ms=5)
+NAME_SEARCH = Budget("name search", p95_ms=30, min_speedup=10)
+LIST = Budget("list or queue", p95_ms=15, min_speedup=5)
+CASE_PAGE = Budget("case page", p95_ms=25, max_queries=12)
+FIXED_COST = Budget("fixed per-request cost (issue: “small”; no number)", p95_ms=None)
+
+
+@dataclass(frozen=True)
+class LoadBudget:
+    min_rps: float = 200
+    p95_ms: float = 200
+    max_errors: int = 0
+
+
+LOAD = LoadBudget()
+
+# --- what is measured ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Entry:
+    name: str
+    role: str  # a key of USERS
+    url: str  # formatted with the fixtures, then percent-encoded
+    budget: Budget
+    raw_sql: tuple[str, ...] = ()  # the plain SQL returning the same rows; %(fixture)s parameters
+    admin_url: str | None = None  # the admin changelist on the same filter
+    expect: str | None = None  # text the answer must contain (case-insensitive)
+
+
+# Who asks: the scale data's users at the busiest port of entry, and national court staff.
+USERS = {
+    "officer": "scale_cbp_officer_{port_code}_1",
+    "supervisor": "scale_cbp_supervisor_{port_code}_1",
+    "court": "scale_court_staff_1",
+}
+ADMIN_USERNAME = "bench_admin"
+
+# Raw-SQL twins used more than once.
+RECENT_AT_PORT = (
+    "SELECT * FROM cases_case WHERE location_id = %(port_id)s ORDER BY created_at DESC, id DESC LIMIT {}"
+)
+RECENT_ALL = "SELECT * FROM cases_case ORDER BY created_at DESC, id DESC LIMIT {}"
+BY_A_NUMBER = (
+    "SELECT c.* FROM cases_case c JOIN cases_alien a ON a.id = c.alien_id WHERE a.a_number = %(a_number)s"
+)
+CASE_BY_ID = "SELECT * FROM cases_case WHERE id = %(case_id)s"
+TIMELINE = "SELECT * FROM cases_caseevent WHERE case_id = %(case_id)s ORDER BY occurred_at, id"
+PENDING_REVIEWS = (
+    "SELECT * FROM screenings_amenabilityreview WHERE status = 'pending' AND location_id = %(port_id)s "
+    "ORDER BY submitted_at, id LIMIT 50"
+)
+ADMIN_CASES_AT_PORT = "/admin/cases/case/?location__id__exact={port_id}"
+ADMIN_CASES_BY_A_NUMBER = "/admin/cases/case/?q={a_number}"
+
+# fmt: off
+ENTRIES: list[Entry] = [
+    # Home pages: 25 recent cases; the supervisor's also lists the cases awaiting review.
+    Entry("home", "officer", "/", LIST, (RECENT_AT_PORT.format(25),), ADMIN_CASES_AT_PORT),
+    Entry("home", "supervisor", "/", LIST, (
+        RECENT_AT_PORT.format(25),
+        "SELECT * FROM cases_case WHERE location_id = %(port_id)s AND status = 'awaiting_review' "
+        "ORDER BY status_changed_at, id LIMIT 50",
+    ), "/admin/cases/case/?location__id__exact={port_id}&status__exact=awaiting_review"),
+    Entry("home", "court", "/", LIST, (RECENT_ALL.format(25),), "/admin/cases/case/"),
+    # Search. N2: the A-number as people write it. Names with a typo and without accents, best first.
+    Entry("search A-number “{a_number_spelled}”", "officer", "/search/?q={a_number_spelled}", A_NUMBER,
+          (BY_A_NUMBER + " AND c.location_id = %(port_id)s",), ADMIN_CASES_BY_A_NUMBER, expect="{a_number}"),
+    Entry("search A-number “{a_number_spelled}”", "court", "/search/?q={a_number_spelled}", A_NUMBER,
+          (BY_A_NUMBER,), ADMIN_CASES_BY_A_NUMBER, expect="{a_number}"),
+    Entry("search “Hernandes”", "officer", "/search/?q=Hernandes", NAME_SEARCH,
+          admin_url="/admin/cases/alien/?q=Hernandes", expect="Hernández"),
+    Entry("search “Hernandes”", "court", "/search/?q=Hernandes", NAME_SEARCH,
+          admin_url="/admin/cases/alien/?q=Hernandes", expect="Hernández"),
+    Entry("search “Tellez”", "officer", "/search/?q=Tellez", NAME_SEARCH,
+          admin_url="/admin/cases/alien/?q=Tellez", expect="Téllez"),
+    Entry("search “Telez”", "officer", "/search/?q=Telez", NAME_SEARCH,
+          admin_url="/admin/cases/alien/?q=Telez", expect="Téllez"),
+    Entry("search “Telez”", "court", "/search/?q=Telez", NAME_SEARCH,
+          admin_url="/admin/cases/alien/?q=Telez", expect="Téllez"),
+    Entry("search “Maria Jose Hernandez”", "officer", "/search/?q=Maria Jose Hernandez", NAME_SEARCH,
+          admin_url="/admin/cases/alien/?q=Maria Jose Hernandez", expect="Hernández"),
+    # The case page: a family of five with the longest timeline at the port.
+    Entry("case page", "officer", "/cases/{case_id}/", CASE_PAGE, (CASE_BY_ID, TIMELINE)),
+    Entry("case page", "supervisor", "/cases/{case_id}/", CASE_PAGE, (CASE_BY_ID, TIMELINE)),
+    Entry("case page", "court", "/cases/{case_id}/", CASE_PAGE, (CASE_BY_ID, TIMELINE)),
+    # Queues and lists.
+    Entry("review queue", "supervisor", "/screenings/reviews/", LIST, (PENDING_REVIEWS,)),
+    Entry("intake list", "officer", "/screenings/intake/", LIST, (
+        "SELECT * FROM screenings_intakedraft WHERE created_by_id = %(officer_id)s "
+        "ORDER BY updated_at DESC, id DESC LIMIT 50",
+    )),
+    Entry("notifications", "officer", "/notifications/", LIST, (
+        "SELECT * FROM outbox_notification WHERE user_id = %(officer_id)s ORDER BY created_at DESC, id DESC LIMIT 50",
+    )),
+    # The API (/api/v1/): first pages of 50, one case.
+    Entry("API cases", "officer", "/api/v1/cases/", LIST, (RECENT_AT_PORT.format(50),), ADMIN_CASES_AT_PORT),
+    Entry("API cases", "court", "/api/v1/cases/", LIST, (RECENT_ALL.format(50),), "/admin/cases/case/"),
+    Entry("API cases ?status={status}&location={port_code}", "court",
+          "/api/v1/cases/?status={status}&location={port_code}", LIST, (
+              "SELECT * FROM cases_case WHERE location_id = %(port_id)s AND status = %(status)s "
+              "ORDER BY created_at DESC, id DESC LIMIT 50",
+          ), "/admin/cases/case/?location__id__exact={port_id}&status__exact={status}"),
+    Entry("API cases ?a_number={a_number}", "court", "/api/v1/cases/?a_number={a_number}", A_NUMBER,
+          (BY_A_NUMBER + " ORDER BY c.created_at DESC, c.id DESC",), ADMIN_CASES_BY_A_NUMBER),
+    Entry("API aliens", "officer", "/api/v1/aliens/", LIST, (
+        "SELECT a.* FROM cases_alien a WHERE EXISTS (SELECT 1 FROM cases_case c WHERE c.alien_id = a.id "
+        "AND c.location_id = %(port_id)s) OR a.created_by_id = %(officer_id)s ORDER BY a.id DESC LIMIT 50",
+    )),
+    Entry("API aliens", "court", "/api/v1/aliens/", LIST,
+          ("SELECT * FROM cases_alien ORDER BY id DESC LIMIT 50",), "/admin/cases/alien/"),
+    Entry("API family units", "court", "/api/v1/family-units/", LIST, (
+        "SELECT * FROM cases_familyunit ORDER BY id DESC LIMIT 50",
+        "SELECT m.* FROM cases_familymember m WHERE m.family_unit_id IN "
+        "(SELECT id FROM cases_familyunit ORDER BY id DESC LIMIT 50) ORDER BY m.id",
+    ), "/admin/cases/familyunit/"),
+    Entry("API encounters", "court", "/api/v1/encounters/", LIST,
+          ("SELECT * FROM cases_encounter ORDER BY occurred_at DESC, id DESC LIMIT 50",), "/admin/cases/encounter/"),
+    Entry("API amenability reviews", "supervisor", "/api/v1/amenability-reviews/", LIST, (PENDING_REVIEWS,)),
+    Entry("API case", "officer", "/api/v1/cases/{case_id}/", CASE_PAGE, (CASE_BY_ID,)),
+    Entry("API case timeline", "officer", "/api/v1/cases/{case_id}/timeline/", CASE_PAGE, (TIMELINE,)),
+    # What every request pays before its own work: session, user, permission, one empty query.
+    Entry("fixed cost: API list with no rows", "officer", "/api/v1/cases/?encounter=0", FIXED_COST),
+]
+
+# The load run's mix: per user, the pages they open in a working hour, in order. Two CBP officers and one
+# CBP supervisor at each of the three busiest ports; wrk rotates through them user by user.
+LOAD_PORTS = 3
+LOAD_MIX = {
+    "officer": ["/", "/search/?q={a_number_spelled}", "/cases/{case_id}/", "/search/?q=Hernandes",
+                "/api/v1/cases/", "/cases/{case_id}/", "/screenings/intake/", "/search/?q=Telez"],
+    "supervisor": ["/", "/screenings/reviews/", "/cases/{case_id}/", "/api/v1/amenability-reviews/",
+                   "/search/?q={a_number_spelled}", "/notifications/"],
+}
+# fmt: on
+
+WARMUP = 3
+ADMIN_WARMUP = 2
+LIST_STATUS = "in_mexico"  # the most common status: the filtered list's hardest page
+
+# --- set-up before Django ------------------------------------------------------------------------------
+
+BENCH_DATABASE = os.environ.get("BENCH_DATABASE", "mpp_bench_scale")
+BENCH_CASES = int(os.environ.get("BENCH_CASES", "500000"))
+BENCH_SEED = int(os.environ.get("BENCH_SEED", "1"))
+SAMPLES = int(os.environ.get("BENCH_SAMPLES", "40"))
+ADMIN_SAMPLES = int(os.environ.get("BENCH_ADMIN_SAMPLES", "10"))
+LOAD_SECONDS = int(os.environ.get("BENCH_LOAD_SECONDS", "30"))
+LOAD_CONNECTIONS = int(os.environ.get("BENCH_LOAD_CONNECTIONS", "8"))
+WORKERS = int(os.environ.get("BENCH_WORKERS", str(2 * (os.cpu_count() or 1) + 1)))
+OUTPUT = Path(os.environ.get("BENCH_OUTPUT", BASE_DIR / "docs" / "performance.md"))
+
+
+def bench_database_url() -> str:
+    server = urlsplit(os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/mpp"))
+    return urlunsplit(server._replace(path=f"/{BENCH_DATABASE}"))
+
+
+def production_environment(database_url: str) -> dict[str, str]:
+    """What mpp.settings.production reads: shared by this process and the gunicorn of the load run (the same
+    SECRET_KEY, so the sessions made here are valid there)."""
+    return {
+        "DJANGO_SETTINGS_MODULE": "mpp.settings.production",
+        "SECRET_KEY": os.environ.get("BENCH_SECRET_KEY") or secrets.token_urlsafe(60),
+        "ALLOWED_HOSTS": "testserver,127.0.0.1,localhost",
+        "DATABASE_URL": database_url,
+        "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
+        "DEBUG": "false",
+    }
+
+
+def database_ensure(database_url: str) -> bool:
+    """Create the bench database if it does not exist. Returns True when it was created."""
+    import psycopg
+    from psycopg import sql
+
+    if not BENCH_DATABASE.endswith("_scale"):
+        sys.exit(
+            f"bench: BENCH_DATABASE must end in _scale (generate_scale_data refuses others): {BENCH_DATABASE}"
+        )
+    server = urlunsplit(urlsplit(database_url)._replace(path="/postgres"))
+    with psycopg.connect(server, autocommit=True) as conn:
+        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DATABASE]).fetchone():
+            return False
+        print(f"bench: creating database {BENCH_DATABASE}")
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(BENCH_DATABASE)))
+    return True
+
+
+# --- results -------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Timing:
+    p50_ms: float
+    p95_ms: float
+    queries: int | None = None
+    rows_shown: int | None = None  # records the request showed, from the access log
+
+
+@dataclass
+class Result:
+    entry: Entry
+    name: str
+    url: str
+    timing: Timing | None = None
+    raw: Timing | None = None
+    admin: Timing | None = None
+    admin_url: str | None = None
+    failures: list[str] = field(default_factory=list)
+
+    @property
+    def speedup(self) -> float | None:
+        if self.timing is None or self.admin is None or self.timing.p95_ms <= 0:
+            return None
+        return self.admin.p95_ms / self.timing.p95_ms
+
+
+def percentiles(seconds: list[float]) -> tuple[float, float]:
+    ms = sorted(s * 1000 for s in seconds)
+    p95 = statistics.quantiles(ms, n=100, method="inclusive")[94] if len(ms) > 1 else ms[0]
+    return statistics.median(ms), p95
+
+
+# --- in Django -----------------------------------------------------------------------------------------
+
+
+def main() -> int:
+    database_url = bench_database_url()
+    env = production_environment(database_url)
+    os.environ.update(env)
+    created = database_ensure(database_url)
+    sys.path.insert(0, str(BASE_DIR))
+    import django
+
+    django.setup()
+    from django.conf import settings
+
+    if not (BASE_DIR / "staticfiles" / "staticfiles.json").exists():
+        sys.exit("bench: no collected static files (staticfiles/staticfiles.json): run scripts/collectstatic")
+    data_ensure(created=created)
+    fixtures = pick_fixtures()
+    clients = sign_in(fixtures)
+    started = time.monotonic()
+    load_before = os.getloadavg()
+    quietness = calibration()
+    results = [measure_entry(entry, fixtures, clients) for entry in ENTRIES]
+    load_after = os.getloadavg()
+    quietness_after = calibration()
+    load = load_run(env, fixtures) if LOAD_SECONDS > 0 else None
+    sessions_forget(clients)
+    failures = [f"{r.name} ({r.entry.role}): {why}" for r in results for why in r.failures]
+    if load is not None:
+        failures += [f"load run: {why}" for why in load.failures]
+    write_report(
+        results=results,
+        load=load,
+        fixtures=fixtures,
+        settings_module=str(settings.SETTINGS_MODULE),
+        elapsed=time.monotonic() - started,
+        load_average=(load_before, load_after),
+        calibration=(quietness, quietness_after),
+        failures=failures,
+    )
+    print(f"bench: wrote {OUTPUT.relative_to(BASE_DIR) if OUTPUT.is_relative_to(BASE_DIR) else OUTPUT}")
+    if failures:
+        print(f"bench: {len(failures)} budget(s) missed:", file=sys.stderr)
+        for failure in failures:
+            print(f"  - {failure}", file=sys.stderr)
+        return 1
+    print("bench: every budget met")
+    return 0
+
+
+def data_ensure(*, created: bool) -> None:
+    """Migrate (migrations may have been added since the data was generated), then generate if empty."""
+    from django.core.management import call_command
+
+    from cases.models import Case
+
+    print(f"bench: migrating {BENCH_DATABASE}")
+    call_command("migrate", interactive=False, verbosity=0)
+    if created or not Case.objects.exists():
+        print(f"bench: generating {BENCH_CASES} cases (seed {BENCH_SEED}); about 6 min for 500k")
+        call_command("generate_scale_data", cases=BENCH_CASES, seed=BENCH_SEED)
+
+
+def query_one(sql: str, params: dict[str, Any] | list[Any] | None = None) -> tuple[Any, ...] | None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()
+
+
+def spelled(a_number: str) -> str:
+    """A012345678 as an officer types it from a document: "A 012-345-678" (N2 accepts it)."""
+    digits = a_number[1:]
+    return f"A {digits[:3]}-{digits[3:6]}-{digits[6:]}"
+
+
+def port_fixtures(port_id: int) -> dict[str, Any]:
+    """At one port: the case of a five-person family (else the largest) with the most case events, and an
+    A-number of a person with a case there."""
+    row = query_one(
+        """
+        WITH family AS (SELECT family_unit_id, count(*) AS size FROM cases_familymember GROUP BY 1),
+        candidates AS (
+            SELECT c.id, f.size FROM cases_case c
+            JOIN cases_encounter e ON e.id = c.encounter_id
+            JOIN family f ON f.family_unit_id = e.family_unit_id
+            WHERE c.location_id = %(port)s
+            ORDER BY (f.size = 5) DESC, f.size DESC
+        )
+        SELECT c.id, c.size, count(ev.id) AS events FROM candidates c
+        JOIN cases_caseevent ev ON ev.case_id = c.id
+        WHERE c.size = (SELECT size FROM candidates LIMIT 1)
+        GROUP BY c.id, c.size ORDER BY events DESC, c.id LIMIT 1
+        """,
+        {"port": port_id},
+    )
+    if row is None:
+        raise SystemExit(f"bench: no case at location {port_id}")
+    a_row = query_one(
+        "SELECT a.a_number FROM cases_case c JOIN cases_alien a ON a.id = c.alien_id "
+        "WHERE c.location_id = %s AND a.a_number IS NOT NULL ORDER BY c.id LIMIT 1",
+        [port_id],
+    )
+    if a_row is None:
+        raise SystemExit(f"bench: no person with an A-number has a case at location {port_id}")
+    return {"case_id": row[0], "family_size": row[1], "case_events": row[2], "a_number": a_row[0]}
+
+
+def pick_fixtures() -> dict[str, Any]:
+    from django.db import connection
+
+    from mpp.accounts.models import Location
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT l.id, l.code, count(*) FROM cases_case c JOIN accounts_location l ON l.id = c.location_id "
+            "WHERE l.kind = %s GROUP BY l.id, l.code ORDER BY count(*) DESC, l.code LIMIT %s",
+            [Location.Kind.PORT_OF_ENTRY, LOAD_PORTS],
+        )
+        ports = cursor.fetchall()
+    if not ports:
+        raise SystemExit("bench: the database has no case at a port of entry")
+    port_id, port_code, port_cases = ports[0]
+    fixtures: dict[str, Any] = {
+        "port_id": port_id,
+        "port_code": port_code,
+        "port_cases": port_cases,
+        "status": LIST_STATUS,
+        **port_fixtures(port_id),
+    }
+    fixtures["a_number_spelled"] = spelled(fixtures["a_number"])
+    tellez = query_one(
+        "SELECT count(*) FROM cases_case c JOIN cases_alien a ON a.id = c.alien_id "
+        "WHERE c.location_id = %s AND a.family_name LIKE %s",
+        [port_id, "%Téllez%"],
+    )
+    if not tellez or not tellez[0]:
+        raise SystemExit(
+            f"bench: nobody named Téllez has a case at {port_code}: the Telez search proves nothing"
+        )
+    fixtures["tellez_cases"] = tellez[0]
+    pending = query_one(
+        "SELECT count(*) FROM screenings_amenabilityreview WHERE status = 'pending' AND location_id = %s",
+        [port_id],
+    )
+    fixtures["pending_reviews"] = pending[0] if pending else 0
+    fixtures["load_ports"] = [
+        {"port_id": pid, "port_code": code, "port_cases": count, **port_fixtures(pid)}
+        for pid, code, count in ports
+    ]
+    for port in fixtures["load_ports"]:
+        port["a_number_spelled"] = spelled(port["a_number"])
+    return fixtures
+
+
+def session_backend() -> str:
+    """The backend a real sign-in records in the session: the first one that authenticates (django-axes'
+    backend only refuses locked-out sign-ins and never signs anyone in). ``force_login`` without it would
+    pick axes' backend and load the user the slower, generic way."""
+    from django.conf import settings
+
+    return next(path for path in settings.AUTHENTICATION_BACKENDS if not path.startswith("axes."))
+
+
+def user_get(username: str) -> Any:
+    from mpp.accounts.models import User
+
+    user = User.objects.filter(username=username, is_active=True).first()
+    if user is None:
+        raise SystemExit(f"bench: no active user {username} in {BENCH_DATABASE}")
+    return user
+
+
+def admin_ensure() -> Any:
+    from mpp.accounts.models import User
+
+    user = User.objects.filter(username=ADMIN_USERNAME).first()
+    if user is None:
+        user = User(
+            username=ADMIN_USERNAME, email=f"{ADMIN_USERNAME}@example.gov", is_staff=True, is_superuser=True
+        )
+        user.set_unusable_password()
+        user._change_reason = "Superuser for make bench (admin changelist timings)"
+        user.save()
+    return user
+
+
+def sign_in(fixtures: dict[str, Any]) -> dict[str, Any]:
+    from django.test import Client
+
+    clients: dict[str, Any] = {}
+    backend = session_backend()
+    for role, pattern in USERS.items():
+        client = Client()
+        user = user_get(pattern.format(**fixtures))
+        client.force_login(user, backend=backend)
+        clients[role] = client
+        fixtures[f"{role}_id"] = user.pk
+    admin = Client()
+    admin.force_login(admin_ensure(), backend=backend)
+    clients["admin"] = admin
+    return clients
+
+
+def sessions_forget(clients: dict[str, Any]) -> None:
+    for client in clients.values():
+        client.logout()
+
+
+def encoded(url: str) -> str:
+    return quote(url, safe="/?&=:%")
+
+
+class RequestFailed(Exception):
+    pass
+
+
+def time_get(client: Any, url: str, *, samples: int, warmup: int) -> tuple[Timing, Any]:
+    """p50/p95 of ``samples`` GETs after ``warmup`` ones, then one more GET to count its queries (counting
+    turns on Django's debug cursor, so it is kept out of the timed requests)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def get() -> Any:
+        try:
+            response = client.get(url, secure=True)
+        except Exception as error:
+            raise RequestFailed(f"raised {type(error).__name__}: {error}") from error
+        if response.status_code != 200:
+            raise RequestFailed(f"HTTP {response.status_code}")
+        return response
+
+    for _ in range(warmup):
+        get()
+    seconds = []
+    for _ in range(samples):
+        t0 = time.perf_counter()
+        get()
+        seconds.append(time.perf_counter() - t0)
+    logged_before = access_log_last_id()
+    with CaptureQueriesContext(connection) as captured:
+        response = get()
+    p50, p95 = percentiles(seconds)
+    timing = Timing(p50, p95, len(captured), rows_shown=rows_logged_since(logged_before, client))
+    return timing, response
+
+
+def access_log_last_id() -> int:
+    from mpp.audit.models import AccessLog
+
+    return AccessLog.objects.order_by("-id").values_list("id", flat=True).first() or 0
+
+
+def rows_logged_since(last_id: int, client: Any) -> int:
+    """How many records the request showed, as the access log recorded them (every read of personal data
+    writes the ids it showed; a read that showed nobody writes nothing): the row count of an HTML list."""
+    from mpp.audit.models import AccessLog
+
+    user_id = client.session.get("_auth_user_id")
+    logged = AccessLog.objects.filter(id__gt=last_id, user_id=user_id).values_list("object_ids", flat=True)
+    return sum(len(ids) for ids in logged)
+
+
+def time_sql(
+    statements: tuple[str, ...], params: dict[str, Any], *, samples: int
+) -> tuple[Timing, list[Any]]:
+    from django.db import connection
+
+    def run() -> list[Any]:
+        first: list[Any] = []
+        with connection.cursor() as cursor:
+            for i, statement in enumerate(statements):
+                cursor.execute(statement, params)
+                rows = cursor.fetchall()
+                if i == 0:
+                    first = [row[0] for row in rows]
+        return first
+
+    for _ in range(WARMUP):
+        run()
+    seconds = []
+    for _ in range(samples):
+        t0 = time.perf_counter()
+        ids = run()
+        seconds.append(time.perf_counter() - t0)
+    p50, p95 = percentiles(seconds)
+    return Timing(p50, p95, len(statements)), ids
+
+
+def response_ids(response: Any) -> list[Any] | None:
+    """The ids of the rows an API answer lists, in order (None for HTML or a shape without ids)."""
+    if "json" not in response.get("Content-Type", ""):
+        return None
+    body = response.json()
+    items = body.get("results") if isinstance(body, dict) and "results" in body else body
+    if isinstance(items, dict):
+        items = [items]
+    if not isinstance(items, list) or not all(isinstance(i, dict) and "id" in i for i in items):
+        return None
+    return [item["id"] for item in items]
+
+
+_admin_cache: dict[str, Timing | str] = {}
+
+
+def measure_admin(client: Any, url: str) -> Timing | str:
+    if url not in _admin_cache:
+        try:
+            _admin_cache[url] = time_get(client, url, samples=ADMIN_SAMPLES, warmup=ADMIN_WARMUP)[0]
+        except RequestFailed as error:
+            _admin_cache[url] = str(error)
+    return _admin_cache[url]
+
+
+def measure_entry(entry: Entry, fixtures: dict[str, Any], clients: dict[str, Any]) -> Result:
+    name = entry.name.format(**fixtures)
+    url = encoded(entry.url.format(**fixtures))
+    result = Result(entry=entry, name=name, url=url)
+    print(f"bench: {name} ({entry.role}) {url}", flush=True)
+    budget = entry.budget
+    response = None
+    try:
+        result.timing, response = time_get(clients[entry.role], url, samples=SAMPLES, warmup=WARMUP)
+    except RequestFailed as error:
+        result.failures.append(f"{url} {error}")
+    if response is not None:
+        if entry.expect:
+            wanted = entry.expect.format(**fixtures)
+            if wanted.casefold() not in response.content.decode().casefold():
+                result.failures.append(f"the answer does not contain “{wanted}”")
+    if entry.raw_sql:
+        result.raw, raw_ids = time_sql(entry.raw_sql, fixtures, samples=SAMPLES)
+        got = response_ids(response) if response is not None else None
+        if got is not None and got != raw_ids:
+            result.failures.append(
+                f"the raw-SQL twin returns other rows than the endpoint (first ids {raw_ids[:3]} vs {got[:3]})"
+            )
+    if entry.admin_url:
+        result.admin_url = encoded(entry.admin_url.format(**fixtures))
+        admin = measure_admin(clients["admin"], result.admin_url)
+        if isinstance(admin, str):
+            result.failures.append(f"admin twin {result.admin_url} {admin}")
+        else:
+            result.admin = admin
+    if result.timing is not None:
+        if budget.p95_ms is not None and result.timing.p95_ms > budget.p95_ms:
+            result.failures.append(f"p95 {result.timing.p95_ms:.1f} ms > {budget.p95_ms:g} ms")
+        if budget.max_queries is not None and (result.timing.queries or 0) > budget.max_queries:
+            result.failures.append(f"{result.timing.queries} queries > {budget.max_queries}")
+        speedup = result.speedup
+        if budget.min_speedup is not None and speedup is not None and speedup < budget.min_speedup:
+            result.failures.append(f"{speedup:.1f}× faster than the admin < {budget.min_speedup:g}×")
+    return result
+
+
+# --- the load run --------------------------------------------------------------------------------------
+
+
+def load_run(env: dict[str, str], fixtures: dict[str, Any]) -> Any:
+    import bench_load
+    from django.test import Client
+
+    backend = session_backend()
+    mix: list[tuple[str, str]] = []
+    sessions: list[Any] = []
+    per_user: list[list[str]] = []
+    for port in fixtures["load_ports"]:
+        for role, count in (("officer", 2), ("supervisor", 1)):
+            for i in range(1, count + 1):
+                client = Client()
+                client.force_login(user_get(f"scale_cbp_{role}_{port['port_code']}_{i}"), backend=backend)
+                sessions.append(client)
+                cookie = client.cookies["sessionid"].value
+                per_user.append([f"{encoded(u.format(**port))}\t{cookie}" for u in LOAD_MIX[role]])
+    # Interleave the users: request k of every user, then request k + 1 …
+    longest = max(len(lines) for lines in per_user)
+    for k in range(longest):
+        for lines in per_user:
+            if k < len(lines):
+                path, cookie = lines[k].split("\t")
+                mix.append((path, cookie))
+    try:
+        return bench_load.run(
+            env=env,
+            mix=mix,
+            mix_description=LOAD_MIX,
+            seconds=LOAD_SECONDS,
+            connections=LOAD_CONNECTIONS,
+            workers=WORKERS,
+            budget=LOAD,
+            base_dir=BASE_DIR,
+        )
+    finally:
+        for client in sessions:
+            client.logout()
+
+
+# --- the report ----------------------------------------------------------------------------------------
+
+
+def machine() -> list[tuple[str, str]]:
+    import django
+    from django.db import connection
+
+    cpu = "unknown"
+    ram = "unknown"
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    for line in Path("/proc/meminfo").read_text().splitlines():
+        if line.startswith("MemTotal"):
+            ram = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('server_version'), current_setting('shared_buffers'), "
+                       "current_setting('work_mem')")  # fmt: skip
+        pg_version, shared_buffers, work_mem = cursor.fetchone()
+    return [
+        ("CPUs (nproc)", str(len(os.sched_getaffinity(0)))),
+        ("CPU model", cpu),
+        ("RAM", ram),
+        ("PostgreSQL", f"{pg_version} (shared_buffers {shared_buffers}, work_mem {work_mem})"),
+        ("Python", platform.python_version()),
+        ("Django", django.get_version()),
+        ("OS", platform.platform()),
+    ]
+
+
+def calibration() -> str:
+    """Two probes that do not depend on the app, to tell a slow app from a busy machine: a ``SELECT 1``
+    round trip and a fixed piece of pure-Python work. Compare them between runs: when they are slow, so is
+    everything else in the run."""
+    from django.db import connection
+
+    round_trips, work = [], []
+    with connection.cursor() as cursor:
+        for _ in range(200):
+            t0 = time.perf_counter()
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+            round_trips.append(time.perf_counter() - t0)
+    for _ in range(20):
+        t0 = time.perf_counter()
+        sum(i * i for i in range(200_000))
+        work.append(time.perf_counter() - t0)
+    rt50, rt95 = percentiles(round_trips)
+    cpu50, cpu95 = percentiles(work)
+    return (
+        f"`SELECT 1` round trip p50 {rt50:.2f} ms, p95 {rt95:.2f} ms; "
+        f"fixed Python work p50 {cpu50:.1f} ms, p95 {cpu95:.1f} ms"
+    )
+
+
+def data_size() -> list[tuple[str, int]]:
+    from django.db import connection
+
+    tables = ["cases_case", "cases_alien", "cases_familyunit", "cases_caseevent"]
+    rows: list[tuple[str, int]] = []
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(f"SELECT count(*) FROM {table}")  # noqa: S608 — the constant names above
+            rows.append((table, cursor.fetchone()[0]))
+        history = sorted(t for t in connection.introspection.table_names() if "_historical" in t)
+        total = 0
+        for table in history:
+            cursor.execute(f"SELECT count(*) FROM {table}")  # noqa: S608 — names from the catalog
+            total += cursor.fetchone()[0]
+        rows.append((f"history tables ({len(history)}) total", total))
+    return rows
+
+
+def fmt_ms(timing: Timing | None, attr: str = "p95_ms") -> str:
+    return "—" if timing is None else f"{getattr(timing, attr):.1f}"
+
+
+def budget_text(budget: Budget, has_admin: bool) -> str:
+    parts = []
+    if budget.p95_ms is not None:
+        parts.append(f"≤ {budget.p95_ms:g} ms")
+    if budget.max_queries is not None:
+        parts.append(f"≤ {budget.max_queries} queries")
+    if budget.min_speedup is not None and has_admin:
+        parts.append(f"≥ {budget.min_speedup:g}× admin")
+    return f"{budget.label}: " + ("; ".join(parts) or "report only")
+
+
+def admin_search_note(url: str) -> str:
+    """For a search (``?q=``): what that admin searches, so a reader sees what the name search is set against."""
+    from django.apps import apps
+    from django.contrib import admin
+
+    if "q=" not in url:
+        return ""
+    app_label, model_name = urlsplit(url).path.strip("/").split("/")[1:3]
+    model_admin = admin.site.get_model_admin(apps.get_model(app_label, model_name))
+    fields = ", ".join(f"`{f}`" for f in model_admin.search_fields) or "nothing"
+    return f" — this admin's search_fields: {fields}"
+
+
+def cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def write_report(
+    *,
+    results: list[Result],
+    load: Any,
+    fixtures: dict[str, Any],
+    settings_module: str,
+    elapsed: float,
+    load_average: tuple[tuple[float, ...], tuple[float, ...]],
+    calibration: tuple[str, str],
+    failures: list[str],
+) -> None:
+    now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    users = {role: pattern.format(**fixtures) for role, pattern in USERS.items()}
+    lines = [
+        "# Performance at program scale",
+        "",
+        "Generated by `make bench` (`scripts/bench.py`); do not edit by hand. Budgets: issue step 5.",
+        "",
+        f"- Date: {now}",
+        f"- Database: `{BENCH_DATABASE}`",
+        f"- Result: **{'FAIL' if failures else 'pass'}** — {len(failures)} budget(s) missed",
+        "",
+        "## Machine",
+        "",
+        "| | |",
+        "| --- | --- |",
+        *(f"| {k} | {cell(v)} |" for k, v in machine()),
+        "| Load average (1/5/15 min) before / after the requests | "
+        + " / ".join(", ".join(f"{x:.2f}" for x in avg) for avg in load_average)
+        + " |",
+        f"| Calibration before the requests | {calibration[0]} |",
+        f"| Calibration after the requests | {calibration[1]} |",
+        "",
+        "The machine is shared with PostgreSQL (and, in the load run, with wrk). A load average well above the "
+        "number of CPUs, or slow calibration probes, mean that something else ran at the same time and the "
+        "figures are pessimistic.",
+        "",
+        "## Data",
+        "",
+        "| table | rows |",
+        "| --- | ---: |",
+        *(f"| {table} | {count:,} |" for table, count in data_size()),
+        "",
+        f"Generated by `manage.py generate_scale_data` (BENCH_CASES {BENCH_CASES:,}, seed {BENCH_SEED} when the "
+        "bench built it). The budgets are for 500,000 cases.",
+        "",
+        "## How it was measured",
+        "",
+        f"- In-process with `django.test.Client` (the whole middleware stack), settings `{settings_module}`, "
+        "DEBUG off, each request `secure=True` (what the TLS proxy tells the app; the production settings "
+        "redirect plain HTTP). Sessions made with `force_login` and the backend a real sign-in records "
+        f"(`{session_backend()}`).",
+        f"- Per entry: {WARMUP} warm-up requests, then {SAMPLES} timed ones (wall time around `client.get`); "
+        "then one more request counted with `CaptureQueriesContext` (queries include the session and the "
+        "user, and the access-log insert); *rows* is the number of records that request showed, as the access "
+        "log recorded them. A status other than 200 fails the entry.",
+        f"- Raw SQL twin: the plain SQL returning the same rows, through a cursor on the same connection, "
+        f"{SAMPLES} samples; where the endpoint lists ids, the twin's ids must be the same, in the same order.",
+        f"- Admin twin: the Django admin changelist on the same filter as `{ADMIN_USERNAME}` (a superuser), "
+        f"{ADMIN_WARMUP} warm-up + {ADMIN_SAMPLES} timed requests. Speed-up = admin p95 / entry p95.",
+        f"- Fixtures: the busiest port of entry `{fixtures['port_code']}` ({fixtures['port_cases']:,} cases); "
+        f"users: " + ", ".join(f"{role} `{name}`" for role, name in users.items()) + "; "
+        f"A-number `{fixtures['a_number']}` typed as “{fixtures['a_number_spelled']}”; case "
+        f"{fixtures['case_id']} (family of {fixtures['family_size']}, {fixtures['case_events']} case events); "
+        f"{fixtures['pending_reviews']:,} reviews pending at the port; {fixtures['tellez_cases']:,} cases of "
+        "people named Téllez there.",
+        "",
+        "## Requests",
+        "",
+        "| request | role | p50 ms | p95 ms | queries | rows | budget | raw SQL p95 | admin p95 | speed-up vs admin "
+        "| pass/fail |",
+        "| --- | --- | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | --- |",
+    ]
+    for r in results:
+        speedup = r.speedup
+        verdict = "pass" if not r.failures else "**FAIL**: " + "; ".join(r.failures)
+        lines.append(
+            f"| {cell(r.name)} `{cell(r.url)}` | {r.entry.role} | {fmt_ms(r.timing, 'p50_ms')} | {fmt_ms(r.timing)} "
+            f"| {r.timing.queries if r.timing else '—'} "
+            f"| {r.timing.rows_shown if r.timing and r.timing.rows_shown is not None else '—'} "
+            f"| {budget_text(r.entry.budget, r.admin_url is not None)} | {fmt_ms(r.raw)} | {fmt_ms(r.admin)} "
+            f"| {f'{speedup:.1f}×' if speedup is not None else '—'} | {cell(verdict)} |"
+        )
+    admin_urls = sorted({r.admin_url for r in results if r.admin_url})
+    lines += [
+        "",
+        "Admin twins measured:",
+        "",
+        *(f"- `{url}`{admin_search_note(url)}" for url in admin_urls),
+        "",
+    ]
+    lines += ["## Load run", ""]
+    if load is None:
+        lines += ["Not run (BENCH_LOAD_SECONDS=0).", ""]
+    else:
+        lines += load.markdown(LOAD)
+    lines += ["## Missed budgets", ""]
+    lines += [f"- {cell(f)}" for f in failures] or ["None."]
+    lines += ["", f"Bench run time: {elapsed:.0f} s.", ""]
+    OUTPUT.parent.mkdir(parents=True, exist_ok=True)
+    OUTPUT.write_text("\n".join(lines))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
