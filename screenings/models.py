@@ -50,7 +50,11 @@ class IntakeDraft(models.Model):
                 condition=~models.Q(status="submitted") | models.Q(encounter__isnull=False),
             ),
         ]
-        indexes = [models.Index(fields=["created_by", "status", "-updated_at"], name="intake_owner_idx")]
+        # "My drafts" and "Recently submitted by you": one user's drafts in a status, last saved first (the id
+        # breaks ties, so a keyset page is one index range).
+        indexes = [
+            models.Index(fields=["created_by", "status", "-updated_at", "-id"], name="intake_owner_page_idx")
+        ]
 
     def __str__(self) -> str:
         return f"Intake draft {self.pk}"
@@ -263,7 +267,15 @@ class AmenabilityReview(models.Model):
                 condition=models.Q(decided_by__isnull=True) | ~models.Q(decided_by=models.F("submitted_by")),
             ),
         ]
-        indexes = [models.Index(fields=["location", "status", "submitted_at"], name="review_queue_idx")]
+        indexes = [
+            # The supervisor's queue (A3): the pending reviews of a location in submission order, 50 a page by
+            # keyset. Only pending rows are in it, so it stays as small as the queue however many are decided.
+            models.Index(
+                fields=["location", "submitted_at", "id"],
+                name="review_queue_pending_idx",
+                condition=models.Q(status="pending"),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Amenability review {self.pk} ({self.get_status_display()})"

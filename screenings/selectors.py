@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from typing import TypedDict
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
+from typing import Any, Protocol, TypedDict
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.contrib.postgres.search import TrigramSimilarity
+from django.db.models import Exists, FloatField, OuterRef, Prefetch, QuerySet, Value
+from django.db.models.functions import Concat, Greatest
 
 from cases.models import Alien, Case, CaseStatus, Encounter, Hold, Language
 from cases.registry import hold_kinds
-from cases.rules import age_on, local_day
+from cases.rules import age_on, local_day, looks_like_a_number, normalize_a_number
 from cases.selectors import (
+    DUPLICATE_SIMILARITY,
     HoldBlock,
     cases_visible_to,
     encounters_visible_to,
@@ -20,15 +24,36 @@ from cases.selectors import (
 )
 from mpp.accounts.models import Location, User
 from mpp.accounts.roles import Role
+from mpp.pagination import KeysetPage, SortOption, keyset_page
 from screenings.exceptions import NotPermitted
 from screenings.models import AmenabilityReview, IntakeDraft, MemberDecision, ScreeningFacts
 from screenings.rules import FamilyProposal, MemberFacts, propose
 
+# The possible duplicates shown per member, best first (as ``alien_duplicate_candidates`` shows them).
+DUPLICATE_LIMIT = 5
+
 
 def drafts_for(*, user: User) -> QuerySet[IntakeDraft]:
-    return IntakeDraft.objects.filter(created_by=user, status=IntakeDraft.Status.OPEN).select_related(
-        "location"
+    """The user's open drafts, last saved first, each with its location (what "My drafts" shows). Read a page
+    at a time (``DRAFT_SORTS``): the index (created_by, status, updated_at, id) serves filter and order."""
+    return (
+        IntakeDraft.objects.filter(created_by=user, status=IntakeDraft.Status.OPEN)
+        .select_related("location")
+        .order_by("-updated_at", "-id")
     )
+
+
+# "My drafts": the draft last saved first, the only order offered.
+DRAFT_SORTS = (
+    SortOption(
+        key="recent",
+        label="Last saved first",
+        ordering=("-updated_at", "-id"),
+        earlier="More recent",
+        later="Older",
+        start="Most recent",
+    ),
+)
 
 
 def family_cases(*, encounter_id: int) -> list[Case]:
@@ -98,23 +123,84 @@ def family_proposal(*, encounter_id: int) -> tuple[list[Case], FamilyProposal]:
     return cases, propose([member_facts(c) for c in cases])
 
 
-def reviews_pending_for(*, user: User) -> QuerySet[AmenabilityReview]:
-    """A3: the supervisor's queue — families at their duty locations awaiting review, oldest first."""
+def review_queue_for(*, user: User) -> QuerySet[AmenabilityReview]:
+    """A3: the supervisor's queue — families at their duty locations awaiting review, oldest first — with the
+    location and who submitted each. Read a page at a time by the partial index of the pending reviews on
+    (location, submitted_at, id), which matches filter and order."""
     if not user.has_role(Role.CBP_SUPERVISOR):
         return AmenabilityReview.objects.none()
-    cases = Case.objects.select_related("alien").order_by("id")
     return (
         AmenabilityReview.objects.filter(
             status=AmenabilityReview.Status.PENDING, location_id__in=user.duty_location_ids
         )
-        .select_related("encounter", "location", "submitted_by")
+        .select_related("location", "submitted_by")
+        .order_by("submitted_at", "id")
+    )
+
+
+# The queue page's orders: oldest first by default (A3: the family waiting longest is decided first).
+REVIEW_QUEUE_SORTS = (
+    SortOption(
+        key="oldest",
+        label="Oldest first",
+        ordering=("submitted_at", "id"),
+        earlier="Older",
+        later="Newer",
+        start="Oldest",
+    ),
+    SortOption(
+        key="newest",
+        label="Newest first",
+        ordering=("-submitted_at", "-id"),
+        earlier="Newer",
+        later="Older",
+        start="Newest",
+    ),
+)
+
+
+def review_queue_page(*, user: User, params: Mapping[str, Any]) -> KeysetPage[AmenabilityReview]:
+    """The page of the queue the query string ``params`` asks for (50 reviews, ``?sort=oldest|newest``,
+    ``?cursor=``), as the page shows it: each review's location, submitter and ``waits_for_hold`` (an open
+    hold, a pending fear claim, refuses the decision: S1/S4). The members' names come from the frozen
+    proposal. Two queries however long the queue: the page, and the holds of its families only (an EXISTS
+    in the page's query is planned as a hash of every open fear claim in the program)."""
+    page = keyset_page(review_queue_for(user=user), sorts=REVIEW_QUEUE_SORTS, params=params)
+    waiting = encounters_waiting_for_hold(encounter_ids=[review.encounter_id for review in page.rows])
+    for review in page.rows:
+        review.waits_for_hold = review.encounter_id in waiting  # type: ignore[attr-defined]
+    return page
+
+
+def encounters_waiting_for_hold(*, encounter_ids: Iterable[int]) -> set[int]:
+    """The encounters among ``encounter_ids`` whose amenability decision an open hold refuses (S1/S4). One
+    query by the case's encounter and the open-hold index; none for no encounter."""
+    ids = list(encounter_ids)
+    if not ids:
+        return set()
+    return set(
+        _decision_blocking_holds()
+        .filter(case__encounter_id__in=ids)
+        .order_by()
+        .values_list("case__encounter_id", flat=True)
+        .distinct()
+    )
+
+
+def reviews_pending_for(*, user: User) -> QuerySet[AmenabilityReview]:
+    """The queue (``review_queue_for``) for the API, whose queue lists each member's case status and A-number:
+    each family's cases and people prefetched for the rows fetched (two more queries), and ``waits_for_hold``
+    annotated (S1/S4)."""
+    cases = Case.objects.select_related("alien").order_by("id")
+    return (
+        review_queue_for(user=user)
+        .select_related("encounter")
         .prefetch_related(Prefetch("encounter__cases", queryset=cases))
         .annotate(
             waits_for_hold=Exists(
                 _decision_blocking_holds().filter(case__encounter_id=OuterRef("encounter_id"))
             )
         )
-        .order_by("submitted_at", "id")
     )
 
 
@@ -193,6 +279,80 @@ def intakes_submitted_by(*, user: User, limit: int = 10) -> list[IntakeDraft]:
 def aliens_by_id(*, ids: Iterable[int]) -> dict[int, Alien]:
     """Registered people by primary key (a draft member linked to one is shown as that person)."""
     return Alien.objects.select_related("preferred_language").in_bulk(list(ids))
+
+
+class TypedMember(Protocol):
+    """What the duplicate check reads of a member as typed (``services.MemberInput``)."""
+
+    @property
+    def family_name(self) -> str: ...
+    @property
+    def given_names(self) -> str: ...
+    @property
+    def date_of_birth(self) -> date | None: ...
+    @property
+    def a_number(self) -> str | None: ...
+    @property
+    def existing_alien_id(self) -> int | None: ...
+    @property
+    def dismissed(self) -> Mapping[int, str]: ...
+
+
+def members_duplicate_candidates(
+    members: Sequence[TypedMember], *, limit: int = DUPLICATE_LIMIT
+) -> list[list[Alien]]:
+    """For each member, the registered people it may be and that were not dismissed: for every member what
+    ``services.member_duplicates`` finds (``cases.selectors.alien_duplicate_candidates``: the same A-number,
+    then a similar name born the same day or with day and month swapped, best first), in one query for the
+    whole family instead of one or two per member. The people come without their language (the draft page
+    does not show it). No query when no member can be checked (linked, or neither A-number nor name and
+    birth date)."""
+    parts: list[QuerySet[Alien]] = []
+    for index, member in enumerate(members):
+        if member.existing_alien_id:
+            continue
+        a_number = (
+            normalize_a_number(member.a_number)
+            if member.a_number and looks_like_a_number(member.a_number)
+            else None
+        )
+        if a_number:
+            parts.append(
+                Alien.objects.filter(a_number=a_number).annotate(
+                    similarity=Value(1.0, output_field=FloatField()), member=Value(index), rank=Value(0)
+                )
+            )
+        born = member.date_of_birth
+        if not (member.family_name.strip() and born):
+            continue
+        dates = {born}
+        if born.day <= 12 and born.day != born.month:
+            dates.add(born.replace(month=born.day, day=born.month))
+        name = f"{member.given_names} {member.family_name}".strip()
+        fuzzy = Alien.objects.filter(date_of_birth__in=dates)
+        if a_number:  # the person with this A-number is listed once, as the exact match
+            fuzzy = fuzzy.exclude(a_number=a_number)
+        parts.append(
+            fuzzy.annotate(
+                similarity=Greatest(
+                    TrigramSimilarity("family_name", member.family_name.strip()),
+                    TrigramSimilarity(Concat("given_names", Value(" "), "family_name"), name),
+                )
+            )
+            .filter(similarity__gte=DUPLICATE_SIMILARITY)
+            .annotate(member=Value(index), rank=Value(1))
+            .order_by("-similarity", "pk")[:limit]
+        )
+    found: list[list[Alien]] = [[] for _ in members]
+    if not parts:
+        return found
+    rows = list(parts[0].union(*parts[1:], all=True)) if len(parts) > 1 else list(parts[0])
+    rows.sort(key=lambda a: (a.member, a.rank, -a.similarity, a.pk))  # type: ignore[attr-defined]
+    for alien in rows:
+        member = members[alien.member]  # type: ignore[attr-defined]
+        if alien.pk not in member.dismissed:
+            found[alien.member].append(alien)  # type: ignore[attr-defined]
+    return found
 
 
 def review_for_encounter(*, user: User, encounter_id: int) -> AmenabilityReview | None:

@@ -42,6 +42,7 @@ from mpp.accounts.auth import signed_in_user
 from mpp.audit.models import AccessLog
 from mpp.audit.services import access_log_record
 from mpp.exceptions import DomainError
+from mpp.pagination import keyset_page
 from screenings import selectors, services
 from screenings.forms import (
     AbandonForm,
@@ -102,7 +103,8 @@ def intake_list(request: HttpRequest) -> HttpResponse:
                 return redirect("screenings:intake-draft", pk=draft.pk)
         else:
             status = 400
-    drafts = list(selectors.drafts_for(user=user))
+    # 50 drafts a page, last saved first (keyset: no COUNT, no OFFSET).
+    drafts = keyset_page(selectors.drafts_for(user=user), sorts=selectors.DRAFT_SORTS, params=request.GET)
     submitted = selectors.intakes_submitted_by(user=user)
     # The drafts' members are named on the page: one access-log row for the drafts listed.
     access_log_record(
@@ -110,12 +112,13 @@ def intake_list(request: HttpRequest) -> HttpResponse:
         request=request,
         channel=AccessLog.Channel.PAGE,
         object_type="intake_draft",
-        object_ids=[d.pk for d in [*drafts, *submitted]],
+        object_ids=[d.pk for d in [*drafts.rows, *submitted]],
     )
     context = {
         "form": form,
         "has_locations": locations.exists(),
-        "drafts": drafts,
+        "drafts": drafts.rows,
+        "drafts_page": drafts,
         "submitted": submitted,
     }
     return render(request, "screenings/intake_list.html", context, status=status)
@@ -186,6 +189,7 @@ def _draft_members(draft: IntakeDraft, languages: Mapping[str, Language]) -> lis
     on = local_day(occurred, draft.location.time_zone) if occurred else timezone.localdate()
     rows: list[DraftMember] = []
     inputs: list[services.MemberInput] = []  # as intake_create will compare them (the same person twice)
+    checked: list[int] = []  # the members not linked, with a birth date: checked for duplicates
     for index, data in enumerate(raw):
         linked = people.get(int(data["existing_alien_id"])) if data.get("existing_alien_id") else None
         born = linked.date_of_birth if linked else parse_date(data.get("date_of_birth") or "")
@@ -225,13 +229,18 @@ def _draft_members(draft: IntakeDraft, languages: Mapping[str, Language]) -> lis
         )
         inputs.append(typed)
         if linked is None and born is not None:
-            for candidate in services.member_duplicates(typed):
-                if row.a_number and candidate.a_number == row.a_number:
-                    row.a_number_owner = candidate
-                    row.a_number_conflict = services.a_number_conflict(typed, candidate)
-                else:
-                    row.candidates.append(candidate)
+            checked.append(index)
         rows.append(row)
+    # The possible duplicates of every member checked, in one query however large the family.
+    found = selectors.members_duplicate_candidates([inputs[index] for index in checked])
+    for index, candidates in zip(checked, found, strict=True):
+        row = rows[index]
+        for candidate in candidates:
+            if row.a_number and candidate.a_number == row.a_number:
+                row.a_number_owner = candidate
+                row.a_number_conflict = services.a_number_conflict(inputs[index], candidate)
+            else:
+                row.candidates.append(candidate)
     for repeated in services.members_repeated(inputs):
         rows[repeated.second].repeats = repeated.sentence(inputs)
     # Who the members are once the cases are created, and so whose open cases to show (one query).
@@ -785,19 +794,20 @@ def family_submit(request: HttpRequest, encounter_id: int) -> HttpResponse:
 @login_required
 @require_safe
 def review_queue(request: HttpRequest) -> HttpResponse:
-    """Families at the supervisor's duty locations awaiting the amenability decision, oldest first."""
+    """Families at the supervisor's duty locations awaiting the amenability decision, 50 a page, oldest first
+    (or newest first: ``?sort=newest``)."""
     _require_decide_role(request)
     user = signed_in_user(request)
-    reviews = list(selectors.reviews_pending_for(user=user))
-    # Each family's members are named: one access-log row for the reviews listed.
+    page = selectors.review_queue_page(user=user, params=request.GET)
+    # Each family's members are named: one access-log row for the reviews shown.
     access_log_record(
         user=user,
         request=request,
         channel=AccessLog.Channel.PAGE,
         object_type="amenability_review",
-        object_ids=[review.pk for review in reviews],
+        object_ids=[review.pk for review in page.rows],
     )
-    return render(request, "screenings/review_queue.html", {"reviews": reviews})
+    return render(request, "screenings/review_queue.html", {"page": page, "reviews": page.rows})
 
 
 def _visible_review(request: HttpRequest, pk: int) -> AmenabilityReview:

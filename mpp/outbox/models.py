@@ -130,7 +130,15 @@ class Notification(models.Model):
             # Delivering an event twice (a retried delivery, two relays) creates each notification once.
             models.UniqueConstraint(fields=["event", "user"], name="notification_once_per_event_user"),
         ]
-        indexes = [models.Index(fields=["user", "-created_at"], name="notification_user_idx")]
+        indexes = [
+            # The notifications page: a user's notifications newest first, 50 a page by keyset (filter and
+            # order, the id included, in one index range).
+            models.Index(fields=["user", "-created_at", "-id"], name="notification_user_page_idx"),
+            # The header's unread badge, counted on every page: only the unread rows are in it.
+            models.Index(
+                fields=["user"], name="notification_unread_idx", condition=models.Q(read_at__isnull=True)
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.message

@@ -4,13 +4,30 @@ from django.db.models import Q, QuerySet
 
 from mpp.accounts.models import User
 from mpp.outbox.models import Delivery, DeliveryStatus, Notification
+from mpp.pagination import SortOption
 
 
 def notifications_for(*, user: User) -> QuerySet[Notification]:
+    """The user's notifications, newest first; read a page at a time (``NOTIFICATION_SORTS``) by the index
+    on (user, created_at DESC, id DESC)."""
     return Notification.objects.filter(user=user).order_by("-created_at", "-id")
 
 
+# The notifications page: newest first, the only order offered.
+NOTIFICATION_SORTS = (
+    SortOption(
+        key="newest",
+        label="Newest first",
+        ordering=("-created_at", "-id"),
+        earlier="Newer",
+        later="Older",
+        start="Newest",
+    ),
+)
+
+
 def notifications_unread_count(*, user: User) -> int:
+    """The header's badge, on every page: counted in the partial index of the unread notifications."""
     return Notification.objects.filter(user=user, read_at__isnull=True).count()
 
 

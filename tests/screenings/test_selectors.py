@@ -26,14 +26,17 @@ from screenings.selectors import (
     intakes_submitted_by,
     languages_for_choice,
     member_facts,
+    members_duplicate_candidates,
     review_decision_blocks,
     review_for_encounter,
+    review_queue_page,
     review_visible_to,
     reviews_pending_for,
     reviews_returned_for_encounter,
     screening_case_for,
 )
 from screenings.services import (
+    MemberInput,
     amenability_decide,
     amenability_return,
     family_submit_for_review,
@@ -43,6 +46,7 @@ from screenings.services import (
     intake_draft_save_member,
     intake_draft_start,
     intake_draft_submit,
+    member_duplicates,
     screening_facts_save,
 )
 from tests.factories import AlienFactory, language, location, user_with_role
@@ -546,7 +550,7 @@ def test_a3_a_supervisor_elsewhere_and_an_officer_see_an_empty_queue(officer):
 
 
 def _read_queue(user: User) -> list[tuple[str, str, list[str]]]:
-    """What the queue page shows of each review: where, who submitted it, and the family's names."""
+    """What the API's queue shows of each review: where, who submitted it, and the family's people."""
     return [
         (r.location.code, r.submitted_by.username, [c.alien.full_name for c in r.encounter.cases.all()])
         for r in reviews_pending_for(user=user)
@@ -613,3 +617,95 @@ def test_s3_once_a_supervisory_asylum_officer_concurs_the_decision_is_no_longer_
     hold_release(hold_id=hold.pk, actor=sao, reason="Negative assessment concurred (S3)", outcome="negative")
 
     assert review_decision_blocks(review=review) == []
+
+
+# --- The draft page's duplicate check, for the whole family at once -----------------------------------------
+
+
+def test_members_duplicate_candidates_finds_for_each_member_what_the_single_check_finds(
+    django_assert_num_queries,
+):
+    ana = AlienFactory(family_name="Reyes Mejia", given_names="Ana", date_of_birth=dt.date(1990, 3, 14))
+    AlienFactory(family_name="Reyes Mejía", given_names="Ana Lucía", date_of_birth=dt.date(1990, 3, 14))
+    AlienFactory(family_name="Reyes Mejia", given_names="Ana", date_of_birth=dt.date(1990, 4, 3))  # swapped
+    owner = AlienFactory(family_name="Ortiz Perez", given_names="José", date_of_birth=dt.date(1987, 11, 2))
+    AlienFactory(family_name="Ortiz Pérez", given_names="José M.", date_of_birth=dt.date(1987, 11, 2))
+    for n in range(7):  # more look-alikes than the check shows
+        AlienFactory(
+            family_name=f"Castro Lopez{'z' * n}", given_names="Eva", date_of_birth=dt.date(2000, 1, 1)
+        )
+    members = [
+        MemberInput(
+            relationship="head",
+            family_name="Reyes Mejía",
+            given_names="Ana",
+            date_of_birth=dt.date(1990, 3, 14),
+        ),
+        MemberInput(
+            relationship="child",
+            family_name="Reyes Mejia",
+            given_names="Ana",
+            date_of_birth=dt.date(1990, 3, 4),
+        ),
+        # The A-number as typed without its letter, and a similar name: the owner once, as the exact match.
+        MemberInput(
+            relationship="spouse",
+            family_name="Ortiz Pérez",
+            given_names="José",
+            date_of_birth=dt.date(1987, 11, 2),
+            a_number=owner.a_number[1:],
+        ),
+        MemberInput(relationship="child", family_name="Reyes", given_names="Ana", existing_alien_id=ana.pk),
+        MemberInput(
+            relationship="child",
+            family_name="Castro Lopez",
+            given_names="Eva",
+            date_of_birth=dt.date(2000, 1, 1),
+        ),
+        MemberInput(
+            relationship="child",
+            family_name="Reyes Mejía",
+            given_names="Ana",
+            date_of_birth=dt.date(1990, 3, 14),
+            dismissed={ana.pk: "Another mother"},
+        ),
+        MemberInput(relationship="child", a_number=owner.a_number),  # the A-number only
+    ]
+    one_by_one = [[a.pk for a in member_duplicates(m)] for m in members]
+
+    with django_assert_num_queries(1):
+        at_once = [[a.pk for a in found] for found in members_duplicate_candidates(members)]
+
+    assert at_once == one_by_one
+    assert [len(found) for found in at_once] == [2, 1, 2, 0, 5, 1, 1]
+    assert at_once[2][0] == owner.pk and at_once[6] == [owner.pk]
+
+
+def test_members_duplicate_candidates_asks_nothing_when_no_member_can_be_checked(django_assert_num_queries):
+    members = [
+        MemberInput(relationship="head", family_name="Reyes", given_names="Ana", existing_alien_id=1),
+        MemberInput(relationship="child", family_name="Reyes", given_names="Luis"),  # no birth date yet
+    ]
+
+    with django_assert_num_queries(0):
+        assert members_duplicate_candidates(members) == [[], []]
+
+
+def test_a_page_of_the_queue_marks_the_families_waiting_for_uscis_in_two_queries(
+    officer, supervisor, django_assert_num_queries
+):
+    waiting = _family(officer, 0)
+    screen_all(officer, waiting, Marta={"fear_of_return_expressed": True})
+    family_submit_for_review(actor=officer, encounter_id=waiting.pk)
+    ready = _submitted(officer, _family(officer, 1))
+    reader = _fresh(supervisor)
+    assert reader.has_role(Role.CBP_SUPERVISOR) and reader.duty_location_ids  # loaded as a request loads them
+
+    with django_assert_num_queries(2):  # the page; the open holds of its families
+        page = review_queue_page(user=reader, params={})
+
+    assert [(r.encounter_id, r.waits_for_hold) for r in page.rows] == [
+        (waiting.pk, True),
+        (ready.encounter_id, False),
+    ]
+    assert not page.has_next and page.sort.key == "oldest"
