@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any, Protocol, TypedDict
 
 from django.contrib.postgres.search import TrigramSimilarity
-from django.db.models import Exists, FloatField, OuterRef, Prefetch, QuerySet, Value
+from django.db.models import FloatField, Prefetch, QuerySet, Value
 from django.db.models.functions import Concat, Greatest
 
 from cases.models import Alien, Case, CaseStatus, Encounter, Hold, Language
@@ -189,18 +189,14 @@ def encounters_waiting_for_hold(*, encounter_ids: Iterable[int]) -> set[int]:
 
 def reviews_pending_for(*, user: User) -> QuerySet[AmenabilityReview]:
     """The queue (``review_queue_for``) for the API, whose queue lists each member's case status and A-number:
-    each family's cases and people prefetched for the rows fetched (two more queries), and ``waits_for_hold``
-    annotated (S1/S4)."""
+    each family's cases and people prefetched for the rows fetched (two more queries). Whether each waits for
+    a hold (S1/S4) is read for the page's rows afterwards (``encounters_waiting_for_hold``): as a subquery of
+    this query PostgreSQL hashed every open fear-claim hold in the program before the first row."""
     cases = Case.objects.select_related("alien").order_by("id")
     return (
         review_queue_for(user=user)
         .select_related("encounter")
         .prefetch_related(Prefetch("encounter__cases", queryset=cases))
-        .annotate(
-            waits_for_hold=Exists(
-                _decision_blocking_holds().filter(case__encounter_id=OuterRef("encounter_id"))
-            )
-        )
     )
 
 

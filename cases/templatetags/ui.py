@@ -99,12 +99,21 @@ def local_path(url: str) -> str:
 
 
 @register.simple_tag(takes_context=True)
-def unread_notifications(context: template.Context) -> int:
+def unread_notifications(context: template.Context) -> int | str:
+    """The header's unread badge: the number, or "99+" (counting stops there, on every page)."""
     request = context.get("request")
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return 0
-    return notifications_unread_count(user=user)
+    return badge_number(notifications_unread_count(user=user, cap=BADGE_CAP))
+
+
+# Header badges count up to this many, then say "99+": a bounded count on every page (step 5).
+BADGE_CAP = 99
+
+
+def badge_number(count: int) -> int | str:
+    return f"{BADGE_CAP}+" if count > BADGE_CAP else count
 
 
 @register.filter

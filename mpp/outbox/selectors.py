@@ -26,9 +26,11 @@ NOTIFICATION_SORTS = (
 )
 
 
-def notifications_unread_count(*, user: User) -> int:
-    """The header's badge, on every page: counted in the partial index of the unread notifications."""
-    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+def notifications_unread_count(*, user: User, cap: int | None = None) -> int:
+    """The header's badge, on every page: counted in the partial index of the unread notifications. With
+    ``cap``, counting stops after ``cap`` + 1 (the badge then says "99+"): bounded whatever the backlog."""
+    unread = Notification.objects.filter(user=user, read_at__isnull=True)
+    return unread.count() if cap is None else unread.order_by()[: cap + 1].count()
 
 
 def notification_recipients(

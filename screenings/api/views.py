@@ -22,7 +22,7 @@ enforced by the deny-by-default ``RolePermission`` and written into each operati
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.db.models import QuerySet
@@ -412,6 +412,12 @@ class AmenabilityReviewViewSet(AccessLoggedListMixin, viewsets.GenericViewSet):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no user to scope by
             return AmenabilityReview.objects.none()
         return selectors.reviews_pending_for(user=signed_in_user(self.request))
+
+    def complete_page(self, rows: Sequence[Any]) -> None:
+        """S1/S4: which of the page's families wait for a hold (one query for the page's encounters)."""
+        waiting = selectors.encounters_waiting_for_hold(encounter_ids=[row.encounter_id for row in rows])
+        for row in rows:
+            row.waits_for_hold = row.encounter_id in waiting
 
     def get_serializer_class(self) -> type[Any]:
         return {

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import template
 from django_countries import countries
 
+from cases.templatetags.ui import BADGE_CAP, badge_number
 from mpp.accounts.models import User
 from screenings import selectors, services
 from screenings.models import MemberDecision
@@ -27,13 +28,15 @@ def can_decide(user: User) -> bool:
 
 
 @register.simple_tag(takes_context=True)
-def pending_reviews_count(context: template.Context) -> int:
-    """Families waiting for the signed-in supervisor's decision (one COUNT query, supervisors only)."""
+def pending_reviews_count(context: template.Context) -> int | str:
+    """Families waiting for the signed-in supervisor's decision (supervisors only): one COUNT that stops
+    after ``BADGE_CAP`` + 1 rows, shown as "99+" beyond."""
     request = context.get("request")
     user = getattr(request, "user", None)
     if not can_decide(user):  # type: ignore[arg-type]
         return 0
-    return selectors.reviews_pending_for(user=user).count()  # type: ignore[arg-type]
+    queue = selectors.review_queue_for(user=user).order_by()  # type: ignore[arg-type]
+    return badge_number(queue[: BADGE_CAP + 1].count())
 
 
 @register.filter
