@@ -620,6 +620,24 @@ def case_timeline_page(
 PUBLIC_EVENT_KEYS = ("hold_id", "kind", "rule", "review_id", "location")
 
 
+def duplicate_birth_dates(born: date) -> set[date]:
+    """The birth dates a duplicate may be registered with: the same day, or day and month swapped."""
+    dates = {born}
+    if born.day <= 12 and born.day != born.month:
+        dates.add(born.replace(month=born.day, day=born.month))
+    return dates
+
+
+def duplicate_similarity(*, family_name: str, given_names: str) -> Greatest:
+    """How alike a registered person's names are to these (trigram similarity, in PostgreSQL): of the family
+    name alone, or of the whole name, whichever is higher."""
+    name = f"{given_names} {family_name}".strip()
+    return Greatest(
+        TrigramSimilarity("family_name", family_name.strip()),
+        TrigramSimilarity(Concat("given_names", Value(" "), "family_name"), name),
+    )
+
+
 def alien_duplicate_candidates(
     *,
     family_name: str,
@@ -639,19 +657,10 @@ def alien_duplicate_candidates(
         exact = list(Alien.objects.filter(a_number=normalize_a_number(a_number)).exclude(pk__in=exclude_ids))
     if not (family_name.strip() and date_of_birth):
         return exact
-    dates = {date_of_birth}
-    if date_of_birth.day <= 12 and date_of_birth.day != date_of_birth.month:
-        dates.add(date_of_birth.replace(month=date_of_birth.day, day=date_of_birth.month))
-    name = f"{given_names} {family_name}".strip()
     fuzzy = (
-        Alien.objects.filter(date_of_birth__in=dates)
+        Alien.objects.filter(date_of_birth__in=duplicate_birth_dates(date_of_birth))
         .exclude(pk__in=[*exclude_ids, *(a.pk for a in exact)])
-        .annotate(
-            similarity=Greatest(
-                TrigramSimilarity("family_name", family_name.strip()),
-                TrigramSimilarity(Concat("given_names", Value(" "), "family_name"), name),
-            )
-        )
+        .annotate(similarity=duplicate_similarity(family_name=family_name, given_names=given_names))
         .filter(similarity__gte=DUPLICATE_SIMILARITY)
         .select_related("preferred_language")
         .order_by("-similarity", "pk")[:limit]

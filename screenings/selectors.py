@@ -6,9 +6,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any, Protocol, TypedDict
 
-from django.contrib.postgres.search import TrigramSimilarity
 from django.db.models import FloatField, Prefetch, QuerySet, Value
-from django.db.models.functions import Concat, Greatest
 
 from cases.models import Alien, Case, CaseStatus, Encounter, Hold, Language
 from cases.registry import hold_kinds
@@ -17,6 +15,8 @@ from cases.selectors import (
     DUPLICATE_SIMILARITY,
     HoldBlock,
     cases_visible_to,
+    duplicate_birth_dates,
+    duplicate_similarity,
     encounters_visible_to,
     family_open_holds,
     hold_blocks,
@@ -321,18 +321,13 @@ def members_duplicate_candidates(
         born = member.date_of_birth
         if not (member.family_name.strip() and born):
             continue
-        dates = {born}
-        if born.day <= 12 and born.day != born.month:
-            dates.add(born.replace(month=born.day, day=born.month))
-        name = f"{member.given_names} {member.family_name}".strip()
-        fuzzy = Alien.objects.filter(date_of_birth__in=dates)
+        fuzzy = Alien.objects.filter(date_of_birth__in=duplicate_birth_dates(born))
         if a_number:  # the person with this A-number is listed once, as the exact match
             fuzzy = fuzzy.exclude(a_number=a_number)
         parts.append(
             fuzzy.annotate(
-                similarity=Greatest(
-                    TrigramSimilarity("family_name", member.family_name.strip()),
-                    TrigramSimilarity(Concat("given_names", Value(" "), "family_name"), name),
+                similarity=duplicate_similarity(
+                    family_name=member.family_name, given_names=member.given_names
                 )
             )
             .filter(similarity__gte=DUPLICATE_SIMILARITY)
