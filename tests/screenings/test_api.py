@@ -1299,3 +1299,21 @@ def test_a_person_with_an_open_case_gets_another_only_with_a_reason_through_the_
     assert created.status_code == 201, created.content
     opened = CaseEvent.objects.get(case_id=created.json()["cases"][0]["id"], type="case.opened")
     assert opened.data["open_case_reason"] == "Re-encountered at the port after a removal order was rescinded"
+
+
+def test_the_queue_members_built_directly_are_what_the_member_serializer_renders(officer, supervisor):
+    """ReviewQueueItemSerializer.get_members builds the members directly for speed: they must be exactly
+    what ReviewMemberSerializer(many=True) renders, reasons included."""
+    import json
+
+    from screenings import selectors
+    from screenings.api.serializers import ReviewMemberSerializer, ReviewQueueItemSerializer, _review_members
+
+    _encounter, review = _submitted_review(officer)
+    review = selectors.reviews_pending_for(user=supervisor).get(pk=review.pk)
+
+    direct = ReviewQueueItemSerializer(review).data["members"]
+    through_serializer = ReviewMemberSerializer(_review_members(review), many=True).data
+
+    assert direct and json.dumps(direct) == json.dumps(through_serializer)
+    assert any(member["proposed_reasons"] for member in direct)  # the mixed family has reasons to compare
