@@ -88,6 +88,16 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/mpp")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+# Prepared statements: psycopg prepares a query it has run DB_PREPARE_THRESHOLD times on a connection
+# (server-side binding), so PostgreSQL stops planning it on every request. Planning the case page's query
+# (eight tables joined) took 5–9 ms against 0.3–0.5 ms to run it at 500k cases; with this the case page went
+# from about 64 to 48 ms p50 (step 5, docs/performance.md). Off behind a transaction-pooling PgBouncer:
+# DB_SERVER_SIDE_BINDING=false.
+DATABASE_OPTIONS = {
+    "server_side_binding": env.bool("DB_SERVER_SIDE_BINDING", default=True),
+    "prepare_threshold": env.int("DB_PREPARE_THRESHOLD", default=5),
+}
+DATABASES["default"]["OPTIONS"] = dict(DATABASE_OPTIONS)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

@@ -6,7 +6,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from mpp.settings.base import *  # noqa: F403
-from mpp.settings.base import env
+from mpp.settings.base import DATABASE_OPTIONS, env
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")  # no default: refuse to start without one
@@ -15,6 +15,7 @@ if len(SECRET_KEY) < 50:
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 DATABASES = {"default": env.db("DATABASE_URL")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+DATABASES["default"]["OPTIONS"] = dict(DATABASE_OPTIONS)  # prepared statements: see settings.base
 REDIS_URL = env("REDIS_URL")
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL)
 
