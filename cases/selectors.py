@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any, TypeGuard
 from zoneinfo import ZoneInfo
 
@@ -37,6 +37,7 @@ from cases.rules import looks_like_a_number, normalize_a_number
 from mpp.accounts.models import User
 from mpp.accounts.roles import DETAIL_ROLES, NO_CASE_ACCESS_ROLES, Role, roles_in_words
 from mpp.exceptions import DomainError, IllegalTransition, NotPermitted, PolicyRefusal
+from mpp.pagination import SortOption, keyset_page
 
 CASE_ROLES = frozenset(Role.values) - NO_CASE_ACCESS_ROLES
 # Print staff print tear sheets and notices: they need the person and the case, not what surrounds it — the
@@ -575,45 +576,39 @@ class TimelinePage:
     is_latest: bool  # the page ends with the case's latest event
 
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=ZoneInfo("UTC"))
-_MICROSECOND = timedelta(microseconds=1)
-
-
-def _timeline_cursor(row: CaseEvent) -> str:
-    # Whole microseconds since the epoch: exact (a float of seconds would round the microseconds).
-    return f"{(row.occurred_at - _EPOCH) // _MICROSECOND}_{row.pk}"
-
-
-def _parse_timeline_cursor(cursor: str | None) -> tuple[datetime, int] | None:
-    """``<microseconds since the epoch>_<event id>``, or None for anything else (the latest page)."""
-    if not cursor or len(cursor) > 40:
-        return None
-    micros, _, event_id = cursor.partition("_")
-    if not (micros.isascii() and micros.isdigit() and event_id.isascii() and event_id.isdigit()):
-        return None
-    try:
-        return _EPOCH + int(micros) * _MICROSECOND, int(event_id)
-    except (ValueError, OverflowError):
-        return None
+# The case page reads the timeline latest first, a page at a time (mpp.pagination), and shows each page
+# oldest first; "Earlier events" follows the cursor of the page after in that order.
+TIMELINE_SORTS = (
+    SortOption(
+        key="latest",
+        label="Latest first",
+        ordering=("-occurred_at", "-id"),
+        earlier="Later events",
+        later="Earlier events",
+        start="Latest events",
+    ),
+)
+TIMELINE_CURSOR_PARAM = "timeline_before"
 
 
 def case_timeline_page(
     *, case: Case, user: User, before: str | None = None, size: int = TIMELINE_PAGE_SIZE
 ) -> TimelinePage:
     """The latest ``size`` events of the case before ``before`` (a cursor from ``TimelinePage.earlier``;
-    None or a malformed one: the latest events), oldest first. One query (``size`` + 1 rows by the index
-    on case, occurred_at, id), however long the timeline."""
+    None, or one that is not this list's: the latest events), oldest first. One query (``size`` + 1 rows by
+    the index on case, occurred_at, id), however long the timeline."""
     if not may_read_case_context(user):
         return TimelinePage([], None, True)
-    rows = case_events_of(case).order_by("-occurred_at", "-id")
-    position = _parse_timeline_cursor(before)
-    if position is not None:
-        moment, event_id = position
-        rows = rows.filter(Q(occurred_at__lt=moment) | Q(occurred_at=moment, id__lt=event_id))
-    found = list(rows[: size + 1])
-    shown = found[:size][::-1]
-    earlier = _timeline_cursor(shown[0]) if len(found) > size else None
-    return TimelinePage([timeline_entry(row, user) for row in shown], earlier, position is None)
+    page = keyset_page(
+        case_events_of(case),
+        sorts=TIMELINE_SORTS,
+        params={TIMELINE_CURSOR_PARAM: before} if before else {},
+        size=size,
+        cursor_param=TIMELINE_CURSOR_PARAM,
+        sort_param="timeline_sort",
+    )
+    entries = [timeline_entry(row, user) for row in reversed(page.rows)]
+    return TimelinePage(entries, page.next_cursor, page.is_first)
 
 
 # Data keys that say *that* something happened, shown even when the content is withheld.
