@@ -219,7 +219,7 @@ class CaseStatus(models.TextChoices):
     AWAITING_REVIEW = "awaiting_review", "Awaiting supervisor review of amenability"
     AMENABLE = "amenable", "Amenable: ready for the NTA"
     NOT_AMENABLE = "not_amenable", "Not amenable to MPP"
-    ENROLLED = "enrolled", "Enrolled: NTA served and filed"
+    ENROLLED = "enrolled", "Enrolled: NTA served"
     IN_MEXICO = "in_mexico", "In Mexico awaiting hearing"
     IN_US_FOR_HEARING = "in_us_for_hearing", "In the U.S. for a hearing"
     REMOVED_FROM_MPP = "removed_from_mpp", "Removed from MPP (240 proceedings continue in the U.S.)"

@@ -50,7 +50,6 @@ class Edge:
 # Each later step deletes its moves from here and registers them with its workflow (step 6: enrolment;
 # step 7: the fear outcomes; step 8: hearing day and completions). Written out by edge, not by target.
 GENERIC_EDGES: dict[tuple[str, str], frozenset[str]] = {
-    (S.AMENABLE, S.ENROLLED): _CBP_FIELD,  # N1: NTA served (step 6's NTA workflow)
     # S4: a positive fear assessment before enrolment (supervisory asylum officer); A3: the supervisor.
     (S.AMENABLE, S.NOT_AMENABLE): frozenset({Role.CBP_SUPERVISOR, Role.SUPERVISORY_ASYLUM_OFFICER}),
     (S.ENROLLED, S.IN_MEXICO): _CBP_FIELD,

@@ -12,6 +12,7 @@ admin.site.site_header = "MPP case management — administration"
 api_v1 = [
     path("", include("cases.api.urls")),
     path("", include("screenings.api.urls")),
+    path("", include("hearings.api.urls")),
 ]
 
 urlpatterns = [
@@ -29,6 +30,7 @@ urlpatterns = [
     path("notifications/<int:pk>/read", outbox_views.notification_read, name="notification-read"),
     path("api/v1/", include((api_v1, "api-v1"))),
     path("screenings/", include("screenings.urls")),
+    path("hearings/", include("hearings.urls")),
     path("", include("cases.urls")),
 ]
 

@@ -13,6 +13,8 @@ from tests.factories import CaseFactory, user_with_role
 REFERENCE_DATA_MIGRATIONS = (
     "mpp.accounts.migrations.0002_roles_and_locations",
     "cases.migrations.0002_languages",
+    "mpp.accounts.migrations.0005_location_addresses",
+    "hearings.migrations.0002_reference_data",
 )
 
 

@@ -40,6 +40,9 @@ class Location(models.Model):
         max_length=100, blank=True, help_text="Border Patrol sector or CBP field office."
     )
     time_zone = models.CharField(max_length=64, validators=[validate_time_zone])
+    address = models.TextField(
+        blank=True, help_text="Street address as printed on documents (ports: where to report; courts: EOIR-33)."
+    )
     court = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,

@@ -143,6 +143,9 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# The tear sheet's page size (hearings.documents): "letter" or "a4".
+TEAR_SHEET_PAPER = env("TEAR_SHEET_PAPER", default="letter")
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
