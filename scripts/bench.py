@@ -56,6 +56,8 @@ NAME_SEARCH = Budget("name search", p95_ms=30, min_speedup=10)
 LIST = Budget("list or queue", p95_ms=15, min_speedup=5)
 CASE_PAGE = Budget("case page", p95_ms=25, max_queries=12)
 FIXED_COST = Budget("fixed per-request cost (issue: “small”; no number)", p95_ms=None)
+TEAR_SHEET = Budget("one tear sheet (PDF, one page)", p95_ms=100)
+BATCH = Budget("200-sheet print batch (built by the Celery task's code)", p95_ms=20_000)
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,7 @@ USERS = {
     "officer": "scale_cbp_officer_{port_code}_1",
     "supervisor": "scale_cbp_supervisor_{port_code}_1",
     "court": "scale_court_staff_1",
+    "print": "scale_print_staff_{port_code}_1",
 }
 ADMIN_USERNAME = "bench_admin"
 
@@ -103,6 +106,20 @@ PENDING_REVIEWS = (
     "SELECT * FROM screenings_amenabilityreview WHERE status = 'pending' AND location_id = %(port_id)s "
     "ORDER BY submitted_at, id LIMIT 50"
 )
+WAITING_SHEETS = (
+    "SELECT * FROM hearings_tearsheet WHERE location_id = %(port_id)s AND superseded_at IS NULL "
+    "AND printed_at IS NULL ORDER BY issued_at, id LIMIT 50"
+)
+PRINTED_SHEETS = (
+    "SELECT * FROM hearings_tearsheet WHERE location_id = %(port_id)s AND superseded_at IS NULL "
+    "AND printed_at IS NOT NULL ORDER BY issued_at, id LIMIT 50"
+)
+UNFILED_NTAS = "SELECT * FROM hearings_noticetoappear WHERE filed_on IS NULL ORDER BY served_at, id LIMIT 50"
+DOCKET = (
+    "SELECT * FROM hearings_hearing WHERE hearing_location_id = %(place_id)s AND starts_at >= %(docket_start)s "
+    "AND starts_at < %(docket_end)s ORDER BY starts_at, id"
+)
+CASE_HEARINGS = "SELECT * FROM hearings_hearing WHERE case_id = %(case_id)s ORDER BY starts_at DESC, id DESC"
 ADMIN_CASES_AT_PORT = "/admin/cases/case/?location__id__exact={port_id}"
 ADMIN_CASES_BY_A_NUMBER = "/admin/cases/case/?q={a_number}"
 
@@ -173,6 +190,16 @@ ENTRIES: list[Entry] = [
     Entry("API case", "officer", "/api/v1/cases/{case_id}/", CASE_PAGE, (CASE_BY_ID,)),
     Entry("API case timeline", "officer", "/api/v1/cases/{case_id}/timeline/", CASE_PAGE, (TIMELINE,)),
     # What every request pays before its own work: session, user, permission, one empty query.
+    # Step 6: hearings, NTAs and tear sheets.
+    Entry("print queue (waiting)", "print", "/hearings/print/", LIST, (WAITING_SHEETS,)),
+    Entry("print queue (printed: reprints)", "print", "/hearings/print/?state=printed", LIST, (PRINTED_SHEETS,)),
+    Entry("API print queue", "print", "/api/v1/print-queue/", LIST, (WAITING_SHEETS,)),
+    Entry("NTA filing queue", "court", "/hearings/filing/", LIST, (UNFILED_NTAS,)),
+    Entry("API NTAs not filed", "court", "/api/v1/ntas/?filed=false", LIST, (UNFILED_NTAS,)),
+    Entry("docket, busiest day ({docket_hearings} hearings)", "court",
+          "/hearings/docket/?hearing_location={place_id}&day={docket_day}", LIST, (DOCKET,)),
+    Entry("case hearings and documents", "officer", "/hearings/cases/{case_id}/", CASE_PAGE, (CASE_HEARINGS,)),
+    Entry("tear sheet PDF", "print", "/hearings/sheets/{sheet_id}/pdf/", TEAR_SHEET),
     Entry("fixed cost: API list with no rows", "officer", "/api/v1/cases/?encounter=0", FIXED_COST),
 ]
 
@@ -298,6 +325,7 @@ def main() -> int:
     load_before = os.getloadavg()
     quietness = calibration()
     results = [measure_entry(entry, fixtures, clients) for entry in ENTRIES]
+    results.append(measure_batch(fixtures))
     load_after = os.getloadavg()
     quietness_after = calibration()
     load = load_run(env, fixtures) if LOAD_SECONDS > 0 else None
@@ -333,9 +361,14 @@ def data_ensure(*, created: bool) -> None:
 
     print(f"bench: migrating {BENCH_DATABASE}")
     call_command("migrate", interactive=False, verbosity=0)
+    from hearings.models import NoticeToAppear
+
     if created or not Case.objects.exists():
         print(f"bench: generating {BENCH_CASES} cases (seed {BENCH_SEED}); about 6 min for 500k")
         call_command("generate_scale_data", cases=BENCH_CASES, seed=BENCH_SEED)
+    elif not NoticeToAppear.objects.exists():
+        print(f"bench: adding hearings, NTAs and tear sheets to {BENCH_DATABASE}")
+        call_command("generate_scale_data", cases=BENCH_CASES, seed=BENCH_SEED, add_hearings=True)
 
 
 def query_one(sql: str, params: dict[str, Any] | list[Any] | None = None) -> tuple[Any, ...] | None:
@@ -422,6 +455,7 @@ def pick_fixtures() -> dict[str, Any]:
         [port_id],
     )
     fixtures["pending_reviews"] = pending[0] if pending else 0
+    fixtures.update(hearing_fixtures(port_id))
     fixtures["load_ports"] = [
         {"port_id": pid, "port_code": code, "port_cases": count, **port_fixtures(pid)}
         for pid, code, count in ports
@@ -429,6 +463,96 @@ def pick_fixtures() -> dict[str, Any]:
     for port in fixtures["load_ports"]:
         port["a_number_spelled"] = spelled(port["a_number"])
     return fixtures
+
+
+def hearing_fixtures(port_id: int) -> dict[str, Any]:
+    """The hearing location the port's people are heard at, its busiest day (in its zone), a current tear
+    sheet of the port, and 200 current sheets for the batch."""
+    place = query_one(
+        "SELECT h.hearing_location_id, l.time_zone, count(*) FROM hearings_hearing h "
+        "JOIN hearings_hearinglocation l ON l.id = h.hearing_location_id JOIN cases_case c ON c.id = h.case_id "
+        "WHERE c.location_id = %s GROUP BY 1, 2 ORDER BY 3 DESC LIMIT 1",
+        [port_id],
+    )
+    if place is None:
+        raise SystemExit("bench: the scale data has no hearings (generate_scale_data --add-hearings)")
+    place_id, tz = place[0], place[1]
+    day = query_one(
+        "SELECT (starts_at AT TIME ZONE %s)::date AS d, count(*) FROM hearings_hearing "
+        "WHERE hearing_location_id = %s GROUP BY 1 ORDER BY 2 DESC, 1 DESC LIMIT 1",
+        [tz, place_id],
+    )
+    assert day is not None
+    import datetime as dt
+    import zoneinfo
+
+    zone = zoneinfo.ZoneInfo(tz)
+    start = dt.datetime.combine(day[0], dt.time.min, tzinfo=zone)
+    sheets = [
+        row[0]
+        for row in query_all(
+            "SELECT s.id FROM hearings_tearsheet s JOIN cases_alien a ON a.id = (SELECT alien_id FROM cases_case "
+            "WHERE id = s.case_id) WHERE s.location_id = %s AND s.superseded_at IS NULL AND a.a_number IS NOT NULL "
+            "ORDER BY s.issued_at DESC, s.id DESC LIMIT 200",
+            [port_id],
+        )
+    ]
+    if len(sheets) < 200:
+        raise SystemExit(f"bench: only {len(sheets)} current tear sheets at the port; the batch needs 200")
+    return {
+        "place_id": place_id,
+        "docket_day": day[0].isoformat(),
+        "docket_hearings": day[1],
+        "docket_start": start,
+        "docket_end": start + dt.timedelta(days=1),
+        "sheet_id": sheets[0],
+        "batch_sheet_ids": sheets,
+    }
+
+
+def query_all(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def measure_batch(fixtures: dict[str, Any]) -> Result:
+    """A 200-sheet print batch built by the code the Celery task runs (in-process: the worker adds only
+    the queueing), twice; the batch is removed afterwards so the data stays as generated."""
+    from django.db import transaction
+
+    from hearings.models import PrintBatch, PrintBatchItem
+    from hearings.services import print_batch_build
+
+    entry = Entry("print batch of 200 tear sheets", "print", "(hearings.services.print_batch_build)", BATCH)
+    result = Result(entry=entry, name=entry.name, url=entry.url)
+    print(f"bench: {entry.name}", flush=True)
+    printer = user_get(USERS["print"].format(**fixtures))
+    seconds, pages = [], 0
+    for _ in range(2):
+        # Written directly, not through print_batch_create: that would also queue the Celery task.
+        with transaction.atomic():
+            ids = fixtures["batch_sheet_ids"]
+            batch = PrintBatch.objects.create(
+                location_id=fixtures["port_id"], requested_by=printer, total=len(ids)
+            )
+            PrintBatchItem.objects.bulk_create(
+                PrintBatchItem(batch=batch, sheet_id=pk, position=i) for i, pk in enumerate(ids)
+            )
+        started = time.perf_counter()
+        built = print_batch_build(batch_id=batch.pk)
+        seconds.append(time.perf_counter() - started)
+        pages = built.done - built.failed
+        if built.status != PrintBatch.Status.READY or built.failed:
+            result.failures.append(f"batch {built.status}, {built.failed} sheets failed: {built.error}")
+        PrintBatch.objects.filter(pk=batch.pk).delete()
+    p50, _ = percentiles(seconds)
+    result.timing = Timing(p50_ms=p50, p95_ms=max(s * 1000 for s in seconds), rows_shown=pages)
+    if result.timing.p95_ms > BATCH.p95_ms:  # type: ignore[operator]
+        result.failures.append(f"slowest {result.timing.p95_ms / 1000:.1f} s > {BATCH.p95_ms / 1000:g} s")  # type: ignore[operator]
+    return result
 
 
 def session_backend() -> str:

@@ -158,7 +158,7 @@ def test_the_same_seed_gives_the_same_people():
         cursor.execute(
             "TRUNCATE cases_alien, cases_familyunit, cases_case, cases_caseevent, cases_hold, "
             "screenings_amenabilityreview, screenings_screeningfacts, screenings_memberdecision, "
-            "cases_familymember, cases_encounter, cases_historicalalien CASCADE"
+            "cases_familymember, cases_encounter, cases_historicalalien, hearings_hearingslot CASCADE"
         )
 
     generate("--cases", "120", "--seed", "5", "--allow-any-database")
@@ -169,3 +169,36 @@ def test_the_same_seed_gives_the_same_people():
 
 def test_system_checks_pass_after_generating(generated):
     call_command("check", stdout=StringIO())
+
+
+def test_every_served_case_has_an_nta_hearings_and_tear_sheets_that_obey_n1_n5_h2(generated):
+    from hearings.models import Hearing, HearingSlot, NoticeToAppear, TearSheet
+
+    served = Case.objects.exclude(status__in=["screening", "awaiting_review", "amenable", "not_amenable"])
+    assert NoticeToAppear.objects.count() == served.count() > 0
+    assert set(NoticeToAppear.objects.values_list("case_id", flat=True)) == set(served.values_list("id", flat=True))
+    # N1: the NTA names the initial hearing; H2: later hearings continue the one before, on a later day.
+    for nta in NoticeToAppear.objects.select_related("initial_hearing"):
+        assert nta.initial_hearing.is_initial and nta.initial_hearing.case_id == nta.case_id
+        assert nta.served_at.date() >= nta.arrived_on
+    assert Hearing.objects.filter(status="scheduled").values("case_id").annotate(n=Count("id")).filter(n__gt=1).count() == 0
+    for hearing in Hearing.objects.exclude(replaces=None).select_related("replaces"):
+        assert hearing.starts_at.date() > hearing.replaces.starts_at.date()
+        assert hearing.replaces.status == "continued"
+    # N5: one current tear sheet per hearing; every earlier one superseded by the next version.
+    assert TearSheet.objects.count() == Hearing.objects.count()
+    for sheet in TearSheet.objects.exclude(superseded_by=None).select_related("superseded_by"):
+        assert sheet.superseded_by.version == sheet.version + 1
+    assert TearSheet.objects.filter(superseded_at=None, printed_at=None).exists()  # something to print
+    assert not TearSheet.objects.filter(printed_at__isnull=False, printed_by__isnull=True).exists()
+    # Slots are never overbooked, and each hearing sits in a slot at its own time.
+    assert not HearingSlot.objects.filter(booked__gt=models_F("capacity")).exists()
+    assert not Hearing.objects.exclude(starts_at=models_F("slot__starts_at")).exists()
+    # M3/M4: most NTAs filed, some served and not yet filed.
+    assert NoticeToAppear.objects.filter(filed_on__isnull=False).exists()
+
+
+def models_F(name: str):  # noqa: N802 - django.db.models.F, named so the assertions read
+    from django.db.models import F
+
+    return F(name)

@@ -29,7 +29,9 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from cases.models import Alien, Case, CaseStatus, Encounter, FamilyUnit, Hold, Language
+from demo.management.commands import scale_hearings as qh
 from demo.management.commands import scale_sql as q
+from hearings.models import Charge, Hearing, HearingLocation, NoticeToAppear
 from mpp.accounts.models import Location, User
 from mpp.accounts.roles import Role
 from screenings.models import AmenabilityReview
@@ -40,6 +42,7 @@ USER_PREFIX = "scale_"
 SITE_STAFF = {Location.Kind.PORT_OF_ENTRY: (Role.CBP_OFFICER, 3), Location.Kind.BORDER_PATROL_STATION: (
     Role.BORDER_PATROL_AGENT, 3)}  # fmt: skip
 SUPERVISORS_PER_SITE = 2
+PRINT_STAFF_PER_SITE = 1
 NATIONAL_STAFF = {
     Role.COURT_STAFF: 8,
     Role.ICE_OFFICER: 4,
@@ -63,6 +66,7 @@ STAFF_LAST = [
 
 # Tables whose ids the generator assigns itself (case = alien = member = n; family unit = encounter = f).
 ID_TABLES = (
+    *qh.ID_TABLES,
     "cases_alien",
     "cases_familyunit",
     "cases_familymember",
@@ -82,6 +86,11 @@ class Command(BaseCommand):
         parser.add_argument("--cases", type=int, required=True, help="Exact number of cases to create.")
         parser.add_argument("--seed", type=int, default=1, help="Same seed, same people and stories.")
         parser.add_argument(
+            "--add-hearings",
+            action="store_true",
+            help="Only add the hearings, NTAs and tear sheets to a scale database generated without them.",
+        )
+        parser.add_argument(
             "--allow-any-database",
             action="store_true",
             help="Run on a database whose name does not end in _scale (it must still have no cases).",
@@ -92,6 +101,19 @@ class Command(BaseCommand):
         seed = int(options["seed"])  # type: ignore[call-overload]
         if cases < 1:
             raise CommandError("--cases must be at least 1.")
+        if options["add_hearings"]:
+            name = str(connection.settings_dict["NAME"])
+            if not name.endswith("_scale") and not options["allow_any_database"]:
+                raise CommandError(
+                    f"Refusing to add scale hearings in database “{name}”: not a _scale database."
+                )
+            with transaction.atomic():
+                timings = add_hearings(seed=seed)
+            self.stdout.write(
+                f"generate_scale_data: added {Hearing.objects.count()} hearings, "
+                f"{NoticeToAppear.objects.count()} NTAs: " + ", ".join(f"{n} {t:.1f}s" for n, t in timings)
+            )
+            return
         self._refuse_unless_safe(allow_any=bool(options["allow_any_database"]))
         started = time.monotonic()
         with transaction.atomic():
@@ -101,7 +123,7 @@ class Command(BaseCommand):
             timings = _generate(cases=cases, seed=seed, staff=staff)
         analyze_started = time.monotonic()
         with connection.cursor() as cursor:
-            for table in q.ANALYZE_TABLES:
+            for table in (*q.ANALYZE_TABLES, *qh.ANALYZE_TABLES):
                 cursor.execute(f"ANALYZE {table}")
         timings.append(("analyze", time.monotonic() - analyze_started))
         total = time.monotonic() - started
@@ -149,6 +171,10 @@ def _staff_ensure() -> dict[str, object]:
         wanted += [
             (f"{USER_PREFIX}{Role.CBP_SUPERVISOR}_{site.code}_{i}", Role.CBP_SUPERVISOR, site)
             for i in range(1, SUPERVISORS_PER_SITE + 1)
+        ]
+        wanted += [
+            (f"{USER_PREFIX}{Role.PRINT_STAFF}_{site.code}_{i}", Role.PRINT_STAFF, site)
+            for i in range(1, PRINT_STAFF_PER_SITE + 1)
         ]
     for role, count in NATIONAL_STAFF.items():
         wanted += [(f"{USER_PREFIX}{role}_{i}", role, None) for i in range(1, count + 1)]
@@ -216,6 +242,7 @@ def _staff_ensure() -> dict[str, object]:
                 "officers": ids(role, site),
                 "supervisors": ids(Role.CBP_SUPERVISOR, site),
                 "port_officers": ids(Role.CBP_OFFICER, port),
+                "printers": ids(Role.PRINT_STAFF, site),
             }
         )
         acc += weight
@@ -224,6 +251,7 @@ def _staff_ensure() -> dict[str, object]:
         "court": ids(Role.COURT_STAFF),
         "ice": ids(Role.ICE_OFFICER),
         "sao": ids(Role.SUPERVISORY_ASYLUM_OFFICER),
+        "printers": {row["id"]: row["printers"] for row in site_rows},
     }
 
 
@@ -319,8 +347,69 @@ def _generate(*, cases: int, seed: int, staff: dict[str, object]) -> list[tuple[
                 if statement.strip():
                     cursor.execute(statement, params)
             timings.append((name, time.monotonic() - started))
+        timings += _generate_hearings(cursor, seed=seed, now=now, staff=staff)
         for table in ID_TABLES:
             # ``table`` is one of the constants above, never input.
             sequence_sql = f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), coalesce(max(id), 0) + 1, false) FROM {table}"  # noqa: S608
             cursor.execute(sequence_sql)
+    return timings
+
+
+def _generate_hearings(
+    cursor: Any, *, seed: int, now: dt.datetime, staff: dict[str, Any]
+) -> list[tuple[str, float]]:
+    """The NTAs, hearings, slots, addresses and tear sheets of every served case (``scale_hearings``)."""
+    places = {h.code: h for h in HearingLocation.objects.all()}
+    sites = {loc.code: loc for loc in Location.objects.filter(code__in=qh.SITE_PLACES)}
+    rows = []
+    for code, place_code in qh.SITE_PLACES.items():
+        site, place = sites.get(code), places.get(place_code)
+        if site is None or place is None:
+            raise CommandError(f"Reference data missing for {code} → {place_code}: run the migrations first.")
+        printers = staff["printers"].get(site.pk) or []
+        if not printers:
+            raise CommandError(f"No scale print staff at {code}.")
+        city, state = qh.SITE_CITIES[code]
+        rows.append(
+            (site.pk, site.time_zone, place.pk, place.time_zone, place.court_id, city, state, printers)
+        )
+    charges = dict(Charge.objects.values_list("code", "id"))
+    params = {
+        "seed": seed,
+        "now": now,
+        "court": staff["court"],
+        "charge_arriving": charges["212(a)(7)(A)(i)(I)"],
+        "charge_present": charges["212(a)(6)(A)(i)"],
+        "streets": qh.STREETS,
+        "languages": list(qh.SHEET_LANGUAGES),
+        "served": list(qh.SERVED_STATUSES),
+    }
+    timings: list[tuple[str, float]] = []
+    for statement in qh.SETUP:
+        cursor.execute(statement)
+    cursor.executemany("INSERT INTO sh_site VALUES (%s, %s, %s, %s, %s, %s, %s, %s)", rows)
+    for name, sql in qh.GENERATE:
+        started = time.monotonic()
+        for statement in sql.split(";\n"):
+            if statement.strip():
+                cursor.execute(statement, params)
+        timings.append((name, time.monotonic() - started))
+    return timings
+
+
+def add_hearings(*, seed: int) -> list[tuple[str, float]]:
+    """``--add-hearings``: the hearings of a scale database generated before they existed."""
+    if Hearing.objects.exists() or NoticeToAppear.objects.exists():
+        raise CommandError("This database already has hearings or NTAs; refusing to add to them.")
+    staff = _staff_ensure()
+    now = timezone.now().replace(minute=0, second=0, microsecond=0) - dt.timedelta(hours=1)
+    with connection.cursor() as cursor:
+        for statement in q.SETUP[:3]:  # the random functions only
+            cursor.execute(statement)
+        timings = _generate_hearings(cursor, seed=seed, now=now, staff=staff)
+        for table in qh.ID_TABLES:
+            sequence_sql = f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), coalesce(max(id), 0) + 1, false) FROM {table}"  # noqa: S608
+            cursor.execute(sequence_sql)
+        for table in qh.ANALYZE_TABLES:
+            cursor.execute(f"ANALYZE {table}")
     return timings
