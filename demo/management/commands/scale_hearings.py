@@ -52,7 +52,6 @@ SITE_CITIES = {
     "bro-bps": ("Matamoros", "Tamaulipas"),
 }
 STREETS = ["Juárez", "Hidalgo", "Morelos", "Revolución", "Independencia", "Madero", "Zaragoza", "Allende"]
-SLOT_TIMES = ("08:30", "10:00", "13:00")
 SHEET_LANGUAGES = ("en", "es", "pt", "ht")  # the languages with a catalogue (N1a); others print en + es
 SERVED_STATUSES = (
     "enrolled",
@@ -100,13 +99,13 @@ GENERATE: list[tuple[str, str]] = [
                count(*) OVER (PARTITION BY p.case_id) AS n
         FROM (
             SELECT c.*, k,
-                   ((pg_temp.weekday((c.served_at AT TIME ZONE c.place_tz)::date + 21 + (c.family_unit_id %% 14)::int
+                   ((pg_temp.weekday((c.served_at AT TIME ZONE c.place_tz)::date + 21 + (c.family_unit_id %% 21)::int
                        + k * (42 + (c.family_unit_id %% 7)::int))
-                     + (ARRAY['08:30','10:00','13:00'])[1 + (c.family_unit_id %% 3)::int]::time)
+                     + (ARRAY['08:00','08:30','09:00','10:00','10:30','13:00','13:30','14:30'])[1 + (c.family_unit_id %% 8)::int]::time)
                     AT TIME ZONE c.place_tz) AS starts_at,
-                   ((pg_temp.weekday((c.served_at AT TIME ZONE c.place_tz)::date + 21 + (c.family_unit_id %% 14)::int
+                   ((pg_temp.weekday((c.served_at AT TIME ZONE c.place_tz)::date + 21 + (c.family_unit_id %% 21)::int
                        + (k - 1) * (42 + (c.family_unit_id %% 7)::int))
-                     + (ARRAY['08:30','10:00','13:00'])[1 + (c.family_unit_id %% 3)::int]::time)
+                     + (ARRAY['08:00','08:30','09:00','10:00','10:30','13:00','13:30','14:30'])[1 + (c.family_unit_id %% 8)::int]::time)
                     AT TIME ZONE c.place_tz) AS previous_at
             FROM sh_case c, generate_series(0, 2) AS k
             WHERE k < c.planned
