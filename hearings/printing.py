@@ -8,9 +8,8 @@ import logging
 
 from django.db import transaction
 from django.db.models import F
-from weasyprint import HTML
 
-from hearings.documents import tear_sheet_html
+from hearings.documents import resolve_paper, tear_sheet_document
 from hearings.models import PrintBatch, PrintBatchItem
 from hearings.selectors import tear_sheet_data_many
 
@@ -21,6 +20,7 @@ def build_batch_pdf(batch: PrintBatch) -> bytes | None:
     """The PDF of the batch's sheets that could be built, in order, or None when none could."""
     items = list(PrintBatchItem.objects.filter(batch=batch).order_by("position"))
     data = tear_sheet_data_many([i.sheet_id for i in items])
+    paper = resolve_paper(None)
     documents = []
     for item in items:
         try:
@@ -29,7 +29,8 @@ def build_batch_pdf(batch: PrintBatch) -> bytes | None:
                 raise LookupError("the sheet no longer exists")
             if not sheet.a_number:
                 raise ValueError("the person has no A-number; assign one before printing (N2)")
-            document = HTML(string=tear_sheet_html(sheet)).render()
+            # The same layout, stylesheet and fonts as a single sheet (hearings.documents), one page each.
+            document = tear_sheet_document(sheet, paper=paper)
         except Exception as exc:
             logger.warning("print batch %s: sheet %s failed: %s", batch.pk, item.sheet_id, exc)
             _record(batch, item, ok=False, error=f"{type(exc).__name__}: {exc}"[:500])

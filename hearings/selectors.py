@@ -9,14 +9,28 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
+from django.db.models import (
+    Count,
+    DateField,
+    DateTimeField,
+    Exists,
+    F,
+    Func,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.functions import Cast
 from django.utils import timezone
 
-from cases.models import Case
+from cases.models import Case, FamilyMember, Language
 from cases.selectors import case_is_visible_to, user_sees_cases
 from hearings.documents import NtaMemberData, NtaRecordData, ProBonoEntry, TearSheetData
 from hearings.models import (
     AddressInMexico,
+    Charge,
     Hearing,
     HearingLocation,
     HearingSlot,
@@ -26,10 +40,11 @@ from hearings.models import (
     PrintBatchItem,
     ProBonoProvider,
     TearSheet,
+    TearSheetPrint,
 )
 from hearings.rules import nta_allegations
-from hearings.workflow import READ_ROLES
-from mpp.accounts.models import User
+from hearings.workflow import PRINT_ROLES, READ_ROLES
+from mpp.accounts.models import Location, User
 
 
 def may_read_hearings(user: User | AnonymousUser) -> bool:
@@ -105,6 +120,15 @@ def filing_queue(*, user: User, court_id: int | None = None) -> QuerySet[NoticeT
     return _scope_cases(qs, user).order_by("served_at", "id")
 
 
+# The states of a tear sheet in the print queue and the API's lists: waiting (current, never printed: new
+# and reissued), printed (current, printed at least once: reprint from there), superseded (N5).
+SHEET_STATES: dict[str, Q] = {
+    "waiting": Q(superseded_at__isnull=True, printed_at__isnull=True),
+    "printed": Q(superseded_at__isnull=True, printed_at__isnull=False),
+    "superseded": Q(superseded_at__isnull=False),
+}
+
+
 def print_queue(
     *,
     user: User,
@@ -119,26 +143,47 @@ def print_queue(
     qs = TearSheet.objects.select_related(
         "case__alien", "hearing__hearing_location__court", "location", "superseded_by"
     )
-    if state == "waiting":
-        qs = qs.filter(superseded_at__isnull=True, printed_at__isnull=True)
-    elif state == "printed":
-        qs = qs.filter(superseded_at__isnull=True, printed_at__isnull=False)
-    elif state == "superseded":
-        qs = qs.filter(superseded_at__isnull=False)
+    if state in SHEET_STATES:
+        qs = qs.filter(SHEET_STATES[state])
     if location_id:
         qs = qs.filter(location_id=location_id)
     if court_id:
         qs = qs.filter(hearing__hearing_location__court_id=court_id)
     if hearing_on:
-        # The hearing's day where it is heard: every hearing location's zone is within UTC-5..-8, so a
-        # UTC window of the day plus the widest offset finds it; the page shows local dates.
+        # The hearing's day where it is heard (its location's zone, as the page shows it). The UTC window
+        # (every hearing location is within UTC-4..-8) bounds the scan; the local date decides.
         start = dt.datetime.combine(hearing_on, dt.time.min, tzinfo=dt.UTC)
-        qs = qs.filter(
-            hearing__starts_at__gte=start, hearing__starts_at__lt=start + dt.timedelta(days=1, hours=9)
+        local_day = Cast(
+            Func(
+                F("hearing__hearing_location__time_zone"),
+                F("hearing__starts_at"),
+                function="timezone",
+                output_field=DateTimeField(),
+            ),
+            DateField(),
+        )
+        qs = (
+            qs.filter(
+                hearing__starts_at__gte=start, hearing__starts_at__lt=start + dt.timedelta(days=1, hours=9)
+            )
+            .alias(hearing_local_day=local_day)
+            .filter(hearing_local_day=hearing_on)
         )
     if not user.has_role("print_staff"):
         return qs.none()
     return qs.filter(location_id__in=sorted(user.duty_location_ids)).order_by("issued_at", "id")
+
+
+def print_locations(*, user: User) -> QuerySet[Location]:
+    """The duty locations whose print queue the user works (print staff only), by name."""
+    if not user.has_role(*PRINT_ROLES):
+        return Location.objects.none()
+    return user.duty_locations.filter(is_active=True).order_by("name")
+
+
+def hearing_courts() -> list[Location]:
+    """The immigration courts that hear cases at an active hearing location, by name (the queue's filter)."""
+    return sorted({place.court for place in hearing_locations()}, key=lambda court: (court.name, court.pk))
 
 
 def print_batches(*, user: User) -> QuerySet[PrintBatch]:
@@ -158,6 +203,14 @@ def print_batch_for(*, user: User, batch_id: int) -> PrintBatch | None:
 
 def print_batch_items(batch: PrintBatch) -> QuerySet[PrintBatchItem]:
     return batch.items.select_related("sheet__case__alien").order_by("position")
+
+
+def print_batch_print_counts(batch: PrintBatch) -> tuple[int, int]:
+    """How many sheets marking the batch printed recorded, and how many of them were reprints."""
+    counts = TearSheetPrint.objects.filter(batch=batch).aggregate(
+        sheets=Count("id"), reprints=Count("id", filter=Q(is_reprint=True))
+    )
+    return counts["sheets"], counts["reprints"]
 
 
 @dataclass(frozen=True)
@@ -188,6 +241,7 @@ def case_hearings(*, user: User, case: Case) -> CaseHearings | None:
             "oral_notice_language",
             "interpreter_language",
             "served_location",
+            "arrived_at",
         )
         .prefetch_related(Prefetch("charges", queryset=NtaCharge.objects.select_related("charge")))
         .filter(case=case)
@@ -287,7 +341,7 @@ def nta_record_data(*, case_ids: Iterable[int]) -> NtaRecordData:
     members = []
     for nta in ntas:
         alien = nta.case.alien
-        country = str(countries.name(nta.citizen_of.code)) if nta.citizen_of else ""
+        country = str(countries.name(str(nta.citizen_of))) if nta.citizen_of else ""
         hearing = nta.initial_hearing
         interpretation = (
             "none"
@@ -329,11 +383,18 @@ def nta_record_data(*, case_ids: Iterable[int]) -> NtaRecordData:
 
 
 def family_nta_form_cases(*, user: User, encounter_id: int) -> list[Case]:
-    """The family's cases for the NTA page, with an NTA flag (``has_nta``), in id order."""
+    """The family's cases for the NTA page, with an NTA flag (``has_nta``) and the member's relationship to
+    the head (``relationship``), in id order."""
+    member = FamilyMember.objects.filter(
+        family_unit_id=OuterRef("encounter__family_unit_id"), alien_id=OuterRef("alien_id")
+    )
     qs = (
         Case.objects.filter(encounter_id=encounter_id)
-        .select_related("alien__preferred_language", "location", "encounter")
-        .annotate(has_nta=Exists(NoticeToAppear.objects.filter(case_id=OuterRef("pk"))))
+        .select_related("alien__preferred_language", "location", "encounter__location")
+        .annotate(
+            has_nta=Exists(NoticeToAppear.objects.filter(case_id=OuterRef("pk"))),
+            relationship=Subquery(member.values("relationship")[:1]),
+        )
         .order_by("pk")
     )
     if not user_sees_cases(user):
@@ -341,3 +402,143 @@ def family_nta_form_cases(*, user: User, encounter_id: int) -> list[Case]:
     if user.is_location_scoped:
         qs = qs.filter(location_id__in=sorted(user.duty_location_ids))
     return list(qs)
+
+
+def hearing_for(*, user: User, hearing_id: int) -> Hearing | None:
+    """One hearing the user may see (another location's answers None, like a missing one), with its
+    person, place and the hearing that replaced it."""
+    qs = Hearing.objects.filter(pk=hearing_id).select_related(
+        "case__alien",
+        "case__location",
+        "hearing_location__court",
+        "hearing_location__reporting_port",
+        "replaced_by__hearing_location",
+    )
+    return _scope_cases(qs, user).first()
+
+
+def family_hearings_in_slot(*, user: User, hearing: Hearing) -> list[Hearing]:
+    """The scheduled hearings of the same family (served together: one encounter) in the same slot as
+    ``hearing``, itself included, in id order: a family heard together is moved together (H2)."""
+    qs = Hearing.objects.filter(
+        slot_id=hearing.slot_id,
+        status=Hearing.Status.SCHEDULED,
+        case__encounter_id=hearing.case.encounter_id,
+    ).select_related("case__alien")
+    return list(_scope_cases(qs, user).order_by("pk"))
+
+
+# --- the REST API's reads (hearings.api) ----------------------------------------------------------------
+
+
+def hearings_visible_to(
+    *,
+    user: User | AnonymousUser,
+    case_id: int | None = None,
+    hearing_location: HearingLocation | None = None,
+    day: dt.date | None = None,
+) -> QuerySet[Hearing]:
+    """Hearings of the cases the user may see, with what one shows (the person, the place, its court and
+    reporting port, the hearing that replaced it), in hearing order. ``day`` is read in the zone of
+    ``hearing_location`` (the docket of that day) and is ignored without it."""
+    if not isinstance(user, User):
+        return Hearing.objects.none()
+    qs = Hearing.objects.select_related(
+        "case__alien",
+        "hearing_location__court",
+        "hearing_location__reporting_port",
+        "replaced_by",
+    )
+    if case_id is not None:
+        qs = qs.filter(case_id=case_id)
+    if hearing_location is not None:
+        qs = qs.filter(hearing_location=hearing_location)
+        if day is not None:
+            start, end = local_day_bounds(day, hearing_location.time_zone)
+            qs = qs.filter(starts_at__gte=start, starts_at__lt=end)
+    return _scope_cases(qs, user).order_by("starts_at", "id")
+
+
+def ntas_visible_to(
+    *, user: User | AnonymousUser, filed: bool | None = None, court_id: int | None = None
+) -> QuerySet[NoticeToAppear]:
+    """NTAs of the cases the user may see, with what a row shows; ``filed`` False is the filing queue
+    (served, not yet confirmed filed: M3/M4 count only filed ones), True the filed ones."""
+    if not isinstance(user, User):
+        return NoticeToAppear.objects.none()
+    if filed is False:
+        return filing_queue(user=user, court_id=court_id)
+    qs = NoticeToAppear.objects.select_related(
+        "case__alien",
+        "court",
+        "served_location",
+        "initial_hearing__hearing_location",
+        "served_by",
+        "filed_by",
+    )
+    if filed:
+        qs = qs.filter(filed_on__isnull=False)
+    if court_id:
+        qs = qs.filter(court_id=court_id)
+    return _scope_cases(qs, user).order_by("-served_at", "-id")
+
+
+def nta_records_visible_to(*, user: User | AnonymousUser) -> QuerySet[NoticeToAppear]:
+    """NTAs the user may see with everything one record shows: the facts of the allegations, the charges,
+    the court and initial hearing, the service (N3) and the filing."""
+    if not isinstance(user, User):
+        return NoticeToAppear.objects.none()
+    qs = NoticeToAppear.objects.select_related(
+        "case__alien",
+        "court",
+        "initial_hearing__hearing_location",
+        "served_by",
+        "served_location",
+        "arrived_at",
+        "oral_notice_language",
+        "interpreter_language",
+        "filed_by",
+    ).prefetch_related(Prefetch("charges", queryset=NtaCharge.objects.select_related("charge")))
+    return _scope_cases(qs, user).order_by("-served_at", "-id")
+
+
+def tear_sheets_visible_to(
+    *, user: User | AnonymousUser, case_id: int | None = None, state: str | None = None
+) -> QuerySet[TearSheet]:
+    """Tear sheets of the cases the user may see (every version: superseded ones stay, N5), newest issued
+    first; ``state`` one of ``SHEET_STATES``."""
+    if not isinstance(user, User):
+        return TearSheet.objects.none()
+    qs = TearSheet.objects.select_related(
+        "case__alien", "hearing__hearing_location__court", "location", "superseded_by"
+    )
+    if case_id is not None:
+        qs = qs.filter(case_id=case_id)
+    if state in SHEET_STATES:
+        qs = qs.filter(SHEET_STATES[state])
+    return _scope_cases(qs, user).order_by("-issued_at", "-id")
+
+
+def case_addresses(*, user: User, case_id: int) -> list[AddressInMexico] | None:
+    """N6: the person's addresses in Mexico, the current (latest received) first; None when the case is
+    not one the user may see (answered like a missing one)."""
+    if not may_read_hearings(user):
+        return None
+    case = Case.objects.filter(pk=case_id).only("id", "alien_id", "location_id").first()
+    if case is None or not case_is_visible_to(user, case):
+        return None
+    return list(
+        AddressInMexico.objects.filter(alien_id=case.alien_id)
+        .select_related("recorded_by")
+        .order_by("-received_on", "-id")
+    )
+
+
+def charges_active() -> list[Charge]:
+    """The charges an NTA may bring now, by INA section (the NTA page's checkboxes)."""
+    return list(Charge.objects.filter(is_active=True).order_by("code"))
+
+
+def languages() -> list[Language]:
+    """Every language, by name (N3: the oral notice's and the interpreter's language)."""
+    return list(Language.objects.order_by("name"))

@@ -39,7 +39,7 @@ from mpp.audit.services import history_stamp
 from mpp.outbox.services import outbox_emit
 
 # Batches of more than this many sheets are built by the Celery task; smaller ones while the page waits.
-INLINE_BATCH_MAX = 3
+INLINE_BATCH_MAX = 2
 MAX_BATCH = 500
 
 
@@ -120,7 +120,10 @@ def _slot_book(*, slot_id: int, places: int, actor: User, reason: str) -> Hearin
     """Take ``places`` in a slot under its row lock: of two officers booking the last place, the second
     waits here, then reads what the first committed and is told the slot is full."""
     slot = (
-        HearingSlot.objects.select_for_update().select_related("hearing_location").filter(pk=slot_id).first()
+        HearingSlot.objects.select_for_update(of=("self",))
+        .select_related("hearing_location")
+        .filter(pk=slot_id)
+        .first()
     )
     if slot is None:
         raise InvalidInput("Choose a hearing slot.", field="slot")
@@ -272,10 +275,11 @@ def nta_serve_family(
             raise InvalidInput("A chosen case is not in this family.", field="cases")
         cases = [c for c in cases if c.pk in set(case_ids)]
     served = {n.case_id: n for n in NoticeToAppear.objects.filter(case__in=cases)}
-    targets = [c for c in cases if c.pk not in served]
+    # A member who is not amenable (e.g. the Mexican child, F2) is never served: once the others are,
+    # serving the family again is the no-op, not "nobody amenable".
+    targets = [c for c in cases if c.pk not in served and c.status == CaseStatus.AMENABLE]
     if not targets and served:
         return list(served.values())
-    targets = [c for c in targets if c.status == CaseStatus.AMENABLE]
     if not targets:
         raise IllegalTransition(
             "Nobody in this family is amenable and waiting for an NTA (the supervisor decides amenability, A3).",
@@ -346,7 +350,8 @@ def nta_serve_family(
             state=where.state,
             phone=where.phone,
             source=AddressInMexico.Source.NTA,
-            received_on=nta.served_at.date(),
+            # The day of service where it was served, not in UTC (an evening service is "tomorrow" there).
+            received_on=timezone.localdate(served_at, zoneinfo.ZoneInfo(encounter.location.time_zone)),
             how_received=AddressInMexico.Received.AT_SERVICE,
             recorded_by=actor,
         )
@@ -457,8 +462,9 @@ def hearings_move(
     place back to its slot. Emits ``hearing.rescheduled`` per hearing: the tear sheet subscriber issues the
     new version and supersedes the old one (N5).
 
-    Locks the hearings in id order, then the new slot, then the old slots. Raises NotPermitted, InvalidInput
-    (hearings, slot, mode, reason), IllegalTransition (not scheduled, case closed), ConcurrentEdit (slot_full).
+    Locks the hearings in id order, then every slot the move touches (the new one; when rescheduling, the
+    old ones too) in id order. Raises NotPermitted, InvalidInput (hearings, slot, mode, reason),
+    IllegalTransition (not scheduled, case closed), ConcurrentEdit (slot_full).
     """
     _require_role(actor, COURT_ROLES, "Rescheduling or continuing a hearing")
     reason = _require_reason(reason)
@@ -506,6 +512,12 @@ def hearings_move(
                     "A continued hearing goes on on a later day (H2).", field="slot", code="h2_later_day"
                 )
     verb = "rescheduled" if mode == Hearing.Status.RESCHEDULED else "continued"
+    # In id order, before booking: two moves between the same slots in opposite directions (each books one
+    # and gives a place back to the other) then queue up instead of deadlocking.
+    touched = {target.pk}
+    if mode == Hearing.Status.RESCHEDULED:
+        touched.update(h.slot_id for h in hearings)
+    list(HearingSlot.objects.select_for_update().filter(pk__in=touched).order_by("pk").values_list("pk"))
     slot = _slot_book(
         slot_id=target.pk, places=len(hearings), actor=actor, reason=f"Hearings {verb}: {reason}"
     )
@@ -563,18 +575,34 @@ def tear_sheet_reissue(*, old_hearing_id: int, new_hearing_id: int) -> TearSheet
     """N5: a new tear sheet version for the hearing that replaced ``old_hearing_id``; the old hearing's
     current sheet is marked superseded by it. Run by the event-bus subscriber of ``hearing.rescheduled``
     (no user: the system acts). Locks the case row, so two deliveries of one event issue one sheet; a
-    second run returns the sheet the first issued."""
+    second run returns the sheet the first issued.
+
+    If the new hearing was itself moved before this delivery ran (or the deliveries of two moves ran out
+    of order), the sheet is for the hearing that replaced it, the one the person must attend; every
+    current sheet of a moved hearing of the case is superseded by it, so no sheet for a date that no
+    longer holds stays printable."""
     new = Hearing.objects.select_related("hearing_location").get(pk=new_hearing_id)
     case = (
         Case.objects.select_for_update(of=("self",))
         .select_related("alien__preferred_language", "location")
         .get(pk=new.case_id)
     )
+    moved = (Hearing.Status.RESCHEDULED, Hearing.Status.CONTINUED)
+    while new.status in moved:
+        later = Hearing.objects.select_related("hearing_location").filter(replaces=new).first()
+        if later is None:
+            break
+        new = later
     existing = TearSheet.objects.filter(hearing=new, superseded_at__isnull=True).first()
     if existing is not None:
         return existing
     old_sheets = list(
-        TearSheet.objects.select_for_update().filter(hearing_id=old_hearing_id, superseded_at__isnull=True)
+        TearSheet.objects.select_for_update(of=("self",))
+        .filter(
+            Q(hearing_id=old_hearing_id) | Q(hearing__status__in=moved), case=case, superseded_at__isnull=True
+        )
+        .exclude(hearing=new)
+        .order_by("pk")
     )
     when = _local(new.starts_at, new.hearing_location.time_zone)
     why = f"Hearing moved to {new.hearing_location.name}, {when}: new tear sheet (N5)"
@@ -684,6 +712,7 @@ def print_batch_create(*, sheet_ids: Sequence[int], actor: User) -> PrintBatch:
             f"Superseded sheets are not printed: {words}. Print the current version.",
             field="sheets",
             code="superseded",
+            rule="N5",
         )
     locations = {s.location_id for s in sheets.values()}
     if len(locations) != 1:
@@ -696,7 +725,8 @@ def print_batch_create(*, sheet_ids: Sequence[int], actor: User) -> PrintBatch:
     if batch.total > INLINE_BATCH_MAX:
         from hearings.tasks import print_batch_build_task
 
-        print_batch_build_task.delay_on_commit(batch.pk)
+        # Enqueued after commit, so the worker finds the batch (celery-types lacks delay_on_commit).
+        print_batch_build_task.delay_on_commit(batch.pk)  # type: ignore[attr-defined]
     return batch
 
 

@@ -36,9 +36,11 @@ from schemathesis.specs.openapi.checks import (
 
 from cases.models import CaseStatus, Hold
 from cases.services import hold_open
+from hearings.models import TearSheet
 from mpp.accounts.roles import Role
 from screenings.services import family_submit_for_review
 from tests.factories import UserFactory, family_with_cases, user_with_role
+from tests.hearings.factories import amenable_family, serve, slot
 from tests.screenings.factories import mixed_family, screen_all
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
@@ -94,8 +96,17 @@ def records(db: Any) -> Records:
     review = family_submit_for_review(actor=colleague, encounter_id=reviewed.pk)
     cases = [*screening, *held, *reviewed.cases.all()]
     encounters = [screening[0].encounter_id, held[0].encounter_id, reviewed.pk]
+    # Step 6: a family served (an NTA, its hearing, its tear sheet, its address) and one waiting for it.
+    served = amenable_family(1)
+    nta = serve(served, officer=colleague, at=slot())[0]
+    waiting = amenable_family(1)
     return Records(
         {
+            ("/api/v1/hearings/", "id"): [nta.initial_hearing_id],
+            ("/api/v1/ntas/", "id"): [nta.pk],
+            ("/api/v1/tear-sheets/", "id"): list(TearSheet.objects.values_list("pk", flat=True)),
+            ("/api/v1/cases/{case_id}/addresses/", "case_id"): [served[0].pk, waiting[0].pk],
+            ("/api/v1/families/{encounter_id}/nta/", "encounter_id"): [waiting[0].encounter_id],
             ("/api/v1/aliens/", "id"): [case.alien_id for case in cases],
             ("/api/v1/family-units/", "id"): [case.encounter.family_unit_id for case in cases[:2]],
             ("/api/v1/encounters/", "id"): encounters,

@@ -158,6 +158,13 @@ CONFLICTING = {
     ("/api/v1/families/{encounter_id}/submit-for-review/", "post"),
     ("/api/v1/amenability-reviews/{id}/decide/", "post"),
     ("/api/v1/amenability-reviews/{id}/return/", "post"),
+    # Step 6: a full slot, nobody amenable or a hold (serving the NTA); a hearing already moved or a closed
+    # case (H2); no NTA yet (N6); a print batch not built yet.
+    ("/api/v1/families/{encounter_id}/nta/", "post"),
+    ("/api/v1/hearings/move/", "post"),
+    ("/api/v1/cases/{case_id}/addresses/", "post"),
+    ("/api/v1/print-batches/{id}/pdf/", "get"),
+    ("/api/v1/print-batches/{id}/printed/", "post"),
 }
 
 

@@ -176,12 +176,21 @@ def test_every_served_case_has_an_nta_hearings_and_tear_sheets_that_obey_n1_n5_h
 
     served = Case.objects.exclude(status__in=["screening", "awaiting_review", "amenable", "not_amenable"])
     assert NoticeToAppear.objects.count() == served.count() > 0
-    assert set(NoticeToAppear.objects.values_list("case_id", flat=True)) == set(served.values_list("id", flat=True))
+    assert set(NoticeToAppear.objects.values_list("case_id", flat=True)) == set(
+        served.values_list("id", flat=True)
+    )
     # N1: the NTA names the initial hearing; H2: later hearings continue the one before, on a later day.
     for nta in NoticeToAppear.objects.select_related("initial_hearing"):
         assert nta.initial_hearing.is_initial and nta.initial_hearing.case_id == nta.case_id
         assert nta.served_at.date() >= nta.arrived_on
-    assert Hearing.objects.filter(status="scheduled").values("case_id").annotate(n=Count("id")).filter(n__gt=1).count() == 0
+    assert (
+        Hearing.objects.filter(status="scheduled")
+        .values("case_id")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+        .count()
+        == 0
+    )
     for hearing in Hearing.objects.exclude(replaces=None).select_related("replaces"):
         assert hearing.starts_at.date() > hearing.replaces.starts_at.date()
         assert hearing.replaces.status == "continued"
@@ -198,7 +207,7 @@ def test_every_served_case_has_an_nta_hearings_and_tear_sheets_that_obey_n1_n5_h
     assert NoticeToAppear.objects.filter(filed_on__isnull=False).exists()
 
 
-def models_F(name: str):  # noqa: N802 - django.db.models.F, named so the assertions read
+def models_F(name: str):  # django.db.models.F, named so the assertions read
     from django.db.models import F
 
     return F(name)

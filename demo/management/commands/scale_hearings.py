@@ -79,6 +79,8 @@ GENERATE: list[tuple[str, str]] = [
         """
         CREATE OR REPLACE FUNCTION pg_temp.weekday(d date) RETURNS date LANGUAGE sql IMMUTABLE AS
         $$ SELECT d + CASE extract(isodow FROM d) WHEN 6 THEN 2 WHEN 7 THEN 1 ELSE 0 END $$;
+        CREATE OR REPLACE FUNCTION pg_temp.docket_time(family bigint) RETURNS time LANGUAGE sql IMMUTABLE AS
+        $$ SELECT (ARRAY['08:00','08:30','09:00','10:00','10:30','13:00','13:30','14:30'])[1 + (family %% 8)::int]::time $$;
         CREATE TEMP TABLE sh_case ON COMMIT DROP AS
         SELECT c.id AS case_id, c.alien_id, c.location_id, c.created_by_id, c.status, e.occurred_at,
                e.component, e.family_unit_id, s.place_id, s.place_tz, s.site_tz, s.court_id, s.city, s.state,
@@ -101,11 +103,11 @@ GENERATE: list[tuple[str, str]] = [
             SELECT c.*, k,
                    ((pg_temp.weekday((c.served_at AT TIME ZONE c.place_tz)::date + 21 + (c.family_unit_id %% 21)::int
                        + k * (42 + (c.family_unit_id %% 7)::int))
-                     + (ARRAY['08:00','08:30','09:00','10:00','10:30','13:00','13:30','14:30'])[1 + (c.family_unit_id %% 8)::int]::time)
+                     + pg_temp.docket_time(c.family_unit_id))
                     AT TIME ZONE c.place_tz) AS starts_at,
                    ((pg_temp.weekday((c.served_at AT TIME ZONE c.place_tz)::date + 21 + (c.family_unit_id %% 21)::int
                        + (k - 1) * (42 + (c.family_unit_id %% 7)::int))
-                     + (ARRAY['08:00','08:30','09:00','10:00','10:30','13:00','13:30','14:30'])[1 + (c.family_unit_id %% 8)::int]::time)
+                     + pg_temp.docket_time(c.family_unit_id))
                     AT TIME ZONE c.place_tz) AS previous_at
             FROM sh_case c, generate_series(0, 2) AS k
             WHERE k < c.planned
