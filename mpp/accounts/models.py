@@ -41,7 +41,8 @@ class Location(models.Model):
     )
     time_zone = models.CharField(max_length=64, validators=[validate_time_zone])
     address = models.TextField(
-        blank=True, help_text="Street address as printed on documents (ports: where to report; courts: EOIR-33)."
+        blank=True,
+        help_text="Street address as printed on documents (ports: where to report; courts: EOIR-33).",
     )
     court = models.ForeignKey(
         "self",
