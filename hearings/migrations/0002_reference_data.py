@@ -17,7 +17,7 @@ HEARING_LOCATIONS = [
     # People returned at Nogales were transported to El Paso for their hearings: they report in Arizona
     # time (no daylight saving), the hearing is in Mountain time.
     ("elp-ic-nog", "El Paso Immigration Court (Nogales returns)", "courtroom", "elp-ic", None, "elp-ic",
-     "America/Denver", "nog-poe", 7.0),
+     "America/Denver", "nog-poe", 5.0),
     ("lrd-ihf", "Laredo MPP Immigration Hearing Facility", "hearing_facility", "sna-ic", "lrd-ihf", "lrd-ihf",
      "America/Chicago", "lrd-poe", 3.5),
     ("egp-lrd-ihf", "Laredo MPP Immigration Hearing Facility (Eagle Pass returns)", "hearing_facility",

@@ -660,7 +660,7 @@ def test_the_ntas_court_filter_and_a_bad_filter_value(api_for, court_clerk):
 def test_a_hearing_reads_in_the_hearing_locations_zone_with_the_report_time_in_the_ports(
     api_for, court_clerk
 ):
-    """Nogales returns are heard in El Paso (Mountain time) and report at Nogales (Arizona time), 7 hours
+    """Nogales returns are heard in El Paso (Mountain time) and report at Nogales (Arizona time), 5 hours
     before (H1)."""
     at = slot(place="elp-ic-nog", hour=9, minute=0)
     _, ntas, _ = _served("nog-poe", at=at)
@@ -676,7 +676,7 @@ def test_a_hearing_reads_in_the_hearing_locations_zone_with_the_report_time_in_t
     assert local.utcoffset() in {dt.timedelta(hours=-7), dt.timedelta(hours=-6)}
     report = dt.datetime.fromisoformat(body["report_at_local"])
     assert report.utcoffset() == dt.timedelta(hours=-7)  # Arizona keeps standard time
-    assert report == local - dt.timedelta(hours=7)
+    assert report == local - dt.timedelta(hours=5)
     assert body["status"] == "scheduled" and body["is_initial"] is True
 
 
