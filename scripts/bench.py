@@ -197,7 +197,7 @@ ENTRIES: list[Entry] = [
     Entry("NTA filing queue", "court", "/hearings/filing/", LIST, (UNFILED_NTAS,)),
     Entry("API NTAs not filed", "court", "/api/v1/ntas/?filed=false", LIST, (UNFILED_NTAS,)),
     Entry("docket, busiest day ({docket_hearings} hearings)", "court",
-          "/hearings/docket/?hearing_location={place_id}&day={docket_day}", LIST, (DOCKET,)),
+          "/hearings/docket/?place={place_id}&day={docket_day}", LIST, (DOCKET,)),
     Entry("case hearings and documents", "officer", "/hearings/cases/{case_id}/", CASE_PAGE, (CASE_HEARINGS,)),
     Entry("tear sheet PDF", "print", "/hearings/sheets/{sheet_id}/pdf/", TEAR_SHEET),
     Entry("fixed cost: API list with no rows", "officer", "/api/v1/cases/?encounter=0", FIXED_COST),
