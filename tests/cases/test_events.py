@@ -139,7 +139,7 @@ def test_the_timeline_lists_what_happened_oldest_first_with_status_words(officer
         ("status.changed", "Status changed", "enrolled", "in_mexico", "Tear sheet served"),
         ("status.changed", "Status changed", "in_mexico", "in_us_for_hearing", "Reported"),
     ]
-    assert entries[0].from_label == "Enrolled: NTA served and filed"
+    assert entries[0].from_label == "Enrolled: NTA served"
     assert entries[0].to_label == "In Mexico awaiting hearing"
     assert entries[0].actor == officer.display_name
     assert entries[0].restricted == ()

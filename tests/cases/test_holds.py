@@ -21,6 +21,7 @@ pytestmark = pytest.mark.django_db
 
 S = CaseStatus
 REVIEW = "screenings.amenability_review"
+NTA = "hearings.nta_service"  # N1: serving the NTA owns amenable → enrolled
 LAREDO = "Laredo Port of Entry (Gateway to the Americas Bridge)"
 # 2 March 2026, 10:14 in Laredo (CST, UTC-6: daylight saving time starts on 8 March).
 CLAIM_TIME = dt.datetime(2026, 3, 2, 16, 14, tzinfo=dt.UTC)
@@ -101,19 +102,21 @@ def test_f4_the_return_is_refused_from_every_status_that_leads_to_mexico(current
 
 
 @pytest.mark.parametrize(
-    ("current", "target", "role"),
+    ("current", "target", "role", "workflow"),
     [
-        (S.IN_US_FOR_HEARING, S.REMOVED_FROM_MPP, Role.SUPERVISORY_ASYLUM_OFFICER),
-        (S.IN_US_FOR_HEARING, S.COMPLETED_RELIEF, Role.COURT_STAFF),
-        (S.IN_MEXICO, S.IN_US_FOR_HEARING, Role.CBP_OFFICER),
-        (S.AMENABLE, S.ENROLLED, Role.CBP_OFFICER),
+        (S.IN_US_FOR_HEARING, S.REMOVED_FROM_MPP, Role.SUPERVISORY_ASYLUM_OFFICER, None),
+        (S.IN_US_FOR_HEARING, S.COMPLETED_RELIEF, Role.COURT_STAFF, None),
+        (S.IN_MEXICO, S.IN_US_FOR_HEARING, Role.CBP_OFFICER, None),
+        (S.AMENABLE, S.ENROLLED, Role.CBP_OFFICER, NTA),
     ],
 )
-def test_f4_blocks_only_the_return_of_the_other_members(current, target, role):
+def test_f4_blocks_only_the_return_of_the_other_members(current, target, role, workflow):
     ana, child = _family(S.IN_US_FOR_HEARING, current)
     _claim(ana)
 
-    moved = case_transition(case_id=child.pk, to_status=target, actor=_laredo(role), reason="Not a return")
+    moved = case_move(
+        case_id=child.pk, to_status=target, actor=_laredo(role), reason="Not a return", workflow=workflow
+    )
 
     assert moved.status == target
 
@@ -152,7 +155,7 @@ def test_f4_once_the_claim_is_released_negative_the_family_may_be_returned_s4():
         (S.AWAITING_REVIEW, S.NOT_AMENABLE, Role.CBP_SUPERVISOR, REVIEW),
         (S.AMENABLE, S.NOT_AMENABLE, Role.CBP_SUPERVISOR, None),
         (S.AMENABLE, S.NOT_AMENABLE, Role.SUPERVISORY_ASYLUM_OFFICER, None),
-        (S.AMENABLE, S.ENROLLED, Role.CBP_OFFICER, None),
+        (S.AMENABLE, S.ENROLLED, Role.CBP_OFFICER, NTA),
         (S.ENROLLED, S.IN_MEXICO, Role.CBP_OFFICER, None),
         (S.IN_US_FOR_HEARING, S.IN_MEXICO, Role.CBP_OFFICER, None),
         (S.REOPENED, S.IN_MEXICO, Role.CBP_SUPERVISOR, None),
@@ -367,14 +370,14 @@ def test_court_staff_record_a_claim_stated_at_the_hearing_facility():
 
 
 @pytest.mark.parametrize(
-    ("current", "next_status", "next_role"),
+    ("current", "next_status", "next_role", "workflow"),
     [
-        (S.IN_US_FOR_HEARING, S.IN_MEXICO, Role.CBP_OFFICER),  # S4 negative: may be returned
-        (S.AMENABLE, S.ENROLLED, Role.CBP_OFFICER),  # S4 negative before enrolment: enrolled
+        (S.IN_US_FOR_HEARING, S.IN_MEXICO, Role.CBP_OFFICER, None),  # S4 negative: may be returned
+        (S.AMENABLE, S.ENROLLED, Role.CBP_OFFICER, NTA),  # S4 negative before enrolment: enrolled
     ],
 )
 def test_s4_releasing_a_negative_claim_leaves_the_status_where_it_was_and_the_blocked_move_then_succeeds(
-    current, next_status, next_role
+    current, next_status, next_role, workflow
 ):
     (ana,) = _family(current)
     hold = _claim(ana)
@@ -387,8 +390,12 @@ def test_s4_releasing_a_negative_claim_leaves_the_status_where_it_was_and_the_bl
     assert ana.history.count() == history_before
     assert not CaseEvent.objects.filter(case=ana, type="status.changed").exists()
     assert not OutboxEvent.objects.filter(event="case.status_changed", case_id=ana.pk).exists()
-    moved = case_transition(
-        case_id=ana.pk, to_status=next_status, actor=_laredo(next_role), reason="After the assessment"
+    moved = case_move(
+        case_id=ana.pk,
+        to_status=next_status,
+        actor=_laredo(next_role),
+        reason="After the assessment",
+        workflow=workflow,
     )
     assert moved.status == next_status
 

@@ -68,9 +68,11 @@ def test_a_move_from_a_terminal_status_is_refused(edge_copy):
 
 def test_a_move_still_generic_cannot_be_taken_over_without_removing_it_from_generic_edges(edge_copy):
     with pytest.raises(ImproperlyConfigured, match="generic status change"):
-        edge_register(source=S.AMENABLE, target=S.ENROLLED, roles={Role.CBP_OFFICER}, owner="hearings.nta")
+        edge_register(
+            source=S.ENROLLED, target=S.IN_MEXICO, roles={Role.CBP_OFFICER}, owner="hearings.hearing_day"
+        )
 
-    assert edge_for(S.AMENABLE, S.ENROLLED).owner is None
+    assert edge_for(S.ENROLLED, S.IN_MEXICO).owner is None
 
 
 def test_a_move_a_workflow_owns_cannot_be_registered_again_and_the_message_names_the_owner(edge_copy):
@@ -125,8 +127,13 @@ def test_an_edge_registered_without_where_or_event_reads_as_the_generic_form_and
 
 
 def test_the_real_registry_is_untouched_by_the_tests_above():
-    assert edge_for(S.AMENABLE, S.ENROLLED).owner is None
-    assert edge_for(S.AMENABLE, S.ENROLLED).roles == frozenset(
+    """N1: serving the NTA owns the move to enrolled (hearings.workflow); the move on to Mexico is still
+    the generic status change."""
+    enrolment = edge_for(S.AMENABLE, S.ENROLLED)
+    assert (enrolment.owner, enrolment.event) == ("hearings.nta_service", "nta.served")
+    assert enrolment.roles == frozenset({Role.CBP_OFFICER, Role.BORDER_PATROL_AGENT})
+    assert edge_for(S.ENROLLED, S.IN_MEXICO).owner is None
+    assert edge_for(S.ENROLLED, S.IN_MEXICO).roles == frozenset(
         {Role.CBP_OFFICER, Role.BORDER_PATROL_AGENT, Role.CBP_SUPERVISOR}
     )
 

@@ -288,11 +288,14 @@ def _offered(user, case):
         (S.AWAITING_REVIEW, Role.CBP_SUPERVISOR),
         (S.AWAITING_REVIEW, Role.CBP_OFFICER),
         (S.NOT_AMENABLE, Role.CBP_SUPERVISOR),
+        # N1: enrolment is made by serving the family's NTA, never through "Change status".
+        (S.AMENABLE, Role.CBP_OFFICER),
+        (S.AMENABLE, Role.BORDER_PATROL_AGENT),
     ],
 )
 def test_case_moves_for_never_offers_a_workflow_owned_move_a3(status, role):
     user = user_with_role(role)
-    case = CaseFactory(status=status)
+    case = _case_at("cv-bps" if role == Role.BORDER_PATROL_AGENT else "sys-poe", status=status)
 
     assert _offered(user, case) == []
 
@@ -300,8 +303,8 @@ def test_case_moves_for_never_offers_a_workflow_owned_move_a3(status, role):
 @pytest.mark.parametrize(
     ("status", "role", "expected"),
     [
-        (S.AMENABLE, Role.CBP_SUPERVISOR, [("not_amenable", None), ("enrolled", None)]),
-        (S.AMENABLE, Role.CBP_OFFICER, [("enrolled", None)]),
+        (S.AMENABLE, Role.CBP_SUPERVISOR, [("not_amenable", None)]),
+        (S.AMENABLE, Role.CBP_OFFICER, []),
         (S.AMENABLE, Role.SUPERVISORY_ASYLUM_OFFICER, [("not_amenable", None)]),
         (S.AMENABLE, Role.COURT_STAFF, []),
         (
@@ -342,14 +345,16 @@ def test_case_moves_for_lists_a_return_blocked_by_f4_with_its_refusal(officer, s
     assert child.alien.full_name in blocked.refusal.message
 
 
-def test_case_moves_for_lists_the_claimants_own_blocked_moves_s1(supervisor):
+def test_case_moves_for_lists_the_claimants_own_blocked_moves_s1(supervisor, officer):
     (claimant,) = family_with_cases(size=1, status=S.AMENABLE)
     _claim(claimant)
 
-    assert _offered(supervisor, claimant) == [
-        ("not_amenable", ("S1", "fear_claim_pending")),
-        ("enrolled", ("S1", "fear_claim_pending")),
-    ]
+    assert _offered(supervisor, claimant) == [("not_amenable", ("S1", "fear_claim_pending"))]
+    # Enrolment is the NTA workflow's move (not offered here); the same predicate refuses it there.
+    refused = move_refusal(
+        actor=officer, case=_loaded(claimant, officer), target=S.ENROLLED, workflow="hearings.nta_service"
+    )
+    assert (refused.rule, refused.code) == ("S1", "fear_claim_pending")
 
 
 def test_case_moves_for_is_one_query_however_many_family_holds(django_assert_num_queries):

@@ -459,6 +459,19 @@ def test_case_move_refuses_a_move_an_open_hold_blocks_with_the_holds_rule(office
             Role.CBP_SUPERVISOR,
             "the supervisor returning the family for re-screening",
         ),
+        # N1: the NTA workflow owns enrolment.
+        (
+            CaseStatus.AMENABLE,
+            CaseStatus.ENROLLED,
+            Role.CBP_OFFICER,
+            "serving the family's Notice to Appear and booking the initial hearing",
+        ),
+        (
+            CaseStatus.AMENABLE,
+            CaseStatus.ENROLLED,
+            Role.BORDER_PATROL_AGENT,
+            "serving the family's Notice to Appear and booking the initial hearing",
+        ),
     ],
 )
 def test_case_transition_refuses_every_workflow_owned_move_naming_where_it_is_made_a3(
@@ -487,15 +500,15 @@ def test_case_transition_refuses_every_workflow_owned_move_naming_where_it_is_ma
 
 
 def test_a_workflow_cannot_make_a_generic_move_it_is_told_where_that_is_made(officer):
-    case = CaseFactory(status=CaseStatus.AMENABLE)
+    case = CaseFactory(status=CaseStatus.ENROLLED)
 
     with pytest.raises(NotPermitted) as refused:
-        case_move(case_id=case.pk, to_status=CaseStatus.ENROLLED, actor=officer, reason="x", workflow=REVIEW)
+        case_move(case_id=case.pk, to_status=CaseStatus.IN_MEXICO, actor=officer, reason="x", workflow=REVIEW)
 
     assert refused.value.code == "workflow_owned"
     assert "“Change status” form" in refused.value.message
     case.refresh_from_db()
-    assert case.status == CaseStatus.AMENABLE
+    assert case.status == CaseStatus.ENROLLED
 
 
 def test_a_workflow_cannot_make_another_workflows_move(officer):

@@ -19,6 +19,7 @@ from tests.factories import CaseFactory, EncounterFactory, location, user_with_r
 S = CaseStatus
 R = Role
 REVIEW = "screenings.amenability_review"  # written out: the owner name is part of the contract
+NTA = "hearings.nta_service"
 COMPLETIONS = (S.COMPLETED_RELIEF, S.COMPLETED_REMOVAL_ORDER, S.COMPLETED_OTHER)
 
 # --- the program, written out --------------------------------------------------------------------------
@@ -76,7 +77,8 @@ EXPECTED_OWNERS = {
     (S.AWAITING_REVIEW, S.AMENABLE): (REVIEW, frozenset({R.CBP_SUPERVISOR}), "review.decided"),
     (S.AWAITING_REVIEW, S.NOT_AMENABLE): (REVIEW, frozenset({R.CBP_SUPERVISOR}), "review.decided"),
     (S.AWAITING_REVIEW, S.SCREENING): (REVIEW, frozenset({R.CBP_SUPERVISOR}), "review.returned"),
-    (S.AMENABLE, S.ENROLLED): (None, CBP_FIELD, "status.changed"),
+    # N1: the officer or agent who serves the family's NTA enrols it (not the supervisor, not generic).
+    (S.AMENABLE, S.ENROLLED): (NTA, frozenset({R.CBP_OFFICER, R.BORDER_PATROL_AGENT}), "nta.served"),
     (S.AMENABLE, S.NOT_AMENABLE): (None, SUPERVISORS, "status.changed"),
     (S.ENROLLED, S.IN_MEXICO): (None, CBP_FIELD, "status.changed"),
     (S.ENROLLED, S.REMOVED_FROM_MPP): (None, SUPERVISORS, "status.changed"),
@@ -180,7 +182,7 @@ def test_every_edge_has_the_programs_owner_roles_and_event():
 
 
 def test_the_amenability_review_owns_exactly_the_four_review_moves_a3():
-    owned = {(e.source, e.target) for e in edges() if not e.is_generic}
+    owned = {(e.source, e.target) for e in edges() if e.owner == REVIEW}
 
     assert owned == {
         (S.SCREENING, S.AWAITING_REVIEW),
@@ -188,7 +190,14 @@ def test_the_amenability_review_owns_exactly_the_four_review_moves_a3():
         (S.AWAITING_REVIEW, S.NOT_AMENABLE),
         (S.AWAITING_REVIEW, S.SCREENING),
     }
-    assert {e.owner for e in edges() if not e.is_generic} == {REVIEW}
+    assert {e.owner for e in edges() if not e.is_generic} == {REVIEW, NTA}
+
+
+def test_serving_the_nta_owns_exactly_the_move_to_enrolled_n1():
+    owned = {(e.source, e.target) for e in edges() if e.owner == NTA}
+
+    assert owned == {(S.AMENABLE, S.ENROLLED)}
+    assert all(e.owner == NTA for e in edges() if e.target == S.ENROLLED)
 
 
 # --- every legal move through the service -------------------------------------------------------------

@@ -517,7 +517,7 @@ def test_a_status_change_is_recorded_with_actor_and_reason(client_for, officer):
     page = page_text(client.get(response.url))
     assert "Status changed to “In Mexico awaiting hearing”" in page
     row = between(page, '<tr data-event="status.changed">', "</tr>")
-    assert "Enrolled: NTA served and filed → <strong>In Mexico awaiting hearing</strong>" in row
+    assert "Enrolled: NTA served → <strong>In Mexico awaiting hearing</strong>" in row
     assert "Returned through San Ysidro with the tear sheet" in row
     assert officer.display_name in row
 
@@ -548,8 +548,8 @@ def test_a_move_owned_by_another_role_shows_not_permitted_next_to_the_field(clie
     text = page_text(response)
     assert response.status_code == 403
     assert (
-        '<a href="#id_to_status">New status</a>: not_permitted: Moving a case from “Enrolled: NTA served and '
-        "filed” to “Removed from MPP (240 proceedings continue in the U.S.)” is for:" in text
+        '<a href="#id_to_status">New status</a>: not_permitted: Moving a case from “Enrolled: NTA served” '
+        "to “Removed from MPP (240 proceedings continue in the U.S.)” is for:" in text
     )
     assert '<span class="usa-error-message" id="id_to_status_error">not_permitted:' in text
     case.refresh_from_db()
@@ -725,7 +725,7 @@ def test_s1_a_cbp_officer_records_a_fear_claim_through_the_page_form(client_for,
     case.refresh_from_db()
     assert case.status == CaseStatus.ENROLLED  # a hold changes no status
     page = page_text(client.get(response.url))
-    assert "The case stays “Enrolled: NTA served and filed”" in page
+    assert "The case stays “Enrolled: NTA served”" in page
     opened = between(page, '<tr data-event="hold.opened">', "</tr>")
     assert officer.display_name in opened
 

@@ -1,20 +1,58 @@
-"""``manage.py seed_demo``: demo users per role and demo cases whose histories come from the services."""
+"""``manage.py seed_demo``: demo users per role and demo cases whose histories come from the services,
+with the hearings of step 6 (docket time, pro bono lists, NTAs, hearings, tear sheets and printing).
 
+The seed runs once for the module, in a transaction rolled back after its last test; each test runs in a
+savepoint inside it (as Django's ``TestCase.setUpTestData`` does), so what a test changes is undone. The
+first run with ``DEMO_PASSWORD`` set is in ``test_seed_demo_password.py`` (it needs an empty database).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 from django.db.models import Count
+from django.utils import timezone
 
 from cases.models import Case, CaseEvent, CaseStatus, FamilyMember, Hold
 from cases.rules import looks_like_a_number
 from cases.selectors import hold_blocks
+from hearings.models import (
+    AddressInMexico,
+    Hearing,
+    HearingLocation,
+    HearingSlot,
+    NoticeToAppear,
+    ProBonoProvider,
+    TearSheet,
+)
+from hearings.selectors import filing_queue, print_queue, tear_sheet_data_many
 from mpp.accounts.models import User
 from mpp.accounts.roles import Role
-
-DEMO_USERNAMES = {f"demo_{role}" for role in Role.values if role != Role.ADMINISTRATOR} | {"demo_admin"}
+from mpp.outbox.models import Notification
 
 pytestmark = pytest.mark.django_db
+
+S = CaseStatus
+# Statuses a case reaches only after its NTA was served (N1).
+SERVED_STATUSES = {
+    S.ENROLLED,
+    S.IN_MEXICO,
+    S.IN_US_FOR_HEARING,
+    S.COMPLETED_RELIEF,
+    S.COMPLETED_REMOVAL_ORDER,
+    S.COMPLETED_OTHER,
+    S.HANDED_TO_ICE,
+    S.REOPENED,
+}
+# Events the system records without a user (the bus reissuing a moved hearing's tear sheet, N5).
+SYSTEM_EVENTS = {"tear_sheet.reissued"}
+FIXED_HOLIDAYS = {(1, 1), (6, 19), (7, 4), (11, 11), (12, 24), (12, 25), (12, 31)}
 
 
 def seed(*args: str) -> str:
@@ -23,35 +61,63 @@ def seed(*args: str) -> str:
     return out.getvalue()
 
 
-@pytest.fixture
-def seeded(monkeypatch):
-    monkeypatch.delenv("DEMO_PASSWORD", raising=False)
-    return seed()
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker) -> Iterator[str]:
+    """The output of one seed of an empty database (no DEMO_PASSWORD), shared by the module's tests."""
+    with django_db_blocker.unblock(), pytest.MonkeyPatch.context() as env:
+        env.delenv("DEMO_PASSWORD", raising=False)
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            yield seed()
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+def user(username: str) -> User:
+    return User.objects.get(username=username)
+
+
+def at(code: str):
+    from tests.factories import location
+
+    return location(code)
+
+
+# --- users ---------------------------------------------------------------------------------------------
 
 
 def test_running_twice_creates_nothing_the_second_time(seeded):
-    users, cases = User.objects.count(), Case.objects.count()
+    def counts():
+        return [
+            model.objects.count()
+            for model in (User, Case, HearingSlot, NoticeToAppear, Hearing, TearSheet, ProBonoProvider)
+        ]
+
+    before = counts()
 
     output = seed()
 
-    assert (User.objects.count(), Case.objects.count()) == (users, cases)
+    assert counts() == before
     assert "passwords are unchanged" in output
     assert "Demo password" not in output
+    assert "hearing slots for the next weeks already published" in output
 
 
 def test_every_role_has_a_demo_user(seeded):
     for role in Role.values:
         username = "demo_admin" if role == Role.ADMINISTRATOR else f"demo_{role}"
-        user = User.objects.get(username=username)
-        assert user.has_role(role), username
-        assert user.has_usable_password()
-    admin = User.objects.get(username="demo_admin")
+        demo = user(username)
+        assert demo.has_role(role), username
+        assert demo.has_usable_password()
+    admin = user("demo_admin")
     assert admin.is_staff and admin.is_superuser
 
 
 def test_location_scoped_demo_users_have_their_duty_locations(seeded):
     def codes(username):
-        return set(User.objects.get(username=username).duty_locations.values_list("code", flat=True))
+        return set(user(username).duty_locations.values_list("code", flat=True))
 
     assert codes("demo_cbp_officer") == {"sys-poe", "lrd-poe"}
     assert codes("demo_cbp_supervisor") == {"sys-poe", "lrd-poe"}
@@ -63,12 +129,12 @@ def test_the_first_run_prints_the_password_once_and_it_works(seeded):
     line = next(line for line in seeded.splitlines() if "Demo password for all demo users:" in line)
     password = line.split("Demo password for all demo users:")[1].strip(" │")
 
-    assert User.objects.get(username="demo_cbp_officer").check_password(password)
-    assert User.objects.get(username="demo_analyst").check_password(password)
+    assert user("demo_cbp_officer").check_password(password)
+    assert user("demo_analyst").check_password(password)
 
 
 def test_reset_passwords_sets_and_prints_a_new_one(seeded):
-    officer = User.objects.get(username="demo_cbp_officer")
+    officer = user("demo_cbp_officer")
     old_hash = officer.password
 
     output = seed("--reset-passwords")
@@ -78,13 +144,7 @@ def test_reset_passwords_sets_and_prints_a_new_one(seeded):
     assert "Demo password for all demo users:" in output
 
 
-def test_demo_password_comes_from_the_environment_when_set(monkeypatch):
-    monkeypatch.setenv("DEMO_PASSWORD", "border-demo-2019-password")
-
-    output = seed()
-
-    assert User.objects.get(username="demo_court_staff").check_password("border-demo-2019-password")
-    assert "border-demo-2019-password" not in output
+# --- cases ---------------------------------------------------------------------------------------------
 
 
 def test_there_are_about_fifty_cases_of_several_nationalities_and_statuses(seeded):
@@ -103,6 +163,7 @@ def test_family_units_include_single_adults_parents_with_children_and_a_mexican_
 
     assert 1 in set(sizes) and max(sizes) >= 3
     assert mexican.status == CaseStatus.NOT_AMENABLE
+    assert not NoticeToAppear.objects.filter(case=mexican).exists()  # F2: not amenable, never served
     assert FamilyMember.objects.filter(
         family_unit__members__alien=mexican.alien, relationship=FamilyMember.Relationship.HEAD
     ).exclude(alien__country_of_citizenship="MX")
@@ -120,6 +181,7 @@ def test_a_family_waits_for_a_members_pending_fear_claim(seeded):
     assert {c.status for c in family} == {CaseStatus.AMENABLE}
     for member in family:
         assert hold_blocks(case=member, target=CaseStatus.IN_MEXICO)[0].rule == "F4"
+    assert not NoticeToAppear.objects.filter(case__encounter=pending.encounter).exists()
 
 
 def test_released_fear_claims_left_the_cases_where_the_story_took_them(seeded):
@@ -131,15 +193,18 @@ def test_released_fear_claims_left_the_cases_where_the_story_took_them(seeded):
 
 def test_every_demo_case_has_a_whole_timeline_of_case_events(seeded):
     """The timeline reads case events: every case was opened, every status it reached is there, and
-    screening-fact edits and holds show too."""
+    screening-fact edits, holds and the hearings' events show too. Every event names who acted, except
+    what the system does on its own (a moved hearing's new tear sheet), and says why."""
     for case in Case.objects.all():
         events = list(case.events.order_by("occurred_at", "id"))
         assert events[0].type == "case.opened", case
         reached = [e.data["to"] for e in events if "to" in e.data]
         assert (reached[-1] if reached else CaseStatus.SCREENING) == case.status, case
-        assert all(e.actor_id and e.reason for e in events), case
+        assert all(e.reason for e in events), case
+        assert all(e.actor_id or e.type in SYSTEM_EVENTS for e in events), case
     assert CaseEvent.objects.filter(type="screening.facts_saved").exists()
     assert CaseEvent.objects.filter(type="hold.opened").count() == Hold.objects.count()
+    assert not CaseEvent.objects.filter(actor__isnull=True).exclude(type__in=SYSTEM_EVENTS).exists()
 
 
 def test_every_case_has_a_history_with_actor_and_reason(seeded):
@@ -149,3 +214,170 @@ def test_every_case_has_a_history_with_actor_and_reason(seeded):
         assert all(row.history_user_id and row.history_change_reason for row in rows), case
     moved = Case.objects.get(status=CaseStatus.HANDED_TO_ICE)
     assert moved.history.latest("history_id").history_user.username == "demo_ice_officer"
+
+
+# --- hearings: docket time and the pro bono lists ----------------------------------------------------
+
+
+def test_docket_time_is_published_for_the_weekdays_of_the_next_three_weeks_at_every_hearing_location(seeded):
+    clerk = user("demo_court_staff")
+    places = list(HearingLocation.objects.filter(is_active=True))
+    assert len(places) == 7
+
+    for place in places:
+        today = timezone.localdate(timezone.now(), place.zone)
+        for n in range(1, 22):
+            day = today + dt.timedelta(days=n)
+            start = dt.datetime.combine(day, dt.time.min, tzinfo=place.zone)
+            slots = HearingSlot.objects.filter(
+                hearing_location=place, starts_at__gte=start, starts_at__lt=start + dt.timedelta(days=1)
+            )
+            times = {timezone.localtime(s.starts_at, place.zone).time() for s in slots}
+            if day.weekday() >= 5 or (day.month, day.day) in FIXED_HOLIDAYS:
+                assert not times, (place.code, day)
+                continue
+            assert {dt.time(8, 30), dt.time(10, 0), dt.time(13, 0)} <= times, (place.code, day)
+            assert all(12 <= s.capacity <= 20 and s.published_by == clerk for s in slots), (place.code, day)
+
+
+def test_each_court_has_a_pro_bono_list_that_is_clearly_fictional(seeded):
+    """N4: the list printed on the tear sheets of hearings before that court."""
+    courts = {p.court for p in HearingLocation.objects.filter(is_active=True).select_related("court")}
+
+    for court in courts:
+        providers = list(ProBonoProvider.objects.filter(court=court, is_active=True))
+        assert len(providers) >= 2, court
+        for provider in providers:
+            assert provider.name.endswith("(demo)"), provider
+            assert re.fullmatch(r"\(\d{3}\) 555-01\d\d", provider.phone), provider
+            assert provider.history.first().history_user == user("demo_admin")
+
+
+# --- hearings: the NTA, the hearings and the packets -----------------------------------------------
+
+
+def test_n1_everyone_enrolled_or_beyond_was_served_an_nta_with_an_initial_hearing_and_a_tear_sheet(seeded):
+    served = Case.objects.filter(status__in=SERVED_STATUSES) | Case.objects.filter(events__type="nta.served")
+    served = served.distinct()
+    assert served.count() >= 30
+
+    for case in served:
+        nta = NoticeToAppear.objects.select_related("initial_hearing").get(case=case)
+        assert nta.initial_hearing.is_initial and nta.initial_hearing.case_id == case.pk, case
+        assert TearSheet.objects.filter(case=case, version=1, reason="new").exists(), case
+        assert AddressInMexico.objects.filter(case=case, source="nta").exists(), case
+        enrolment = [e for e in case.events.all() if e.data.get("to") == S.ENROLLED]
+        assert [(e.type, e.actor_id) for e in enrolment] == [("nta.served", nta.served_by_id)], case
+    never_served = Case.objects.filter(
+        status__in=[S.SCREENING, S.AWAITING_REVIEW, S.AMENABLE, S.NOT_AMENABLE]
+    )
+    assert not NoticeToAppear.objects.filter(case__in=never_served).exists()
+
+
+def test_n3_the_nta_was_explained_in_the_persons_language_through_an_interpreter_when_needed(seeded):
+    for nta in NoticeToAppear.objects.select_related(
+        "case__alien__preferred_language", "oral_notice_language", "interpreter_language"
+    ):
+        spoken = nta.case.alien.preferred_language.code
+        assert nta.oral_notice_language.code == spoken, nta
+        if spoken in {"es", "en"}:
+            assert (nta.interpretation, nta.interpreter_language) == ("none", None), nta
+        else:
+            assert (nta.interpretation, nta.interpreter_language.code) == ("telephonic", spoken), nta
+
+
+def test_hearings_stand_where_each_story_stands(seeded):
+    """Not yet heard: the hearing is ahead. Heard and completed: the first hearing is past. In the U.S.
+    for a hearing: it is on the latest court day."""
+    now = timezone.now()
+    for case in Case.objects.filter(status__in=SERVED_STATUSES):
+        scheduled = Hearing.objects.filter(case=case, status="scheduled").first()
+        initial = NoticeToAppear.objects.get(case=case).initial_hearing
+        if case.status in {S.ENROLLED, S.IN_MEXICO}:
+            assert scheduled is not None and scheduled.starts_at > now, case
+        elif case.status == S.IN_US_FOR_HEARING:
+            assert now - dt.timedelta(days=4) < initial.starts_at < now + dt.timedelta(days=1), case
+        else:
+            assert initial.starts_at < now, case
+
+
+def test_m3_some_ntas_are_filed_and_the_newest_wait_for_court_staff(seeded):
+    unfiled = NoticeToAppear.objects.filter(filed_on__isnull=True)
+    filed = NoticeToAppear.objects.filter(filed_on__isnull=False)
+
+    assert unfiled.exists() and filed.count() > unfiled.count()
+    assert {n.case.status for n in unfiled} == {S.ENROLLED}
+    assert all(n.filed_by == user("demo_court_staff") for n in filed)
+    assert all(n.filed_on >= timezone.localdate(n.served_at) for n in filed)
+    assert set(filing_queue(user=user("demo_court_staff"))) == set(unfiled)
+
+
+@pytest.mark.parametrize("code", ["sys-poe", "lrd-poe"])
+def test_packets_wait_in_the_print_queue_at_san_ysidro_and_laredo_and_those_carried_were_printed(
+    seeded, code
+):
+    printer = user("demo_print_staff")
+    place = at(code)
+
+    waiting = list(print_queue(user=printer, location_id=place.pk, state="waiting"))
+    printed = list(print_queue(user=printer, location_id=place.pk, state="printed"))
+
+    assert waiting, code
+    assert printed, code
+    # Waiting: the newly served (not yet returned) and the reissued; everyone returned carried theirs.
+    assert all(s.case.status == S.ENROLLED or s.reason == "reissued" for s in waiting), code
+    assert all(s.printed_by == printer and s.print_count == 1 for s in printed), code
+
+
+def test_n1a_there_are_tear_sheets_in_every_language_and_the_bilingual_fallback(seeded):
+    current = TearSheet.objects.filter(superseded_at__isnull=True).select_related(
+        "case__alien__preferred_language"
+    )
+
+    assert {"en", "es", "pt", "ht", ""} <= {s.language_code for s in current}
+    bilingual = {s.case.alien.preferred_language.code for s in current if s.language_code == ""}
+    assert bilingual and not bilingual & {"en", "es", "pt", "ht"}
+    waiting_languages = {
+        s.language_code for s in current if s.printed_at is None and s.location.code in {"sys-poe", "lrd-poe"}
+    }
+    assert {"en", "pt", "ht", ""} <= waiting_languages
+
+
+def test_h2_n5_a_rescheduled_hearing_has_a_new_tear_sheet_and_the_old_one_is_superseded(seeded):
+    moved = list(Hearing.objects.filter(status="rescheduled").select_related("replaced_by", "case"))
+    assert moved
+
+    for old in moved:
+        new = old.replaced_by
+        assert new.status == "scheduled" and new.starts_at > old.starts_at, old
+        first = TearSheet.objects.get(hearing=old)
+        second = TearSheet.objects.get(hearing=new)
+        assert (first.superseded_by, first.printed_at is not None) == (second, True), old
+        assert (second.reason, second.version, second.printed_at) == ("reissued", 2, None), old
+        assert second.location.code == "sys-poe"
+        assert CaseEvent.objects.filter(case=old.case, type="tear_sheet.reissued", actor=None).exists()
+        assert CaseEvent.objects.filter(case=old.case, type="hearing.rescheduled").exists()
+    assert Notification.objects.filter(
+        user=user("demo_print_staff"), message__startswith="Rescheduled hearing: tear sheet v2"
+    ).exists()
+
+
+def test_h2_continued_hearings_go_on_on_a_later_day_with_a_new_tear_sheet(seeded):
+    continued = list(
+        Hearing.objects.filter(status="continued").select_related("replaced_by", "hearing_location")
+    )
+    assert continued
+
+    for old in continued:
+        zone = old.hearing_location.zone
+        new = old.replaced_by
+        assert timezone.localdate(new.starts_at, zone) > timezone.localdate(old.starts_at, zone), old
+        assert TearSheet.objects.get(hearing=old).superseded_by == TearSheet.objects.get(hearing=new)
+
+
+def test_n6_a_change_of_address_is_what_the_packet_prints(seeded):
+    (change,) = AddressInMexico.objects.filter(source="eoir33")
+    sheet = TearSheet.objects.get(case=change.case, superseded_at__isnull=True)
+
+    assert tear_sheet_data_many([sheet.pk])[sheet.pk].current_address == change.one_line
+    assert change.recorded_by == user("demo_court_staff")

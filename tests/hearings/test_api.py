@@ -918,7 +918,7 @@ def test_hearing_locations_carry_the_reporting_port_in_its_own_zone(api_for, off
     assert nogales["time_zone"] == "America/Denver"
     assert nogales["reporting_port"]["code"] == "nog-poe"
     assert nogales["reporting_port"]["time_zone"] == "America/Phoenix"
-    assert nogales["report_lead_minutes"] == 7 * 60
+    assert nogales["report_lead_minutes"] == 5 * 60
     laredo = next(row for row in rows if row["code"] == "lrd-ihf")
     assert (laredo["kind"], laredo["facility"]) == ("hearing_facility", "lrd-ihf")
 

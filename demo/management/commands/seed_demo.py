@@ -6,15 +6,29 @@ family unit, encounter, opening, then each status move through the transition ta
 would do it in real life, with a reason, so every case page shows a genuine history. The people, A-numbers
 and dates are made up; the randomness is seeded, so every run of the seed tells the same story (dates are
 relative to the day it runs).
+
+Hearings (step 6): the court's docket time for the next three weeks at every hearing location, a
+fictional pro bono list per court, and for everyone whose story reaches "enrolled" the NTA served through
+``hearings.services.nta_serve_family`` (initial hearing, address in Mexico, tear sheet v1), filed by court
+staff unless the family was served only days ago. Steps that happened weeks or months ago run "as of" the
+story's day (``_as_of``), so the services' own checks (no booking into a slot that has begun, no docket
+time on a past day) hold as they did then. Packets of people already returned to Mexico were printed; the
+newly served families' packets wait in the print queue at San Ysidro and Laredo; one family's hearing is
+rescheduled, and the outbox relay runs in-process so its new tear sheet is issued and the old one
+superseded (N5).
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import random
 import secrets
+import zoneinfo
+from collections.abc import Iterator
 from dataclasses import dataclass
+from unittest import mock
 
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
@@ -24,7 +38,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from cases.models import Alien, Case, CaseStatus, Hold, Language
+from cases.models import Alien, Case, CaseStatus, Encounter, Hold, Language
 from cases.services import (
     MemberSpec,
     alien_create,
@@ -35,9 +49,23 @@ from cases.services import (
     hold_open,
     hold_release,
 )
+from hearings.models import Hearing, HearingLocation, HearingSlot, NoticeToAppear, ProBonoProvider, TearSheet
+from hearings.services import (
+    INLINE_BATCH_MAX,
+    AddressInput,
+    address_change_record,
+    hearings_move,
+    nta_file,
+    nta_serve_family,
+    print_batch_build,
+    print_batch_create,
+    print_batch_mark_printed,
+    slots_publish,
+)
 from mpp.accounts.models import Location, User
 from mpp.accounts.roles import Role
 from mpp.audit.services import history_stamp
+from mpp.outbox.services import outbox_relay
 from screenings.models import AmenabilityReview
 from screenings.services import amenability_decide, family_submit_for_review, screening_facts_save
 from screenings.workflow import FEAR_CLAIM
@@ -104,15 +132,16 @@ SITE_STAFF = {
     "elp-bps": ("jdominguez", "bkessler"),
 }
 
-# Encounter site → (port where the person reports for hearings, hearing venue, Mexican city of return).
+# Encounter site → (hearing location, Mexican city of return). The person reports for hearings at the
+# hearing location's reporting port (hearings.HearingLocation.reporting_port).
 HEARING_ROUTE = {
-    "sys-poe": ("sys-poe", "sdg-ic", "Tijuana"),
-    "cv-bps": ("sys-poe", "sdg-ic", "Tijuana"),
-    "cxl-poe": ("cxl-poe", "sdg-ic", "Mexicali"),
-    "elp-poe": ("elp-poe", "elp-ic", "Ciudad Juárez"),
-    "elp-bps": ("elp-poe", "elp-ic", "Ciudad Juárez"),
-    "lrd-poe": ("lrd-poe", "lrd-ihf", "Nuevo Laredo"),
-    "bro-poe": ("bro-poe", "bro-ihf", "Matamoros"),
+    "sys-poe": ("sdg-ic-mpp", "Tijuana"),
+    "cv-bps": ("sdg-ic-mpp", "Tijuana"),
+    "cxl-poe": ("imp-ic-mpp", "Mexicali"),
+    "elp-poe": ("elp-ic-mpp", "Ciudad Juárez"),
+    "elp-bps": ("elp-ic-mpp", "Ciudad Juárez"),
+    "lrd-poe": ("lrd-ihf", "Nuevo Laredo"),
+    "bro-poe": ("bro-ihf", "Matamoros"),
 }
 
 # ── The people processed ───────────────────────────────────────────────────────────────────────────────
@@ -331,6 +360,8 @@ class Family:
     site: str
     path: str
     people: tuple[Person, ...]
+    rescheduled: bool = False  # H2/N5: court staff move the family's next hearing after its packets printed
+    address_change: bool = False  # N6: the head sends an EOIR-33 from Mexico
 
 
 def _single(country: str, site: str, path: str, sex: str, age: int, **kw: str) -> Family:
@@ -341,7 +372,11 @@ HEAD, CHILD, SPOUSE, SIBLING = "head", "child", "spouse", "sibling"
 
 FAMILIES: tuple[Family, ...] = (
     Family(
-        "HN", "sys-poe", "in_mexico", (Person(HEAD, "F", 31), Person(CHILD, "M", 9), Person(CHILD, "F", 5))
+        "HN",
+        "sys-poe",
+        "in_mexico",
+        (Person(HEAD, "F", 31), Person(CHILD, "M", 9), Person(CHILD, "F", 5)),
+        rescheduled=True,
     ),
     Family(
         "GT",
@@ -417,10 +452,17 @@ FAMILIES: tuple[Family, ...] = (
         "lrd-poe",
         "in_mexico",
         (Person(HEAD, "F", 38), Person(CHILD, "F", 17), Person(CHILD, "M", 12), Person(CHILD, "M", 6)),
+        address_change=True,
     ),
     _single("NI", "sys-poe", "screening", "M", 52),
     Family("VE", "bro-poe", "removal_ordered", (Person(HEAD, "F", 27), Person(CHILD, "F", 2))),
     Family("EC", "sys-poe", "voluntary_departure", (Person(HEAD, "M", 24), Person(SIBLING, "M", 20))),
+    # N1a: served days ago, so their packets wait in the print queue at San Ysidro and Laredo: an English
+    # speaker from Nicaragua's Caribbean coast, a Haitian family, and a K'iche' speaker (no tear sheet in
+    # K'iche': English and Spanish side by side).
+    _single("NI", "sys-poe", "enrolled", "M", 44, language="en"),
+    Family("HT", "lrd-poe", "enrolled", (Person(HEAD, "F", 32), Person(CHILD, "F", 7))),
+    _single("GT", "lrd-poe", "enrolled", "M", 29, language="quc"),
 )
 
 # ── Reasons ────────────────────────────────────────────────────────────────────────────────────────────
@@ -438,18 +480,13 @@ REASONS = {
         "Amenability confirmed (A3). Return to Mexico on hold while a family member's fear claim is "
         "decided (F4)."
     ),
-    "enrolled": (
-        "NTA (Form I-862) served{interpreting}: initial master calendar hearing {hearing_1} at 08:30, "
-        "{venue}. Tear sheet in {tear_sheet_language}, list of pro bono legal service providers handed "
-        "over (N1, N3, N4)."
-    ),
     "returned": (
-        "Returned to Mexico through {port} to {city} with the tear sheet: report to {port} at 04:30 on "
-        "{hearing_1}, not before; keep all documents (H1, N5)."
+        "Returned to Mexico through {port} to {city} with the tear sheet: report to {port} at {report_time} "
+        "on {hearing_1}, not before; keep all documents (H1, N5)."
     ),
     "reported": (
-        "Reported at {port} at 04:30 as the tear sheet directs; transported to {venue} for the hearing "
-        "of {hearing_1} (H1)."
+        "Reported at {port} at {report_time} as the tear sheet directs; transported to {venue} for the "
+        "hearing of {hearing_1} (H1)."
     ),
     "continued": (
         "Immigration judge continued the case to {hearing_2} to allow time to find counsel (H2). "
@@ -535,16 +572,101 @@ def _court_day(day: dt.date) -> dt.date:
     return day
 
 
+def _court_day_back(day: dt.date) -> dt.date:
+    """The last weekday on or before ``day`` that is not a fixed federal holiday."""
+    while day.weekday() >= 5 or (day.month, day.day) in _FIXED_HOLIDAYS:
+        day -= dt.timedelta(days=1)
+    return day
+
+
 def _long_date(day: dt.date) -> str:
     return f"{day:%A} {day.day} {day:%B %Y}"
+
+
+# ── Hearings: docket time, the pro bono lists, the NTA and the packet ───────────────────────────────────
+
+# Docket time court staff publish at every active hearing location, each weekday of the next three weeks.
+GRID_DAYS = 21
+GRID_TIMES = (dt.time(8, 30), dt.time(10, 0), dt.time(13, 0))
+# The stories' hearings are at the morning docket; a rescheduled one moves to mid-morning.
+STORY_TIME = dt.time(8, 30)
+RESCHEDULED_TIME = dt.time(10, 0)
+
+# Paths whose first hearing is still ahead (served, maybe returned to Mexico, not yet heard); every other
+# path that reaches "enrolled" has had its first hearing (or, in_us_for_hearing, is at it now).
+HEARING_AHEAD = {"enrolled", "in_mexico", "fear_negative"}
+# Languages the processing officers speak: the NTA is explained without an interpreter (N3).
+OFFICER_LANGUAGES = {"es", "en"}
+
+# N4: a made-up pro bono list per court: clearly fictional names and 555-01xx numbers (reserved for fiction).
+PRO_BONO: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "sdg-ic": (
+        ("Frontera Legal Aid Project (demo)", "(619) 555-0101", "English, Spanish"),
+        ("Bayside Asylum Clinic (demo)", "(619) 555-0102", "English, Spanish, Portuguese"),
+        ("Pacific Crest Immigrant Defense (demo)", "(619) 555-0103", "English, Spanish, Haitian Creole"),
+    ),
+    "imp-ic": (
+        ("Imperial Valley Immigrant Rights Clinic (demo)", "(760) 555-0111", "English, Spanish"),
+        ("Desert Border Legal Services (demo)", "(760) 555-0112", "English, Spanish, K'iche'"),
+    ),
+    "elp-ic": (
+        ("Paso del Norte Legal Aid (demo)", "(915) 555-0121", "English, Spanish"),
+        ("Franklin Mountains Refugee Law Center (demo)", "(915) 555-0122", "English, Spanish, Portuguese"),
+    ),
+    "sna-ic": (
+        ("Alamo City Asylum Project (demo)", "(210) 555-0131", "English, Spanish, K'iche', Mam"),
+        ("Río Bravo Legal Services (demo)", "(210) 555-0132", "English, Spanish, Haitian Creole"),
+    ),
+    "hlg-ic": (
+        ("Valle Immigrant Defense Network (demo)", "(956) 555-0141", "English, Spanish"),
+        ("Gulf Coast Refugee Legal Clinic (demo)", "(956) 555-0142", "English, Spanish, Haitian Creole"),
+    ),
+}
+
+# Where families stay in Mexico (N6): city → state, and made-up street addresses.
+CITY_STATE = {
+    "Tijuana": "Baja California",
+    "Mexicali": "Baja California",
+    "Ciudad Juárez": "Chihuahua",
+    "Nuevo Laredo": "Tamaulipas",
+    "Matamoros": "Tamaulipas",
+}
+_STREETS = (
+    "Calle Benito Juárez",
+    "Avenida Miguel Hidalgo",
+    "Calle Ignacio Zaragoza",
+    "Calle Vicente Guerrero",
+    "Avenida Álvaro Obregón",
+    "Calle Francisco I. Madero",
+    "Calle Morelos",
+    "Calle 16 de Septiembre",
+)
+_COLONIAS = ("Col. Centro", "Col. Libertad", "Col. Independencia", "Col. Obrera", "Col. Las Flores")
+
+
+def _slot_capacity(place: HearingLocation, day: dt.date) -> int:
+    """12 to 20 places, varying by day and location (no randomness: the grid is topped up on every run)."""
+    return 12 + (day.toordinal() + place.pk) % 9
+
+
+@contextlib.contextmanager
+def _as_of(moment: dt.datetime) -> Iterator[None]:
+    """Run services as they ran at ``moment``: ``django.utils.timezone.now`` reads it, so the services'
+    own checks of "now" hold as they did on the story's day (a slot that had not begun yet, docket time
+    published ahead, an NTA not served in the future). Only for the seed, which tells stories that began
+    months ago through the real services; the dates it stamps (history, created_at) are that day's too.
+    Nothing else runs in the process meanwhile."""
+    with mock.patch.object(timezone, "now", return_value=moment):
+        yield
 
 
 def _screening_facts(alien: Alien, steps: tuple[tuple[str, str, str], ...]) -> dict[str, object]:
     """The screening an officer would have recorded for someone whose story follows ``steps``."""
     decision_reason = steps[1][2] if len(steps) > 1 else ""
     language = alien.preferred_language.code
-    facts: dict[str, object] = {"officer_fluent": language == "es", "fit_to_travel": "fit"}
-    if language != "es":  # N3: interpreted by telephone in the person's language
+    fluent = language in OFFICER_LANGUAGES
+    facts: dict[str, object] = {"officer_fluent": fluent, "fit_to_travel": "fit"}
+    if not fluent:  # N3: interpreted by telephone in the person's language
         facts.update(interpretation_mode="telephonic", interpretation_language=language)
     if str(alien.country_of_citizenship) == "MX":  # F2: the Mexican member returns with the family
         facts["mexican_member_choice"] = "voluntary_return"
@@ -556,7 +678,10 @@ def _screening_facts(alien: Alien, steps: tuple[tuple[str, str, str], ...]) -> d
 
 
 class Command(BaseCommand):
-    help = "Create demo users (one per role) and about fifty demo cases with their histories. Idempotent."
+    help = (
+        "Create demo users (one per role), about fifty demo cases with their histories, docket time for the "
+        "next three weeks, the pro bono lists, NTAs, hearings and tear sheets. Idempotent."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -581,9 +706,12 @@ class Command(BaseCommand):
 
         with transaction.atomic():
             users, created = self._ensure_accounts(password=password, reset_passwords=reset_passwords)
+            self._ensure_pro_bono(users)
+            slots_published = self._ensure_slots(users)
             cases_created = self._ensure_cases(users)
 
         self._report(users, created, cases_created, password, env_password is not None, reset_passwords)
+        self._report_hearings(users, slots_published)
 
     # ── accounts ──
 
@@ -635,7 +763,66 @@ class Command(BaseCommand):
         story = _Story(users)
         for family in FAMILIES:
             story.tell(family)
+        story.finish()
         return story.cases_created
+
+    # ── hearings: reference lists and docket time ──
+
+    def _ensure_pro_bono(self, users: dict[str, User]) -> None:
+        """N4: each court's (fictional) pro bono list, once; what the admin changed since is kept."""
+        admin = users["demo_admin"]
+        courts = {loc.code: loc for loc in Location.objects.filter(code__in=list(PRO_BONO))}
+        for court_code, entries in PRO_BONO.items():
+            court = courts.get(court_code)
+            if court is None:
+                continue
+            city = court.name.removesuffix(" Immigration Court")
+            for position, (name, phone, languages) in enumerate(entries, start=1):
+                if ProBonoProvider.objects.filter(court=court, name=name).exists():
+                    continue
+                provider = ProBonoProvider(
+                    court=court,
+                    name=name,
+                    phone=phone,
+                    address=f"{100 * position + 1} Demo Street, {city} (fictional)",
+                    languages=languages,
+                    position=position,
+                )
+                history_stamp(provider, actor=admin, reason="Fictional pro bono list created by seed_demo")
+                provider.save()
+
+    def _ensure_slots(self, users: dict[str, User]) -> int:
+        """Docket time for the weekdays of the next three weeks at every active hearing location, published
+        by the demo court staff (``slots_publish``); times already published are left as they are, so a
+        later run tops the grid up. Returns how many slots it published."""
+        clerk = users["demo_court_staff"]
+        published = 0
+        for place in HearingLocation.objects.filter(is_active=True).order_by("pk"):
+            today = timezone.localdate(timezone.now(), place.zone)
+            days = [
+                day
+                for day in (today + dt.timedelta(days=n) for n in range(1, GRID_DAYS + 1))
+                if _court_day(day) == day
+            ]
+            taken = set(
+                HearingSlot.objects.filter(
+                    hearing_location=place,
+                    starts_at__gte=dt.datetime.combine(days[0], dt.time.min, tzinfo=place.zone),
+                ).values_list("starts_at", flat=True)
+            )
+            for day in days:
+                times = [t for t in GRID_TIMES if dt.datetime.combine(day, t, tzinfo=place.zone) not in taken]
+                if times:
+                    published += len(
+                        slots_publish(
+                            hearing_location_id=place.pk,
+                            day=day,
+                            times=times,
+                            capacity=_slot_capacity(place, day),
+                            actor=clerk,
+                        )
+                    )
+        return published
 
     # ── output ──
 
@@ -694,6 +881,30 @@ class Command(BaseCommand):
                 "(`manage.py seed_demo --reset-passwords` sets and prints a new one)."
             )
 
+    def _report_hearings(self, users: dict[str, User], slots_published: int) -> None:
+        self.stdout.write(
+            f"seed_demo: {slots_published} hearing slots published for the next {GRID_DAYS} days"
+            if slots_published
+            else "seed_demo: hearing slots for the next weeks already published."
+        )
+        ntas = NoticeToAppear.objects.filter(served_by__in=list(users.values()))
+        unfiled = ntas.filter(filed_on__isnull=True).count()
+        self.stdout.write(
+            f"seed_demo: {ntas.count()} NTAs served, {unfiled} waiting for court staff to file."
+        )
+        printer = users["demo_print_staff"]
+        waiting = (
+            TearSheet.objects.filter(superseded_at__isnull=True, printed_at__isnull=True)
+            .filter(location_id__in=sorted(printer.duty_location_ids))
+            .values("location__name")
+            .annotate(n=Count("id"))
+            .order_by("location__name")
+        )
+        for row in waiting:
+            self.stdout.write(
+                f"seed_demo: {row['n']} tear sheets waiting to be printed at {row['location__name']}."
+            )
+
     def _box(self, lines: list[str]) -> None:
         width = max(len(line) for line in lines)
         self.stdout.write("┌" + "─" * (width + 2) + "┐")
@@ -715,6 +926,9 @@ class _Story:
         self.used_a_numbers = set(Alien.objects.exclude(a_number=None).values_list("a_number", flat=True))
         self.used_names: set[tuple[str, str]] = set()
         self.cases_created = 0
+        self.places = {p.code: p for p in HearingLocation.objects.select_related("reporting_port", "court")}
+        self.to_reschedule: list[list[Case]] = []
+        self.to_move_house: list[tuple[Case, str]] = []
 
     # People
 
@@ -761,16 +975,16 @@ class _Story:
     def tell(self, family: Family) -> None:
         officer_name, supervisor_name = SITE_STAFF[family.site]
         officer, site = self.users[officer_name], self.locations[family.site]
-        port_code, venue_code, city = HEARING_ROUTE[family.site]
-        port = self.locations[port_code]
+        place_code, city = HEARING_ROUTE[family.site]
+        place = self.places[place_code]
+        port = place.reporting_port
         days_ago = self.rng.randint(*AGE_IN_DAYS[family.path])
         occurred_at = self.now - dt.timedelta(
             days=days_ago, hours=self.rng.randint(0, 20), minutes=self.rng.randint(0, 59)
         )
         if occurred_at > self.now:
             occurred_at = self.now - dt.timedelta(minutes=30)
-        hearing_1 = _court_day(occurred_at.date() + dt.timedelta(days=self.rng.randint(42, 56)))
-        hearing_2 = _court_day(hearing_1 + dt.timedelta(days=self.rng.randint(35, 49)))
+        hearing_1, hearing_2 = self._hearing_days(family.path, occurred_at, place)
 
         aliens = []
         for person, (given, surname) in zip(family.people, self._names(family), strict=True):
@@ -812,13 +1026,12 @@ class _Story:
         actors = {
             "officer": officer,
             "supervisor": self.users[supervisor_name],
-            "port_officer": self.users[HEARING_DAY_OFFICER.get(family.site, SITE_STAFF[port_code][0])],
+            "port_officer": self.users[HEARING_DAY_OFFICER.get(family.site, SITE_STAFF[port.code][0])],
             "court": self.users["demo_court_staff"],
             "ice": self.users["demo_ice_officer"],
             "sao": self.users["demo_supervisory_asylum_officer"],
         }
         asylum_officer = self.users["demo_asylum_officer"]
-        venue = self.locations[venue_code]
         opened = []
         for person, alien in zip(family.people, aliens, strict=True):
             case = case_open(
@@ -828,24 +1041,15 @@ class _Story:
                 reason=f"Case opened at intake at {site.name}",
             )
             self.cases_created += 1
-            language = alien.preferred_language
-            tear_sheet_language = language if language.tear_sheet_available else self.languages["es"]
-            if language.code == "es":
-                interpreting = " in Spanish by the processing officer"
-            elif language.code == "pt":
-                interpreting = " in Portuguese through a telephonic interpreter"
-            else:
-                interpreting = f" in Spanish with a telephonic {language.name} interpreter"
             context = {
                 "nationality": COUNTRY_NAMES[str(alien.country_of_citizenship)],
                 "site": site.name,
                 "port": port.name,
                 "city": city,
-                "venue": venue.name,
+                "venue": place.name,
                 "hearing_1": _long_date(hearing_1),
                 "hearing_2": _long_date(hearing_2),
-                "interpreting": interpreting,
-                "tear_sheet_language": tear_sheet_language.name,
+                "report_time": "",  # once the NTA names the hearing (see _serve)
                 "asylum_officer": asylum_officer.display_name,
             }
             opened.append((person, alien, case, context, PATHS[person.path or family.path]))
@@ -866,7 +1070,11 @@ class _Story:
                 review_id=review.pk,
                 reason=f"Screening reviewed for the Port Director at {site.name}; proposal confirmed (A3).",
             )
-        for _person, alien, case, context, steps in opened:
+        # The hearing steps are the family's: the NTA is served on every member whose story reaches
+        # "enrolled" at once (one slot, N1), and a continued hearing moves the family's hearings together.
+        to_serve = [(case, alien) for _p, alien, case, _c, steps in opened if _ENROLLED in steps]
+        to_continue = [case for _p, _a, case, _c, steps in opened if _CONTINUED in steps]
+        for _person, alien, case, _context, steps in opened:
             expected = steps[1][0] if len(steps) > 1 else steps[0][0] if steps else CaseStatus.SCREENING
             case.refresh_from_db()
             if case.status != expected:
@@ -874,7 +1082,28 @@ class _Story:
                     f"Seed story out of step with the rules: {alien} was expected {expected}, the "
                     f"decision gave {case.status}."
                 )
-            for to_status, actor_key, reason_key in steps[2:]:
+        served = continued = False
+        for _person, alien, case, context, steps in opened:
+            for step in steps[2:]:
+                to_status, actor_key, reason_key = step
+                if step == _ENROLLED:
+                    if not served:
+                        report_time = self._serve(
+                            family=family,
+                            encounter=encounter,
+                            members=to_serve,
+                            officer=officer,
+                            place=place,
+                            day=hearing_1,
+                            city=city,
+                        )
+                        for *_rest, other_context, _steps in opened:
+                            other_context["report_time"] = report_time
+                        served = True
+                    case.refresh_from_db()
+                    if case.status != CaseStatus.ENROLLED:
+                        raise CommandError(f"Seed story out of step: {alien} was not enrolled by the NTA.")
+                    continue
                 reason = REASONS[reason_key].format(**context)
                 if to_status == _HOLD:
                     hold_open(
@@ -893,6 +1122,197 @@ class _Story:
                         outcome=to_status.split(":")[1],
                     )
                 else:
+                    if step == _CONTINUED and not continued:
+                        self._continue(cases=to_continue, place=place, day=hearing_1, to_day=hearing_2)
+                        continued = True
                     case = case_move(
                         case_id=case.pk, to_status=to_status, actor=actors[actor_key], reason=reason
                     )
+        if family.rescheduled:
+            self.to_reschedule.append([case for case, _alien in to_serve])
+        if family.address_change:
+            self.to_move_house.append((to_serve[0][0], city))
+
+    # Hearings (step 6)
+
+    def _hearing_days(
+        self, path: str, occurred_at: dt.datetime, place: HearingLocation
+    ) -> tuple[dt.date, dt.date]:
+        """The family's first and second hearing days: six to eight weeks after the encounter, then five to
+        seven weeks later — set where the story stands today: someone in the U.S. for a hearing is at it
+        now (H1), a continued case's first hearing took place and its second is ahead."""
+        hearing_1 = _court_day(occurred_at.date() + dt.timedelta(days=self.rng.randint(42, 56)))
+        gap = dt.timedelta(days=self.rng.randint(35, 49))
+        today = timezone.localdate(self.now, place.zone)
+        if path == "in_us_for_hearing":
+            hearing_1 = _court_day_back(today)
+        elif path == "continued" and hearing_1 >= today:
+            hearing_1 = _court_day_back(today - dt.timedelta(days=1))
+        hearing_2 = _court_day(hearing_1 + gap)
+        if path in HEARING_AHEAD and hearing_1 <= today:
+            raise CommandError(f"Seed story out of step: a {path} family's first hearing is not ahead.")
+        return hearing_1, hearing_2
+
+    def _slot(self, place: HearingLocation, day: dt.date, at: dt.time, *, as_of: dt.datetime) -> HearingSlot:
+        """The docket slot at ``day`` ``at`` (local), published by court staff as of ``as_of`` if it is not
+        there yet (the three-week grid has the near ones)."""
+        starts = dt.datetime.combine(day, at, tzinfo=place.zone)
+        found = HearingSlot.objects.filter(hearing_location=place, starts_at=starts).first()
+        if found is not None:
+            return found
+        with _as_of(as_of):
+            (slot,) = slots_publish(
+                hearing_location_id=place.pk,
+                day=day,
+                times=[at],
+                capacity=_slot_capacity(place, day),
+                actor=self.users["demo_court_staff"],
+            )
+        return slot
+
+    def _address(self, city: str) -> AddressInput:
+        number = self.rng.randint(12, 2400)
+        street, colonia = self.rng.choice(_STREETS), self.rng.choice(_COLONIAS)
+        return AddressInput(address=f"{street} {number}, {colonia}", city=city, state=CITY_STATE[city])
+
+    def _serve(
+        self,
+        *,
+        family: Family,
+        encounter: Encounter,
+        members: list[tuple[Case, Alien]],
+        officer: User,
+        place: HearingLocation,
+        day: dt.date,
+        city: str,
+    ) -> str:
+        """N1: the officer serves the family's NTAs a few hours after the encounter, as of that moment,
+        booking the initial master calendar hearing on ``day``; N3: the NTA is explained in each member's
+        language, through a telephonic interpreter unless the officer speaks it. Court staff confirm the
+        filing a few days later (M3/M4), except for families served only days ago. Returns the report time
+        at the port (in its zone) for the reasons of the later steps."""
+        served_at = min(
+            encounter.occurred_at
+            + dt.timedelta(hours=self.rng.randint(2, 5), minutes=self.rng.randint(0, 59)),
+            self.now - dt.timedelta(minutes=10),
+        )
+        slot = self._slot(place, day, STORY_TIME, as_of=served_at)
+        arriving = encounter.location.kind == Location.Kind.PORT_OF_ENTRY
+        address = self._address(city)
+        by_language: dict[str, list[int]] = {}
+        for case, alien in members:
+            by_language.setdefault(alien.preferred_language.code, []).append(case.pk)
+        ntas: list[NoticeToAppear] = []
+        for code, case_ids in by_language.items():
+            fluent = code in OFFICER_LANGUAGES
+            with _as_of(served_at):
+                ntas += nta_serve_family(
+                    encounter_id=encounter.pk,
+                    slot_id=slot.pk,
+                    actor=officer,
+                    classification=NoticeToAppear.Classification.ARRIVING
+                    if arriving
+                    else NoticeToAppear.Classification.PRESENT_WITHOUT_ADMISSION,
+                    charge_codes=["212(a)(7)(A)(i)(I)" if arriving else "212(a)(6)(A)(i)"],
+                    oral_notice_language=code,
+                    interpretation=NoticeToAppear.Interpretation.NONE
+                    if fluent
+                    else NoticeToAppear.Interpretation.TELEPHONIC,
+                    interpreter_language=None if fluent else code,
+                    address=address,
+                    case_ids=case_ids,
+                    served_at=served_at,
+                )
+        if family.path != "enrolled":
+            served_on = timezone.localdate(served_at, place.zone)
+            nta_file(
+                nta_ids=[n.pk for n in ntas],
+                filed_on=min(served_on + dt.timedelta(days=self.rng.randint(1, 3)), self.today),
+                actor=self.users["demo_court_staff"],
+            )
+        port = place.reporting_port
+        report_at = timezone.localtime(slot.starts_at - place.report_lead, zoneinfo.ZoneInfo(port.time_zone))
+        return f"{report_at:%H:%M} {report_at.tzname()}"
+
+    def _continue(self, *, cases: list[Case], place: HearingLocation, day: dt.date, to_day: dt.date) -> None:
+        """H2: at the first hearing the judge continued the family's cases to a later day; court staff
+        record it that afternoon. The new tear sheets come from the bus (N5, see ``finish``)."""
+        moment = dt.datetime.combine(day, dt.time(14, 0), tzinfo=place.zone)
+        slot = self._slot(place, to_day, STORY_TIME, as_of=moment)
+        hearing_ids = list(
+            Hearing.objects.filter(case__in=cases, status=Hearing.Status.SCHEDULED).values_list(
+                "pk", flat=True
+            )
+        )
+        with _as_of(moment):
+            hearings_move(
+                hearing_ids=hearing_ids,
+                slot_id=slot.pk,
+                mode=Hearing.Status.CONTINUED,
+                actor=self.users["demo_court_staff"],
+                reason="Continued at the master calendar hearing to allow time to find counsel (H2).",
+            )
+
+    # After every family's story
+
+    def finish(self) -> None:
+        """What happened since, today: the bus delivers what the stories emitted (the continued hearings'
+        new tear sheets, N5, and the notices); print staff at San Ysidro and Laredo print the packets of
+        the people already returned to Mexico; one EOIR-33 arrives (N6); court staff reschedule one
+        family's hearing, and the bus issues its new sheets, which wait in the print queue with those of
+        the families served days ago."""
+        self._deliver()
+        self._print_packets_carried()
+        clerk = self.users["demo_court_staff"]
+        for case, city in self.to_move_house:
+            address_change_record(
+                case_id=case.pk,
+                address=self._address(city),
+                received_on=self.today - dt.timedelta(days=3),
+                how_received="mail",
+                actor=clerk,
+            )
+        for cases in self.to_reschedule:
+            hearings = list(
+                Hearing.objects.filter(case__in=cases, status=Hearing.Status.SCHEDULED).select_related(
+                    "hearing_location"
+                )
+            )
+            place = hearings[0].hearing_location
+            day = timezone.localdate(hearings[0].starts_at, place.zone)
+            slot = self._slot(place, _court_day(day + dt.timedelta(days=7)), RESCHEDULED_TIME, as_of=self.now)
+            hearings_move(
+                hearing_ids=[h.pk for h in hearings],
+                slot_id=slot.pk,
+                mode=Hearing.Status.RESCHEDULED,
+                actor=clerk,
+                reason="The immigration judge's docket that morning was reassigned; the family's hearing "
+                "moves a week later (H2).",
+            )
+        self._deliver()
+
+    def _deliver(self) -> None:
+        """Run the event bus's deliveries now, in this process, as the worker would after the commit."""
+        outbox_relay(batch_size=10_000)
+
+    def _print_packets_carried(self) -> None:
+        """The demo print staff print the current packets, at their duty locations, of everyone already
+        returned to Mexico or beyond (they carried them), a few sheets per batch as the page does."""
+        printer = self.users["demo_print_staff"]
+        by_location: dict[int, list[int]] = {}
+        for sheet_id, location_id in (
+            TearSheet.objects.filter(
+                location_id__in=sorted(printer.duty_location_ids),
+                superseded_at__isnull=True,
+                printed_at__isnull=True,
+            )
+            .exclude(case__status=CaseStatus.ENROLLED)
+            .order_by("pk")
+            .values_list("pk", "location_id")
+        ):
+            by_location.setdefault(location_id, []).append(sheet_id)
+        for ids in by_location.values():
+            for start in range(0, len(ids), INLINE_BATCH_MAX):
+                batch = print_batch_create(sheet_ids=ids[start : start + INLINE_BATCH_MAX], actor=printer)
+                if print_batch_build(batch_id=batch.pk).status == batch.Status.READY:
+                    print_batch_mark_printed(batch_id=batch.pk, actor=printer)
