@@ -328,6 +328,12 @@ class NoticeToAppear(models.Model):
                 condition=models.Q(filed_on__isnull=True),
                 name="nta_unfiled_idx",
             ),
+            # The same queue over every court (court staff work nationally).
+            models.Index(
+                fields=["served_at", "id"],
+                condition=models.Q(filed_on__isnull=True),
+                name="nta_unfiled_all_courts_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -473,6 +479,8 @@ class TearSheet(models.Model):
                 condition=models.Q(superseded_at__isnull=True, printed_at__isnull=True),
                 name="tear_sheet_queue_idx",
             ),
+            # The print queue's other tabs (printed: reprints; superseded), in the same order.
+            models.Index(fields=["location", "issued_at", "id"], name="tear_sheet_location_idx"),
             models.Index(fields=["case", "-version"], name="tear_sheet_case_idx"),
         ]
 

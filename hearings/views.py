@@ -85,6 +85,18 @@ FILING_SORTS = (
 )
 
 
+DOCKET_SORTS = (
+    SortOption(
+        key="time",
+        label="In hearing order",
+        ordering=("starts_at", "id"),
+        earlier="Earlier hearings",
+        later="Later hearings",
+        start="First hearings",
+    ),
+)
+
+
 def _user_with(request: HttpRequest, roles: frozenset[str], what: str) -> User:
     user = signed_in_user(request)
     if not user.has_role(*roles):
@@ -505,16 +517,18 @@ def filing_queue(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 def docket(request: HttpRequest) -> HttpResponse:
-    """A hearing location's hearings on a day (``?place=&day=``), in hearing order, moved ones shown as
-    moved with a link to their new date. Not paginated: one location's day is bounded (its slots'
-    capacity, a few hundred people at most)."""
+    """A hearing location's hearings on a day (``?place=&day=``), in hearing order, 50 to a page (a busy
+    day at a large court holds hundreds), moved ones shown as moved with a link to their new date."""
     user = _user_with(request, DOCKET_ROLES, "The docket")
     places = list(selectors.hearing_locations())
     place = _chosen_place(places, request.GET.get("place"))
     if place is None:
         raise Http404("No active hearing location.")
     day = _date_or_none(request.GET.get("day")) or timezone.localdate(timezone.now(), place.zone)
-    hearings = list(selectors.docket(user=user, hearing_location_id=place.pk, day=day))
+    page = keyset_page(
+        selectors.docket(user=user, hearing_location_id=place.pk, day=day), sorts=DOCKET_SORTS, params=request.GET
+    )
+    hearings = page.rows
     _log_cases(request, user, [h.case_id for h in hearings])
     zones = {p.pk: p for p in places}
     rows = []
@@ -551,8 +565,8 @@ def docket(request: HttpRequest) -> HttpResponse:
         "previous_day": (day - dt.timedelta(days=1)).isoformat(),
         "next_day": (day + dt.timedelta(days=1)).isoformat(),
         "rows": rows,
+        "page": page,
         "may_move": user.has_role(*COURT_ROLES),
-        "scheduled": sum(1 for h in hearings if h.status == Hearing.Status.SCHEDULED),
     }
     return render(request, "hearings/docket.html", context)
 
