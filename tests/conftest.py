@@ -23,15 +23,35 @@ def load_reference_data() -> None:
         importlib.import_module(module).load(apps, None)
 
 
+def _is_transactional(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    fixtures = getattr(item, "fixturenames", ())
+    return bool(
+        (marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")))
+        or "transactional_db" in fixtures
+        or "live_server" in fixtures
+    )
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Transactional tests (browser, worker, races) last, as pytest-django means to order them: each
+    ends with a TRUNCATE of every table, reference data included. pytest-django sorts so, but a module-
+    scoped fixture's reordering can undo it; a stable sort here, after the other hooks, restores it."""
+    items.sort(key=_is_transactional)
+
+
 @pytest.fixture(autouse=True)
 def _reference_data(request):
     """Make sure the reference data exists in tests that use the database (idempotent loaders)."""
-    uses_transactions = "transactional_db" in request.fixturenames or "live_server" in request.fixturenames
-    marker = request.node.get_closest_marker("django_db")
-    if marker and marker.kwargs.get("transaction"):
-        uses_transactions = True
+    uses_transactions = _is_transactional(request.node)
     if uses_transactions:
         request.getfixturevalue("transactional_db")
+        if not Group.objects.exists():
+            load_reference_data()
+    elif request.node.get_closest_marker("django_db") or "db" in request.fixturenames:
+        # A safety net: after a transactional test's TRUNCATE, load it inside this test's transaction.
+        request.getfixturevalue("db")  # set up now, before the test's own fixtures would
         if not Group.objects.exists():
             load_reference_data()
 
