@@ -526,7 +526,9 @@ def docket(request: HttpRequest) -> HttpResponse:
         raise Http404("No active hearing location.")
     day = _date_or_none(request.GET.get("day")) or timezone.localdate(timezone.now(), place.zone)
     page = keyset_page(
-        selectors.docket(user=user, hearing_location_id=place.pk, day=day), sorts=DOCKET_SORTS, params=request.GET
+        selectors.docket(user=user, hearing_location_id=place.pk, day=day),
+        sorts=DOCKET_SORTS,
+        params=request.GET,
     )
     hearings = page.rows
     _log_cases(request, user, [h.case_id for h in hearings])
