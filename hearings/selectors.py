@@ -129,6 +129,38 @@ SHEET_STATES: dict[str, Q] = {
 }
 
 
+# What a queue row shows (page and API): reading every column of the seven joined tables (the case's and
+# the person's search words, the places' addresses) cost 10-12 ms a page at 500k cases, against 5 for these.
+QUEUE_COLUMNS = (
+    *(f.name for f in TearSheet._meta.concrete_fields),
+    "case__id",
+    "case__alien_id",
+    "case__location_id",
+    "case__alien__id",
+    "case__alien__a_number",
+    "case__alien__family_name",
+    "case__alien__given_names",
+    "hearing__id",
+    "hearing__starts_at",
+    "hearing__status",
+    "hearing__hearing_location_id",
+    "hearing__hearing_location__id",
+    "hearing__hearing_location__code",
+    "hearing__hearing_location__name",
+    "hearing__hearing_location__time_zone",
+    "hearing__hearing_location__court_id",
+    "hearing__hearing_location__court__id",
+    "hearing__hearing_location__court__code",
+    "hearing__hearing_location__court__name",
+    "location__id",
+    "location__code",
+    "location__name",
+    "location__time_zone",
+    "superseded_by__id",
+    "superseded_by__version",
+)
+
+
 def print_queue(
     *,
     user: User,
@@ -142,7 +174,7 @@ def print_queue(
     issued first; filtered by the hearing's court and day."""
     qs = TearSheet.objects.select_related(
         "case__alien", "hearing__hearing_location__court", "location", "superseded_by"
-    )
+    ).only(*QUEUE_COLUMNS)
     if state in SHEET_STATES:
         qs = qs.filter(SHEET_STATES[state])
     if location_id:
