@@ -12,7 +12,7 @@ export VENV
 PY := $(VENV)/bin/python
 PYTEST_ARGS ?=
 
-.PHONY: help run test lint typecheck fmt clean lock venv venv-test services system-deps migrate seed web worker beat bench
+.PHONY: help run test lint typecheck fmt clean lock venv venv-test services system-deps runtime-deps migrate seed web worker beat bench
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -20,7 +20,7 @@ help: ## List the targets
 # `make run` serves like production: DEBUG off (the settings' default), so real 404/403/500 pages, and
 # static files served by WhiteNoise from the collectstatic output. `DEBUG=true make run` for tracebacks.
 # The settings' ALLOWED_HOSTS default is 127.0.0.1 and localhost, the address make run binds (BIND=host:port).
-run: venv services ## Set up everything, load demo data, serve on 127.0.0.1:8000 with a Celery worker and beat
+run: venv services runtime-deps ## Set up everything, load demo data, serve on 127.0.0.1:8000 with a Celery worker and beat
 	$(PY) manage.py migrate --noinput
 	scripts/collectstatic
 	$(PY) manage.py seed_demo
@@ -50,8 +50,11 @@ services: ## Make sure PostgreSQL and Redis answer (start, or install them with 
 	@[[ -x $(PY) ]] || scripts/bootstrap-venv base
 	@scripts/ensure-services
 
-system-deps: ## Install the Debian packages the tests need (chromium, libharfbuzz-subset0, poppler-utils)
+system-deps: ## Install the Debian packages the tests need (Pango and fonts for PDFs, chromium, poppler-utils)
 	@scripts/ensure-system-deps
+
+runtime-deps: ## Install the Debian packages the app needs to draw PDFs (Pango, DejaVu fonts, libharfbuzz-subset0)
+	@scripts/ensure-system-deps runtime
 
 # Not part of `make test`: builds (about 6 min) or reuses the 500k-case database BENCH_DATABASE
 # (mpp_bench_scale), times every page and endpoint a role uses beside raw SQL and the admin, runs wrk against
