@@ -95,6 +95,29 @@ def slots_list(
     return qs.order_by("starts_at", "hearing_location__name", "id")
 
 
+# What a docket row shows: not the case's and the person's search words, nor every column of the joins.
+DOCKET_COLUMNS = (
+    *(f.name for f in Hearing._meta.concrete_fields),
+    *(f"replaced_by__{f.name}" for f in Hearing._meta.concrete_fields),
+    "case__id",
+    "case__alien_id",
+    "case__location_id",
+    "case__status",
+    "case__location__id",
+    "case__location__code",
+    "case__location__name",
+    "case__location__time_zone",
+    "case__alien__id",
+    "case__alien__a_number",
+    "case__alien__family_name",
+    "case__alien__given_names",
+    "case__alien__preferred_language_id",
+    "case__alien__preferred_language__id",
+    "case__alien__preferred_language__code",
+    "case__alien__preferred_language__name",
+)
+
+
 def docket(*, user: User, hearing_location_id: int, day: dt.date) -> QuerySet[Hearing]:
     """The hearings at a hearing location on a day (in its zone), in hearing order: every one, with the
     person and language, including those moved away that day (shown as moved)."""
@@ -105,6 +128,7 @@ def docket(*, user: User, hearing_location_id: int, day: dt.date) -> QuerySet[He
             hearing_location_id=hearing_location_id, starts_at__gte=start, starts_at__lt=end
         )
         .select_related("case__alien__preferred_language", "case__location", "replaced_by")
+        .only(*DOCKET_COLUMNS)
         .order_by("starts_at", "id")
     )
     return _scope_cases(qs, user)
