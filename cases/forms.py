@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django import forms
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 from cases.models import CaseStatus
 from cases.registry import HoldKind, hold_kind
-from mpp.exceptions import DomainError
+from mpp.exceptions import (
+    ConcurrentEdit,
+    DomainError,
+    IllegalTransition,
+    InvalidInput,
+    NotPermitted,
+    PolicyRefusal,
+)
 
 
 class SearchForm(forms.Form):
@@ -129,3 +138,36 @@ class ANumberForm(DomainErrorForm):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Required, e.g. biometrics taken and the number assigned.",
     )
+
+
+# --- refusals on the workflow pages (screenings, hearings) -----------------------------------------------
+
+# The codes that only say which kind of refusal it is: the API carries them, a page does not.
+GENERIC_CODES = frozenset(
+    cls.code
+    for cls in (DomainError, IllegalTransition, ConcurrentEdit, PolicyRefusal, InvalidInput, NotPermitted)
+)
+
+
+def domain_error_text(error: DomainError) -> SafeString:
+    """A service's refusal as a page shows it: the plain explanation first; then, quietly, the rule it
+    applies and its reason code (``… (A3 · already_decided)``, ``… (slot_full)``). A generic code alone is
+    not shown: it is the API's (``The encounter time cannot be in the future.``)."""
+    specific = error.code if error.code not in GENERIC_CODES else ""
+    quiet = " · ".join(part for part in (error.rule, specific) if part)
+    if not quiet:
+        return format_html("{}", error.message)
+    return format_html('{} <span class="mpp-code">({})</span>', error.message, quiet)
+
+
+class ServiceErrorForm(forms.Form):
+    """A form of the workflow pages: a service's refusal is shown next to the field it names, as
+    ``domain_error_text`` words it."""
+
+    # A service names a field by its own name; a form may call it differently.
+    service_fields: Mapping[str, str] = {}
+
+    def add_domain_error(self, error: DomainError) -> None:
+        """Show a service's refusal next to the field it names (if this form has it), else above the form."""
+        name = self.service_fields.get(error.field or "", error.field)
+        self.add_error(name if name in self.fields else None, domain_error_text(error))

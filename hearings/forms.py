@@ -6,57 +6,22 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.safestring import SafeString
 
+from cases.forms import ServiceErrorForm as DomainErrorForm
 from cases.models import Language
 from hearings.models import AddressInMexico, Charge, Hearing, HearingLocation, NoticeToAppear
 from hearings.services import AddressInput
 from mpp.api import EARLIEST_DATE
-from mpp.exceptions import (
-    ConcurrentEdit,
-    DomainError,
-    IllegalTransition,
-    InvalidInput,
-    NotPermitted,
-    PolicyRefusal,
-)
 
 # The charge an NTA at the border usually brings (no valid entry document): checked by default.
 DEFAULT_CHARGE = "212(a)(7)(A)(i)(I)"
-
-# The codes that only say which kind of refusal it is: the API carries them, a page does not. (The same
-# rule as screenings.forms; the hearings app does not import screenings.)
-GENERIC_CODES = frozenset(
-    cls.code
-    for cls in (DomainError, IllegalTransition, ConcurrentEdit, PolicyRefusal, InvalidInput, NotPermitted)
-)
-
-
-def refusal_html(error: DomainError) -> SafeString:
-    """A service's refusal as a page shows it: the plain explanation, then quietly the rule and the reason
-    code (``… (S1 · fear_claim_pending)``, ``… (slot_full)``); a generic code alone is the API's."""
-    specific = error.code if error.code not in GENERIC_CODES else ""
-    quiet = " · ".join(part for part in (error.rule, specific) if part)
-    if not quiet:
-        return format_html("{}", error.message)
-    return format_html('{} <span class="mpp-code">({})</span>', error.message, quiet)
-
-
-class DomainErrorForm(forms.Form):
-    # A service names a field by its own name; a form may call it differently.
-    service_fields: Mapping[str, str] = {}
-
-    def add_domain_error(self, error: DomainError) -> None:
-        """Show a service's refusal next to the field it names (if this form has it), else above the form."""
-        name = self.service_fields.get(error.field or "", error.field)
-        self.add_error(name if name in self.fields else None, refusal_html(error))
 
 
 class _AnyIdField(forms.IntegerField):

@@ -40,6 +40,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 from django_countries import countries
 
+from cases.forms import domain_error_text
 from cases.models import CASE_CLOSED_STATUSES, Case, CaseStatus, FamilyMember
 from cases.selectors import cases_visible_to, family_open_holds, move_refusal
 from hearings import selectors, services
@@ -49,7 +50,6 @@ from hearings.forms import (
     NtaFileForm,
     NtaServeForm,
     SlotsPublishForm,
-    refusal_html,
 )
 from hearings.models import Hearing, HearingLocation, HearingSlot, NoticeToAppear, TearSheet
 from hearings.print_views import language_words
@@ -229,7 +229,7 @@ def _nta_rows(user: User, cases: list[Case], classification: str) -> list[NtaMem
             )
             if refusal is not None:
                 row.state = "blocked"
-                row.why = refusal_html(refusal)
+                row.why = domain_error_text(refusal)
         if row.state in ("serve", "blocked"):
             row.allegations = nta_allegations(
                 citizen_of=str(

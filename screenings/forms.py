@@ -13,49 +13,13 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.html import format_html
-from django.utils.safestring import SafeString
 from django_countries import countries
 
+from cases.forms import ServiceErrorForm as DomainErrorForm
 from cases.models import Alien, FamilyMember, Language
 from mpp.accounts.models import Location
 from mpp.api import EARLIEST_DATE
-from mpp.exceptions import (
-    ConcurrentEdit,
-    DomainError,
-    IllegalTransition,
-    InvalidInput,
-    NotPermitted,
-    PolicyRefusal,
-)
 from screenings.models import MemberDecision, ScreeningFacts
-
-# The codes that only say which kind of refusal it is: the API carries them, a page does not.
-GENERIC_CODES = frozenset(
-    cls.code
-    for cls in (DomainError, IllegalTransition, ConcurrentEdit, PolicyRefusal, InvalidInput, NotPermitted)
-)
-
-
-def domain_error_text(error: DomainError) -> SafeString:
-    """A service's refusal as a page shows it: the plain explanation first; then, quietly, the rule it
-    applies and its reason code (``… (A3 · already_decided)``). A generic code alone is not shown: it is
-    the API's (``The encounter time cannot be in the future.``)."""
-    specific = error.code if error.code not in GENERIC_CODES else ""
-    quiet = " · ".join(part for part in (error.rule, specific) if part)
-    if not quiet:
-        return format_html("{}", error.message)
-    return format_html('{} <span class="mpp-code">({})</span>', error.message, quiet)
-
-
-class DomainErrorForm(forms.Form):
-    # A service names a field by its own name; a form may call it differently.
-    service_fields: Mapping[str, str] = {}
-
-    def add_domain_error(self, error: DomainError) -> None:
-        """Show a service's refusal next to the field it names (if this form has it), else above the form."""
-        name = self.service_fields.get(error.field or "", error.field)
-        self.add_error(name if name in self.fields else None, domain_error_text(error))
 
 
 def _tomorrow() -> dt.date:

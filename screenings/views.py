@@ -35,6 +35,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_countries import countries
 
+from cases.forms import domain_error_text
 from cases.models import Alien, Case, CaseStatus, Encounter, FamilyMember, Language
 from cases.rules import age_on, local_day, looks_like_a_number, normalize_a_number
 from cases.selectors import alien_duplicate_candidates, open_cases_of
@@ -53,7 +54,6 @@ from screenings.forms import (
     ReturnForm,
     ScreeningFactsForm,
     StartIntakeForm,
-    domain_error_text,
 )
 from screenings.models import AmenabilityReview, IntakeDraft, ScreeningFacts
 from screenings.rules import ADULT_AGE, MemberFacts, f2_applies, is_unaccompanied_child
