@@ -115,3 +115,10 @@ def format_local_datetime(
             return text
         zone_pattern = _with_zone_pattern()
     return zone_pattern.format(datetime=text, zone=zone_words(tz_name, language_code))
+
+
+def local_words(moment: dt.datetime, tz_name: str, *, weekday: bool = True) -> str:
+    """A time as the pages, notices and timeline reasons print it in English: "Tue 2026-12-15 08:30 PST",
+    in ``tz_name`` with the zone's abbreviation (the tear sheets use the localised forms above)."""
+    local = moment.astimezone(zoneinfo.ZoneInfo(tz_name))
+    return f"{local:%a %Y-%m-%d %H:%M %Z}" if weekday else f"{local:%Y-%m-%d %H:%M %Z}"

@@ -33,6 +33,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from hearings import selectors, services
 from hearings.documents import TearSheetError, nta_record_pdf, tear_sheet_pdf
+from hearings.i18n import local_words
 from hearings.models import PrintBatch, PrintBatchItem, TearSheet
 from hearings.print_forms import QUEUE_STATES, PrintQueueFilterForm, PrintSelectionForm
 from hearings.workflow import COURT_ROLES, PRINT_ROLES, SERVE_ROLES
@@ -75,12 +76,6 @@ def _zone_words(moment: dt.datetime, tz_name: str) -> str:
     return f"{local:%a %Y-%m-%d %H:%M} {local:%Z} ({tz_name})"
 
 
-def _local_words(moment: dt.datetime, tz_name: str, *, weekday: bool = True) -> str:
-    """ "Tue 2026-12-15 08:30 PST": the local time with the zone's abbreviation (the IANA name beside it)."""
-    local = moment.astimezone(zoneinfo.ZoneInfo(tz_name))
-    return f"{local:%a %Y-%m-%d %H:%M %Z}" if weekday else f"{local:%Y-%m-%d %H:%M %Z}"
-
-
 def language_words(language_code: str) -> str:
     """The language a sheet is printed in, in English words; "" is the bilingual sheet (N1a)."""
     if not language_code:
@@ -117,11 +112,11 @@ def _queue_rows(sheets: list[TearSheet], *, state: str, checked: set[int]) -> li
                 person=alien.full_name,
                 a_number=alien.a_number or "",
                 language=language_words(sheet.language_code),
-                hearing_when=_local_words(sheet.hearing.starts_at, place.time_zone),
+                hearing_when=local_words(sheet.hearing.starts_at, place.time_zone),
                 hearing_zone=place.time_zone,
                 court=place.court.name,
                 hearing_place=place.name,
-                issued_when=_local_words(sheet.issued_at, sheet.location.time_zone, weekday=False),
+                issued_when=local_words(sheet.issued_at, sheet.location.time_zone, weekday=False),
                 selectable=state != "superseded" and sheet.superseded_at is None,
                 checked=sheet.pk in checked,
             )

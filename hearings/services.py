@@ -18,6 +18,7 @@ from cases.exceptions import CaseNotFound, ConcurrentEdit, IllegalTransition, In
 from cases.models import CASE_CLOSED_STATUSES, Case, CaseStatus, Encounter, Language
 from cases.selectors import case_is_visible_to, move_refusal
 from cases.services import case_event_record, case_move, family_lock
+from hearings.i18n import local_words
 from hearings.models import (
     AddressInMexico,
     Charge,
@@ -55,11 +56,6 @@ def _require_reason(reason: str, *, field: str = "reason") -> str:
             "Give a reason; it is recorded in the case history.", code="reason_required", field=field
         )
     return reason
-
-
-def _local(moment: dt.datetime, tz_name: str) -> str:
-    local = timezone.localtime(moment, zoneinfo.ZoneInfo(tz_name))
-    return f"{local:%a %Y-%m-%d %H:%M} {local.tzname()}"
 
 
 def local_moment(*, day: dt.date, at: dt.time, tz_name: str, field: str) -> dt.datetime:
@@ -105,7 +101,7 @@ def slots_publish(
         )
     )
     if taken:
-        words = ", ".join(_local(m, place.time_zone) for m in sorted(taken))
+        words = ", ".join(local_words(m, place.time_zone) for m in sorted(taken))
         raise InvalidInput(f"{place.name} already has a slot at {words}.", code="slot_exists", field="times")
     slots = []
     for moment in moments:
@@ -130,7 +126,7 @@ def _slot_book(*, slot_id: int, places: int, actor: User, reason: str) -> Hearin
     if slot.starts_at <= timezone.now():
         raise InvalidInput("That slot has already begun; choose a later one.", code="slot_past", field="slot")
     if slot.room < places:
-        when = _local(slot.starts_at, slot.hearing_location.time_zone)
+        when = local_words(slot.starts_at, slot.hearing_location.time_zone)
         left = f"{slot.room} place left" if slot.room == 1 else f"{slot.room} places left"
         raise ConcurrentEdit(
             f"{slot.hearing_location.name}, {when}, has {left}; {places} needed. Choose another slot.",
@@ -297,7 +293,7 @@ def nta_serve_family(
         reason=f"Initial hearings booked for family {encounter.family_unit_id}",
     )
     place = slot.hearing_location
-    hearing_words = f"{place.name}, {_local(slot.starts_at, place.time_zone)}"
+    hearing_words = f"{place.name}, {local_words(slot.starts_at, place.time_zone)}"
     created: list[NoticeToAppear] = []
     for case in targets:
         why = f"NTA served in person at {encounter.location.name}; initial master calendar hearing at {hearing_words}"
@@ -530,8 +526,8 @@ def hearings_move(
                 slot=old_slot, places=1, actor=actor, reason=f"Hearing {hearing.pk} rescheduled: {reason}"
             )
     for hearing in hearings:
-        old_words = f"{hearing.hearing_location.name}, {_local(hearing.starts_at, hearing.hearing_location.time_zone)}"
-        new_words = f"{place.name}, {_local(slot.starts_at, place.time_zone)}"
+        old_words = f"{hearing.hearing_location.name}, {local_words(hearing.starts_at, hearing.hearing_location.time_zone)}"
+        new_words = f"{place.name}, {local_words(slot.starts_at, place.time_zone)}"
         why = f"Hearing {verb} from {old_words} to {new_words}: {reason}"
         hearing.status = mode
         history_stamp(hearing, actor=actor, reason=why)
@@ -604,7 +600,7 @@ def tear_sheet_reissue(*, old_hearing_id: int, new_hearing_id: int) -> TearSheet
         .exclude(hearing=new)
         .order_by("pk")
     )
-    when = _local(new.starts_at, new.hearing_location.time_zone)
+    when = local_words(new.starts_at, new.hearing_location.time_zone)
     why = f"Hearing moved to {new.hearing_location.name}, {when}: new tear sheet (N5)"
     sheet = _new_tear_sheet(case=case, hearing=new, reason=TearSheet.Reason.REISSUED, actor=None, why=why)
     now = timezone.now()

@@ -9,6 +9,7 @@ import zoneinfo
 from django import template
 from django.contrib.auth.models import AnonymousUser
 
+from hearings.i18n import local_words
 from hearings.workflow import COURT_ROLES, SERVE_ROLES
 from mpp.accounts.models import User
 
@@ -35,8 +36,7 @@ def zone_words(moment: dt.datetime | None, tz_name: str) -> str:
     """ "Tue 2026-12-15 08:30 PST (America/Los_Angeles)": the local time with its zone named."""
     if moment is None:
         return ""
-    local = moment.astimezone(zoneinfo.ZoneInfo(tz_name))
-    return f"{local:%a %Y-%m-%d %H:%M} {local:%Z} ({tz_name})"
+    return f"{local_words(moment, tz_name)} ({tz_name})"
 
 
 @register.filter
