@@ -35,7 +35,8 @@ from mpp.audit.services import history_stamp
 from mpp.outbox.services import outbox_emit
 
 
-def _require_reason(reason: str) -> str:
+def require_reason(reason: str) -> str:
+    """The reason a write records, stripped; an empty one is refused naming the field ``reason``."""
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput(
@@ -132,7 +133,7 @@ def alien_assign_a_number(*, alien_id: int, a_number: str, actor: User, reason: 
     ``a_number`` or ``reason``, NotPermitted for a role outside CBP's field roles, CaseNotFound when the
     person is not one the actor may see.
     """
-    reason = _require_reason(reason)
+    reason = require_reason(reason)
     normalized = normalize_a_number(a_number)
     if not actor.has_role(*A_NUMBER_ROLES):
         names = roles_in_words(A_NUMBER_ROLES)
@@ -386,7 +387,7 @@ def case_move(
     Raises CaseNotFound (no such case, or not visible to the actor), InvalidInput (reason, status),
     IllegalTransition, NotPermitted (``workflow_owned``, roles), PolicyRefusal (a hold's rule).
     """
-    reason = _require_reason(reason)
+    reason = require_reason(reason)
     try:
         target = CaseStatus(to_status)
     except ValueError as exc:
@@ -455,7 +456,7 @@ def hold_open(
     the case returns the open hold (no-op). Records ``hold.opened`` on the case's timeline and emits it.
     Raises InvalidInput (kind, reason), CaseNotFound, NotPermitted (role, duty location).
     """
-    reason = _require_reason(reason)
+    reason = require_reason(reason)
     spec = hold_kind(kind)
     if spec is None:
         raise InvalidInput(f"“{kind}” is not a kind of hold.", field="kind")
@@ -500,7 +501,7 @@ def hold_release(*, hold_id: int, actor: User, reason: str, outcome: str = "") -
     ConcurrentEdit naming who released it and when. Records ``hold.released`` and emits it.
     Raises InvalidInput (reason, outcome), CaseNotFound, NotPermitted, ConcurrentEdit.
     """
-    reason = _require_reason(reason)
+    reason = require_reason(reason)
     found = Hold.objects.filter(pk=hold_id).values_list("case_id", flat=True).first()
     if found is None:
         raise CaseNotFound(f"No hold {hold_id}.")

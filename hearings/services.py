@@ -17,7 +17,7 @@ from django.utils import timezone
 from cases.exceptions import CaseNotFound, ConcurrentEdit, IllegalTransition, InvalidInput, NotPermitted
 from cases.models import CASE_CLOSED_STATUSES, Case, CaseStatus, Encounter, Language
 from cases.selectors import case_is_visible_to, move_refusal
-from cases.services import case_event_record, case_move, family_lock
+from cases.services import case_event_record, case_move, family_lock, require_reason
 from hearings.i18n import local_words
 from hearings.models import (
     AddressInMexico,
@@ -47,15 +47,6 @@ MAX_BATCH = 500
 def _require_role(actor: User, roles: frozenset[str], what: str, *, field: str | None = None) -> None:
     if not actor.has_role(*roles):
         raise NotPermitted(f"{what} is for: {roles_in_words(roles)}.", field=field)
-
-
-def _require_reason(reason: str, *, field: str = "reason") -> str:
-    reason = (reason or "").strip()
-    if not reason:
-        raise InvalidInput(
-            "Give a reason; it is recorded in the case history.", code="reason_required", field=field
-        )
-    return reason
 
 
 def local_moment(*, day: dt.date, at: dt.time, tz_name: str, field: str) -> dt.datetime:
@@ -463,7 +454,7 @@ def hearings_move(
     IllegalTransition (not scheduled, case closed), ConcurrentEdit (slot_full).
     """
     _require_role(actor, COURT_ROLES, "Rescheduling or continuing a hearing")
-    reason = _require_reason(reason)
+    reason = require_reason(reason)
     if mode not in (Hearing.Status.RESCHEDULED, Hearing.Status.CONTINUED):
         raise InvalidInput("Choose reschedule or continue.", field="mode")
     ids = sorted(set(hearing_ids))
