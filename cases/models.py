@@ -434,11 +434,138 @@ class Hold(models.Model):
         return self.released_at is None
 
 
+class HoldExemption(models.Model):
+    """F4's exception: an independent basis to separate one member from the family, recorded by a CBP
+    supervisor with a reason. It lifts what one hold blocks for the *other* members (``blocks_family``) for
+    that member only; the claimant's own hold and every other member stay as they were."""
+
+    hold = models.ForeignKey(Hold, on_delete=models.PROTECT, related_name="exemptions")
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, related_name="hold_exemptions", help_text="The member separated."
+    )
+    reason = models.TextField(help_text="The independent basis to separate this member (F4).")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["recorded_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["hold", "case"], name="hold_exemption_once"),
+            models.CheckConstraint(name="hold_exemption_has_reason", condition=~models.Q(reason="")),
+        ]
+
+    def __str__(self) -> str:
+        return f"case {self.case_id} separated from hold {self.hold_id}"
+
+
+class CustodyReferral(models.Model):
+    """S4 (F6 later): a person ICE must make a case-by-case custody determination for — removed from MPP or
+    not processed for it. Open until ICE records the first determination; the ICE queue lists open ones."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="custody_referrals")
+    rule = models.CharField(max_length=8, help_text="The RULES.md id that asks for it, e.g. S4.")
+    code = models.SlugField(
+        max_length=48, help_text="Why, e.g. fear_of_mexico or family_member_fear_positive."
+    )
+    reason = models.TextField()
+    location = models.ForeignKey(
+        Location,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Where the person is (the case's port).",
+    )
+    referred_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    referred_at = models.DateTimeField(default=timezone.now)
+    determined_at = models.DateTimeField(null=True, blank=True, help_text="When ICE first decided.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["referred_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=models.Q(determined_at__isnull=True),
+                name="custody_referral_open_once",
+            ),
+            models.CheckConstraint(name="custody_referral_has_reason", condition=~models.Q(reason="")),
+            models.CheckConstraint(
+                name="custody_referral_determined_after",
+                condition=models.Q(determined_at__isnull=True)
+                | models.Q(determined_at__gte=models.F("referred_at")),
+            ),
+        ]
+        indexes = [
+            # The ICE queue: open referrals, oldest first (keyset on referred_at, id).
+            models.Index(
+                fields=["referred_at", "id"],
+                name="custody_referral_open_idx",
+                condition=models.Q(determined_at__isnull=True),
+            ),
+            models.Index(fields=["location", "referred_at", "id"], name="custody_referral_loc_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"custody referral of case {self.case_id} ({self.code})"
+
+
+class CustodyDetermination(models.Model):
+    """ICE's custody determination for one person (S4; F6 later): detain, parole, release on recognizance
+    or other, with the reason. A revisit records a new determination; the earlier one stays, superseded."""
+
+    class Decision(models.TextChoices):
+        DETAIN = "detain", "Detain"
+        PAROLE = "parole", "Parole"
+        RECOGNIZANCE = "recognizance", "Release on recognizance"
+        OTHER = "other", "Other"
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="custody_determinations")
+    referral = models.ForeignKey(
+        CustodyReferral, on_delete=models.PROTECT, null=True, blank=True, related_name="determinations"
+    )
+    decision = models.CharField(max_length=16, choices=Decision.choices)
+    reason = models.TextField()
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(default=timezone.now)
+    supersedes = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="superseded_by"
+    )
+    is_current = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["decided_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"], condition=models.Q(is_current=True), name="custody_one_current"
+            ),
+            models.CheckConstraint(name="custody_has_reason", condition=~models.Q(reason="")),
+            models.CheckConstraint(
+                name="custody_decision_valid",
+                condition=models.Q(decision__in=["detain", "parole", "recognizance", "other"]),
+            ),
+        ]
+        indexes = [models.Index(fields=["decided_at", "id"], name="custody_decided_idx")]
+
+    def __str__(self) -> str:
+        return f"custody of case {self.case_id}: {self.decision}"
+
+
 class Sensitivity(models.TextChoices):
     """Kinds of content only some roles may read (mpp.accounts.roles.DETAIL_ROLES)."""
 
     MEDICAL = "medical", "medical"
     FEAR = "fear", "fear"
+    INTERVIEW = "interview", "USCIS interview"
 
 
 class CaseEvent(models.Model):

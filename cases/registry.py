@@ -48,19 +48,13 @@ class Edge:
 
 # The stopgap: legal moves that no workflow owns yet, each limited to the role that owns that decision.
 # Each later step deletes its moves from here and registers them with its workflow (step 6: enrolment;
-# step 7: the fear outcomes; step 8: hearing day and completions). Written out by edge, not by target.
+# step 7: the fear outcomes — amenable → not amenable and every move into removed from MPP, now made by
+# screenings' fear assessment; step 8: hearing day and completions). Written out by edge, not by target.
 GENERIC_EDGES: dict[tuple[str, str], frozenset[str]] = {
-    # S4: a positive fear assessment before enrolment (supervisory asylum officer); A3: the supervisor.
-    (S.AMENABLE, S.NOT_AMENABLE): frozenset({Role.CBP_SUPERVISOR, Role.SUPERVISORY_ASYLUM_OFFICER}),
     (S.ENROLLED, S.IN_MEXICO): _CBP_FIELD,
-    (S.ENROLLED, S.REMOVED_FROM_MPP): frozenset({Role.CBP_SUPERVISOR, Role.SUPERVISORY_ASYLUM_OFFICER}),
     (S.IN_MEXICO, S.IN_US_FOR_HEARING): _CBP_FIELD,  # H1
-    (S.IN_MEXICO, S.REMOVED_FROM_MPP): frozenset({Role.CBP_SUPERVISOR}),
     **{(S.IN_MEXICO, done): _COURT for done in _COMPLETIONS},  # e.g. an in-absentia order
     (S.IN_US_FOR_HEARING, S.IN_MEXICO): _CBP_FIELD,  # H1: returned when processing ends
-    (S.IN_US_FOR_HEARING, S.REMOVED_FROM_MPP): frozenset(
-        {Role.CBP_SUPERVISOR, Role.SUPERVISORY_ASYLUM_OFFICER}
-    ),
     **{(S.IN_US_FOR_HEARING, done): _COURT for done in _COMPLETIONS},
     **{(S.REMOVED_FROM_MPP, done): _COURT for done in _COMPLETIONS},
     (S.COMPLETED_RELIEF, S.REOPENED): _COURT,  # H5
@@ -73,7 +67,6 @@ GENERIC_EDGES: dict[tuple[str, str], frozenset[str]] = {
     ),
     (S.REOPENED, S.IN_MEXICO): _CBP_FIELD,
     (S.REOPENED, S.IN_US_FOR_HEARING): _CBP_FIELD,
-    (S.REOPENED, S.REMOVED_FROM_MPP): frozenset({Role.CBP_SUPERVISOR}),
     **{(S.REOPENED, done): _COURT for done in _COMPLETIONS},
 }
 
@@ -143,6 +136,12 @@ class HoldKind:
     outcomes: tuple[tuple[str, str], ...] = ()  # (value, label) a release must name one of; () for none
     sensitivities: tuple[str, ...] = ()  # what the opening and release reasons may reveal
     released_by_where: str = ""  # plain words: where the release is recorded
+    # The workflow that opens and releases holds of this kind ("" : the case page's generic hold forms).
+    # ``cases.services.hold_open``/``hold_release`` refuse the kind anywhere else (``workflow_owned``).
+    workflow: str = ""
+    opened_by_where: str = ""  # plain words: where a hold of this kind is opened
+    # F4's exception: who may record an independent basis to separate one member from the family block.
+    exempt_roles: frozenset[str] = frozenset()
 
 
 _HOLD_KINDS: dict[str, HoldKind] = {}
@@ -201,6 +200,10 @@ def register_core_event_types() -> None:
         (STATUS_CHANGED, "Status changed"),
         ("hold.opened", "Hold opened"),
         ("hold.released", "Hold released"),
+        ("hold.member_separated", "Independent basis to separate a member recorded (F4)"),
+        ("custody.referred", "Referred to ICE for a custody determination (S4)"),
+        ("custody.determined", "ICE custody determination recorded"),
+        ("custody.revisited", "ICE custody determination revisited"),
         ("alien.a_number_assigned", "A-number assigned"),
     ):
         event_type_register(code, label, owner="cases")

@@ -14,6 +14,7 @@ from typing import Any, TypeGuard
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import AnonymousUser
+from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import TrigramSimilarity
 from django.db import connection
 from django.db.models import CharField, Exists, F, Func, OuterRef, Prefetch, Q, QuerySet, Value
@@ -30,6 +31,7 @@ from cases.models import (
     FamilyMember,
     FamilyUnit,
     Hold,
+    HoldExemption,
     status_label,
 )
 from cases.registry import HoldKind, edge_for, event_type_label, hold_kind, hold_kinds
@@ -300,8 +302,20 @@ def family_open_holds(*, family_unit_id: int) -> list[Hold]:
     return list(
         Hold.objects.filter(case__encounter__family_unit_id=family_unit_id, released_at__isnull=True)
         .select_related("case__alien", "location", "opened_by")
+        # F4's exception: the members separated from this hold's family block, in the same query.
+        .annotate(
+            exempt_case_ids=ArraySubquery(HoldExemption.objects.filter(hold=OuterRef("pk")).values("case_id"))
+        )
         .order_by("opened_at", "id")
     )
+
+
+def _exempt(hold: Hold, case_id: int) -> bool:
+    """F4's exception recorded for this member (``hold_exempt_member``); loaded by ``family_open_holds``."""
+    ids = getattr(hold, "exempt_case_ids", None)
+    if ids is None:
+        return HoldExemption.objects.filter(hold=hold, case_id=case_id).exists()
+    return case_id in ids
 
 
 def hold_blocks(*, case: Case, target: str, holds: Sequence[Hold] | None = None) -> list[HoldBlock]:
@@ -318,7 +332,7 @@ def hold_blocks(*, case: Case, target: str, holds: Sequence[Hold] | None = None)
             continue
         if hold.case_id == case.pk and target in kind.blocks_own:
             blocks.append(HoldBlock(hold, kind.rule, kind.own_code, _hold_words(hold, kind.own_explanation)))
-        elif hold.case_id != case.pk and target in kind.blocks_family:
+        elif hold.case_id != case.pk and target in kind.blocks_family and not _exempt(hold, case.pk):
             blocks.append(
                 HoldBlock(
                     hold, kind.family_rule, kind.family_code, _hold_words(hold, kind.family_explanation)
@@ -332,7 +346,7 @@ def family_hold_notices(*, case: Case, holds: Sequence[Hold]) -> list[HoldBlock]
     notices = []
     for hold in holds:
         kind = hold_kind(hold.kind)
-        if kind is not None and hold.case_id != case.pk and kind.blocks_family:
+        if kind is not None and hold.case_id != case.pk and kind.blocks_family and not _exempt(hold, case.pk):
             words = _hold_words(hold, kind.family_explanation)
             notices.append(HoldBlock(hold, kind.family_rule, kind.family_code, words))
     return notices
@@ -447,7 +461,11 @@ def holds_of_case(*, user: User, case: Case) -> list[HoldView]:
                 label=kind.label if kind else hold.kind,
                 reason=hold.reason if readable else None,
                 release_reason=hold.release_reason if readable else None,
-                may_release=hold.is_open and kind is not None and user.has_role(*kind.release_roles),
+                # A kind a workflow owns is released there (e.g. the fear claim's concurrence), not here.
+                may_release=hold.is_open
+                and kind is not None
+                and not kind.workflow
+                and user.has_role(*kind.release_roles),
                 blocks=_blocks_words(kind) if kind else "",
             )
         )
@@ -478,7 +496,10 @@ def hold_kinds_openable_by(
     elif holds is None:
         holds = family_open_holds(family_unit_id=case.encounter.family_unit_id)
     open_here = {hold.kind for hold in holds if hold.case_id == case.pk}
-    return [k for k in hold_kinds() if k.code not in open_here and user.has_role(*k.open_roles)]
+    # A kind a workflow owns is opened there (e.g. the fear claim form), not by the generic hold form.
+    return [
+        k for k in hold_kinds() if not k.workflow and k.code not in open_here and user.has_role(*k.open_roles)
+    ]
 
 
 def holds_visible_to(user: User | AnonymousUser) -> QuerySet[Hold]:
@@ -612,7 +633,7 @@ def case_timeline_page(
 
 
 # Data keys that say *that* something happened, shown even when the content is withheld.
-PUBLIC_EVENT_KEYS = ("hold_id", "kind", "rule", "review_id", "location")
+PUBLIC_EVENT_KEYS = ("hold_id", "kind", "rule", "review_id", "location", "claim_id", "assessment_id")
 
 
 def duplicate_birth_dates(born: date) -> set[date]:

@@ -14,16 +14,19 @@ from django.db import IntegrityError, transaction
 from django.db.models import Model
 from django.utils import timezone
 
-from cases.exceptions import CaseNotFound, ConcurrentEdit, InvalidInput, NotPermitted
+from cases.exceptions import CaseNotFound, ConcurrentEdit, InvalidInput, NotPermitted, PolicyRefusal
 from cases.models import (
     Alien,
     Case,
     CaseEvent,
     CaseStatus,
+    CustodyDetermination,
+    CustodyReferral,
     Encounter,
     FamilyMember,
     FamilyUnit,
     Hold,
+    HoldExemption,
     Language,
 )
 from cases.registry import STATUS_CHANGED, edge_for, edges, hold_kind
@@ -447,9 +450,11 @@ def hold_open(
     reason: str,
     location: Location | None = None,
     subject: Model | None = None,
+    workflow: str = "",
 ) -> Hold:
     """Open a hold of a registered kind on a case (e.g. a fear claim, S1), blocking the moves its kind
-    names for the case and its family (F4) until it is released. Changes no status.
+    names for the case and its family (F4) until it is released. Changes no status. A kind a workflow owns
+    (``HoldKind.workflow``) is opened only by that workflow: anything else gets ``workflow_owned``.
 
     Locks the family unit row, then the case (the order every family-wide check uses, so a return to
     Mexico in flight either commits before the hold or sees it). Opening a kind that is already open on
@@ -460,6 +465,12 @@ def hold_open(
     spec = hold_kind(kind)
     if spec is None:
         raise InvalidInput(f"“{kind}” is not a kind of hold.", field="kind")
+    if spec.workflow != workflow:
+        raise NotPermitted(
+            f"“{spec.label}” is recorded through {spec.opened_by_where or spec.workflow}, not here.",
+            code="workflow_owned",
+            field="kind",
+        )
     case = _lock_family_and_case(
         case_id=case_id, actor=actor, not_found=f"No case {case_id} that you can see."
     )
@@ -493,9 +504,10 @@ def hold_open(
 
 
 @transaction.atomic
-def hold_release(*, hold_id: int, actor: User, reason: str, outcome: str = "") -> Hold:
+def hold_release(*, hold_id: int, actor: User, reason: str, outcome: str = "", workflow: str = "") -> Hold:
     """Release an open hold, naming the outcome its kind asks for (e.g. a concurred negative assessment).
-    The case stays exactly where it is: releasing changes no status.
+    The case stays exactly where it is: releasing changes no status. A kind a workflow owns is released only
+    by that workflow (``workflow_owned`` otherwise).
 
     Locks the family unit, the case, then the hold. Exactly one release is recorded: a second one gets
     ConcurrentEdit naming who released it and when. Records ``hold.released`` and emits it.
@@ -510,6 +522,12 @@ def hold_release(*, hold_id: int, actor: User, reason: str, outcome: str = "") -
     spec = hold_kind(hold.kind)
     if spec is None:
         raise InvalidInput(f"Holds of kind “{hold.kind}” are no longer registered.", field="kind")
+    if spec.workflow != workflow:
+        raise NotPermitted(
+            f"“{spec.label}” is released through {spec.released_by_where or spec.workflow}, not here.",
+            code="workflow_owned",
+            field="hold",
+        )
     if not actor.has_role(*spec.release_roles):
         names = roles_in_words(spec.release_roles)
         raise NotPermitted(f"Releasing a hold for “{spec.label}” is for: {names}.", field="hold")
@@ -547,3 +565,184 @@ def hold_release(*, hold_id: int, actor: User, reason: str, outcome: str = "") -
         data={"hold_id": hold.pk, "kind": spec.code, "outcome": outcome},
     )
     return hold
+
+
+@transaction.atomic
+def hold_exempt_member(*, hold_id: int, case_id: int, actor: User, reason: str) -> HoldExemption:
+    """F4's exception: record an independent basis to separate one member (``case_id``) from the family
+    block of an open hold on another member's case. Only that member's moves are freed; the claimant's own
+    hold and the rest of the family stay blocked. Changes no status.
+
+    Locks the family unit, the member's case, then the hold. Recording it twice is a no-op (returns the
+    first). Records ``hold.member_separated`` on the member's and the claimant's timelines and emits it.
+    Raises InvalidInput (reason, case), CaseNotFound, NotPermitted (role, duty location), ConcurrentEdit
+    (the hold was released meanwhile).
+    """
+    reason = require_reason(reason)
+    found = Hold.objects.filter(pk=hold_id).values_list("case_id", flat=True).first()
+    if found is None:
+        raise CaseNotFound(f"No hold {hold_id}.")
+    member = _lock_family_and_case(
+        case_id=case_id, actor=actor, not_found=f"No case {case_id} that you can see."
+    )
+    hold = (
+        Hold.objects.select_for_update(of=("self",))
+        .select_related("case__alien", "case__encounter")
+        .get(pk=hold_id)
+    )
+    if hold.case.encounter.family_unit_id != member.encounter.family_unit_id:
+        raise InvalidInput("This member is not in the family of the person the hold is on.", field="case")
+    if hold.case_id == member.pk:
+        raise InvalidInput(
+            "The person whose claim this is cannot be separated from their own hold (F4).", field="case"
+        )
+    spec = hold_kind(hold.kind)
+    if spec is None or not spec.blocks_family:
+        raise InvalidInput(
+            "This hold blocks nobody else in the family: there is nothing to separate.", field="hold"
+        )
+    if not spec.exempt_roles or not actor.has_role(*spec.exempt_roles):
+        names = roles_in_words(spec.exempt_roles)
+        raise NotPermitted(
+            f"Recording an independent basis to separate a member is for: {names}.", field="hold"
+        )
+    _require_location_access(actor, member.location_id)
+    existing = HoldExemption.objects.filter(hold=hold, case=member).first()
+    if existing is not None:
+        return existing
+    if hold.released_at is not None:
+        raise ConcurrentEdit(
+            "This hold was released meanwhile: it blocks nobody now. Nothing was recorded.",
+            code="already_released",
+            rule=spec.family_rule,
+        )
+    exemption = HoldExemption(hold=hold, case=member, reason=reason, recorded_by=actor)
+    history_stamp(exemption, actor=actor, reason=reason)
+    exemption.save()
+    data = {"hold_id": hold.pk, "kind": spec.code, "rule": spec.family_rule, "member_case_id": member.pk}
+    for case in sorted({member.pk: member, hold.case_id: hold.case}.values(), key=lambda c: c.pk):
+        case_event_record(
+            case=case,
+            type="hold.member_separated",
+            actor=actor,
+            reason=f"{spec.family_rule}: independent basis to separate {member.alien.full_name}: {reason}",
+            data=data,
+            subject=exemption,
+        )
+    outbox_emit(event="hold.member_separated", case_id=member.pk, data=data)
+    return exemption
+
+
+# --- ICE custody (S4; F6 later) -----------------------------------------------------------------------
+
+CUSTODY_ROLES = frozenset({Role.ICE_OFFICER})
+# S4: people removed from MPP or not processed for it; a referral puts anyone else on the queue (F6 later).
+CUSTODY_STATUSES = frozenset({CaseStatus.REMOVED_FROM_MPP, CaseStatus.NOT_AMENABLE})
+
+
+@transaction.atomic
+def custody_refer(*, case_id: int, actor: User, rule: str, code: str, reason: str) -> CustodyReferral:
+    """Put a person on ICE's custody queue (S4: removed from MPP or not processed for it). For the workflow
+    that decides it, in its transaction (it has locked the family). Referring a case with an open referral
+    is a no-op (returns it). Records ``custody.referred`` and emits it (ICE at the case's location is
+    told). Raises InvalidInput (reason), CaseNotFound."""
+    reason = require_reason(reason)
+    case = Case.objects.select_for_update(of=("self",)).select_related("alien").filter(pk=case_id).first()
+    if case is None:
+        raise CaseNotFound(f"No case {case_id}.")
+    existing = CustodyReferral.objects.filter(case=case, determined_at__isnull=True).first()
+    if existing is not None:
+        return existing
+    referral = CustodyReferral(
+        case=case, rule=rule, code=code, reason=reason, location_id=case.location_id, referred_by=actor
+    )
+    history_stamp(referral, actor=actor, reason=reason)
+    referral.save()
+    case_event_record(
+        case=case,
+        type="custody.referred",
+        actor=actor,
+        reason=reason,
+        data={"referral_id": referral.pk, "rule": rule, "code": code},
+        subject=referral,
+    )
+    outbox_emit(
+        event="custody.referred",
+        case_id=case.pk,
+        data={"referral_id": referral.pk, "location_id": case.location_id, "code": code},
+    )
+    return referral
+
+
+@transaction.atomic
+def custody_determine(*, case_id: int, actor: User, decision: str, reason: str) -> CustodyDetermination:
+    """Record ICE's case-by-case custody determination (S4): detain, parole, release on recognizance or
+    other, with the reason. A later one revisits it: the earlier stays, superseded. Closes the case's open
+    referral, if any.
+
+    Locks the case row (then the current determination), so two officers deciding at once record two
+    determinations in order, the second superseding the first, both in the history. Records
+    ``custody.determined`` and emits it. Raises InvalidInput (decision, reason), CaseNotFound,
+    NotPermitted (role).
+    """
+    reason = require_reason(reason)
+    if decision not in CustodyDetermination.Decision.values:
+        choices = ", ".join(CustodyDetermination.Decision.values)
+        raise InvalidInput(f"Choose the decision: {choices}.", field="decision")
+    if not actor.has_role(*CUSTODY_ROLES):
+        raise NotPermitted(
+            f"Custody determinations are for: {roles_in_words(CUSTODY_ROLES)}.", field="decision"
+        )
+    case = _lock_family_and_case(
+        case_id=case_id, actor=actor, not_found=f"No case {case_id} that you can see."
+    )
+    previous = CustodyDetermination.objects.select_for_update().filter(case=case, is_current=True).first()
+    referral = (
+        CustodyReferral.objects.select_for_update().filter(case=case, determined_at__isnull=True).first()
+    )
+    if previous is None and referral is None and case.status not in CUSTODY_STATUSES:
+        raise PolicyRefusal(
+            f"{case.alien.full_name} is “{case.get_status_display()}”: ICE determines custody for people "
+            "removed from MPP or not processed for it (S4), or referred to ICE.",
+            code="custody_not_due",
+            rule="S4",
+        )
+    now = timezone.now()
+    if previous is not None:
+        previous.is_current = False
+        history_stamp(previous, actor=actor, reason=f"Superseded by a new determination: {reason}")
+        previous.save(update_fields=["is_current", "updated_at"])
+    determination = CustodyDetermination(
+        case=case,
+        referral=referral,
+        decision=decision,
+        reason=reason,
+        decided_by=actor,
+        decided_at=now,
+        supersedes=previous,
+    )
+    history_stamp(determination, actor=actor, reason=reason)
+    determination.save()
+    if referral is not None:
+        referral.determined_at = now
+        history_stamp(referral, actor=actor, reason="Custody determined")
+        referral.save(update_fields=["determined_at", "updated_at"])
+    label = CustodyDetermination.Decision(decision).label
+    case_event_record(
+        case=case,
+        type="custody.revisited" if previous is not None else "custody.determined",
+        actor=actor,
+        reason=f"{label}: {reason}",
+        data={
+            "determination_id": determination.pk,
+            "decision": decision,
+            "supersedes": previous.pk if previous else None,
+        },
+        subject=determination,
+    )
+    outbox_emit(
+        event="custody.determined",
+        case_id=case.pk,
+        data={"determination_id": determination.pk, "decision": decision},
+    )
+    return determination

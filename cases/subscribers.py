@@ -57,5 +57,18 @@ def notify_status_changed(event: OutboxEvent) -> None:
     )
 
 
+def notify_custody_referred(event: OutboxEvent) -> None:
+    """S4: ICE officers at the case's location are told a custody determination is due."""
+    case = _case_of(event)
+    notify(
+        event=event,
+        roles=[Role.ICE_OFFICER],
+        location_id=case.location_id,
+        message=f"{case_words(case)} at {case.location.name}: a custody determination is due (S4).",
+        url=reverse("cases:custody", args=[case.pk]),
+    )
+
+
 def register() -> None:
     subscribe("case.status_changed", notify_status_changed, name="cases.notify_status_changed")
+    subscribe("custody.referred", notify_custody_referred, name="cases.notify_custody_referred")

@@ -320,3 +320,245 @@ class MemberDecision(models.Model):
 
     def __str__(self) -> str:
         return f"Case {self.case_id}: {'amenable' if self.amenable else 'not amenable'}"
+
+
+class FearClaim(models.Model):
+    """S1: a person affirmatively stated a fear of persecution or torture in Mexico, or of return to Mexico,
+    while in the U.S. — themselves, or a parent or legal guardian for a child. The claim IS the referral to
+    USCIS: it owns the ``fear_claim`` hold (F4, S1/S4) and goes to the asylum office that serves the
+    place it was stated. A fear stated at screening is this same record (``review`` names the screening
+    review it came with), never a second one.
+
+    Restricted (field-level, ``fear``): ``statement``. Everyone who reads the case sees that the claim
+    exists, its status and, once concurred, its outcome.
+    """
+
+    class Status(models.TextChoices):
+        REFERRED = "referred", "Referred to USCIS: interview to schedule"
+        SCHEDULED = "scheduled", "Interview scheduled"
+        SUBMITTED = "submitted", "Assessed: awaiting supervisory review"
+        RETURNED = "returned", "Returned to the asylum officer for correction"
+        DECIDED = "decided", "Decided: assessment concurred"
+
+    class Setting(models.TextChoices):
+        SCREENING = "screening", "At the encounter, during amenability screening"
+        ENCOUNTER = "encounter", "At the encounter (port or station)"
+        HEARING_DAY = "hearing_day", "At the port on hearing day"
+        COURT = "court", "In immigration court"
+        CUSTODY = "custody", "In custody"
+
+    class StatedBy(models.TextChoices):
+        SELF = "self", "The person themselves"
+        PARENT = "parent", "A parent, for the child"
+        LEGAL_GUARDIAN = "legal_guardian", "A legal guardian, for the child"
+
+    class Outcome(models.TextChoices):
+        NONE = "", "Not decided"
+        POSITIVE = "positive", "Positive: more likely than not to face persecution or torture in Mexico"
+        NEGATIVE = "negative", "Negative"
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="fear_claims")
+    hold = models.OneToOneField("cases.Hold", on_delete=models.PROTECT, related_name="fear_claim")
+    review = models.ForeignKey(
+        "AmenabilityReview",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="fear_claims",
+        help_text="The screening review the fear was stated with, when stated at screening.",
+    )
+    stated_by = models.CharField(max_length=16, choices=StatedBy.choices)
+    stated_by_alien = models.ForeignKey(
+        Alien,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The parent or legal guardian who stated it for the child, when they are in the registry.",
+    )
+    stated_at = models.DateTimeField()
+    location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="+", help_text="Where.")
+    setting = models.CharField(max_length=16, choices=Setting.choices)
+    language = models.ForeignKey(Language, on_delete=models.PROTECT, related_name="+")
+    statement = models.TextField(blank=True, help_text="What was said, in brief (restricted: fear).")
+    asylum_office = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="fear_claims")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.REFERRED)
+    outcome = models.CharField(max_length=16, choices=Outcome.choices, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["stated_at", "id"]
+        constraints = [
+            # S1: one claim pending per person; a second statement is the same claim.
+            models.UniqueConstraint(
+                fields=["case"], condition=~models.Q(status="decided"), name="fear_claim_pending_once"
+            ),
+            models.CheckConstraint(
+                name="fear_claim_status_valid",
+                condition=models.Q(status__in=["referred", "scheduled", "submitted", "returned", "decided"]),
+            ),
+            models.CheckConstraint(
+                name="fear_claim_setting_valid",
+                condition=models.Q(setting__in=["screening", "encounter", "hearing_day", "court", "custody"]),
+            ),
+            models.CheckConstraint(
+                name="fear_claim_stated_by_valid",
+                condition=models.Q(stated_by__in=["self", "parent", "legal_guardian"]),
+            ),
+            # Only a parent or guardian states it for someone else.
+            models.CheckConstraint(
+                name="fear_claim_self_names_nobody_else",
+                condition=~models.Q(stated_by="self") | models.Q(stated_by_alien__isnull=True),
+            ),
+            # S3/S4: decided exactly when an outcome is recorded.
+            models.CheckConstraint(
+                name="fear_claim_decided_has_outcome",
+                condition=(
+                    models.Q(status="decided", outcome__in=["positive", "negative"], decided_at__isnull=False)
+                    | (~models.Q(status="decided") & models.Q(outcome="", decided_at__isnull=True))
+                ),
+            ),
+        ]
+        indexes = [
+            # The asylum office's queue: by office and status, oldest first (keyset on stated_at, id).
+            models.Index(fields=["asylum_office", "status", "stated_at", "id"], name="fear_claim_queue_idx"),
+            models.Index(fields=["case", "stated_at"], name="fear_claim_case_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"fear claim {self.pk} of case {self.case_id} ({self.status})"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status != self.Status.DECIDED
+
+
+class FearAssessment(models.Model):
+    """S2/S3: the asylum officer's MPP assessment interview and determination of one claim. It takes effect
+    only when a supervisory asylum officer, not the assessor, concurs; a return for correction sends it
+    back to the asylum officer with the reason (each version stays in the history).
+
+    Restricted (field-level): ``account``, ``medical_notes`` and ``determination_reason`` (``interview``:
+    USCIS only); ``grounds`` (``fear``).
+    """
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", "Interview scheduled"
+        SUBMITTED = "submitted", "Awaiting supervisory review"
+        RETURNED = "returned", "Returned for correction"
+        CONCURRED = "concurred", "Concurred: in effect"
+
+    class Determination(models.TextChoices):
+        NONE = "", "Not determined"
+        POSITIVE = "positive", "Positive: more likely than not to face persecution or torture in Mexico"
+        NEGATIVE = "negative", "Negative: not more likely than not"
+
+    class Ground(models.TextChoices):
+        RACE = "race", "Race"
+        RELIGION = "religion", "Religion"
+        NATIONALITY = "nationality", "Nationality"
+        SOCIAL_GROUP = "social_group", "Membership in a particular social group"
+        POLITICAL_OPINION = "political_opinion", "Political opinion"
+        TORTURE = "torture", "Torture"
+
+    class Interpretation(models.TextChoices):
+        NONE = "", "No interpreter (the interview proceeded in a language both share)"
+        IN_PERSON = "in_person", "In-person interpreter"
+        TELEPHONIC = "telephonic", "Telephonic interpreter"
+
+    claim = models.OneToOneField(FearClaim, on_delete=models.PROTECT, related_name="assessment")
+    asylum_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", help_text="Who interviews."
+    )
+    interview_at = models.DateTimeField(help_text="When the interview is scheduled.")
+    interview_held_at = models.DateTimeField(null=True, blank=True)
+    interview_language = models.ForeignKey(
+        Language, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    interpretation_mode = models.CharField(max_length=16, choices=Interpretation.choices, blank=True)
+    interpreter_id = models.CharField(
+        max_length=100, blank=True, help_text="S2: the interpreter's name or ID number."
+    )
+    counsel_present_by_phone = models.BooleanField(default=False, help_text="S2: retained counsel by phone.")
+    counsel_name = models.CharField(max_length=200, blank=True)
+    account = models.TextField(blank=True, help_text="The person's account (restricted: USCIS only).")
+    medical_notes = models.TextField(blank=True, help_text="Medical details disclosed (USCIS only).")
+    determination = models.CharField(max_length=16, choices=Determination.choices, blank=True)
+    grounds = ArrayField(models.CharField(max_length=20, choices=Ground.choices), default=list, blank=True)
+    determination_reason = models.TextField(blank=True, help_text="S3: the analysis (USCIS only).")
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    assessed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_reason = models.TextField(blank=True, help_text="The concurrence note or the return's reason.")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.SCHEDULED)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["interview_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                name="fear_assessment_status_valid",
+                condition=models.Q(status__in=["scheduled", "submitted", "returned", "concurred"]),
+            ),
+            models.CheckConstraint(
+                name="fear_assessment_grounds_valid",
+                condition=models.Q(
+                    grounds__contained_by=[
+                        "race",
+                        "religion",
+                        "nationality",
+                        "social_group",
+                        "political_opinion",
+                        "torture",
+                    ]
+                ),
+            ),
+            # S3: a positive determination names at least one ground; a negative names none.
+            models.CheckConstraint(
+                name="fear_assessment_grounds_match",
+                condition=models.Q(determination="", grounds=[])
+                | models.Q(determination="negative", grounds=[])
+                | (models.Q(determination="positive") & ~models.Q(grounds=[])),
+            ),
+            # S2: an interpreter is recorded with the interview language.
+            models.CheckConstraint(
+                name="fear_assessment_interpreter_has_language",
+                condition=models.Q(interpretation_mode="") | models.Q(interview_language__isnull=False),
+            ),
+            # S3: submitted or concurred only with the interview held and the determination made.
+            models.CheckConstraint(
+                name="fear_assessment_submitted_complete",
+                condition=~models.Q(status__in=["submitted", "concurred"])
+                | (
+                    models.Q(
+                        interview_held_at__isnull=False, assessed_by__isnull=False, assessed_at__isnull=False
+                    )
+                    & models.Q(determination__in=["positive", "negative"])
+                ),
+            ),
+            # S3: in effect only with a supervisory concurrence by someone other than the assessor.
+            models.CheckConstraint(
+                name="fear_assessment_concurred_by_another",
+                condition=~models.Q(status="concurred")
+                | (
+                    models.Q(reviewed_by__isnull=False, reviewed_at__isnull=False)
+                    & ~models.Q(reviewed_by=models.F("assessed_by"))
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"assessment of fear claim {self.claim_id} ({self.status})"

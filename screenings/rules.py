@@ -120,6 +120,7 @@ class MemberFacts:
     criminal_history: bool = False
     gom_usg_interest: bool = False
     fear_of_return_expressed: bool = False
+    fear_assessed_positive: bool = False  # S4: a concurred positive USCIS assessment
     mexican_member_choice: str = ""
     fit_to_travel: str = "not_assessed"
     pregnancy_disclosed: bool = False
@@ -265,6 +266,11 @@ def propose(family: Sequence[MemberFacts]) -> FamilyProposal:
     # In a family with no non-Mexican member nobody could be processed for MPP anyway: nothing to add.
     family_fear_f3 = mixed and any(m.is_mexican and m.fear_of_return_expressed for m in family)
     family_reasons = (EXCLUSIONS["family_mexican_member_fear"],) if family_fear_f3 else ()
+    # S4/F5: a concurred positive assessment — that person is not amenable (fear_of_mexico), and nor is
+    # anyone else in the family unit (family_member_fear_positive).
+    family_fear_f5 = any(m.fear_assessed_positive for m in family)
+    if family_fear_f5:
+        family_reasons = (*family_reasons, EXCLUSIONS["family_member_fear_positive"])
 
     proposals = []
     for m in family:
@@ -285,6 +291,10 @@ def propose(family: Sequence[MemberFacts]) -> FamilyProposal:
                 reasons.append(EXCLUSIONS[code])
         if family_fear_f3:
             reasons.append(EXCLUSIONS["family_mexican_member_fear"])
+        if m.fear_assessed_positive:
+            reasons.append(EXCLUSIONS["fear_of_mexico"])
+        elif family_fear_f5:
+            reasons.append(EXCLUSIONS["family_member_fear_positive"])
 
         if m.pregnancy_disclosed or m.prior_illness_disclosed or m.other_condition.strip():
             notes.append(NOTES["health_review"])

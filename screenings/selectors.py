@@ -26,7 +26,7 @@ from mpp.accounts.models import Location, User
 from mpp.accounts.roles import Role
 from mpp.pagination import KeysetPage, SortOption, keyset_page
 from screenings.exceptions import NotPermitted
-from screenings.models import AmenabilityReview, IntakeDraft, MemberDecision, ScreeningFacts
+from screenings.models import AmenabilityReview, FearClaim, IntakeDraft, MemberDecision, ScreeningFacts
 from screenings.rules import FamilyProposal, MemberFacts, propose
 
 # The possible duplicates shown per member, best first (as ``alien_duplicate_candidates`` shows them).
@@ -76,6 +76,15 @@ class _MemberIdentity(TypedDict):
     relationship: str
 
 
+def _fear_assessed_positive(case: Case) -> bool:
+    """S4: a concurred positive assessment of this person's fear claim. Callers that load many cases
+    annotate ``fear_positive`` (``fear_positive_annotation``) so this reads no row."""
+    known = getattr(case, "fear_positive", None)
+    if known is not None:
+        return bool(known)
+    return FearClaim.objects.filter(case_id=case.pk, outcome=FearClaim.Outcome.POSITIVE).exists()
+
+
 def member_facts(case: Case) -> MemberFacts:
     """What ``screenings.rules.propose`` reads for one case."""
     encounter = case.encounter
@@ -103,6 +112,7 @@ def member_facts(case: Case) -> MemberFacts:
         criminal_history=facts.criminal_history,
         gom_usg_interest=facts.gom_usg_interest,
         fear_of_return_expressed=facts.fear_of_return_expressed,
+        fear_assessed_positive=_fear_assessed_positive(case),
         mexican_member_choice=facts.mexican_member_choice,
         fit_to_travel=facts.fit_to_travel,
         pregnancy_disclosed=facts.pregnancy_disclosed,

@@ -26,7 +26,6 @@ from cases.services import (
     encounter_create,
     family_lock,
     family_unit_create,
-    hold_open,
 )
 from cases.subscribers import local_time_words
 from mpp.accounts.models import Location, User
@@ -34,16 +33,18 @@ from mpp.accounts.roles import roles_in_words
 from mpp.audit.services import history_stamp
 from mpp.outbox.services import outbox_emit
 from screenings.exceptions import ConcurrentEdit, InvalidInput, NotPermitted, PolicyRefusal, PossibleDuplicate
+from screenings.fear_services import ClaimInput, fear_claim_record
 from screenings.models import (
     AmenabilityReview,
     DuplicateDismissal,
+    FearClaim,
     IntakeDraft,
     MemberDecision,
     ScreeningFacts,
 )
 from screenings.rules import ADULT_AGE, EXCLUSIONS, propose
 from screenings.selectors import family_cases, member_facts, review_separation_refusal, review_stands
-from screenings.workflow import AMENABILITY_REVIEW, DECIDE_ROLES, FEAR_CLAIM, INTAKE_ROLES
+from screenings.workflow import AMENABILITY_REVIEW, DECIDE_ROLES, INTAKE_ROLES
 
 
 def _require(actor: User, roles: frozenset[str], location_id: int, what: str) -> None:
@@ -866,16 +867,22 @@ def family_submit_for_review(*, actor: User, encounter_id: int) -> AmenabilityRe
         )
     # S1: a fear of return stated at screening refers the person to USCIS now, not after the review: the
     # hold blocks the claimant's amenability decision and enrolment, and the family's return (F4).
+    # The claim is the same record wherever it is stated later (fear.fear_claim_record returns it).
+    by_case = {case.pk: case for case in loaded}
     for member in proposal.members:
         if member.refer_to_uscis:
-            hold_open(
+            member_case = by_case[member.key]
+            facts = getattr(member_case, "screening", None)
+            fear_claim_record(
                 case_id=member.key,
-                kind=FEAR_CLAIM.code,
                 actor=actor,
-                reason="S1: fear of return to Mexico stated at screening; referred to USCIS for an MPP "
-                "assessment interview.",
-                location=encounter.location,
-                subject=review,
+                data=ClaimInput(
+                    stated_by=(facts.fear_stated_by if facts else "") or FearClaim.StatedBy.SELF,
+                    location_id=encounter.location_id,
+                    setting=FearClaim.Setting.SCREENING,
+                    language_id=member_case.alien.preferred_language_id,
+                ),
+                review=review,
             )
     outbox_emit(
         event="amenability.review_requested",

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from cases.models import Case, Hold
+from cases.models import Case
 from cases.subscribers import case_words, local_time_words
 from mpp.accounts.roles import Role
 from mpp.outbox.models import OutboxEvent
 from mpp.outbox.services import notify, subscribe
-from screenings.models import AmenabilityReview
-from screenings.workflow import FEAR_CLAIM
+from screenings.models import AmenabilityReview, FearClaim
 
 
 def _review(event: OutboxEvent) -> AmenabilityReview:
@@ -61,18 +60,68 @@ def notify_review_closed(event: OutboxEvent) -> None:
     )
 
 
-def notify_fear_claim(event: OutboxEvent) -> None:
-    """S1: a fear claim refers the person to USCIS; asylum offices are told (no account in the notice)."""
-    if event.payload.get("kind") != FEAR_CLAIM.code:
-        return
-    hold = Hold.objects.select_related("case__alien", "location").get(pk=event.payload["hold_id"])
-    when = local_time_words(hold.opened_at, hold.location.time_zone)
+def _claim(event: OutboxEvent) -> FearClaim:
+    return FearClaim.objects.select_related("case__alien", "case__location", "location", "asylum_office").get(
+        pk=event.payload["claim_id"]
+    )
+
+
+def notify_fear_claim_referred(event: OutboxEvent) -> None:
+    """S1: a claim refers the person to the asylum office that serves the place; its officers are told
+    (no account or statement in the notice)."""
+    claim = _claim(event)
+    when = local_time_words(claim.stated_at, claim.location.time_zone)
     notify(
         event=event,
         roles=[Role.ASYLUM_OFFICER, Role.SUPERVISORY_ASYLUM_OFFICER],
-        message=f"{case_words(hold.case)}: fear of return to Mexico stated at {hold.location.name}, {when}; "
-        "an MPP assessment interview is needed (S1).",
-        url=reverse("cases:detail", args=[hold.case_id]),
+        location_id=claim.asylum_office_id,
+        message=f"{case_words(claim.case)}: fear of return to Mexico stated at {claim.location.name}, {when}; "
+        f"an MPP assessment interview is needed (S1, {claim.asylum_office.name}).",
+        url=reverse("screenings:fear-claim", args=[claim.pk]),
+    )
+
+
+def notify_fear_assessment_submitted(event: OutboxEvent) -> None:
+    """S3: the office's supervisory asylum officers review it (the assessor is excluded by the rule, not
+    here: they may be a supervisor too, and are told nothing new)."""
+    claim = _claim(event)
+    notify(
+        event=event,
+        roles=[Role.SUPERVISORY_ASYLUM_OFFICER],
+        location_id=claim.asylum_office_id,
+        message=f"{case_words(claim.case)}: a fear assessment awaits supervisory review (S3).",
+        url=reverse("screenings:fear-claim", args=[claim.pk]),
+    )
+
+
+def notify_fear_assessment_returned(event: OutboxEvent) -> None:
+    claim = _claim(event)
+    assessed_by = event.payload.get("assessed_by_id")
+    notify(
+        event=event,
+        user_ids=[assessed_by] if assessed_by else [],
+        message=f"{case_words(claim.case)}: your fear assessment was returned for correction (S3).",
+        url=reverse("screenings:fear-claim", args=[claim.pk]),
+    )
+
+
+def notify_fear_concurred(event: OutboxEvent) -> None:
+    """S4: the concurred result goes to the CBP supervisors of the case's port and ICE officers there (the
+    outcome, not the grounds or the account)."""
+    claim = _claim(event)
+    outcome = FearClaim.Outcome(claim.outcome).label if claim.outcome else "decided"
+    moved = len(event.payload.get("moved_case_ids", []))
+    effect = (
+        f"; {moved} case(s) of the family not processed for MPP or removed from MPP (S4, F5)"
+        if claim.outcome == FearClaim.Outcome.POSITIVE
+        else "; the hold is released and nobody was moved (S4)"
+    )
+    notify(
+        event=event,
+        roles=[Role.CBP_SUPERVISOR, Role.ICE_OFFICER],
+        location_id=claim.case.location_id,
+        message=f"{case_words(claim.case)}: fear assessment concurred — {outcome}{effect}.",
+        url=reverse("cases:detail", args=[claim.case_id]),
     )
 
 
@@ -82,4 +131,15 @@ def register() -> None:
     )
     subscribe("amenability.decided", notify_review_closed, name="screenings.notify_review_decided")
     subscribe("amenability.returned", notify_review_closed, name="screenings.notify_review_returned")
-    subscribe("hold.opened", notify_fear_claim, name="screenings.notify_fear_claim")
+    subscribe("fear.claim_referred", notify_fear_claim_referred, name="screenings.notify_fear_claim_referred")
+    subscribe(
+        "fear.assessment_submitted",
+        notify_fear_assessment_submitted,
+        name="screenings.notify_fear_assessment_submitted",
+    )
+    subscribe(
+        "fear.assessment_returned",
+        notify_fear_assessment_returned,
+        name="screenings.notify_fear_assessment_returned",
+    )
+    subscribe("fear.concurred", notify_fear_concurred, name="screenings.notify_fear_concurred")

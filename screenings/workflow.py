@@ -8,6 +8,9 @@ from cases.registry import HoldKind, edge_register, event_type_register, hold_ki
 from mpp.accounts.roles import Role
 
 AMENABILITY_REVIEW = "screenings.amenability_review"
+# S1-S4: the fear claim, the USCIS assessment and its supervisory review; owns the fear_claim hold and
+# the moves a concurred positive assessment makes (not processed for MPP; removed from MPP: S4, F3, F5).
+FEAR_ASSESSMENT = "screenings.fear_assessment"
 
 INTAKE_ROLES = frozenset({Role.CBP_OFFICER, Role.BORDER_PATROL_AGENT})
 DECIDE_ROLES = frozenset({Role.CBP_SUPERVISOR})
@@ -17,6 +20,20 @@ FEAR_CLAIM_OPEN_ROLES = frozenset(
 )
 # S3: the assessment takes effect when a supervisory asylum officer concurs.
 FEAR_CLAIM_RELEASE_ROLES = frozenset({Role.SUPERVISORY_ASYLUM_OFFICER})
+# S2/S3: asylum officers schedule, interview and assess; their supervisors may too (not their own review).
+ASSESS_ROLES = frozenset({Role.ASYLUM_OFFICER, Role.SUPERVISORY_ASYLUM_OFFICER})
+CONCUR_ROLES = FEAR_CLAIM_RELEASE_ROLES
+# F4's exception: the CBP supervisor (for the Port Director / Chief Patrol Agent) records an independent
+# basis to separate one member.
+SEPARATE_ROLES = frozenset({Role.CBP_SUPERVISOR})
+# Who reads claims (their existence and status; the content by DETAIL_ROLES): everyone who reads cases.
+CLAIM_READ_ROLES = frozenset(
+    {
+        *FEAR_CLAIM_OPEN_ROLES,
+        *ASSESS_ROLES,
+        Role.ICE_OFFICER,
+    }
+)
 
 FEAR_CLAIM = HoldKind(
     code="fear_claim",
@@ -45,7 +62,10 @@ FEAR_CLAIM = HoldKind(
         ("positive", "Positive, concurred: not returned to Mexico; removed from MPP or not amenable (S4)"),
     ),
     sensitivities=("fear",),
-    released_by_where="the case page, by a supervisory asylum officer recording the concurred assessment",
+    released_by_where="the supervisory asylum officer's concurrence with the assessment (the fear claim page, S3)",
+    workflow=FEAR_ASSESSMENT,
+    opened_by_where="the “Record a fear claim” form on the case page (S1)",
+    exempt_roles=SEPARATE_ROLES,
 )
 
 
@@ -79,10 +99,38 @@ def register() -> None:
         event="review.returned",
     )
     hold_kind_register(FEAR_CLAIM)
+    # S4/F3/F5: a concurred positive assessment — not processed for MPP (amenable → not amenable), or
+    # removed from MPP — made only by the concurrence, for the whole family in one transaction.
+    where_fear = "the supervisory asylum officer's concurrence with a positive fear assessment (S4, F3, F5)"
+    edge_register(
+        source=S.AMENABLE,
+        target=S.NOT_AMENABLE,
+        roles=CONCUR_ROLES,
+        owner=FEAR_ASSESSMENT,
+        where=where_fear,
+        event="fear.not_processed",
+    )
+    for source in (S.ENROLLED, S.IN_MEXICO, S.IN_US_FOR_HEARING, S.REOPENED):
+        edge_register(
+            source=source,
+            target=S.REMOVED_FROM_MPP,
+            roles=CONCUR_ROLES,
+            owner=FEAR_ASSESSMENT,
+            where=where_fear,
+            event="fear.removed_from_mpp",
+        )
     for code, label in (
         ("screening.facts_saved", "Screening facts updated"),
         ("review.submitted", "Screening submitted for supervisor review"),
         ("review.decided", "Amenability decided by the supervisor"),
         ("review.returned", "Returned to the officer for re-screening"),
+        ("fear.claim_recorded", "Fear of return to Mexico stated; referred to USCIS (S1)"),
+        ("fear.interview_scheduled", "USCIS assessment interview scheduled (S2)"),
+        ("fear.assessed", "Fear assessment submitted for supervisory review (S3)"),
+        ("fear.assessment_returned", "Fear assessment returned for correction (S3)"),
+        ("fear.concurred", "Fear assessment concurred: in effect (S3, S4)"),
+        ("fear.family_effect", "A family member's fear assessment took effect (F3, F5)"),
+        ("fear.not_processed", "Not processed for MPP: fear assessment (S4)"),
+        ("fear.removed_from_mpp", "Removed from MPP: fear assessment (S4, F3, F5)"),
     ):
         event_type_register(code, label, owner="screenings")

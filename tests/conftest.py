@@ -15,6 +15,7 @@ REFERENCE_DATA_MIGRATIONS = (
     "cases.migrations.0002_languages",
     "mpp.accounts.migrations.0005_location_addresses",
     "hearings.migrations.0002_reference_data",
+    "mpp.accounts.migrations.0007_asylum_offices",
 )
 
 

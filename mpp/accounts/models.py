@@ -22,14 +22,15 @@ def validate_time_zone(value: str) -> None:
 
 
 class Location(models.Model):
-    """A place of the program: a port of entry, a Border Patrol station, an immigration court or a hearing
-    facility. Reference data, loaded by a migration and editable in the admin."""
+    """A place of the program: a port of entry, a Border Patrol station, an immigration court, a hearing
+    facility or a USCIS asylum office. Reference data, loaded by a migration and editable in the admin."""
 
     class Kind(models.TextChoices):
         PORT_OF_ENTRY = "port_of_entry", "Port of entry (OFO)"
         BORDER_PATROL_STATION = "border_patrol_station", "Border Patrol station (USBP)"
         IMMIGRATION_COURT = "immigration_court", "Immigration court (EOIR)"
         HEARING_FACILITY = "hearing_facility", "Immigration hearing facility"
+        ASYLUM_OFFICE = "asylum_office", "USCIS asylum office"
 
     code = models.SlugField(max_length=32, unique=True, help_text="Short stable identifier, e.g. sys-poe.")
     name = models.CharField(max_length=200)
@@ -52,6 +53,14 @@ class Location(models.Model):
         related_name="hearing_facilities",
         help_text="For a hearing facility: the immigration court whose judges hear its cases.",
     )
+    asylum_office = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="referring_locations",
+        help_text="S1: the USCIS asylum office that interviews the people who state a fear here.",
+    )
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -73,6 +82,7 @@ class Location(models.Model):
                         "border_patrol_station",
                         "immigration_court",
                         "hearing_facility",
+                        "asylum_office",
                     ]
                 ),
             ),

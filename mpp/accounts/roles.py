@@ -38,6 +38,11 @@ NO_CASE_ACCESS_ROLES = frozenset({Role.ANALYST})
 DETAIL_ROLES: dict[str, frozenset[str]] = {
     "medical": frozenset({Role.CBP_OFFICER, Role.BORDER_PATROL_AGENT, Role.CBP_SUPERVISOR}),
     "fear": frozenset({Role.ASYLUM_OFFICER, Role.SUPERVISORY_ASYLUM_OFFICER, Role.CBP_SUPERVISOR}),
+    # - interview: what the MPP assessment interview records — the person's account, medical details
+    #   disclosed to the asylum officer, the officer's analysis (S2, S3). USCIS only: the CBP supervisor
+    #   needs the claim, its status, outcome and grounds to decide amenability and F4's exception, not the
+    #   account itself.
+    "interview": frozenset({Role.ASYLUM_OFFICER, Role.SUPERVISORY_ASYLUM_OFFICER}),
 }
 
 
