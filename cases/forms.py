@@ -9,7 +9,7 @@ from django import forms
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from cases.models import CaseStatus
+from cases.models import CaseStatus, CustodyDetermination
 from cases.registry import HoldKind, hold_kind
 from mpp.exceptions import (
     ConcurrentEdit,
@@ -171,3 +171,28 @@ class ServiceErrorForm(forms.Form):
         """Show a service's refusal next to the field it names (if this form has it), else above the form."""
         name = self.service_fields.get(error.field or "", error.field)
         self.add_error(name if name in self.fields else None, domain_error_text(error))
+
+
+# --- ICE custody (S4; F6 later) ----------------------------------------------------------------------------
+
+
+class CustodyDeterminationForm(ServiceErrorForm):
+    """ICE's case-by-case custody determination (S4): the decision and the reason, for
+    ``cases.services.custody_determine``. Recording one when there is a determination already revisits it."""
+
+    decision = forms.ChoiceField(
+        label="Custody determination",
+        choices=CustodyDetermination.Decision.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose the determination: detain, parole, release on recognizance or other."
+        },
+    )
+    reason = forms.CharField(
+        label="Reason",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        help_text="Required: the facts of this case you based it on (case by case, S4). Recorded in the "
+        "custody history and the case timeline with your name and the time.",
+        error_messages={"required": "Give the reason for the determination."},
+    )

@@ -7,7 +7,7 @@ court, USCIS, ICE staff and administrators see all cases; analysts and users wit
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, TypeGuard
@@ -27,6 +27,8 @@ from cases.models import (
     Case,
     CaseEvent,
     CaseStatus,
+    CustodyDetermination,
+    CustodyReferral,
     Encounter,
     FamilyMember,
     FamilyUnit,
@@ -39,7 +41,7 @@ from cases.rules import looks_like_a_number, normalize_a_number
 from mpp.accounts.models import User
 from mpp.accounts.roles import DETAIL_ROLES, NO_CASE_ACCESS_ROLES, Role, roles_in_words
 from mpp.exceptions import DomainError, IllegalTransition, NotPermitted, PolicyRefusal
-from mpp.pagination import SortOption, keyset_page
+from mpp.pagination import KeysetPage, SortOption, keyset_page
 
 CASE_ROLES = frozenset(Role.values) - NO_CASE_ACCESS_ROLES
 # Print staff print tear sheets and notices: they need the person and the case, not what surrounds it — the
@@ -397,6 +399,10 @@ def move_refusal(
     if not case_is_visible_to(actor, case):
         return NotPermitted("This case is not at one of your duty locations.", field="location")
     blocks = hold_blocks(case=case, target=target, holds=holds)
+    if workflow:
+        # A workflow's own moves are not refused by the holds it owns: it decides what they mean (F5: a
+        # concurred positive makes a member whose own fear claim is pending not amenable too).
+        blocks = [b for b in blocks if (k := hold_kind(b.hold.kind)) is None or k.workflow != workflow]
     if blocks:
         return blocks[0].as_error()
     return None
@@ -682,3 +688,258 @@ def alien_duplicate_candidates(
         .order_by("-similarity", "pk")[:limit]
     )
     return [*exact, *fuzzy]
+
+
+# --- ICE custody (S4; F6 later) ------------------------------------------------------------------------
+
+# Who reads a person's custody referrals and determinations (pages and API), beside ICE, who makes them:
+# - CBP supervisors, at their duty locations: they decide amenability and F4's exception for the family,
+#   and must know whether a member kept in the U.S. is detained or released, and on what terms;
+# - court staff: whether the respondent is detained decides the docket the case is heard on;
+# - USCIS asylum officers and their supervisors: an interview of a detained person is arranged with ICE.
+# Not CBP officers and agents, print staff, administrators or analysts: their work does not need it.
+# Only ICE officers record determinations (``cases.services.CUSTODY_ROLES``).
+CUSTODY_READ_ROLES = frozenset(
+    {
+        Role.ICE_OFFICER,
+        Role.CBP_SUPERVISOR,
+        Role.COURT_STAFF,
+        Role.ASYLUM_OFFICER,
+        Role.SUPERVISORY_ASYLUM_OFFICER,
+    }
+)
+
+# The ICE queue's tabs, key → label; the first is the default.
+CUSTODY_TABS = {"open": "Determination due", "determined": "Recently determined"}
+# Open referrals, oldest first: an index range of the partial index custody_referral_open_idx.
+CUSTODY_QUEUE_SORTS = (
+    SortOption(
+        key="oldest",
+        label="Oldest referral first",
+        ordering=("referred_at", "id"),
+        earlier="Referred earlier",
+        later="Referred later",
+        start="Oldest",
+    ),
+)
+# Determinations, latest first: the index custody_decided_idx (decided_at, id), read backwards.
+CUSTODY_DETERMINED_SORTS = (
+    SortOption(
+        key="latest",
+        label="Latest determination first",
+        ordering=("-decided_at", "-id"),
+        earlier="Later",
+        later="Earlier",
+        start="Latest",
+    ),
+)
+# What a row shows of the person and of a user (their name).
+_CUSTODY_PERSON_COLUMNS = (
+    "case__id",
+    "case__status",
+    "case__location_id",
+    "case__alien_id",
+    "case__alien__id",
+    "case__alien__a_number",
+    "case__alien__family_name",
+    "case__alien__given_names",
+)
+_USER_NAME_COLUMNS = ("id", "username", "first_name", "last_name")
+CUSTODY_QUEUE_COLUMNS = (
+    "id",
+    "case_id",
+    "rule",
+    "code",
+    "reason",
+    "location_id",
+    "referred_at",
+    "determined_at",
+    *_CUSTODY_PERSON_COLUMNS,
+    "location__id",
+    "location__code",
+    "location__name",
+    "location__time_zone",
+)
+CUSTODY_DETERMINED_COLUMNS = (
+    "id",
+    "case_id",
+    "decision",
+    "decided_at",
+    "decided_by_id",
+    "is_current",
+    *_CUSTODY_PERSON_COLUMNS,
+    "case__location__id",
+    "case__location__name",
+    "case__location__time_zone",
+    *(f"decided_by__{name}" for name in _USER_NAME_COLUMNS),
+)
+
+
+def may_read_custody(user: User | AnonymousUser) -> bool:
+    """Whether ``user``'s roles read custody referrals and determinations (``CUSTODY_READ_ROLES``); which
+    cases is the case scope (``case_is_visible_to``: CBP supervisors at their duty locations)."""
+    return user_sees_cases(user) and bool(user.role_names & CUSTODY_READ_ROLES)
+
+
+def custody_tab(tab: str | None) -> str:
+    """The queue tab asked for; anything else is the first tab (never an error)."""
+    return tab if tab in CUSTODY_TABS else next(iter(CUSTODY_TABS))
+
+
+def open_custody_referrals(user: User | AnonymousUser) -> QuerySet[CustodyReferral]:
+    """The open referrals (a first determination due), with the columns a queue row shows; none for anyone
+    but ICE officers. Ordered by the caller (the page's keyset sort, the API's cursor): oldest first."""
+    from cases.services import CUSTODY_ROLES  # cases.services imports this module: read when called
+
+    qs = (
+        CustodyReferral.objects.filter(determined_at__isnull=True)
+        .select_related("case__alien", "location")
+        .only(*CUSTODY_QUEUE_COLUMNS)
+    )
+    return qs if user.is_authenticated and user.has_role(*CUSTODY_ROLES) else qs.none()
+
+
+def recent_custody_determinations(user: User | AnonymousUser) -> QuerySet[CustodyDetermination]:
+    """Every determination, revisits and superseded ones included, with the columns a queue row shows; none
+    for anyone but ICE officers. Ordered by the caller: latest first."""
+    from cases.services import CUSTODY_ROLES
+
+    qs = CustodyDetermination.objects.select_related("case__alien", "case__location", "decided_by").only(
+        *CUSTODY_DETERMINED_COLUMNS
+    )
+    return qs if user.is_authenticated and user.has_role(*CUSTODY_ROLES) else qs.none()
+
+
+def custody_queue(
+    *, user: User, tab: str | None, params: Mapping[str, Any]
+) -> KeysetPage[CustodyReferral] | KeysetPage[CustodyDetermination]:
+    """ICE's custody queue (S4; F6 later): one page of 50 in one query of the columns a row shows, an index
+    range however many referrals and determinations there are.
+
+    - ``open``: people referred whose first determination is due, the oldest referral first;
+    - ``determined``: the latest determinations first, revisits included (superseded ones marked).
+
+    Empty for anyone but ICE officers, who work nationally (every port).
+    """
+    if custody_tab(tab) == "determined":
+        return keyset_page(recent_custody_determinations(user), sorts=CUSTODY_DETERMINED_SORTS, params=params)
+    return keyset_page(open_custody_referrals(user), sorts=CUSTODY_QUEUE_SORTS, params=params)
+
+
+# S4: people removed from MPP or not processed for it; a referral puts anyone else on the queue (F6 later).
+CUSTODY_STATUSES = frozenset({CaseStatus.REMOVED_FROM_MPP, CaseStatus.NOT_AMENABLE})
+
+
+def custody_refusal(
+    *, case: Case, current: CustodyDetermination | None, open_referral: CustodyReferral | None
+) -> PolicyRefusal | None:
+    """Why ICE may not record a custody determination for ``case`` now (S4: ``custody_not_due``), or None.
+
+    Due when the person was referred to ICE (an open referral), already has a determination (revisiting
+    it), or is removed from MPP or not processed for it (``CUSTODY_STATUSES``). ``cases.services.custody_determine``
+    asks it on the rows it locked, so what the page offers is what the service records.
+    """
+    if current is not None or open_referral is not None or case.status in CUSTODY_STATUSES:
+        return None
+    return PolicyRefusal(
+        f"{case.alien.full_name} is “{case.get_status_display()}”: ICE determines custody for people "
+        "removed from MPP or not processed for it (S4), or referred to ICE.",
+        code="custody_not_due",
+        rule="S4",
+    )
+
+
+@dataclass(frozen=True)
+class DeterminationView:
+    """One custody determination as the case's custody history shows it."""
+
+    determination: CustodyDetermination
+    decision_label: str
+    superseded_by: CustodyDetermination | None  # the later determination that revisited it
+
+    @property
+    def is_current(self) -> bool:
+        return self.determination.is_current
+
+
+@dataclass(frozen=True)
+class CaseCustody:
+    """A person's custody record (S4): ICE's referrals and determinations, as one reader may see them."""
+
+    case: Case
+    referrals: list[CustodyReferral]  # latest first: the open one, if any, is the latest
+    determinations: list[DeterminationView]  # the current one first, then the superseded, latest first
+    open_referral: CustodyReferral | None
+    current: CustodyDetermination | None
+    refusal: PolicyRefusal | None  # why no determination is due now (custody_not_due); None when due
+    may_decide: bool  # an ICE officer, and a determination is due: the page offers the form
+
+
+_REFERRAL_COLUMNS = (
+    "id",
+    "case_id",
+    "rule",
+    "code",
+    "reason",
+    "location_id",
+    "referred_at",
+    "determined_at",
+    "referred_by_id",
+    *(f"referred_by__{name}" for name in _USER_NAME_COLUMNS),
+)
+_DETERMINATION_COLUMNS = (
+    "id",
+    "case_id",
+    "referral_id",
+    "decision",
+    "reason",
+    "decided_at",
+    "supersedes_id",
+    "is_current",
+    "decided_by_id",
+    *(f"decided_by__{name}" for name in _USER_NAME_COLUMNS),
+)
+
+
+def custody_of_case(*, user: User, case: Case) -> CaseCustody | None:
+    """The case's custody referrals and determinations with their history (the current determination first,
+    superseded ones marked, each with who, when and why), and whether ``user`` may record one now. Two
+    queries of the columns shown, however long the history. None for a reader who may not read custody
+    (``may_read_custody``) or see the case."""
+    from cases.services import CUSTODY_ROLES
+
+    if not may_read_custody(user) or not case_is_visible_to(user, case):
+        return None
+    referrals = list(
+        CustodyReferral.objects.filter(case=case)
+        .select_related("referred_by")
+        .only(*_REFERRAL_COLUMNS)
+        .order_by("-referred_at", "-id")
+    )
+    rows = list(
+        CustodyDetermination.objects.filter(case=case)
+        .select_related("decided_by")
+        .only(*_DETERMINATION_COLUMNS)
+        .order_by("-is_current", "-decided_at", "-id")
+    )
+    revisited_by = {row.supersedes_id: row for row in rows if row.supersedes_id is not None}
+    determinations = [
+        DeterminationView(
+            determination=row,
+            decision_label=str(CustodyDetermination.Decision(row.decision).label),
+            superseded_by=revisited_by.get(row.pk),
+        )
+        for row in rows
+    ]
+    current = next((row for row in rows if row.is_current), None)
+    open_referral = next((r for r in referrals if r.determined_at is None), None)
+    refusal = custody_refusal(case=case, current=current, open_referral=open_referral)
+    return CaseCustody(
+        case=case,
+        referrals=referrals,
+        determinations=determinations,
+        open_referral=open_referral,
+        current=current,
+        refusal=refusal,
+        may_decide=refusal is None and user.has_role(*CUSTODY_ROLES),
+    )

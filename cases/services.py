@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Model
 from django.utils import timezone
 
-from cases.exceptions import CaseNotFound, ConcurrentEdit, InvalidInput, NotPermitted, PolicyRefusal
+from cases.exceptions import CaseNotFound, ConcurrentEdit, InvalidInput, NotPermitted
 from cases.models import (
     Alien,
     Case,
@@ -31,7 +31,13 @@ from cases.models import (
 )
 from cases.registry import STATUS_CHANGED, edge_for, edges, hold_kind
 from cases.rules import normalize_a_number
-from cases.selectors import aliens_visible_to, case_is_visible_to, move_refusal, open_cases_of
+from cases.selectors import (
+    aliens_visible_to,
+    case_is_visible_to,
+    custody_refusal,
+    move_refusal,
+    open_cases_of,
+)
 from mpp.accounts.models import Location, User
 from mpp.accounts.roles import Role, roles_in_words
 from mpp.audit.services import history_stamp
@@ -590,12 +596,6 @@ def hold_exempt_member(*, hold_id: int, case_id: int, actor: User, reason: str) 
         .select_related("case__alien", "case__encounter")
         .get(pk=hold_id)
     )
-    if hold.case.encounter.family_unit_id != member.encounter.family_unit_id:
-        raise InvalidInput("This member is not in the family of the person the hold is on.", field="case")
-    if hold.case_id == member.pk:
-        raise InvalidInput(
-            "The person whose claim this is cannot be separated from their own hold (F4).", field="case"
-        )
     spec = hold_kind(hold.kind)
     if spec is None or not spec.blocks_family:
         raise InvalidInput(
@@ -607,6 +607,12 @@ def hold_exempt_member(*, hold_id: int, case_id: int, actor: User, reason: str) 
             f"Recording an independent basis to separate a member is for: {names}.", field="hold"
         )
     _require_location_access(actor, member.location_id)
+    if hold.case.encounter.family_unit_id != member.encounter.family_unit_id:
+        raise InvalidInput("This member is not in the family of the person the hold is on.", field="case")
+    if hold.case_id == member.pk:
+        raise InvalidInput(
+            "The person whose claim this is cannot be separated from their own hold (F4).", field="case"
+        )
     existing = HoldExemption.objects.filter(hold=hold, case=member).first()
     if existing is not None:
         return existing
@@ -636,8 +642,6 @@ def hold_exempt_member(*, hold_id: int, case_id: int, actor: User, reason: str) 
 # --- ICE custody (S4; F6 later) -----------------------------------------------------------------------
 
 CUSTODY_ROLES = frozenset({Role.ICE_OFFICER})
-# S4: people removed from MPP or not processed for it; a referral puts anyone else on the queue (F6 later).
-CUSTODY_STATUSES = frozenset({CaseStatus.REMOVED_FROM_MPP, CaseStatus.NOT_AMENABLE})
 
 
 @transaction.atomic
@@ -700,13 +704,9 @@ def custody_determine(*, case_id: int, actor: User, decision: str, reason: str) 
     referral = (
         CustodyReferral.objects.select_for_update().filter(case=case, determined_at__isnull=True).first()
     )
-    if previous is None and referral is None and case.status not in CUSTODY_STATUSES:
-        raise PolicyRefusal(
-            f"{case.alien.full_name} is “{case.get_status_display()}”: ICE determines custody for people "
-            "removed from MPP or not processed for it (S4), or referred to ICE.",
-            code="custody_not_due",
-            rule="S4",
-        )
+    refusal = custody_refusal(case=case, current=previous, open_referral=referral)
+    if refusal is not None:
+        raise refusal
     now = timezone.now()
     if previous is not None:
         previous.is_current = False

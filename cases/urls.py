@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases import views
+from cases import custody_views, views
 
 app_name = "cases"
 
@@ -12,4 +12,7 @@ urlpatterns = [
     path("cases/<int:pk>/holds/", views.hold_open_page, name="hold-open"),
     path("cases/<int:pk>/a-number/", views.alien_a_number_page, name="a-number"),
     path("cases/<int:pk>/holds/<int:hold_id>/release/", views.hold_release_page, name="hold-release"),
+    # ICE custody (S4; F6 later): the queue, and a person's custody page (determinations and history).
+    path("cases/custody/", custody_views.custody_queue_page, name="custody-queue"),
+    path("cases/<int:pk>/custody/", custody_views.custody_case_page, name="custody"),
 ]

@@ -13,6 +13,7 @@ api_v1 = [
     path("", include("cases.api.urls")),
     path("", include("screenings.api.urls")),
     path("", include("hearings.api.urls")),
+    path("", include("metrics.api.urls")),
 ]
 
 urlpatterns = [
@@ -31,6 +32,7 @@ urlpatterns = [
     path("api/v1/", include((api_v1, "api-v1"))),
     path("screenings/", include("screenings.urls")),
     path("hearings/", include("hearings.urls")),
+    path("metrics/", include("metrics.urls")),
     path("", include("cases.urls")),
 ]
 

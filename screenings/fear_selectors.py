@@ -7,6 +7,7 @@ place: ``claim_view`` is what a reader may know of a claim.
   it for whom, the statement, and the determination and its grounds.
 - ``interview`` readers (USCIS only) also see the interview: interpreter, counsel, the account, medical
   details, the analysis and the supervisory review's reasons.
+- USCIS read that content only of the claims of the asylum offices they are posted at.
 
 The asylum office's work (queues, the claim page) is for the USCIS roles posted at that office.
 """
@@ -22,6 +23,7 @@ from django.db.models import QuerySet
 from cases.models import Case
 from cases.selectors import cases_visible_to, may_read, may_read_case_context
 from mpp.accounts.models import Location, User
+from mpp.accounts.roles import Role
 from mpp.pagination import KeysetPage, SortOption, keyset_page
 from screenings.models import FearAssessment, FearClaim
 from screenings.workflow import ASSESS_ROLES, CONCUR_ROLES
@@ -40,6 +42,15 @@ def asylum_offices_of(user: User) -> list[Location]:
 
 def works_at_office(user: User, office_id: int) -> bool:
     return user.has_role(*ASSESS_ROLES) and office_id in user.duty_location_ids
+
+
+def assessed_by_user(*, user: User, assessment: FearAssessment) -> bool:
+    """S3 separation of duties: whether ``user`` submitted this assessment or any earlier version of it
+    (the history rows name each version's assessor). Whoever did may not concur with it or return it.
+    The one predicate of ``fear_assessment_review`` and of the pages; at most one query."""
+    if assessment.assessed_by_id == user.pk:
+        return True
+    return FearAssessment.history.filter(id=assessment.pk, assessed_by_id=user.pk).exists()
 
 
 # --- queues ---------------------------------------------------------------------------------------------
@@ -205,8 +216,11 @@ def _assessment_view(assessment: FearAssessment, *, fear: bool, interview: bool)
 
 def claim_view(*, user: User, claim: FearClaim) -> ClaimView:
     """``claim`` as ``user`` may read it. Reads what ``claim_base`` loaded; no query of its own."""
-    fear = may_read(user, ["fear"])
-    interview = may_read(user, ["interview"])
+    # USCIS read the content of their own office's claims only; a CBP supervisor's ``fear`` reading is of
+    # the cases of their duty locations, which they see already.
+    at_office = works_at_office(user, claim.asylum_office_id)
+    fear = may_read(user, ["fear"]) and (at_office or user.has_role(Role.CBP_SUPERVISOR))
+    interview = may_read(user, ["interview"]) and at_office
     assessment = getattr(claim, "assessment", None)  # a missing reverse one-to-one raises AttributeError
     restricted = tuple(kind for kind, ok in (("fear", fear), ("interview", interview)) if not ok)
     return ClaimView(

@@ -36,6 +36,7 @@ from mpp.accounts.models import Location, User
 from mpp.accounts.roles import roles_in_words
 from mpp.audit.services import history_stamp
 from mpp.outbox.services import outbox_emit
+from screenings.fear_selectors import assessed_by_user
 from screenings.models import AmenabilityReview, FearAssessment, FearClaim
 from screenings.rules import EXCLUSIONS, MEXICO
 from screenings.workflow import (
@@ -172,9 +173,10 @@ def fear_claim_record(
 
     Opens the ``fear_claim`` hold (the claimant's amenability decision and enrolment wait; nobody in the
     family is returned, F4). A person with a claim pending already has it: recording it again returns that
-    same claim (so a fear stated at screening and again at the port is one record). Locks the family unit,
-    then the case. Records ``fear.claim_recorded`` (and the hold's ``hold.opened``) on the timeline; emits
-    ``fear.claim_referred`` (that office's asylum officers are told).
+    same claim (so a fear stated at screening and again at the port is one record); the screening's fact
+    (``review`` given) is referred once, even when the family is submitted again after it was decided.
+    Locks the family unit, then the case. Records ``fear.claim_recorded`` (and the hold's ``hold.opened``)
+    on the timeline; emits ``fear.claim_referred`` (that office's asylum officers are told).
 
     Raises InvalidInput naming the field, CaseNotFound, NotPermitted (role, duty location), PolicyRefusal
     (``fear_claim_not_applicable``: not or no longer in MPP).
@@ -187,6 +189,12 @@ def fear_claim_record(
     pending = FearClaim.objects.filter(case=case).exclude(status=FearClaim.Status.DECIDED).first()
     if pending is not None:
         return pending
+    if review is not None:
+        # The screening's fact is one statement: a family screened again and submitted anew after its claim
+        # was decided is not referred a second time for it (a later statement is recorded without a review).
+        earlier = FearClaim.objects.filter(case=case).order_by("-stated_at", "-id").first()
+        if earlier is not None:
+            return earlier
     if case.status in CLAIM_REFUSED_STATUSES:
         raise PolicyRefusal(
             f"{case.alien.full_name} is “{case.get_status_display()}”: not returned to Mexico under MPP, so "
@@ -207,8 +215,9 @@ def fear_claim_record(
         raise InvalidInput("Choose the language the fear was stated in.", field="language")
     stated_at = _aware(data.stated_at or timezone.now(), field="stated_at", label="when it was stated")
     _not_future(stated_at, field="stated_at", label="when it was stated")
-    if stated_at < case.created_at - CLOCK_SKEW:
-        raise InvalidInput("A claim on this case is stated after the case was opened.", field="stated_at")
+    # Stated at or after the encounter: often before the intake was entered, so not the case's created_at.
+    if stated_at < case.encounter.occurred_at - CLOCK_SKEW:
+        raise InvalidInput("A fear on this case is stated at or after its encounter.", field="stated_at")
     parent = _validate_stated_by(case=case, data=data, stated_at=stated_at, location=location)
     office = _office_for(location)
     statement = (data.statement or "").strip()
@@ -314,7 +323,7 @@ def fear_interview_schedule(
     )
     when = _aware(interview_at, field="interview_at", label="the interview's date and time")
     if when < claim.stated_at:
-        raise InvalidInput("The interview is after the fear was stated.", field="interview_at")
+        raise InvalidInput("The interview must be after the fear was stated.", field="interview_at")
     officer: User | None = actor
     if asylum_officer_id and asylum_officer_id != actor.pk:
         officer = (
@@ -556,10 +565,12 @@ def fear_assessment_review(*, claim_id: int, actor: User, decision: str, reason:
             code="already_reviewed",
             rule="S3",
         )
-    if assessment.assessed_by_id == actor.pk:
+    if assessed_by_user(user=actor, assessment=assessment):
         raise NotPermitted(
-            "S3: you made this assessment; another supervisory asylum officer reviews it.",
+            "You made this assessment (or an earlier version of it); another supervisory asylum officer "
+            "reviews it.",
             code="separation_of_duties",
+            rule="S3",
             field="decision",
         )
     now = timezone.now()

@@ -262,9 +262,12 @@ def propose(family: Sequence[MemberFacts]) -> FamilyProposal:
     """Propose, for each member, amenable or not, with the rules that say why (A1–A5, F1–F3, N3, S1)."""
     mixed = is_mixed_nationality(family)
     # F3: the fear of a Mexican member of a mixed family, stated by them or for a Mexican child by a parent
-    # or legal guardian (``fear_of_return_expressed`` records either) → the whole family is not amenable.
+    # or legal guardian (``fear_of_return_expressed`` records either; a concurred positive assessment of
+    # their fear claim means it was stated) → the whole family is not amenable.
     # In a family with no non-Mexican member nobody could be processed for MPP anyway: nothing to add.
-    family_fear_f3 = mixed and any(m.is_mexican and m.fear_of_return_expressed for m in family)
+    family_fear_f3 = mixed and any(
+        m.is_mexican and (m.fear_of_return_expressed or m.fear_assessed_positive) for m in family
+    )
     family_reasons = (EXCLUSIONS["family_mexican_member_fear"],) if family_fear_f3 else ()
     # S4/F5: a concurred positive assessment — that person is not amenable (fear_of_mexico), and nor is
     # anyone else in the family unit (family_member_fear_positive).

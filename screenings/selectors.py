@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any, Protocol, TypedDict
 
-from django.db.models import FloatField, Prefetch, QuerySet, Value
+from django.db.models import Exists, FloatField, OuterRef, Prefetch, QuerySet, Value
 
 from cases.models import Alien, Case, CaseStatus, Encounter, Hold, Language
 from cases.registry import hold_kinds
@@ -56,12 +56,19 @@ DRAFT_SORTS = (
 )
 
 
+def fear_positive_annotation() -> Exists:
+    """S4: whether the case has a concurred positive fear assessment, as ``fear_positive`` for
+    ``member_facts`` (one subquery for the whole family instead of a query per member)."""
+    return Exists(FearClaim.objects.filter(case_id=OuterRef("pk"), outcome=FearClaim.Outcome.POSITIVE))
+
+
 def family_cases(*, encounter_id: int) -> list[Case]:
     """The cases of one encounter with person, family role and screening facts loaded (2 queries)."""
     return list(
         Case.objects.filter(encounter_id=encounter_id)
         .select_related("alien", "alien__preferred_language", "encounter", "encounter__location", "screening")
         .prefetch_related("alien__family_memberships")
+        .annotate(fear_positive=fear_positive_annotation())
         .order_by("id")
     )
 

@@ -42,7 +42,7 @@ from screenings.models import (
     MemberDecision,
     ScreeningFacts,
 )
-from screenings.rules import ADULT_AGE, EXCLUSIONS, propose
+from screenings.rules import ADULT_AGE, EXCLUSIONS, MEXICO, propose
 from screenings.selectors import family_cases, member_facts, review_separation_refusal, review_stands
 from screenings.workflow import AMENABILITY_REVIEW, DECIDE_ROLES, INTAKE_ROLES
 
@@ -962,11 +962,14 @@ def amenability_decide(
     if stray:
         raise InvalidInput("An override names a person who is not in this family.", field="overrides")
     facts = {f.case_id: f for f in ScreeningFacts.objects.filter(case_id__in=cases)}
+    fear_codes = _concurred_fear_codes(family_unit_id=review.encounter.family_unit_id, case_ids=list(cases))
     outcomes: list[tuple[Case, MemberDecision]] = []
     for key, member in proposed.items():
         codes = [r["code"] for r in member["reasons"]]
         override = overrides.get(key)
-        final = list(codes)
+        # S4/F3/F5: an assessment concurred positive after the proposal was frozen decides it now; no
+        # override takes it away.
+        final = list(dict.fromkeys([*codes, *fear_codes.get(key, [])]))
         if override is not None:
             if not override.reason.strip():
                 raise InvalidInput(
@@ -1037,6 +1040,31 @@ def amenability_decide(
         data={"review_id": review.pk, "amenable": [c.pk for c, d in outcomes if d.amenable]},
     )
     return review
+
+
+def _concurred_fear_codes(*, family_unit_id: int, case_ids: Sequence[int]) -> dict[int, list[str]]:
+    """S4, F3, F5: the exclusion codes that concurred positive fear assessments in the family unit give
+    each of ``case_ids``: ``fear_of_mexico`` for the person assessed; for the others
+    ``family_mexican_member_fear`` (a Mexican member's fear, F3) or ``family_member_fear_positive`` (F5)."""
+    positive = list(
+        FearClaim.objects.filter(
+            case__encounter__family_unit_id=family_unit_id, outcome=FearClaim.Outcome.POSITIVE
+        ).values_list("case_id", "case__alien__country_of_citizenship")
+    )
+    if not positive:
+        return {}
+    assessed = {case_id for case_id, _ in positive}
+    family_code = (
+        "family_mexican_member_fear"
+        if any(str(country).upper() == MEXICO for _, country in positive)
+        else "family_member_fear_positive"
+    )
+    codes: dict[int, list[str]] = {}
+    for case_id in case_ids:
+        own = ["fear_of_mexico"] if case_id in assessed else []
+        others = assessed - {case_id}
+        codes[case_id] = own + ([family_code] if others else [])
+    return codes
 
 
 @transaction.atomic

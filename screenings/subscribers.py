@@ -111,11 +111,12 @@ def notify_fear_concurred(event: OutboxEvent) -> None:
     claim = _claim(event)
     outcome = FearClaim.Outcome(claim.outcome).label if claim.outcome else "decided"
     moved = len(event.payload.get("moved_case_ids", []))
-    effect = (
-        f"; {moved} case(s) of the family not processed for MPP or removed from MPP (S4, F5)"
-        if claim.outcome == FearClaim.Outcome.POSITIVE
-        else "; the hold is released and nobody was moved (S4)"
-    )
+    if claim.outcome != FearClaim.Outcome.POSITIVE:
+        effect = "; the hold is released and nobody was moved (S4)"
+    elif moved:
+        effect = f"; {moved} case(s) of the family not processed for MPP or removed from MPP (S4, F5)"
+    else:  # e.g. the family awaits its amenability review: the supervisor decides, on the assessment
+        effect = "; no case was moved: members in screening or review are not amenable when decided (S4, F5)"
     notify(
         event=event,
         roles=[Role.CBP_SUPERVISOR, Role.ICE_OFFICER],

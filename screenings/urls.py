@@ -1,6 +1,6 @@
 from django.urls import path
 
-from screenings import views
+from screenings import fear_views, views
 
 app_name = "screenings"
 
@@ -30,4 +30,28 @@ urlpatterns = [
     path("reviews/<int:pk>/", views.review_detail, name="review"),
     path("reviews/<int:pk>/decide/", views.review_decide, name="review-decide"),
     path("reviews/<int:pk>/return/", views.review_return, name="review-return"),
+    # Fear claims (S1-S4, F4): a case's claims (the case page loads them in place), recording one, F4's
+    # exception; the asylum office's queue and the claim page (interview, assessment, review).
+    path("cases/<int:case_id>/fear/", fear_views.case_fear, name="case-fear"),
+    path("cases/<int:case_id>/fear/record/", fear_views.fear_claim_record_page, name="fear-claim-record"),
+    path(
+        "cases/<int:case_id>/fear/separate/<int:hold_id>/",
+        fear_views.fear_member_separate,
+        name="fear-member-separate",
+    ),
+    path("fear/", fear_views.fear_queue, name="fear-queue"),
+    path("fear/<int:claim_id>/", fear_views.fear_claim_page, name="fear-claim"),
+    path(
+        "fear/<int:claim_id>/interview/",
+        fear_views.fear_interview_schedule_page,
+        name="fear-interview-schedule",
+    ),
+    path(
+        "fear/<int:claim_id>/assessment/",
+        fear_views.fear_assessment_submit_page,
+        name="fear-assessment-submit",
+    ),
+    path(
+        "fear/<int:claim_id>/review/", fear_views.fear_assessment_review_page, name="fear-assessment-review"
+    ),
 ]

@@ -10,7 +10,8 @@ exits 1 with the list of what missed its budget.
 A new list, queue, document or metric joins by adding one ``Entry`` to ``ENTRIES``: a name, the user who
 asks (a key of ``USERS``), the URL, the budget, and optionally the raw-SQL twin and the admin twin. URLs
 and SQL parameters are filled from the fixtures ``pick_fixtures`` reads from the data: in URLs as
-``{name}``, in SQL as ``%(name)s``.
+``{name}``, in SQL as ``%(name)s``. A twin that is the app's own query (a metric's aggregate) is named, not
+copied: ``"python:metrics.selectors.M2_SQL"`` is read from that module when measured.
 
 Environment (all optional):
   BENCH_DATABASE          mpp_bench_scale   the database; its name must end in _scale
@@ -21,6 +22,9 @@ Environment (all optional):
   BENCH_LOAD_CONNECTIONS  8                 wrk connections (2 wrk threads)
   BENCH_WORKERS           2 × cores + 1     gunicorn workers (gunicorn's own recommendation)
   BENCH_OUTPUT            docs/performance.md
+  BENCH_ONLY              (all)             comma-separated words: measure only the entries whose name
+                                            contains one of them (a quick check of a few entries; the
+                                            print batch runs only when named, e.g. BENCH_ONLY=fear,custody)
   DATABASE_URL            the server to use (its database name is replaced by BENCH_DATABASE)
 """
 
@@ -54,9 +58,16 @@ class Budget:
 A_NUMBER = Budget("A-number lookup", p95_ms=5)
 NAME_SEARCH = Budget("name search", p95_ms=30, min_speedup=10)
 LIST = Budget("list or queue", p95_ms=15, min_speedup=5)
+# Step 7's queues: the list budget, and no more queries than the other lists and queues make (8 at most: the
+# supervisor's home page, the print queue pages, the search pages; the API lists make 4 to 6).
+QUEUE = Budget("list or queue", p95_ms=15, max_queries=8, min_speedup=5)
 CASE_PAGE = Budget("case page", p95_ms=25, max_queries=12)
 FIXED_COST = Budget("fixed per-request cost (issue: “small”; no number)", p95_ms=None)
 TEAR_SHEET = Budget("one tear sheet (PDF, one page)", p95_ms=100)
+# M1-M5 (as of a chosen date): one aggregate over the whole program's records, read by a few analysts — not a
+# list a field officer waits on at the counter. At 500k cases M2 reads every fear claim (~50k rows, an
+# index-only scan of screenings' fear_claim_m2_idx) and its person: budget 4× the case page's.
+METRIC = Budget("metric (an aggregate over the whole program)", p95_ms=100, max_queries=8)
 BATCH = Budget("200-sheet print batch (built by the Celery task's code)", p95_ms=20_000)
 
 
@@ -89,6 +100,12 @@ USERS = {
     "supervisor": "scale_cbp_supervisor_{port_code}_1",
     "court": "scale_court_staff_1",
     "print": "scale_print_staff_{port_code}_1",
+    # Step 7: USCIS posted at the asylum office that serves the port (their queues are the office's), ICE
+    # (national: their queue lists every port), an analyst (the metrics).
+    "asylum_officer": "scale_asylum_officer_{office_code}_1",
+    "sao": "scale_supervisory_asylum_officer_{office_code}_1",
+    "ice": "scale_ice_officer_1",
+    "analyst": "scale_analyst_1",
 }
 ADMIN_USERNAME = "bench_admin"
 
@@ -120,6 +137,21 @@ DOCKET = (
     "AND starts_at < %(docket_end)s ORDER BY starts_at, id"
 )
 CASE_HEARINGS = "SELECT * FROM hearings_hearing WHERE case_id = %(case_id)s ORDER BY starts_at DESC, id DESC"
+# Step 7: the asylum office's queue by tab (status), oldest first; ICE's open referrals, oldest first.
+FEAR_QUEUE = (
+    "SELECT * FROM screenings_fearclaim WHERE asylum_office_id = %(office_id)s AND status = '{}' "
+    "ORDER BY stated_at, id LIMIT 50"
+)
+CUSTODY_OPEN = (
+    "SELECT * FROM cases_custodyreferral WHERE determined_at IS NULL ORDER BY referred_at, id LIMIT 50"
+)
+CUSTODY_DETERMINED = "SELECT * FROM cases_custodydetermination ORDER BY decided_at DESC, id DESC LIMIT 50"
+CASE_FEAR_CLAIMS = (
+    "SELECT c.*, a.* FROM screenings_fearclaim c LEFT JOIN screenings_fearassessment a ON a.claim_id = c.id "
+    "WHERE c.case_id = %(fear_case_id)s ORDER BY c.stated_at DESC, c.id DESC"
+)
+# M2's aggregate is the selector's one query: its twin is that very SQL (the page's cost beside the query's).
+M2_SQL = "python:metrics.selectors.M2_SQL"
 ADMIN_CASES_AT_PORT = "/admin/cases/case/?location__id__exact={port_id}"
 ADMIN_CASES_BY_A_NUMBER = "/admin/cases/case/?q={a_number}"
 
@@ -200,6 +232,28 @@ ENTRIES: list[Entry] = [
           "/hearings/docket/?place={place_id}&day={docket_day}", LIST, (DOCKET,)),
     Entry("case hearings and documents", "officer", "/hearings/cases/{case_id}/", CASE_PAGE, (CASE_HEARINGS,)),
     Entry("tear sheet PDF", "print", "/hearings/sheets/{sheet_id}/pdf/", TEAR_SHEET),
+    # Step 7: the asylum office's queues (S1-S3) and ICE's (S4), pages and API; a case's fear claims.
+    Entry("fear queue: to schedule ({fear_to_schedule} at the office)", "asylum_officer",
+          "/screenings/fear/?office={office_id}&tab=to_schedule", QUEUE, (FEAR_QUEUE.format("referred"),)),
+    Entry("fear queue: awaiting review ({fear_review} at the office)", "sao",
+          "/screenings/fear/?office={office_id}&tab=review", QUEUE, (FEAR_QUEUE.format("submitted"),)),
+    Entry("API fear claims to schedule", "asylum_officer",
+          "/api/v1/fear-claims/?office={office_code}&tab=to_schedule", QUEUE, (FEAR_QUEUE.format("referred"),)),
+    Entry("API fear claims awaiting review", "sao",
+          "/api/v1/fear-claims/?office={office_code}&tab=review", QUEUE, (FEAR_QUEUE.format("submitted"),)),
+    Entry("custody queue ({custody_open} due)", "ice", "/cases/custody/", QUEUE, (CUSTODY_OPEN,)),
+    Entry("custody queue: recently determined", "ice", "/cases/custody/?tab=determined", QUEUE,
+          (CUSTODY_DETERMINED,)),
+    Entry("API custody referrals", "ice", "/api/v1/custody-referrals/", QUEUE, (CUSTODY_OPEN,)),
+    Entry("case fear claims", "officer", "/screenings/cases/{fear_case_id}/fear/?partial=1", CASE_PAGE,
+          (CASE_FEAR_CLAIMS,)),
+    Entry("case fear claims", "asylum_officer", "/screenings/cases/{fear_case_id}/fear/?partial=1", CASE_PAGE,
+          (CASE_FEAR_CLAIMS,)),
+    # M2 (as of a date): USCIS referrals by asylum office and month, with outcomes.
+    Entry("M2 USCIS referrals as of {as_of}", "analyst", "/metrics/?as_of={as_of}", METRIC, (M2_SQL,),
+          expect="Houston Asylum Office"),
+    Entry("API M2 as of {as_of}", "analyst", "/api/v1/metrics/m2/?as_of={as_of}", METRIC, (M2_SQL,)),
+    Entry("M2 USCIS referrals as of {as_of}", "asylum_officer", "/metrics/?as_of={as_of}", METRIC, (M2_SQL,)),
     Entry("fixed cost: API list with no rows", "officer", "/api/v1/cases/?encounter=0", FIXED_COST),
 ]
 
@@ -229,6 +283,12 @@ LOAD_SECONDS = int(os.environ.get("BENCH_LOAD_SECONDS", "30"))
 LOAD_CONNECTIONS = int(os.environ.get("BENCH_LOAD_CONNECTIONS", "8"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", str(2 * (os.cpu_count() or 1) + 1)))
 OUTPUT = Path(os.environ.get("BENCH_OUTPUT", BASE_DIR / "docs" / "performance.md"))
+ONLY = [word.strip().casefold() for word in os.environ.get("BENCH_ONLY", "").split(",") if word.strip()]
+
+
+def chosen(name: str) -> bool:
+    """Whether ``BENCH_ONLY`` (when set) names this entry: a word of it in the entry's name."""
+    return not ONLY or any(word in name.casefold() for word in ONLY)
 
 
 def bench_database_url() -> str:
@@ -324,8 +384,9 @@ def main() -> int:
     started = time.monotonic()
     load_before = os.getloadavg()
     quietness = calibration()
-    results = [measure_entry(entry, fixtures, clients) for entry in ENTRIES]
-    results.append(measure_batch(fixtures))
+    results = [measure_entry(entry, fixtures, clients) for entry in ENTRIES if chosen(entry.name)]
+    if chosen("print batch of 200 tear sheets") or not ONLY:
+        results.append(measure_batch(fixtures))
     load_after = os.getloadavg()
     quietness_after = calibration()
     load = load_run(env, fixtures) if LOAD_SECONDS > 0 else None
@@ -362,13 +423,18 @@ def data_ensure(*, created: bool) -> None:
     print(f"bench: migrating {BENCH_DATABASE}")
     call_command("migrate", interactive=False, verbosity=0)
     from hearings.models import NoticeToAppear
+    from screenings.models import FearClaim
 
     if created or not Case.objects.exists():
         print(f"bench: generating {BENCH_CASES} cases (seed {BENCH_SEED}); about 6 min for 500k")
         call_command("generate_scale_data", cases=BENCH_CASES, seed=BENCH_SEED)
-    elif not NoticeToAppear.objects.exists():
+        return
+    if not NoticeToAppear.objects.exists():
         print(f"bench: adding hearings, NTAs and tear sheets to {BENCH_DATABASE}")
         call_command("generate_scale_data", cases=BENCH_CASES, seed=BENCH_SEED, add_hearings=True)
+    if not FearClaim.objects.exists():
+        print(f"bench: adding fear claims, USCIS assessments and ICE custody to {BENCH_DATABASE}")
+        call_command("generate_scale_data", cases=BENCH_CASES, seed=BENCH_SEED, add_fear=True)
 
 
 def query_one(sql: str, params: dict[str, Any] | list[Any] | None = None) -> tuple[Any, ...] | None:
@@ -456,6 +522,7 @@ def pick_fixtures() -> dict[str, Any]:
     )
     fixtures["pending_reviews"] = pending[0] if pending else 0
     fixtures.update(hearing_fixtures(port_id))
+    fixtures.update(fear_fixtures(port_id))
     fixtures["load_ports"] = [
         {"port_id": pid, "port_code": code, "port_cases": count, **port_fixtures(pid)}
         for pid, code, count in ports
@@ -507,6 +574,48 @@ def hearing_fixtures(port_id: int) -> dict[str, Any]:
         "docket_end": start + dt.timedelta(days=1),
         "sheet_id": sheets[0],
         "batch_sheet_ids": sheets,
+    }
+
+
+def fear_fixtures(port_id: int) -> dict[str, Any]:
+    """Step 7: the asylum office that serves the port (its USCIS staff ask for its queues) and how much waits
+    there; a case at the port with a decided fear claim (a positive one if any: its family moved) and the
+    longest timeline; ICE's queue; today (UTC, the project's zone), as the metrics' as-of date."""
+    office = query_one(
+        "SELECT o.id, o.code, o.name FROM accounts_location p JOIN accounts_location o ON o.id = p.asylum_office_id "
+        "WHERE p.id = %s",
+        [port_id],
+    )
+    if office is None:
+        raise SystemExit("bench: no asylum office serves the port (accounts migration 0007)")
+    waiting = dict(
+        query_all(
+            "SELECT status, count(*) FROM screenings_fearclaim WHERE asylum_office_id = %s GROUP BY status",
+            [office[0]],
+        )
+    )
+    if not waiting:
+        raise SystemExit("bench: the scale data has no fear claims (generate_scale_data --add-fear)")
+    case = query_one(
+        "SELECT fc.case_id FROM screenings_fearclaim fc JOIN cases_case c ON c.id = fc.case_id "
+        "WHERE c.location_id = %s AND fc.status = 'decided' AND fc.asylum_office_id = %s "
+        "ORDER BY fc.outcome = 'positive' DESC, "
+        "(SELECT count(*) FROM cases_caseevent e WHERE e.case_id = fc.case_id) DESC, fc.case_id LIMIT 1",
+        [port_id, office[0]],
+    )
+    if case is None:
+        raise SystemExit("bench: no decided fear claim on a case at the port")
+    custody = query_one("SELECT count(*) FROM cases_custodyreferral WHERE determined_at IS NULL", [])
+    return {
+        "office_id": office[0],
+        "office_code": office[1],
+        "office_name": office[2],
+        "fear_to_schedule": waiting.get("referred", 0),
+        "fear_review": waiting.get("submitted", 0),
+        "fear_claims": sum(waiting.values()),
+        "fear_case_id": case[0],
+        "custody_open": custody[0] if custody else 0,
+        "as_of": dt.datetime.now(dt.UTC).date().isoformat(),
     }
 
 
@@ -663,10 +772,22 @@ def rows_logged_since(last_id: int, client: Any) -> int:
     return sum(len(ids) for ids in logged)
 
 
+def sql_of(statement: str) -> str:
+    """A twin's SQL: as written, or ``python:module.NAME`` read from the app (its own query, not a copy)."""
+    if not statement.startswith("python:"):
+        return statement
+    import importlib
+
+    module, _, name = statement.removeprefix("python:").rpartition(".")
+    return str(getattr(importlib.import_module(module), name))
+
+
 def time_sql(
     statements: tuple[str, ...], params: dict[str, Any], *, samples: int
 ) -> tuple[Timing, list[Any]]:
     from django.db import connection
+
+    statements = tuple(sql_of(statement) for statement in statements)
 
     def run() -> list[Any]:
         first: list[Any] = []
@@ -968,7 +1089,11 @@ def write_report(
         f"A-number `{fixtures['a_number']}` typed as “{fixtures['a_number_spelled']}”; case "
         f"{fixtures['case_id']} (family of {fixtures['family_size']}, {fixtures['case_events']} case events); "
         f"{fixtures['pending_reviews']:,} reviews pending at the port; {fixtures['tellez_cases']:,} cases of "
-        "people named Téllez there.",
+        "people named Téllez there; "
+        f"the {fixtures['office_name']} (serving the port): {fixtures['fear_claims']:,} fear claims, "
+        f"{fixtures['fear_to_schedule']:,} to schedule and {fixtures['fear_review']:,} awaiting review; case "
+        f"{fixtures['fear_case_id']} with a decided fear claim; {fixtures['custody_open']:,} ICE custody referrals "
+        f"due; metrics as of {fixtures['as_of']}.",
         "",
         "## Requests",
         "",

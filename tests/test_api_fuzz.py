@@ -24,6 +24,7 @@ from django.db import close_old_connections
 from django.middleware.csrf import _get_new_csrf_string
 from django.test import Client
 from django.urls import Resolver404, resolve
+from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
@@ -34,10 +35,17 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from cases.models import CaseStatus, Hold
-from cases.services import hold_open
+from cases.models import CaseStatus, Hold, Language
 from hearings.models import TearSheet
 from mpp.accounts.roles import Role
+from screenings.fear_services import (
+    AssessmentInput,
+    ClaimInput,
+    fear_assessment_submit,
+    fear_claim_record,
+    fear_interview_schedule,
+)
+from screenings.models import FearClaim
 from screenings.services import family_submit_for_review
 from tests.factories import UserFactory, family_with_cases, user_with_role
 from tests.hearings.factories import amenable_family, serve, slot
@@ -88,8 +96,21 @@ def records(db: Any) -> Records:
     colleague = user_with_role(Role.CBP_OFFICER)  # entered and submitted the reviewed family, not the fuzzer
     screening = family_with_cases(size=2)  # no screening facts recorded yet (`recorded` false)
     held = family_with_cases(size=2, status=CaseStatus.IN_US_FOR_HEARING)
-    hold_open(
-        case_id=held[1].pk, kind="fear_claim", actor=colleague, reason="Fear of return stated at a hearing"
+    # Step 7: the fear_claim hold is opened by recording the claim (S1); another claim waits for review.
+    referred = _fear_claim(held[1], colleague)
+    submitted = _fear_claim(family_with_cases(size=1, status=CaseStatus.IN_US_FOR_HEARING)[0], colleague)
+    assessor = user_with_role(Role.ASYLUM_OFFICER, locations=["lax-zla"])
+    fear_interview_schedule(claim_id=submitted.pk, actor=assessor, interview_at=timezone.now())
+    fear_assessment_submit(
+        claim_id=submitted.pk,
+        actor=assessor,
+        data=AssessmentInput(
+            interview_held_at=timezone.now(),
+            determination="negative",
+            grounds=[],
+            account="Fuzzing account",
+            determination_reason="Fuzzing analysis",
+        ),
     )
     reviewed = mixed_family(colleague)
     screen_all(colleague, reviewed)
@@ -115,7 +136,21 @@ def records(db: Any) -> Records:
             ("/api/v1/cases/", "hold_id"): list(Hold.objects.values_list("pk", flat=True)),
             ("/api/v1/families/", "encounter_id"): encounters,
             ("/api/v1/amenability-reviews/", "id"): [review.pk],
+            ("/api/v1/fear-claims/", "id"): [referred.pk, submitted.pk],
         }
+    )
+
+
+def _fear_claim(case: Any, officer: Any) -> FearClaim:
+    return fear_claim_record(
+        case_id=case.pk,
+        actor=officer,
+        data=ClaimInput(
+            stated_by="self",
+            location_id=case.location_id,
+            setting="hearing_day",
+            language_id=Language.objects.get(code="es").pk,
+        ),
     )
 
 
@@ -123,7 +158,7 @@ def records(db: Any) -> Records:
 def signed_in(db: Any, test_transaction_kept_open: None) -> dict[str, dict[str, str]]:
     """The cookies and headers of a session of a user holding most roles, with a CSRF token: session
     authentication checks CSRF on writes, and the fuzzer's requests must reach the views."""
-    user = UserFactory(roles=FUZZER_ROLES, locations=["sys-poe"])
+    user = UserFactory(roles=FUZZER_ROLES, locations=["sys-poe", "lax-zla"])  # lax-zla: its fear claims
     client = Client()
     client.force_login(user)
     csrf = _get_new_csrf_string()

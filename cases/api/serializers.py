@@ -20,8 +20,22 @@ from django_countries.serializer_fields import CountryField
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from cases.models import Alien, Case, CaseStatus, Encounter, FamilyMember, FamilyUnit, Language
-from cases.selectors import aliens_visible_to, encounters_visible_to, family_units_visible_to
+from cases.models import (
+    Alien,
+    Case,
+    CaseStatus,
+    CustodyDetermination,
+    Encounter,
+    FamilyMember,
+    FamilyUnit,
+    Language,
+)
+from cases.selectors import (
+    aliens_visible_to,
+    cases_visible_to,
+    encounters_visible_to,
+    family_units_visible_to,
+)
 from mpp.accounts.models import Location, User
 from mpp.api import (
     ApiErrorSerializer,
@@ -351,3 +365,93 @@ class CaseAllowedTransitionsSerializer(serializers.Serializer):
     status = serializers.CharField()
     status_label = serializers.CharField()
     allowed = StatusOptionSerializer(many=True)
+
+
+# --- ICE custody (S4; F6 later) and F4's exception ---------------------------------------------------
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "enum": CustodyDetermination.Decision.values,
+        "description": "\n".join(
+            f"* `{value}` - {label}" for value, label in CustodyDetermination.Decision.choices
+        ),
+    },
+    component_name="CustodyDecision",
+)
+class CustodyDecisionField(serializers.ChoiceField):
+    """ICE's custody decision (S4): one schema component, ``CustodyDecision``, for requests and rows."""
+
+    def __init__(self, **kwargs: Any):
+        super().__init__(choices=CustodyDetermination.Decision.choices, **kwargs)
+
+
+class CustodyReferralRowSerializer(serializers.Serializer):
+    """A person on ICE's custody queue (S4): referred, no determination yet. Reads only the columns
+    ``cases.selectors.open_custody_referrals`` loads."""
+
+    id = serializers.IntegerField()
+    case = serializers.IntegerField(source="case_id")
+    person = AlienSummarySerializer(source="case.alien")
+    case_status = CaseStatusField(source="case.status")
+    location = serializers.CharField(source="location.code", help_text="The port or station, e.g. sys-poe.")
+    location_name = serializers.CharField(source="location.name")
+    rule = serializers.CharField(help_text="The RULES.md id that asks for it, e.g. S4.")
+    code = serializers.CharField(help_text="Why, e.g. `fear_of_mexico`, `family_member_fear_positive`.")
+    reason = serializers.CharField(help_text="Why, in plain words, as the referring workflow recorded it.")
+    referred_at = serializers.DateTimeField()
+
+
+class CustodyDeterminationSerializer(serializers.Serializer):
+    """One custody determination (``cases.selectors.DeterminationView``): what ICE decided, why, who and
+    when; ``is_current`` false once revisited (``superseded_by`` names the determination that did)."""
+
+    id = serializers.IntegerField(source="determination.pk")
+    case = serializers.IntegerField(source="determination.case_id")
+    decision = CustodyDecisionField(source="determination.decision")
+    decision_label = serializers.CharField()
+    reason = serializers.CharField(source="determination.reason")
+    decided_by = serializers.CharField(source="determination.decided_by.display_name")
+    decided_at = serializers.DateTimeField(source="determination.decided_at")
+    is_current = serializers.BooleanField()
+    referral = serializers.IntegerField(
+        source="determination.referral_id", allow_null=True, help_text="The referral it answered, if any."
+    )
+    supersedes = serializers.IntegerField(
+        source="determination.supersedes_id", allow_null=True, help_text="The determination it revisited."
+    )
+    superseded_by = serializers.IntegerField(
+        source="superseded_by.pk", allow_null=True, default=None, help_text="The one that revisited it."
+    )
+
+
+class CustodyDeterminationCreateSerializer(serializers.Serializer):
+    """ICE's case-by-case custody determination (S4); recording one when there is one revisits it."""
+
+    decision = CustodyDecisionField()
+    reason = serializers.CharField(
+        max_length=2000, help_text="The facts of this case it is based on; shown on the case timeline."
+    )
+
+
+class HoldExemptionCreateSerializer(serializers.Serializer):
+    """F4's exception: an independent basis to separate one member of the family from a hold's block."""
+
+    case = VisiblePrimaryKeyField(
+        model=Case,
+        selector=cases_visible_to,
+        help_text="Id of the member's case: in the family of the person the hold is on, not that person.",
+    )
+    reason = serializers.CharField(max_length=2000, help_text="The independent basis to separate them (F4).")
+
+
+class HoldExemptionSerializer(serializers.Serializer):
+    """A member separated from a hold's family block (F4's exception): who recorded it, when and why."""
+
+    id = serializers.IntegerField()
+    hold = serializers.IntegerField(source="hold_id")
+    case = serializers.IntegerField(source="case_id", help_text="The member separated.")
+    reason = serializers.CharField()
+    recorded_by = serializers.CharField(source="recorded_by.display_name")
+    recorded_at = serializers.DateTimeField()

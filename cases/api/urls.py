@@ -21,11 +21,19 @@ router.register("aliens", views.AlienViewSet, basename="aliens")
 router.register("family-units", views.FamilyUnitViewSet, basename="family-units")
 router.register("encounters", views.EncounterViewSet, basename="encounters")
 router.register("cases", views.CaseViewSet, basename="cases")
+router.register("custody-referrals", views.CustodyReferralViewSet, basename="custody-referrals")
 
 signed_in = [IsAuthenticated]
 
 urlpatterns = [
     *router.urls,
+    # S4: a person's ICE custody determinations; F4's exception to a hold's family block.
+    path(
+        "cases/<int:case_id>/custody-determinations/",
+        views.CaseCustodyDeterminationsView.as_view(),
+        name="case-custody-determinations",
+    ),
+    path("holds/<int:hold_id>/exemptions/", views.HoldExemptionsView.as_view(), name="hold-exemptions"),
     path("schema/", SpectacularAPIView.as_view(permission_classes=signed_in), name="schema"),
     path(
         "docs/",

@@ -1,4 +1,5 @@
-"""REST API of the case registry (``/api/v1/``): aliens, family units, encounters and cases.
+"""REST API of the case registry (``/api/v1/``): aliens, family units, encounters and cases; ICE custody
+determinations (S4) and F4's exception to a hold's family block.
 
 Reads come from ``cases.selectors`` (already scoped to the requesting user, related rows loaded); writes go
 through ``cases.services`` (one transaction each, history with actor and reason). A row outside the user's
@@ -17,6 +18,12 @@ disagree with the check. In short:
   location and the holds (F4, S1/S4);
 - cases/{id}/holds: read by the case readers without print staff; opened and released by the roles the
   registered hold kinds name (the service checks the kind);
+- custody-referrals (S4, ICE's custody queue): ICE officers;
+- cases/{case_id}/custody-determinations: read by ICE officers, CBP supervisors (their duty locations),
+  court staff and USCIS asylum officers and supervisors (``cases.selectors.CUSTODY_READ_ROLES``, which says
+  why); recorded by ICE officers only (``cases.services.CUSTODY_ROLES``);
+- holds/{hold_id}/exemptions (F4's exception): the roles the registered hold kinds name for it (the fear
+  claim's: CBP supervisors); the service checks the kind, the family and the duty location;
 - analysts: nothing (they read aggregate metrics only).
 """
 
@@ -30,6 +37,7 @@ from drf_spectacular.utils import extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
@@ -45,21 +53,28 @@ from cases.api.serializers import (
     CaseSearchSerializer,
     CaseSerializer,
     CaseTransitionSerializer,
+    CustodyDeterminationCreateSerializer,
+    CustodyDeterminationSerializer,
+    CustodyReferralRowSerializer,
     EncounterSerializer,
     FamilyUnitSerializer,
+    HoldExemptionCreateSerializer,
+    HoldExemptionSerializer,
     HoldOpenSerializer,
     HoldReleaseSerializer,
     HoldSerializer,
     TimelineEntrySerializer,
 )
 from cases.exceptions import CaseNotFound
-from cases.models import Alien, Case, Encounter, FamilyUnit
+from cases.models import Alien, Case, Encounter, FamilyUnit, HoldExemption
 from cases.registry import GENERIC_EDGES, hold_kinds
 from cases.rules import looks_like_a_number, normalize_a_number
 from mpp.accounts.auth import signed_in_user
 from mpp.accounts.roles import Role
 from mpp.api import ViewOrderedCursorPagination, described, error_response, error_responses
 from mpp.audit.api import AccessLoggedListMixin
+from mpp.audit.models import AccessLog
+from mpp.audit.services import access_log_record
 
 # --- who may do what -----------------------------------------------------------------------------------
 
@@ -542,3 +557,174 @@ class CaseViewSet(RegistryViewSet):
         services.hold_release(hold_id=hold_id, actor=user, **serializer.validated_data)
         view = next(v for v in selectors.holds_of_case(user=user, case=case) if v.hold.pk == hold_id)
         return Response(HoldSerializer(view).data)
+
+
+# --- ICE custody (S4; F6 later) ---------------------------------------------------------------------------
+
+# The queue is ICE's work list; a person's determinations are read by the custody readers
+# (``cases.selectors.CUSTODY_READ_ROLES``: ICE, CBP supervisors at their duty locations, court staff, USCIS)
+# and recorded by ICE officers only (``cases.services.CUSTODY_ROLES``).
+CUSTODY_QUEUE_ROLES = {"list": services.CUSTODY_ROLES}
+CUSTODY_DETERMINATION_ROLES = {"get": selectors.CUSTODY_READ_ROLES, "post": services.CUSTODY_ROLES}
+
+
+class CustodyQueuePagination(ViewOrderedCursorPagination):
+    """Open referrals oldest first, by the partial index custody_referral_open_idx (referred_at, id)."""
+
+    def get_ordering(self, request: Request, queryset: QuerySet[Any], view: Any) -> tuple[str, ...]:
+        return ("referred_at", "id")
+
+
+def _log_cases(request: Request, case_ids: list[int]) -> None:
+    """Custody records name people: one access-log row naming the cases shown (none for none)."""
+    access_log_record(
+        user=signed_in_user(request),
+        request=request,
+        channel=AccessLog.Channel.API,
+        object_type="case",
+        object_ids=case_ids,
+    )
+
+
+@extend_schema_view(
+    list=described(
+        "ICE's custody queue (S4): people not returned to Mexico under MPP — removed from MPP or not processed "
+        "for it — whose first custody determination is due, every port, the oldest referral first; each with "
+        "why (`rule`, `code` and the plain `reason`). Cursor-paginated, 50 a page. Record the determination "
+        "with `POST /api/v1/cases/{case_id}/custody-determinations/`; the person then leaves the queue. The "
+        "cases returned are recorded in the access log.",
+        CUSTODY_QUEUE_ROLES["list"],
+        responses={200: CustodyReferralRowSerializer, **error_responses(400, 403)},
+    ),
+)
+class CustodyReferralViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """ICE's custody queue (S4; F6 later). Roles admitted: ICE officer."""
+
+    allowed_roles = CUSTODY_QUEUE_ROLES
+    serializer_class = CustodyReferralRowSerializer
+    pagination_class = CustodyQueuePagination
+    filter_backends: list[type] = []
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return selectors.open_custody_referrals(self.request.user)
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        rows = list(self.paginate_queryset(self.get_queryset()) or [])
+        _log_cases(request, [row.case_id for row in rows])
+        return self.get_paginated_response(CustodyReferralRowSerializer(rows, many=True).data)
+
+
+def _case_custody(request: Request, case_id: int) -> selectors.CaseCustody:
+    user = signed_in_user(request)
+    case = selectors.cases_visible_to(user).filter(pk=case_id).first()
+    custody = selectors.custody_of_case(user=user, case=case) if case is not None else None
+    if custody is None:  # no such case, or outside the reader's duty locations: the same answer
+        raise CaseNotFound("No such case.")
+    return custody
+
+
+class CaseCustodyDeterminationsView(GenericAPIView):
+    """A person's ICE custody determinations (S4; F6 later), and recording one."""
+
+    allowed_roles = CUSTODY_DETERMINATION_ROLES
+    serializer_class = CustodyDeterminationSerializer
+    pagination_class = None
+    filter_backends: list[type] = []
+
+    @described(
+        "S4: the case's custody determinations, the current one first, then the ones it revisited, latest "
+        "first (`is_current` false, `superseded_by` naming the one that revisited it): the decision, the "
+        "reason, who decided and when. Not paginated: one person's history. CBP supervisors read the cases "
+        "of their duty locations (else 404). The read is recorded in the access log.",
+        CUSTODY_DETERMINATION_ROLES["get"],
+        responses={200: CustodyDeterminationSerializer(many=True), **error_responses(403, 404)},
+        operation_id="cases_custody_determinations_list",
+    )
+    def get(self, request: Request, case_id: int) -> Response:
+        custody = _case_custody(request, case_id)
+        _log_cases(request, [custody.case.pk])
+        return Response(CustodyDeterminationSerializer(custody.determinations, many=True).data)
+
+    @described(
+        "S4: record ICE's case-by-case custody determination — `detain`, `parole`, `recognizance` (release on "
+        "recognizance) or `other` — with the reason; it answers the open referral, if any. When the case has "
+        "a determination already, this revisits it: the earlier one stays, superseded. Two officers deciding "
+        "at once both record theirs, in order. Refusals: 400 naming `decision` or `reason`; 409 "
+        "`custody_not_due` (S4) when the person is neither referred to ICE, nor removed from MPP or not "
+        "processed for it, and has no determination to revisit. Returns the new determination.",
+        CUSTODY_DETERMINATION_ROLES["post"],
+        request=CustodyDeterminationCreateSerializer,
+        responses={
+            201: CustodyDeterminationSerializer,
+            **error_responses(400, 403, 404, 415),
+            409: error_response("`custody_not_due` (S4): no custody determination is due for this person."),
+        },
+        operation_id="cases_custody_determinations_create",
+    )
+    def post(self, request: Request, case_id: int) -> Response:
+        custody = _case_custody(request, case_id)
+        serializer = CustodyDeterminationCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        determination = services.custody_determine(
+            case_id=custody.case.pk, actor=signed_in_user(request), **serializer.validated_data
+        )
+        view = next(
+            v
+            for v in _case_custody(request, case_id).determinations
+            if v.determination.pk == determination.pk
+        )
+        return Response(CustodyDeterminationSerializer(view).data, status=status.HTTP_201_CREATED)
+
+
+# --- F4's exception: separating a member from a hold's family block -------------------------------------
+
+# The roles the registered hold kinds name for it (the fear claim's: CBP supervisors); the service checks
+# the kind, the duty location and the family. (Read when the URLs load, after every app's ready().)
+HOLD_EXEMPT_ROLES = frozenset().union(*(kind.exempt_roles for kind in hold_kinds()))
+HOLD_EXEMPTION_ROLES = {"post": HOLD_EXEMPT_ROLES}
+
+
+class HoldExemptionsView(GenericAPIView):
+    """F4's exception: an independent basis to separate one member from the family block of a hold."""
+
+    allowed_roles = HOLD_EXEMPTION_ROLES
+    serializer_class = HoldExemptionSerializer
+    pagination_class = None
+    filter_backends: list[type] = []
+
+    @described(
+        "F4's exception: record an independent basis to separate one member of the family (`case`) from the "
+        "block an open hold on another member's case puts on the family — e.g. a pending fear claim, which "
+        "refuses every member's return to Mexico. Only that member's moves are freed; the claimant's own "
+        "hold and the rest of the family stay blocked. Changes no status; recorded on both members' "
+        "timelines. Recording it again for the same member changes nothing (200, the first record). "
+        "Refusals: 400 naming `case` (not in the family, the claimant themself, or a case you cannot see) "
+        "or `reason`; 404 when the hold is not one you can see; 409 `already_released` when the hold was "
+        "released meanwhile.",
+        HOLD_EXEMPTION_ROLES["post"],
+        request=HoldExemptionCreateSerializer,
+        responses={
+            201: HoldExemptionSerializer,
+            200: HoldExemptionSerializer,
+            **error_responses(400, 403, 404, 415),
+            409: error_response("`already_released`: the hold was released meanwhile; nothing to separate."),
+        },
+        operation_id="holds_exemptions_create",
+    )
+    def post(self, request: Request, hold_id: int) -> Response:
+        user = signed_in_user(request)
+        if not selectors.holds_visible_to(user).filter(pk=hold_id).exists():
+            raise CaseNotFound("No such hold.")
+        serializer = HoldExemptionCreateSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        member = serializer.validated_data["case"]
+        recorded_before = HoldExemption.objects.filter(hold_id=hold_id, case=member).exists()
+        exemption = services.hold_exempt_member(
+            hold_id=hold_id, case_id=member.pk, actor=user, reason=serializer.validated_data["reason"]
+        )
+        exemption = HoldExemption.objects.select_related("recorded_by").get(pk=exemption.pk)
+        _log_cases(request, [member.pk])
+        return Response(
+            HoldExemptionSerializer(exemption).data,
+            status=status.HTTP_200_OK if recorded_before else status.HTTP_201_CREATED,
+        )

@@ -24,8 +24,19 @@ class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
 
 @admin.register(Location)
 class LocationAdmin(SimpleHistoryAdmin):
-    list_display = ("name", "code", "kind", "city", "state", "sector", "time_zone", "is_active")
+    list_display = (
+        "name",
+        "code",
+        "kind",
+        "city",
+        "state",
+        "sector",
+        "time_zone",
+        "asylum_office",
+        "is_active",
+    )
     list_filter = ("kind", "state", "is_active")
+    list_select_related = ("asylum_office",)
     search_fields = ("name", "code", "city")
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "cases",
     "screenings",
     "hearings",
+    "metrics",
     "demo",
 ]
 

@@ -8,10 +8,11 @@ path resolves here whatever the include order).
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from screenings.api import views
+from screenings.api import fear_views, views
 
 router = SimpleRouter(use_regex_path=False)  # path converters: ids are <int:pk>
 router.register("amenability-reviews", views.AmenabilityReviewViewSet, basename="amenability-reviews")
+router.register("fear-claims", fear_views.FearClaimViewSet, basename="fear-claims")
 
 urlpatterns = [
     path("intakes/", views.IntakeView.as_view(), name="intakes"),

@@ -14,11 +14,12 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from cases.models import Alien, Case, CaseEvent, CaseStatus, Encounter, FamilyMember, FamilyUnit, Hold
-from cases.services import case_transition, hold_open, hold_release
+from cases.services import case_transition
 from mpp.accounts.models import Location, User
 from mpp.accounts.roles import Role
 from mpp.accounts.services import api_token_create
 from mpp.audit.models import AccessLog
+from screenings.models import FearClaim
 from tests.api_contract import refusal
 from tests.factories import (
     AlienFactory,
@@ -31,6 +32,7 @@ from tests.factories import (
     location,
     user_with_role,
 )
+from tests.screenings.factories import asylum_officer_for, concur, fear_claim_for
 
 pytestmark = pytest.mark.django_db
 
@@ -91,8 +93,9 @@ FEAR_ACCOUNT = "Said the cartel that extorted her family in Reynosa will find he
 
 
 def _fear_claim(case: Case, *, by: User | None = None, reason: str = FEAR_ACCOUNT) -> Hold:
-    """An open S1 fear-claim hold written directly at the case's location (what a pending fear claim is
-    now); ``hold_open`` is used where the recorded event matters to the test."""
+    """An open S1 fear-claim hold written directly at the case's location (what blocks moves while a claim
+    is pending), for the reads and refusals; ``fear_claim_for`` (``fear_claim_record``) is used where the
+    claim and its recorded events matter to the test."""
     return Hold.objects.create(
         case=case,
         kind="fear_claim",
@@ -114,11 +117,16 @@ REGISTRY_READERS = CBP_FIELD | {
     Role.ADMINISTRATOR,
 }
 PERSON_AND_CASE_READERS = REGISTRY_READERS | {Role.PRINT_STAFF}
-TRANSITION_ASKERS = CBP_FIELD | {Role.SUPERVISORY_ASYLUM_OFFICER, Role.COURT_STAFF, Role.ICE_OFFICER}
-# S1: CBP officers, agents and supervisors, and court staff, record a stated fear; S3: the supervisory
-# asylum officer records the concurred assessment that releases it.
+# The roles of the generic moves (cases.registry.GENERIC_EDGES). The supervisory asylum officer has none
+# since step 7: the moves of a concurred positive fear assessment are the fear workflow's (S4).
+TRANSITION_ASKERS = CBP_FIELD | {Role.COURT_STAFF, Role.ICE_OFFICER}
+# The generic hold endpoints admit the roles the registered kinds name (the fear claim's: S1 recorders; S3
+# the supervisory asylum officer), and the service then refuses the kind as ``workflow_owned``: a fear claim
+# is recorded at /fear-claims/ and released by the concurrence (screenings.fear_assessment). Nobody opens or
+# releases one here; the roles the endpoint admits are told where it is done instead of "not permitted".
 FEAR_CLAIM_RECORDERS = CBP_FIELD | {Role.COURT_STAFF}
 FEAR_CLAIM_RELEASERS = frozenset({Role.SUPERVISORY_ASYLUM_OFFICER})
+WORKFLOW_OWNED_ACTIONS = {("cases", "holds/open"), ("cases", "hold-release")}
 
 ROLE_MATRIX: dict[tuple[str, str], frozenset[str]] = {
     ("aliens", "list"): PERSON_AND_CASE_READERS,
@@ -144,13 +152,12 @@ ROLE_MATRIX: dict[tuple[str, str], frozenset[str]] = {
 
 # A generic move (one no workflow owns yet) each role that may ask for transitions makes, from a status the
 # table allows it from; other roles ask for the officer's move and must be refused before the service. None
-# is a move the amenability workflow owns (A3): the generic path refuses those with workflow_owned.
+# is a move a workflow owns (A3, N1, S4): the generic path refuses those with workflow_owned.
 OFFICERS_MOVE = (S.ENROLLED, S.IN_MEXICO)  # N1: returned to Mexico with a tear sheet
 MOVE_OWNED_BY = {
     Role.CBP_OFFICER: OFFICERS_MOVE,
     Role.BORDER_PATROL_AGENT: OFFICERS_MOVE,
-    Role.CBP_SUPERVISOR: (S.IN_US_FOR_HEARING, S.REMOVED_FROM_MPP),
-    Role.SUPERVISORY_ASYLUM_OFFICER: (S.ENROLLED, S.REMOVED_FROM_MPP),
+    Role.CBP_SUPERVISOR: (S.REOPENED, S.IN_US_FOR_HEARING),  # H5: a reopened case back to its hearing
     Role.COURT_STAFF: (S.IN_MEXICO, S.COMPLETED_RELIEF),
     Role.ICE_OFFICER: (S.COMPLETED_REMOVAL_ORDER, S.HANDED_TO_ICE),
 }
@@ -220,7 +227,12 @@ def test_each_endpoint_admits_exactly_the_roles_of_the_matrix(api_for, role, end
 
     response = getattr(api_for(user), method)(path, body, format="json")
 
-    expected = success if role in ROLE_MATRIX[(endpoint, action)] else 403
+    admitted = role in ROLE_MATRIX[(endpoint, action)]
+    if (endpoint, action) in WORKFLOW_OWNED_ACTIONS:
+        assert response.status_code == 403, response.content
+        assert response.json()["code"] == ("workflow_owned" if admitted else "not_permitted")
+        return
+    expected = success if admitted else 403
     assert response.status_code == expected, response.content
 
 
@@ -581,7 +593,8 @@ def test_case_create_ignores_a_status_in_the_body(api_for, officer):
 
 
 def test_s1_the_whole_intake_through_the_api_ends_in_a_recorded_fear_claim(api_for, officer):
-    """S1: a fear of return stated at intake is recorded as a hold; the case stays in screening."""
+    """S1: a fear of return stated at intake is recorded as a fear claim (``/fear-claims/``), which opens
+    the fear-claim hold; the case stays in screening."""
     client = api_for(officer)
 
     alien = client.post(f"{API}/aliens/", _alien_payload(), format="json").json()
@@ -596,32 +609,38 @@ def test_s1_the_whole_intake_through_the_api_ends_in_a_recorded_fear_claim(api_f
     case = client.post(
         f"{API}/cases/", {"encounter": encounter["id"], "alien": alien["id"]}, format="json"
     ).json()
-    held = client.post(
-        f"{API}/cases/{case['id']}/holds/open/",
-        {"kind": "fear_claim", "reason": "Fear of return stated; referred to USCIS (S1)"},
+    recorded = client.post(
+        f"{API}/fear-claims/",
+        {
+            "case": case["id"],
+            "stated_by": "self",
+            "location": "sys-poe",
+            "setting": "encounter",
+            "language": "es",
+            "statement": FEAR_ACCOUNT,
+        },
         format="json",
     )
 
-    assert held.status_code == 201, held.content
-    body = held.json()
-    assert (body["case"], body["kind"], body["rule"], body["is_open"]) == (
-        case["id"],
-        "fear_claim",
-        "S1",
-        True,
-    )
-    assert (body["location"], body["opened_by"]) == ("sys-poe", officer.display_name)
-    assert body["reason"] is None  # a CBP officer records the claim but may not read fear accounts back
-    hold = Hold.objects.get(pk=body["id"])
-    assert (hold.opened_by, hold.reason) == (officer, "Fear of return stated; referred to USCIS (S1)")
+    assert recorded.status_code == 201, recorded.content
+    claim = FearClaim.objects.get(case_id=case["id"])
+    held = client.get(f"{API}/cases/{case['id']}/holds/").json()
+    assert [(h["id"], h["case"], h["kind"], h["rule"], h["is_open"]) for h in held] == [
+        (claim.hold_id, case["id"], "fear_claim", "S1", True)
+    ]
+    assert (held[0]["location"], held[0]["opened_by"]) == ("sys-poe", officer.display_name)
+    assert held[0]["reason"] is None  # a CBP officer records the claim but may not read fear reasons back
+    assert (claim.hold.opened_by, claim.recorded_by, claim.statement) == (officer, officer, FEAR_ACCOUNT)
     assert Case.objects.get(pk=case["id"]).status == S.SCREENING
     timeline = client.get(f"{API}/cases/{case['id']}/timeline/").json()["results"]
     assert [(e["type"], e["from_status"], e["to_status"]) for e in timeline] == [
         ("case.opened", None, "screening"),
         ("hold.opened", None, None),
+        ("fear.claim_recorded", None, None),
     ]
-    assert timeline[-1]["actor"] == officer.display_name
-    assert (timeline[-1]["restricted"], timeline[-1]["reason"]) == (["fear"], "")
+    assert timeline[1]["actor"] == officer.display_name
+    assert (timeline[1]["restricted"], timeline[1]["reason"]) == (["fear"], "")
+    assert FEAR_ACCOUNT not in str(timeline)
 
 
 def test_repeating_a_transition_that_already_happened_changes_nothing(api_for, officer):
@@ -725,7 +744,7 @@ def test_a3_a_transition_to_amenable_is_workflow_owned_even_for_the_supervisor(a
 
 def test_f4_a_pending_fear_claim_blocks_the_familys_return_to_mexico(api_for, officer):
     returning, claimant = family_with_cases(size=2, status=S.IN_US_FOR_HEARING)
-    hold_open(case_id=claimant.pk, kind="fear_claim", actor=officer, reason=FEAR_ACCOUNT)
+    fear_claim_for(claimant, actor=officer, statement=FEAR_ACCOUNT)
 
     response = api_for(officer).post(
         f"{API}/cases/{returning.pk}/transition/",
@@ -860,8 +879,9 @@ def test_allowed_transitions_are_the_generic_moves_of_the_users_roles(
     api_for, officer, supervisor, court_clerk
 ):
     """From screening the only move is the screening workflow's (A3): no generic move for anyone. From
-    enrolled, CBP returns the person to Mexico (N1); the CBP supervisor and the SAO may also remove them
-    from MPP (A3, S4). From in_mexico, the court records completions (H4)."""
+    enrolled, CBP returns the person to Mexico (N1); removal from MPP is the fear workflow's (S4: the SAO's
+    concurrence), so neither the CBP supervisor nor the SAO is offered it. From in_mexico, the court records
+    completions (H4)."""
     case = _case_at("sys-poe")
     sao = user_with_role(Role.SUPERVISORY_ASYLUM_OFFICER)
 
@@ -874,8 +894,8 @@ def test_allowed_transitions_are_the_generic_moves_of_the_users_roles(
     case.status = S.ENROLLED
     case.save(update_fields=["status"])
     assert allowed(officer) == ["in_mexico"]
-    assert allowed(supervisor) == ["in_mexico", "removed_from_mpp"]
-    assert allowed(sao) == ["removed_from_mpp"]
+    assert allowed(supervisor) == ["in_mexico"]
+    assert allowed(sao) == []
     assert allowed(court_clerk) == []
     case.status = S.IN_MEXICO
     case.save(update_fields=["status"])
@@ -965,7 +985,7 @@ def test_s1_holds_show_the_fear_account_only_to_the_roles_that_assess_or_decide_
     assert row["label"] == "Fear claim pending (USCIS assessment)"
     assert "(S1)" in row["blocks"] and "(F4)" in row["blocks"]
     assert row["reason"] == (FEAR_ACCOUNT if reads_the_account else None)
-    assert row["may_release"] is (role == Role.SUPERVISORY_ASYLUM_OFFICER)
+    assert row["may_release"] is False  # released by the SAO's concurrence on the claim, not here (S3)
 
 
 @pytest.mark.parametrize("role", [Role.ANALYST, Role.PRINT_STAFF])
@@ -981,10 +1001,11 @@ def test_holds_are_not_read_by_analysts_or_print_staff(api_for, role):
 
 def test_reading_holds_is_recorded_in_the_access_log_and_lists_open_holds_first(api_for, court_clerk):
     case = _case_at("sys-poe", status=S.ENROLLED)
-    sao = user_with_role(Role.SUPERVISORY_ASYLUM_OFFICER)
-    first = hold_open(case_id=case.pk, kind="fear_claim", actor=court_clerk, reason="Stated at a hearing")
-    hold_release(hold_id=first.pk, actor=sao, reason="Negative, concurred", outcome="negative")
-    second = hold_open(case_id=case.pk, kind="fear_claim", actor=court_clerk, reason="Stated again")
+    first_claim = fear_claim_for(case, actor=court_clerk, setting=FearClaim.Setting.COURT)
+    sao = asylum_officer_for(first_claim, Role.SUPERVISORY_ASYLUM_OFFICER)
+    concur(first_claim, outcome="negative", sao=sao)
+    first = first_claim.hold
+    second = fear_claim_for(case, actor=court_clerk, setting=FearClaim.Setting.COURT).hold
 
     response = api_for(court_clerk).get(f"{API}/cases/{case.pk}/holds/")
 
@@ -1004,7 +1025,10 @@ def test_reading_holds_is_recorded_in_the_access_log_and_lists_open_holds_first(
     )
 
 
-def test_s1_a_cbp_officer_opens_a_fear_claim_and_the_status_stays(api_for, officer):
+def test_s1_the_generic_hold_endpoint_refuses_a_fear_claim_as_workflow_owned_and_opens_nothing(
+    api_for, officer
+):
+    """A fear claim is recorded at /fear-claims/ (S1, which opens its hold), not by the generic hold form."""
     case = _case_at("sys-poe", status=S.ENROLLED)
 
     response = api_for(officer).post(
@@ -1013,36 +1037,64 @@ def test_s1_a_cbp_officer_opens_a_fear_claim_and_the_status_stays(api_for, offic
         format="json",
     )
 
-    assert response.status_code == 201
-    assert (response.json()["kind"], response.json()["rule"], response.json()["is_open"]) == (
+    body = refusal(response, 403)
+    assert (body["code"], body["field"]) == ("workflow_owned", "kind")
+    assert "Record a fear claim" in body["detail"]
+    assert not Hold.objects.exists()
+    assert not CaseEvent.objects.exists()
+
+
+def test_s1_a_cbp_officer_records_a_fear_claim_and_the_status_stays(api_for, officer):
+    case = _case_at("sys-poe", status=S.ENROLLED)
+
+    response = api_for(officer).post(
+        f"{API}/fear-claims/",
+        {
+            "case": case.pk,
+            "stated_by": "self",
+            "location": "sys-poe",
+            "setting": "encounter",
+            "language": "es",
+        },
+        format="json",
+    )
+
+    assert response.status_code == 201, response.content
+    hold = Hold.objects.get(case=case)
+    assert (hold.kind, hold.rule, hold.is_open, hold.opened_by, hold.location.code) == (
         "fear_claim",
         "S1",
         True,
-    )
-    hold = Hold.objects.get(case=case)
-    assert (hold.opened_by, hold.location.code, hold.reason) == (
         officer,
         "sys-poe",
-        "Stated fear of return at secondary",
     )
-    event = CaseEvent.objects.get(case=case)
-    assert (event.type, event.actor, event.sensitivities) == ("hold.opened", officer, ["fear"])
+    event = CaseEvent.objects.get(case=case, type="hold.opened")
+    assert (event.actor, event.sensitivities) == (officer, ["fear"])
     case.refresh_from_db()
     assert case.status == S.ENROLLED
 
 
-def test_s1_opening_a_fear_claim_that_is_already_open_returns_the_open_one(api_for, officer):
+def test_s1_recording_a_fear_claim_that_is_already_pending_returns_the_pending_one(api_for, officer):
     case = _case_at("sys-poe", status=S.ENROLLED)
-    held = _fear_claim(case)
+    claim = fear_claim_for(case, actor=officer)
+    events_before = CaseEvent.objects.filter(case=case).count()
 
     response = api_for(officer).post(
-        f"{API}/cases/{case.pk}/holds/open/", {"kind": "fear_claim", "reason": "Double submit"}, format="json"
+        f"{API}/fear-claims/",
+        {
+            "case": case.pk,
+            "stated_by": "self",
+            "location": "sys-poe",
+            "setting": "encounter",
+            "language": "es",
+        },
+        format="json",
     )
 
-    assert response.status_code == 201
-    assert response.json()["id"] == held.pk
+    assert response.status_code == 200, response.content
+    assert (response.json()["id"], response.json()["already_pending"]) == (claim.pk, True)
     assert Hold.objects.count() == 1
-    assert not CaseEvent.objects.filter(case=case).exists()
+    assert CaseEvent.objects.filter(case=case).count() == events_before
 
 
 def test_s1_an_asylum_officer_may_not_open_a_fear_claim(api_for):
@@ -1076,43 +1128,50 @@ def test_opening_a_hold_with_bad_input_is_refused_naming_the_field(api_for, offi
     assert not CaseEvent.objects.exists()
 
 
-def test_s3_the_supervisory_asylum_officer_releases_a_fear_claim_once(api_for):
-    """S3/S4: the concurred assessment releases the hold; releasing changes no status. A second release
-    is a conflict naming who released it (double submit, or two officers at once)."""
+def test_s3_the_supervisory_asylum_officer_releases_a_fear_claim_by_concurring_not_by_the_hold_endpoint(
+    api_for,
+):
+    """S3/S4: the generic release is refused (``workflow_owned``); the concurred assessment releases the hold
+    once, changing no status for a negative one, and the holds read shows who released it and why."""
     case = _case_at("sys-poe", status=S.ENROLLED)
-    hold = _fear_claim(case)
-    sao = user_with_role(Role.SUPERVISORY_ASYLUM_OFFICER, first_name="Rosa", last_name="Lima")
+    claim = fear_claim_for(case)
+    sao = user_with_role(
+        Role.SUPERVISORY_ASYLUM_OFFICER,
+        locations=[claim.asylum_office.code],
+        first_name="Rosa",
+        last_name="Lima",
+    )
     client = api_for(sao)
-    url = f"{API}/cases/{case.pk}/holds/{hold.pk}/release/"
+    url = f"{API}/cases/{case.pk}/holds/{claim.hold_id}/release/"
 
-    first = client.post(url, {"outcome": "negative", "reason": "Negative, concurred"}, format="json")
-    second = client.post(url, {"outcome": "negative", "reason": "Double submit"}, format="json")
+    generic = client.post(url, {"outcome": "negative", "reason": "Negative, concurred"}, format="json")
 
-    assert first.status_code == 200
-    body = first.json()
-    assert (body["is_open"], body["outcome"], body["released_by"]) == (False, "negative", "Rosa Lima")
-    assert body["release_reason"] == "Negative, concurred"  # the SAO may read it
-    assert second.status_code == 409
-    assert second.json()["code"] == "already_released"
-    assert "Rosa Lima" in second.json()["detail"]
-    hold.refresh_from_db()
-    assert (hold.released_by, hold.release_reason) == (sao, "Negative, concurred")
+    assert (refusal(generic, 403)["code"], refusal(generic, 403)["field"]) == ("workflow_owned", "hold")
+    assert Hold.objects.get(pk=claim.hold_id).is_open
+    assert not CaseEvent.objects.filter(case=case, type="hold.released").exists()
+
+    concur(claim, outcome="negative", sao=sao, reason="Negative, concurred")
+
+    (row,) = client.get(f"{API}/cases/{case.pk}/holds/").json()
+    assert (row["is_open"], row["outcome"], row["released_by"]) == (False, "negative", "Rosa Lima")
+    assert row["release_reason"] == "S3: negative assessment concurred by Rosa Lima."  # the SAO may read it
     assert CaseEvent.objects.filter(case=case, type="hold.released").count() == 1
     case.refresh_from_db()
     assert case.status == S.ENROLLED
 
 
-@pytest.mark.parametrize(("outcome", "field"), [("", "outcome"), ("maybe", "outcome")])
-def test_s4_a_release_without_a_known_outcome_is_refused_naming_outcome(api_for, outcome, field):
+@pytest.mark.parametrize("body", [{}, {"outcome": "maybe"}, {"outcome": "negative"}, {"outcome": "positive"}])
+def test_s4_the_generic_release_is_refused_whatever_the_outcome_and_the_hold_stays_open(api_for, body):
+    """The outcome of a fear claim is the concurred assessment's determination (S3), never a value posted
+    to the generic hold release."""
     case = _case_at("sys-poe", status=S.ENROLLED)
     hold = _fear_claim(case)
-    body = {"reason": "Concurred"} if outcome == "" else {"outcome": outcome, "reason": "Concurred"}
 
     response = api_for(user_with_role(Role.SUPERVISORY_ASYLUM_OFFICER)).post(
-        f"{API}/cases/{case.pk}/holds/{hold.pk}/release/", body, format="json"
+        f"{API}/cases/{case.pk}/holds/{hold.pk}/release/", {**body, "reason": "Concurred"}, format="json"
     )
 
-    assert refusal(response)["field"] == field
+    assert refusal(response, 403)["code"] == "workflow_owned"
     hold.refresh_from_db()
     assert hold.is_open
 
@@ -1136,20 +1195,21 @@ def test_a_hold_of_another_case_is_not_found_through_this_cases_url(api_for):
 
 
 def test_the_timeline_returns_type_label_and_what_is_restricted(api_for, officer, court_clerk):
-    """A fear claim's account is fear content: the SAO reads it, court staff see only that it was opened."""
+    """A fear claim's hold reason is fear content: the SAO reads it, court staff see only that it was
+    opened."""
     case = _case_at("sys-poe", status=S.ENROLLED)
-    hold = hold_open(case_id=case.pk, kind="fear_claim", actor=officer, reason=FEAR_ACCOUNT)
+    hold = fear_claim_for(case, actor=officer, statement=FEAR_ACCOUNT).hold
     sao = user_with_role(Role.SUPERVISORY_ASYLUM_OFFICER)
 
-    (for_sao,) = api_for(sao).get(f"{API}/cases/{case.pk}/timeline/").json()["results"]
-    (for_clerk,) = api_for(court_clerk).get(f"{API}/cases/{case.pk}/timeline/").json()["results"]
+    for_sao, _recorded = api_for(sao).get(f"{API}/cases/{case.pk}/timeline/").json()["results"]
+    for_clerk, _recorded = api_for(court_clerk).get(f"{API}/cases/{case.pk}/timeline/").json()["results"]
 
     assert (for_sao["type"], for_sao["label"], for_sao["restricted"]) == (
         "hold.opened",
         "Hold opened: Fear claim pending (USCIS assessment)",
         [],
     )
-    assert for_sao["reason"] == FEAR_ACCOUNT
+    assert for_sao["reason"] == hold.reason
     assert for_sao["actor"] == officer.display_name
     assert (for_clerk["type"], for_clerk["label"], for_clerk["restricted"]) == (
         "hold.opened",
@@ -1159,7 +1219,8 @@ def test_the_timeline_returns_type_label_and_what_is_restricted(api_for, officer
     assert for_clerk["reason"] == ""
     assert for_clerk["actor"] == officer.display_name
     assert for_clerk["details"]["hold_id"] == hold.pk  # that it happened stays visible
-    assert FEAR_ACCOUNT not in str(for_clerk)
+    assert hold.reason not in str(for_clerk)
+    assert FEAR_ACCOUNT not in str(for_clerk) + str(for_sao)  # the statement stays on the claim
 
 
 def test_cases_filter_by_status_location_a_number_and_encounter(api_for, court_clerk):
@@ -1223,16 +1284,20 @@ def test_list_queries_do_not_grow_with_rows(api_for, officer, endpoint, rows_per
 
 
 def _hold_history(case: Case, *, released: int) -> None:
-    """``released`` fear claims opened and released on the case (two events each), then one left open."""
+    """``released`` fear claims recorded and concurred negative on the case (six events each: claim
+    recorded, hold opened, interview scheduled, assessed, hold released, concurred), then one left pending
+    (two events)."""
     officer = user_with_role(Role.CBP_OFFICER)
-    sao = user_with_role(Role.SUPERVISORY_ASYLUM_OFFICER)
+    ao = sao = None
     for i in range(released):
-        hold = hold_open(case_id=case.pk, kind="fear_claim", actor=officer, reason=f"Fear stated ({i})")
-        hold_release(hold_id=hold.pk, actor=sao, reason=f"Negative, concurred ({i})", outcome="negative")
-    hold_open(case_id=case.pk, kind="fear_claim", actor=officer, reason="Fear stated again")
+        claim = fear_claim_for(case, actor=officer, statement=f"Fear stated ({i})")
+        ao = ao or asylum_officer_for(claim)
+        sao = sao or asylum_officer_for(claim, Role.SUPERVISORY_ASYLUM_OFFICER)
+        concur(claim, outcome="negative", ao=ao, sao=sao, reason=f"Negative, concurred ({i})")
+    fear_claim_for(case, actor=officer, statement="Fear stated again")
 
 
-@pytest.mark.parametrize(("suffix", "few_rows", "many_rows"), [("holds", 2, 6), ("timeline", 3, 11)])
+@pytest.mark.parametrize(("suffix", "few_rows", "many_rows"), [("holds", 2, 6), ("timeline", 8, 32)])
 @pytest.mark.parametrize("role", [Role.SUPERVISORY_ASYLUM_OFFICER, Role.COURT_STAFF, Role.CBP_OFFICER])
 def test_holds_and_timeline_queries_do_not_grow_with_rows(api_for, role, suffix, few_rows, many_rows):
     few_case = _case_at("sys-poe", status=S.ENROLLED)

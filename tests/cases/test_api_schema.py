@@ -165,6 +165,15 @@ CONFLICTING = {
     ("/api/v1/cases/{case_id}/addresses/", "post"),
     ("/api/v1/print-batches/{id}/pdf/", "get"),
     ("/api/v1/print-batches/{id}/printed/", "post"),
+    # Step 7: a person not or no longer in MPP (S1); an assessment already submitted or reviewed, no
+    # interview scheduled, another supervisor's review first (S2, S3).
+    ("/api/v1/fear-claims/", "post"),
+    ("/api/v1/fear-claims/{id}/schedule/", "post"),
+    ("/api/v1/fear-claims/{id}/assessment/", "post"),
+    ("/api/v1/fear-claims/{id}/review/", "post"),
+    # Step 7: no custody determination due (S4 custody_not_due); a hold released meanwhile (F4's exception).
+    ("/api/v1/cases/{case_id}/custody-determinations/", "post"),
+    ("/api/v1/holds/{hold_id}/exemptions/", "post"),
 }
 
 

@@ -14,8 +14,9 @@ from rest_framework.test import APIClient
 
 from cases.models import CaseEvent
 from cases.selectors import TIMELINE_PAGE_SIZE, case_timeline, case_timeline_page
-from cases.services import case_event_record, hold_open
+from cases.services import case_event_record
 from tests.factories import family_with_cases
+from tests.screenings.factories import fear_claim_for
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +61,7 @@ def test_case_page_query_count_is_the_same_for_one_person_and_a_family_of_five_w
     (alone,) = family_with_cases(size=1)
     family = family_with_cases(size=5)
     add_events(family[0], officer, 130)
-    hold_open(case_id=family[1].pk, kind="fear_claim", actor=officer, reason="Fear of return stated (S1)")
+    fear_claim_for(family[1], actor=officer, statement="Fear of return stated (S1)")
     client = client_for(officer)
     client.get(reverse("cases:detail", args=[alone.pk]))  # the session's first request warms what is cached
 

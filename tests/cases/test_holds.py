@@ -1,6 +1,11 @@
 """Holds (cases.services.hold_open / hold_release): a pending fear claim blocks moves without changing
 where the case is. S1 (referral), S3 (the supervisory asylum officer concurs), S4 (what the outcome
-allows) and F4 (the whole family waits for the claim before anyone is returned to Mexico)."""
+allows) and F4 (the whole family waits for the claim before anyone is returned to Mexico).
+
+The fear_claim kind is owned by the fear workflow (``screenings.fear_assessment``): a claim is recorded with
+``fear_claim_record`` and released only by the supervisory asylum officer's concurrence
+(``fear_assessment_review``). The generic hold services refuse the kind anywhere else (``workflow_owned``);
+the tests of the hold services' own mechanics call them as the owning workflow does (``workflow=FEAR``)."""
 
 import datetime as dt
 import threading
@@ -15,13 +20,17 @@ from cases.services import case_move, case_transition, hold_open, hold_release
 from mpp.accounts.roles import Role
 from mpp.exceptions import ConcurrentEdit, InvalidInput, NotPermitted, PolicyRefusal
 from mpp.outbox.models import OutboxEvent
+from screenings.models import FearClaim
+from screenings.workflow import FEAR_ASSESSMENT
 from tests.factories import AlienFactory, CaseFactory, EncounterFactory, location, user_with_role
+from tests.screenings.factories import concur, fear_claim_for
 
 pytestmark = pytest.mark.django_db
 
 S = CaseStatus
 REVIEW = "screenings.amenability_review"
 NTA = "hearings.nta_service"  # N1: serving the NTA owns amenable → enrolled
+FEAR = FEAR_ASSESSMENT  # S3/S4: owns the fear_claim hold, amenable → not amenable and → removed from MPP
 LAREDO = "Laredo Port of Entry (Gateway to the Americas Bridge)"
 # 2 March 2026, 10:14 in Laredo (CST, UTC-6: daylight saving time starts on 8 March).
 CLAIM_TIME = dt.datetime(2026, 3, 2, 16, 14, tzinfo=dt.UTC)
@@ -43,13 +52,14 @@ def _laredo(role: str):
 
 
 def _claim(case: Case, *, by=None, at=CLAIM_TIME) -> Hold:
-    """A fear claim (S1) recorded on ``case`` by a Laredo officer, dated ``at``."""
-    hold = hold_open(
-        case_id=case.pk,
-        kind="fear_claim",
+    """A fear claim (S1) recorded on ``case`` by a Laredo officer (``fear_claim_record``); its hold, dated
+    ``at``."""
+    claim = fear_claim_for(
+        case,
         actor=by or _laredo(Role.CBP_OFFICER),
-        reason="States she fears being kidnapped in Nuevo Laredo",
+        statement="States she fears being kidnapped in Nuevo Laredo",
     )
+    hold = claim.hold
     if at is not None:
         hold.opened_at = at
         hold.save(update_fields=["opened_at"])
@@ -57,7 +67,13 @@ def _claim(case: Case, *, by=None, at=CLAIM_TIME) -> Hold:
 
 
 def _sao():
-    return user_with_role(Role.SUPERVISORY_ASYLUM_OFFICER, locations=[])
+    """A supervisory asylum officer of the office Laredo's claims go to (Houston)."""
+    return user_with_role(Role.SUPERVISORY_ASYLUM_OFFICER, locations=["hou-zhn"])
+
+
+def _negative(hold: Hold) -> None:
+    """S3/S4: the claim's negative assessment concurred (the only way its hold is released)."""
+    concur(FearClaim.objects.get(hold=hold), outcome="negative")
 
 
 # --- F4: the family waits ------------------------------------------------------------------------------
@@ -104,7 +120,7 @@ def test_f4_the_return_is_refused_from_every_status_that_leads_to_mexico(current
 @pytest.mark.parametrize(
     ("current", "target", "role", "workflow"),
     [
-        (S.IN_US_FOR_HEARING, S.REMOVED_FROM_MPP, Role.SUPERVISORY_ASYLUM_OFFICER, None),
+        (S.IN_US_FOR_HEARING, S.REMOVED_FROM_MPP, Role.SUPERVISORY_ASYLUM_OFFICER, FEAR),
         (S.IN_US_FOR_HEARING, S.COMPLETED_RELIEF, Role.COURT_STAFF, None),
         (S.IN_MEXICO, S.IN_US_FOR_HEARING, Role.CBP_OFFICER, None),
         (S.AMENABLE, S.ENROLLED, Role.CBP_OFFICER, NTA),
@@ -136,7 +152,7 @@ def test_f4_another_familys_claim_blocks_nothing():
 def test_f4_once_the_claim_is_released_negative_the_family_may_be_returned_s4():
     ana, child = _family(S.IN_US_FOR_HEARING, S.IN_US_FOR_HEARING)
     hold = _claim(ana)
-    hold_release(hold_id=hold.pk, actor=_sao(), reason="Negative, concurred", outcome="negative")
+    _negative(hold)
 
     moved = case_transition(
         case_id=child.pk, to_status=S.IN_MEXICO, actor=_laredo(Role.CBP_OFFICER), reason="Hearing over"
@@ -153,8 +169,6 @@ def test_f4_once_the_claim_is_released_negative_the_family_may_be_returned_s4():
     [
         (S.AWAITING_REVIEW, S.AMENABLE, Role.CBP_SUPERVISOR, REVIEW),
         (S.AWAITING_REVIEW, S.NOT_AMENABLE, Role.CBP_SUPERVISOR, REVIEW),
-        (S.AMENABLE, S.NOT_AMENABLE, Role.CBP_SUPERVISOR, None),
-        (S.AMENABLE, S.NOT_AMENABLE, Role.SUPERVISORY_ASYLUM_OFFICER, None),
         (S.AMENABLE, S.ENROLLED, Role.CBP_OFFICER, NTA),
         (S.ENROLLED, S.IN_MEXICO, Role.CBP_OFFICER, None),
         (S.IN_US_FOR_HEARING, S.IN_MEXICO, Role.CBP_OFFICER, None),
@@ -186,8 +200,11 @@ def test_s1_s4_the_claimants_amenability_enrolment_and_return_are_refused_while_
 @pytest.mark.parametrize(
     ("current", "target", "role", "workflow"),
     [
-        (S.IN_US_FOR_HEARING, S.REMOVED_FROM_MPP, Role.SUPERVISORY_ASYLUM_OFFICER, None),
-        (S.ENROLLED, S.REMOVED_FROM_MPP, Role.SUPERVISORY_ASYLUM_OFFICER, None),
+        (S.IN_US_FOR_HEARING, S.REMOVED_FROM_MPP, Role.SUPERVISORY_ASYLUM_OFFICER, FEAR),
+        (S.ENROLLED, S.REMOVED_FROM_MPP, Role.SUPERVISORY_ASYLUM_OFFICER, FEAR),
+        # The fear workflow's own moves are not refused by the hold it owns (F5: another member's concurred
+        # positive makes a member whose own claim is pending not processed for MPP too).
+        (S.AMENABLE, S.NOT_AMENABLE, Role.SUPERVISORY_ASYLUM_OFFICER, FEAR),
         (S.IN_US_FOR_HEARING, S.COMPLETED_RELIEF, Role.COURT_STAFF, None),
         (S.IN_MEXICO, S.IN_US_FOR_HEARING, Role.CBP_OFFICER, None),
         (S.AWAITING_REVIEW, S.SCREENING, Role.CBP_SUPERVISOR, REVIEW),
@@ -204,6 +221,29 @@ def test_s1_the_claimants_other_moves_are_not_blocked(current, target, role, wor
     assert moved.status == target
 
 
+@pytest.mark.parametrize(
+    ("current", "target", "role"),
+    [
+        (S.AMENABLE, S.NOT_AMENABLE, Role.CBP_SUPERVISOR),
+        (S.AMENABLE, S.NOT_AMENABLE, Role.SUPERVISORY_ASYLUM_OFFICER),
+        (S.IN_US_FOR_HEARING, S.REMOVED_FROM_MPP, Role.SUPERVISORY_ASYLUM_OFFICER),
+        (S.ENROLLED, S.REMOVED_FROM_MPP, Role.CBP_SUPERVISOR),
+    ],
+)
+def test_s4_the_generic_status_change_no_longer_makes_the_fear_outcomes_moves(current, target, role):
+    """Not processed for MPP and removal from MPP are the fear workflow's (a concurred positive
+    assessment), claim pending or not: the generic status change refuses them as workflow_owned."""
+    (ana,) = _family(current)
+    _claim(ana)
+
+    with pytest.raises(NotPermitted) as refused:
+        case_transition(case_id=ana.pk, to_status=target, actor=_laredo(role), reason="x")
+
+    assert refused.value.code == "workflow_owned"
+    ana.refresh_from_db()
+    assert ana.status == current
+
+
 # --- opening -------------------------------------------------------------------------------------------
 
 
@@ -211,22 +251,20 @@ def test_s1_opening_a_fear_claim_records_the_hold_a_private_case_event_and_a_bus
     (ana,) = _family(S.IN_US_FOR_HEARING)
     officer = _laredo(Role.CBP_OFFICER)
 
-    hold = hold_open(case_id=ana.pk, kind="fear_claim", actor=officer, reason="States fear of return")
+    claim = fear_claim_for(ana, actor=officer, statement="States fear of return")
+    hold = claim.hold
 
     assert (hold.kind, hold.rule, hold.opened_by, hold.is_open) == ("fear_claim", "S1", officer, True)
     assert hold.location == location("lrd-poe")
+    assert hold.reason.startswith("S1: fear of return to Mexico stated")
     ana.refresh_from_db()
     assert ana.status == S.IN_US_FOR_HEARING
     assert ana.history.count() == 1  # opening a hold writes no status
-    event = CaseEvent.objects.get(case=ana)
-    assert (event.type, event.actor, event.reason, event.sensitivities) == (
-        "hold.opened",
-        officer,
-        "States fear of return",
-        ["fear"],
-    )
+    event = CaseEvent.objects.get(case=ana, type="hold.opened")
+    assert (event.actor, event.reason, event.sensitivities) == (officer, hold.reason, ["fear"])
     assert event.data == {"hold_id": hold.pk, "kind": "fear_claim", "rule": "S1", "location": LAREDO}
     assert event.subject == hold
+    assert "States fear of return" not in event.reason  # the statement stays on the claim (fear)
     emitted = OutboxEvent.objects.get(event="hold.opened", case_id=ana.pk)
     assert emitted.payload == {
         "hold_id": hold.pk,
@@ -234,19 +272,44 @@ def test_s1_opening_a_fear_claim_records_the_hold_a_private_case_event_and_a_bus
         "rule": "S1",
         "location_id": location("lrd-poe").pk,
     }
+    assert OutboxEvent.objects.filter(event="fear.claim_referred", case_id=ana.pk).count() == 1
     assert not OutboxEvent.objects.filter(event="case.status_changed").exists()
+
+
+def test_s1_the_generic_hold_services_refuse_the_fear_claim_kind_as_workflow_owned():
+    """The case page's generic hold forms (and any caller but the fear workflow) neither open nor release a
+    fear claim's hold: it is recorded with the claim and released by the SAO's concurrence."""
+    (ana,) = _family(S.IN_US_FOR_HEARING)
+
+    with pytest.raises(NotPermitted) as opening:
+        hold_open(case_id=ana.pk, kind="fear_claim", actor=_laredo(Role.CBP_OFFICER), reason="States fear")
+    assert (opening.value.code, opening.value.field) == ("workflow_owned", "kind")
+    assert not Hold.objects.exists()
+
+    hold = _claim(ana)
+    with pytest.raises(NotPermitted) as releasing:
+        hold_release(hold_id=hold.pk, actor=_sao(), reason="Negative, concurred", outcome="negative")
+    assert (releasing.value.code, releasing.value.field) == ("workflow_owned", "hold")
+    hold.refresh_from_db()
+    assert hold.is_open
+    assert not CaseEvent.objects.filter(type="hold.released").exists()
 
 
 def test_opening_a_kind_that_is_already_open_is_a_no_op_returning_the_open_hold():
     (ana,) = _family(S.IN_US_FOR_HEARING)
     first = _claim(ana, at=None)
 
-    again = hold_open(
-        case_id=ana.pk, kind="fear_claim", actor=_laredo(Role.CBP_SUPERVISOR), reason="Said so again"
+    again = fear_claim_for(ana, actor=_laredo(Role.CBP_SUPERVISOR), statement="Said so again")
+    opened_again = hold_open(
+        case_id=ana.pk,
+        kind="fear_claim",
+        actor=_laredo(Role.CBP_SUPERVISOR),
+        reason="Said so again",
+        workflow=FEAR,
     )
 
-    assert again.pk == first.pk
-    assert again.reason == "States she fears being kidnapped in Nuevo Laredo"
+    assert again.hold_id == first.pk and opened_again.pk == first.pk
+    assert again.statement == "States she fears being kidnapped in Nuevo Laredo"
     assert Hold.objects.filter(case=ana).count() == 1
     assert CaseEvent.objects.filter(case=ana, type="hold.opened").count() == 1
     assert OutboxEvent.objects.filter(event="hold.opened", case_id=ana.pk).count() == 1
@@ -255,7 +318,7 @@ def test_opening_a_kind_that_is_already_open_is_a_no_op_returning_the_open_hold(
 def test_a_new_claim_after_a_release_opens_a_new_hold():
     (ana,) = _family(S.IN_US_FOR_HEARING)
     first = _claim(ana)
-    hold_release(hold_id=first.pk, actor=_sao(), reason="Negative, concurred", outcome="negative")
+    _negative(first)
 
     second = _claim(ana, at=None)
 
@@ -280,7 +343,9 @@ def test_opening_needs_a_reason():
     (ana,) = _family(S.IN_US_FOR_HEARING)
 
     with pytest.raises(InvalidInput) as refused:
-        hold_open(case_id=ana.pk, kind="fear_claim", actor=_laredo(Role.CBP_OFFICER), reason="  ")
+        hold_open(
+            case_id=ana.pk, kind="fear_claim", actor=_laredo(Role.CBP_OFFICER), reason="  ", workflow=FEAR
+        )
 
     assert refused.value.field == "reason"
     assert not Hold.objects.exists()
@@ -299,28 +364,28 @@ def test_s1_cbp_officers_agents_supervisors_and_court_staff_record_a_fear_claim(
     (ana,) = _family(S.IN_US_FOR_HEARING, at=at)
     actor = _laredo(role)
 
-    hold = hold_open(case_id=ana.pk, kind="fear_claim", actor=actor, reason="States fear")
+    hold = fear_claim_for(ana, actor=actor).hold
 
     assert hold.opened_by == actor
     assert Hold.objects.filter(case=ana, released_at__isnull=True).count() == 1
 
 
 @pytest.mark.parametrize(
-    ("role", "refusal"),
+    "role",
     [
-        (Role.ASYLUM_OFFICER, NotPermitted),
-        (Role.SUPERVISORY_ASYLUM_OFFICER, NotPermitted),
-        (Role.PRINT_STAFF, NotPermitted),
-        (Role.ICE_OFFICER, NotPermitted),
-        (Role.ADMINISTRATOR, NotPermitted),
-        (Role.ANALYST, CaseNotFound),  # analysts see no case at all
+        Role.ASYLUM_OFFICER,
+        Role.SUPERVISORY_ASYLUM_OFFICER,
+        Role.PRINT_STAFF,
+        Role.ICE_OFFICER,
+        Role.ADMINISTRATOR,
+        Role.ANALYST,  # refused by role before any case is read: nothing about the case is told
     ],
 )
-def test_s1_other_roles_do_not_record_a_fear_claim(role, refusal):
+def test_s1_other_roles_do_not_record_a_fear_claim(role):
     (ana,) = _family(S.IN_US_FOR_HEARING)
 
-    with pytest.raises(refusal):
-        hold_open(case_id=ana.pk, kind="fear_claim", actor=_laredo(role), reason="States fear")
+    with pytest.raises(NotPermitted):
+        fear_claim_for(ana, actor=_laredo(role))
 
     assert not Hold.objects.exists()
     assert not CaseEvent.objects.exists()
@@ -330,7 +395,7 @@ def test_an_officer_records_no_claim_on_a_case_at_another_location():
     (elsewhere,) = _family(S.IN_US_FOR_HEARING, at="elp-poe")
 
     with pytest.raises(CaseNotFound):
-        hold_open(case_id=elsewhere.pk, kind="fear_claim", actor=_laredo(Role.CBP_OFFICER), reason="x")
+        fear_claim_for(elsewhere, actor=_laredo(Role.CBP_OFFICER), at="lrd-poe")
 
     assert not Hold.objects.exists()
 
@@ -339,13 +404,7 @@ def test_an_officer_records_no_claim_as_opened_at_a_location_that_is_not_theirs(
     (ana,) = _family(S.IN_US_FOR_HEARING)
 
     with pytest.raises(NotPermitted) as refused:
-        hold_open(
-            case_id=ana.pk,
-            kind="fear_claim",
-            actor=_laredo(Role.CBP_OFFICER),
-            reason="x",
-            location=location("elp-poe"),
-        )
+        fear_claim_for(ana, actor=_laredo(Role.CBP_OFFICER), at="elp-poe")
 
     assert refused.value.field == "location"
     assert not Hold.objects.exists()
@@ -355,13 +414,13 @@ def test_court_staff_record_a_claim_stated_at_the_hearing_facility():
     """S1: fear stated at any time while in the U.S., e.g. at the Laredo hearing facility (H1)."""
     (ana,) = _family(S.IN_US_FOR_HEARING)
 
-    hold = hold_open(
-        case_id=ana.pk,
-        kind="fear_claim",
+    hold = fear_claim_for(
+        ana,
         actor=user_with_role(Role.COURT_STAFF),
-        reason="Told the judge she fears return",
-        location=location("lrd-ihf"),
-    )
+        at="lrd-ihf",
+        setting=FearClaim.Setting.COURT,
+        statement="Told the judge she fears return",
+    ).hold
 
     assert hold.location == location("lrd-ihf")
 
@@ -383,9 +442,11 @@ def test_s4_releasing_a_negative_claim_leaves_the_status_where_it_was_and_the_bl
     hold = _claim(ana)
     history_before = ana.history.count()
 
-    hold_release(hold_id=hold.pk, actor=_sao(), reason="Negative assessment, concurred", outcome="negative")
+    _negative(hold)
 
     ana.refresh_from_db()
+    hold.refresh_from_db()
+    assert (hold.is_open, hold.outcome) == (False, "negative")
     assert ana.status == current
     assert ana.history.count() == history_before
     assert not CaseEvent.objects.filter(case=ana, type="status.changed").exists()
@@ -405,32 +466,32 @@ def test_s3_a_release_records_who_when_why_and_the_outcome():
     hold = _claim(ana)
     sao = _sao()
 
-    released = hold_release(hold_id=hold.pk, actor=sao, reason="Positive, concurred", outcome="positive")
+    concur(hold.fear_claim, outcome="positive", sao=sao)
 
-    released.refresh_from_db()
-    assert (released.released_by, released.release_reason, released.outcome) == (
-        sao,
-        "Positive, concurred",
-        "positive",
-    )
+    released = Hold.objects.get(pk=hold.pk)
+    reason = f"S3: positive assessment concurred by {sao.display_name}."
+    assert (released.released_by, released.release_reason, released.outcome) == (sao, reason, "positive")
     assert released.released_at is not None and not released.is_open
     event = CaseEvent.objects.get(case=ana, type="hold.released")
-    assert (event.actor, event.reason, event.sensitivities) == (sao, "Positive, concurred", ["fear"])
+    assert (event.actor, event.reason, event.sensitivities) == (sao, reason, ["fear"])
     assert event.data == {"hold_id": hold.pk, "kind": "fear_claim", "rule": "S1", "outcome": "positive"}
     emitted = OutboxEvent.objects.get(event="hold.released", case_id=ana.pk)
     assert emitted.payload == {"hold_id": hold.pk, "kind": "fear_claim", "outcome": "positive"}
     ana.refresh_from_db()
-    assert ana.status == S.IN_US_FOR_HEARING  # S4 positive: the SAO's removal is its own move
+    # S4 positive: the concurrence itself removes her from MPP (the fear workflow's move, after the release).
+    assert ana.status == S.REMOVED_FROM_MPP
 
 
 def test_a_second_release_is_refused_already_released_and_changes_nothing():
     (ana,) = _family(S.IN_US_FOR_HEARING)
     hold = _claim(ana)
     first, second = _sao(), _sao()
-    hold_release(hold_id=hold.pk, actor=first, reason="Negative, concurred", outcome="negative")
+    hold_release(
+        hold_id=hold.pk, actor=first, reason="Negative, concurred", outcome="negative", workflow=FEAR
+    )
 
     with pytest.raises(ConcurrentEdit) as refused:
-        hold_release(hold_id=hold.pk, actor=second, reason="Positive", outcome="positive")
+        hold_release(hold_id=hold.pk, actor=second, reason="Positive", outcome="positive", workflow=FEAR)
 
     assert (refused.value.code, refused.value.http_status) == ("already_released", 409)
     assert first.display_name in refused.value.message
@@ -445,7 +506,7 @@ def test_s3_a_fear_claim_is_released_only_with_a_negative_or_positive_outcome(ou
     hold = _claim(ana)
 
     with pytest.raises(InvalidInput) as refused:
-        hold_release(hold_id=hold.pk, actor=_sao(), reason="Concurred", outcome=outcome)
+        hold_release(hold_id=hold.pk, actor=_sao(), reason="Concurred", outcome=outcome, workflow=FEAR)
 
     assert refused.value.field == "outcome"
     hold.refresh_from_db()
@@ -457,7 +518,7 @@ def test_releasing_needs_a_reason():
     hold = _claim(ana)
 
     with pytest.raises(InvalidInput) as refused:
-        hold_release(hold_id=hold.pk, actor=_sao(), reason="", outcome="negative")
+        hold_release(hold_id=hold.pk, actor=_sao(), reason="", outcome="negative", workflow=FEAR)
 
     assert refused.value.field == "reason"
     hold.refresh_from_db()
@@ -483,7 +544,9 @@ def test_s3_only_the_supervisory_asylum_officer_releases_a_fear_claim(role, refu
     hold = _claim(ana)
 
     with pytest.raises(refusal):
-        hold_release(hold_id=hold.pk, actor=_laredo(role), reason="Concurred", outcome="negative")
+        hold_release(
+            hold_id=hold.pk, actor=_laredo(role), reason="Concurred", outcome="negative", workflow=FEAR
+        )
 
     hold.refresh_from_db()
     assert hold.is_open
@@ -492,7 +555,7 @@ def test_s3_only_the_supervisory_asylum_officer_releases_a_fear_claim(role, refu
 
 def test_an_unknown_hold_is_not_found():
     with pytest.raises(CaseNotFound):
-        hold_release(hold_id=987654, actor=_sao(), reason="Concurred", outcome="negative")
+        hold_release(hold_id=987654, actor=_sao(), reason="Concurred", outcome="negative", workflow=FEAR)
 
 
 # --- concurrency -----------------------------------------------------------------------------------------
@@ -524,7 +587,9 @@ def test_two_supervisory_asylum_officers_releasing_at_once_record_exactly_one_re
     def release(user, name, outcome):
         try:
             barrier.wait(timeout=10)
-            hold_release(hold_id=hold.pk, actor=user, reason=f"Concurred by {name}", outcome=outcome)
+            hold_release(
+                hold_id=hold.pk, actor=user, reason=f"Concurred by {name}", outcome=outcome, workflow=FEAR
+            )
             outcomes[name] = "released"
         except ConcurrentEdit as exc:
             outcomes[name] = exc.code
@@ -561,7 +626,7 @@ def test_f4_a_return_in_flight_waits_for_a_fear_claim_being_recorded_and_is_then
     def record_claim():
         try:
             with transaction.atomic():
-                hold_open(case_id=ana.pk, kind="fear_claim", actor=officer_a, reason="States fear")
+                fear_claim_for(ana, actor=officer_a)
                 recorded.set()
                 go.wait(timeout=20)
                 committing.set()
@@ -619,7 +684,7 @@ def test_f4_a_return_that_commits_first_stands_and_the_fear_claim_is_recorded_af
 
     def record_claim():
         try:
-            hold_open(case_id=ana.pk, kind="fear_claim", actor=officer_a, reason="States fear")
+            fear_claim_for(ana, actor=officer_a)
             outcome["claim"] = "recorded"
         finally:
             outcome["finished_after_commit"] = committing.is_set()

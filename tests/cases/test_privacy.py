@@ -21,11 +21,11 @@ from rest_framework.test import APIClient
 
 from cases.models import Case, CaseEvent, CaseStatus
 from cases.selectors import CASE_CONTEXT_ROLES, case_timeline, holds_of_case
-from cases.services import case_transition, hold_open
+from cases.services import case_transition
 from mpp.accounts.roles import Role
 from screenings.services import amenability_decide, family_submit_for_review, intake_create
 from tests.factories import CaseFactory, location, user_with_role
-from tests.screenings.factories import member, screen_all
+from tests.screenings.factories import fear_claim_for, member, screen_all
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +39,8 @@ WITHHELD = ("health", "A4", "fit_to_travel", "other_condition", CONDITION, FEAR_
 @pytest.fixture
 def family(officer) -> dict[str, Case]:
     """A family decided by the supervisor: the mother not amenable on health (A4, found not fit to
-    travel), the father amenable and then stating a fear of return (S1: a fear claim hold, pending)."""
+    travel), the father amenable and then stating a fear of return (S1: a fear claim, pending, with its
+    hold)."""
     encounter = intake_create(
         actor=officer,
         location=location("sys-poe"),
@@ -67,7 +68,7 @@ def family(officer) -> dict[str, Case]:
         reason="Family reviewed with the officer",
     )
     mother, father = encounter.cases.select_related("alien").order_by("id")
-    hold_open(case_id=father.pk, kind="fear_claim", actor=officer, reason=FEAR_ACCOUNT)
+    fear_claim_for(father, actor=officer, statement=FEAR_ACCOUNT)
     return {"mother": mother, "father": father}
 
 
@@ -147,7 +148,7 @@ def test_the_cbp_supervisor_reads_the_medical_and_the_fear_details(client_for, f
 
     assert "Not amenable: health (A4)." in mothers
     assert "fit_to_travel" in mothers  # which screening facts changed
-    assert FEAR_ACCOUNT in fathers
+    assert family["father"].holds.get().reason in fathers  # the fear claim's hold, restricted (fear)
 
 
 def test_the_supervisory_asylum_officer_reads_the_fear_account_not_the_medical_details(client_for, family):
@@ -156,7 +157,7 @@ def test_the_supervisory_asylum_officer_reads_the_fear_account_not_the_medical_d
     mothers = page(client_for, sao, family["mother"])
     fathers = page(client_for, sao, family["father"])
 
-    assert FEAR_ACCOUNT in fathers
+    assert family["father"].holds.get().reason in fathers  # the fear claim's hold, restricted (fear)
     assert "A4" not in mothers and "fit_to_travel" not in mothers and CONDITION not in mothers
 
 
@@ -214,18 +215,18 @@ def test_a_generic_status_change_reason_is_read_by_every_timeline_reader_and_the
     """Decided: the reason typed in "Change status" carries no sensitivity (it is the record of a move, read
     by court, ICE and USCIS alike); the form says so next to the field, and medical or fear details go to
     the screening or a fear claim hold, which are restricted."""
-    case = CaseFactory(status=CaseStatus.AMENABLE)
+    case = CaseFactory(status=CaseStatus.ENROLLED)
     supervisor = user_with_role(Role.CBP_SUPERVISOR)
     form_page = page(client_for, supervisor, case)
     case_transition(
-        case_id=case.pk, to_status=CaseStatus.NOT_AMENABLE, actor=supervisor, reason="Withdrawn by the port"
+        case_id=case.pk, to_status=CaseStatus.IN_MEXICO, actor=supervisor, reason="Returned through the port"
     )
 
     court_page = page(client_for, user_with_role(Role.COURT_STAFF), case)
 
     assert 'data-testid="reason-privacy"' in form_page
     assert "Everyone who reads this case’s timeline reads this reason." in form_page
-    assert "Withdrawn by the port" in court_page
+    assert "Returned through the port" in court_page
     assert CaseEvent.objects.get(case=case, type="status.changed").sensitivities == []
 
 

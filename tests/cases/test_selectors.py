@@ -1,8 +1,11 @@
 """Reads of the case core (cases.selectors): who sees which case, finding a case, the moves a page offers
 (the same predicate case_move enforces), and holds as each reader may see them."""
 
+import dataclasses
+
 import pytest
 
+from cases import registry
 from cases.exceptions import CaseNotFound
 from cases.models import Case, CaseStatus, Hold
 from cases.selectors import (
@@ -16,9 +19,10 @@ from cases.selectors import (
     holds_of_case,
     move_refusal,
 )
-from cases.services import case_move, hold_open, hold_release
+from cases.services import case_move, hold_open
 from mpp.accounts.roles import Role
 from mpp.exceptions import DomainError
+from screenings.workflow import FEAR_CLAIM
 from tests.factories import (
     AlienFactory,
     CaseFactory,
@@ -28,6 +32,7 @@ from tests.factories import (
     location,
     user_with_role,
 )
+from tests.screenings.factories import asylum_officer_for, concur, fear_claim_for
 
 pytestmark = pytest.mark.django_db
 
@@ -45,11 +50,26 @@ def _loaded(case: Case, user) -> Case:
 
 
 def _claim(case: Case, officer=None) -> Hold:
-    return hold_open(
-        case_id=case.pk,
-        kind="fear_claim",
-        actor=officer or user_with_role(Role.CBP_OFFICER),
-        reason="States fear of the cartel that kidnapped her brother",
+    """A fear claim recorded on the case (``fear_claim_record``); its hold."""
+    return fear_claim_for(
+        case, actor=officer, statement="States fear of the cartel that kidnapped her brother"
+    ).hold
+
+
+@pytest.fixture
+def generic_kind(monkeypatch):
+    """A hold kind no workflow owns (the case page's generic hold forms open it), registered on a copy of
+    the registry: the fear claim, the only kind registered, is the fear workflow's."""
+    monkeypatch.setattr(registry, "_HOLD_KINDS", dict(registry._HOLD_KINDS))
+    return registry.hold_kind_register(
+        dataclasses.replace(
+            FEAR_CLAIM,
+            code="test_generic",
+            label="A generic hold",
+            owner="tests",
+            workflow="",
+            opened_by_where="",
+        )
     )
 
 
@@ -303,9 +323,12 @@ def test_case_moves_for_never_offers_a_workflow_owned_move_a3(status, role):
 @pytest.mark.parametrize(
     ("status", "role", "expected"),
     [
-        (S.AMENABLE, Role.CBP_SUPERVISOR, [("not_amenable", None)]),
+        # S4: not processed for MPP is the fear workflow's (a concurred positive), never generic.
+        (S.AMENABLE, Role.CBP_SUPERVISOR, []),
         (S.AMENABLE, Role.CBP_OFFICER, []),
-        (S.AMENABLE, Role.SUPERVISORY_ASYLUM_OFFICER, [("not_amenable", None)]),
+        (S.AMENABLE, Role.SUPERVISORY_ASYLUM_OFFICER, []),
+        (S.ENROLLED, Role.CBP_SUPERVISOR, [("in_mexico", None)]),
+        (S.ENROLLED, Role.SUPERVISORY_ASYLUM_OFFICER, []),
         (S.AMENABLE, Role.COURT_STAFF, []),
         (
             S.IN_US_FOR_HEARING,
@@ -336,20 +359,22 @@ def test_case_moves_for_lists_a_return_blocked_by_f4_with_its_refusal(officer, s
     _claim(child, officer)
 
     assert _offered(officer, head) == [("in_mexico", ("F4", "family_fear_pending"))]
-    assert _offered(supervisor, head) == [
-        ("in_mexico", ("F4", "family_fear_pending")),
-        ("removed_from_mpp", None),
-    ]
+    # Removal from MPP is the fear workflow's now (S4): not offered to the supervisor.
+    assert _offered(supervisor, head) == [("in_mexico", ("F4", "family_fear_pending"))]
     blocked = case_moves_for(user=officer, case=_loaded(head, officer))[0]
     assert blocked.label == "In Mexico awaiting hearing"
     assert child.alien.full_name in blocked.refusal.message
 
 
 def test_case_moves_for_lists_the_claimants_own_blocked_moves_s1(supervisor, officer):
-    (claimant,) = family_with_cases(size=1, status=S.AMENABLE)
+    (claimant,) = family_with_cases(size=1, status=S.IN_US_FOR_HEARING)
     _claim(claimant)
 
-    assert _offered(supervisor, claimant) == [("not_amenable", ("S1", "fear_claim_pending"))]
+    assert _offered(supervisor, claimant) == [("in_mexico", ("S1", "fear_claim_pending"))]
+    # An amenable claimant has no generic move left (not processed for MPP is the fear workflow's, S4).
+    (claimant,) = family_with_cases(size=1, status=S.AMENABLE)
+    _claim(claimant)
+    assert _offered(supervisor, claimant) == []
     # Enrolment is the NTA workflow's move (not offered here); the same predicate refuses it there.
     refused = move_refusal(
         actor=officer, case=_loaded(claimant, officer), target=S.ENROLLED, workflow="hearings.nta_service"
@@ -393,15 +418,13 @@ def test_case_moves_for_uses_the_holds_the_page_already_loaded(django_assert_num
 
 
 def _claim_released_then_reopened(case: Case, officer) -> tuple[Hold, Hold]:
-    first = _claim(case, officer)
-    hold_release(
-        hold_id=first.pk,
-        actor=user_with_role(Role.SUPERVISORY_ASYLUM_OFFICER),
-        reason="Negative: no nexus to a protected ground",
-        outcome="negative",
+    """A claim concurred negative (its hold released), then a new claim pending."""
+    first = fear_claim_for(
+        case, actor=officer, statement="States fear of the cartel that kidnapped her brother"
     )
-    second = hold_open(case_id=case.pk, kind="fear_claim", actor=officer, reason="New fear after the hearing")
-    return first, second
+    concur(first, outcome="negative", reason="Negative: no nexus to a protected ground")
+    second = fear_claim_for(case, actor=officer, statement="New fear after the hearing")
+    return Hold.objects.get(pk=first.hold_id), second.hold
 
 
 # Print staff read no holds at all (tests/cases/test_privacy.py).
@@ -422,25 +445,40 @@ def test_holds_of_case_withholds_the_fear_account_from_roles_that_may_not_read_i
 @pytest.mark.parametrize("role", [Role.SUPERVISORY_ASYLUM_OFFICER, Role.ASYLUM_OFFICER, Role.CBP_SUPERVISOR])
 def test_holds_of_case_shows_the_fear_account_to_uscis_and_the_cbp_supervisor(role, officer):
     case = CaseFactory(status=S.IN_US_FOR_HEARING)
-    _claim_released_then_reopened(case, officer)
+    first, second = _claim_released_then_reopened(case, officer)
 
     views = holds_of_case(user=user_with_role(role), case=case)
 
     assert [(v.reason, v.release_reason) for v in views] == [
-        ("New fear after the hearing", ""),
-        ("States fear of the cartel that kidnapped her brother", "Negative: no nexus to a protected ground"),
+        (second.reason, ""),
+        (first.reason, first.release_reason),
     ]
+    assert first.reason.startswith("S1: fear of return to Mexico stated")
+    assert first.release_reason.startswith("S3: negative assessment concurred by ")
 
 
-def test_only_the_supervisory_asylum_officer_may_release_and_only_an_open_hold(officer):
+def test_s3_nobody_releases_a_fear_claim_from_the_holds_list_the_concurrence_does(officer):
+    """The fear claim's hold is released by the SAO's concurrence on the claim (its workflow), so the
+    generic holds list offers its release to nobody, not even the supervisory asylum officer."""
     case = CaseFactory(status=S.IN_US_FOR_HEARING)
     _claim_released_then_reopened(case, officer)
 
     by_sao = holds_of_case(user=user_with_role(Role.SUPERVISORY_ASYLUM_OFFICER), case=case)
     by_asylum_officer = holds_of_case(user=user_with_role(Role.ASYLUM_OFFICER), case=case)
 
-    assert [v.may_release for v in by_sao] == [True, False]
+    assert [v.may_release for v in by_sao] == [False, False]
     assert [v.may_release for v in by_asylum_officer] == [False, False]
+
+
+def test_only_the_release_roles_may_release_a_generic_kind_and_only_an_open_hold(officer, generic_kind):
+    case = CaseFactory(status=S.IN_US_FOR_HEARING)
+    hold_open(case_id=case.pk, kind=generic_kind.code, actor=officer, reason="Held")
+
+    by_sao = holds_of_case(user=user_with_role(Role.SUPERVISORY_ASYLUM_OFFICER), case=case)
+    by_asylum_officer = holds_of_case(user=user_with_role(Role.ASYLUM_OFFICER), case=case)
+
+    assert [v.may_release for v in by_sao] == [True]
+    assert [v.may_release for v in by_asylum_officer] == [False]
 
 
 def test_a_hold_says_in_plain_words_what_it_blocks_for_the_case_s1_and_the_family_f4(officer):
@@ -462,12 +500,8 @@ def test_holds_of_case_is_one_query_however_many_holds(django_assert_num_queries
     _claim(few_case, officer)
     for _ in range(3):
         _claim_released_then_reopened(many_case, officer)
-        hold_release(
-            hold_id=Hold.objects.get(case=many_case, released_at__isnull=True).pk,
-            actor=user_with_role(Role.SUPERVISORY_ASYLUM_OFFICER),
-            reason="Negative",
-            outcome="negative",
-        )
+        pending = Hold.objects.get(case=many_case, released_at__isnull=True).fear_claim
+        concur(pending, outcome="negative", sao=asylum_officer_for(pending, Role.SUPERVISORY_ASYLUM_OFFICER))
     _claim(many_case, officer)
     reader = user_with_role(Role.SUPERVISORY_ASYLUM_OFFICER)
     assert reader.role_names
@@ -482,20 +516,28 @@ def test_holds_of_case_is_one_query_however_many_holds(django_assert_num_queries
     assert [v.hold.is_open for v in many] == [True] + [False] * 6
 
 
-def test_hold_kinds_openable_by_follow_the_kinds_open_roles_the_scope_and_what_is_open(officer):
+def test_s1_the_generic_hold_form_never_offers_the_fear_claim_it_is_recorded_as_a_claim(officer):
+    case = CaseFactory(status=S.IN_US_FOR_HEARING)
+
+    for user in (officer, user_with_role(Role.COURT_STAFF), user_with_role(Role.CBP_SUPERVISOR)):
+        assert hold_kinds_openable_by(user=user, case=case) == []
+        assert hold_kinds_openable_by(user=user, case=case, even_if_open=True) == []
+
+
+def test_hold_kinds_openable_by_follow_the_kinds_open_roles_the_scope_and_what_is_open(officer, generic_kind):
     case = CaseFactory(status=S.IN_US_FOR_HEARING)
     elsewhere = _case_at("elp-poe", status=S.IN_US_FOR_HEARING)
 
-    assert [k.code for k in hold_kinds_openable_by(user=officer, case=case)] == ["fear_claim"]
+    assert [k.code for k in hold_kinds_openable_by(user=officer, case=case)] == ["test_generic"]
     assert [k.code for k in hold_kinds_openable_by(user=user_with_role(Role.COURT_STAFF), case=case)] == [
-        "fear_claim"
+        "test_generic"
     ]
     assert hold_kinds_openable_by(user=user_with_role(Role.SUPERVISORY_ASYLUM_OFFICER), case=case) == []
     assert hold_kinds_openable_by(user=officer, case=elsewhere) == []
-    _claim(case, officer)
+    hold_open(case_id=case.pk, kind=generic_kind.code, actor=officer, reason="Held")
     assert hold_kinds_openable_by(user=officer, case=case) == []  # already open: nothing to open
     assert [k.code for k in hold_kinds_openable_by(user=officer, case=case, even_if_open=True)] == [
-        "fear_claim"
+        "test_generic"
     ]
 
 

@@ -18,11 +18,11 @@ from cases.services import (
     case_transition,
     encounter_create,
     family_unit_create,
-    hold_open,
 )
 from mpp.accounts.roles import Role
 from mpp.exceptions import IllegalTransition, InvalidInput, NotPermitted, PolicyRefusal
 from mpp.outbox.models import OutboxEvent
+from screenings.workflow import FEAR_ASSESSMENT
 from tests.factories import (
     AlienFactory,
     CaseFactory,
@@ -32,6 +32,7 @@ from tests.factories import (
     location,
     user_with_role,
 )
+from tests.screenings.factories import concur, fear_claim_for
 
 pytestmark = pytest.mark.django_db
 
@@ -406,7 +407,7 @@ def test_analysts_see_no_case_and_move_none():
 def test_case_move_refuses_a_move_an_open_hold_blocks_with_the_holds_rule(officer):
     """F4 through case_move: a policy refusal (409) with the hold's rule and code; nothing recorded."""
     head, child = family_with_cases(size=2, status=CaseStatus.IN_US_FOR_HEARING)
-    hold_open(case_id=child.pk, kind="fear_claim", actor=officer, reason="Mother states fear for the child")
+    fear_claim_for(child, actor=officer, statement="States fear of return to Mexico")
 
     with pytest.raises(PolicyRefusal) as refused:
         case_transition(case_id=head.pk, to_status=CaseStatus.IN_MEXICO, actor=officer, reason="Hearing over")
@@ -471,6 +472,19 @@ def test_case_move_refuses_a_move_an_open_hold_blocks_with_the_holds_rule(office
             CaseStatus.ENROLLED,
             Role.BORDER_PATROL_AGENT,
             "serving the family's Notice to Appear and booking the initial hearing",
+        ),
+        # S4: the fear workflow owns not processed for MPP and removal from MPP (the SAO's concurrence).
+        (
+            CaseStatus.AMENABLE,
+            CaseStatus.NOT_AMENABLE,
+            Role.CBP_SUPERVISOR,
+            "the supervisory asylum officer's concurrence with a positive fear assessment",
+        ),
+        (
+            CaseStatus.IN_US_FOR_HEARING,
+            CaseStatus.REMOVED_FROM_MPP,
+            Role.SUPERVISORY_ASYLUM_OFFICER,
+            "the supervisory asylum officer's concurrence with a positive fear assessment",
         ),
     ],
 )
@@ -576,30 +590,48 @@ def test_a3_the_review_workflow_still_checks_the_edges_roles(case, supervisor):
 @pytest.mark.parametrize(
     ("current", "target", "why"),
     [
-        (CaseStatus.AMENABLE, CaseStatus.NOT_AMENABLE, "S4 positive before enrolment: not processed for MPP"),
-        (CaseStatus.ENROLLED, CaseStatus.REMOVED_FROM_MPP, "S4 positive after enrolment: removed from MPP"),
-        (CaseStatus.IN_US_FOR_HEARING, CaseStatus.REMOVED_FROM_MPP, "S4 positive while in the U.S."),
+        (CaseStatus.AMENABLE, CaseStatus.NOT_AMENABLE, "Not processed for MPP. S4 · fear_of_mexico"),
+        (CaseStatus.ENROLLED, CaseStatus.REMOVED_FROM_MPP, "Removed from MPP; stays in the U.S. in INA 240"),
+        (CaseStatus.IN_US_FOR_HEARING, CaseStatus.REMOVED_FROM_MPP, "Removed from MPP; stays in the U.S."),
     ],
 )
-def test_s4_the_supervisory_asylum_officer_records_a_positive_outcome_as_a_move(current, target, why):
+def test_s4_the_supervisory_asylum_officers_concurrence_with_a_positive_assessment_is_the_move(
+    current, target, why
+):
+    """The concurrence itself moves the case (the fear workflow's edge), recorded as the SAO's with why."""
     case = CaseFactory(status=current)
-    sao = user_with_role(Role.SUPERVISORY_ASYLUM_OFFICER)
+    claim = fear_claim_for(case)
+    sao = user_with_role(Role.SUPERVISORY_ASYLUM_OFFICER, locations=[claim.asylum_office.code])
 
-    moved = case_transition(case_id=case.pk, to_status=target, actor=sao, reason=why)
+    concur(claim, outcome="positive", sao=sao)
 
+    moved = Case.objects.get(pk=case.pk)
     assert moved.status == target
     assert moved.history.first().history_user == sao
-    assert moved.history.first().history_change_reason == why
+    assert moved.history.first().history_change_reason.startswith(why)
+    event = CaseEvent.objects.get(case=case, data__to=target)
+    assert (event.type, event.actor) == (
+        "fear.not_processed" if target == CaseStatus.NOT_AMENABLE else "fear.removed_from_mpp",
+        sao,
+    )
 
 
-@pytest.mark.parametrize("role", [Role.ASYLUM_OFFICER, Role.COURT_STAFF, Role.ICE_OFFICER, Role.CBP_OFFICER])
-def test_s3_s4_no_other_role_than_the_supervisors_removes_a_case_from_mpp(role):
-    """S3: the assessment takes effect when a supervisory asylum officer concurs (or the CBP supervisor)."""
+@pytest.mark.parametrize(
+    "role",
+    [Role.ASYLUM_OFFICER, Role.COURT_STAFF, Role.ICE_OFFICER, Role.CBP_OFFICER, Role.CBP_SUPERVISOR],
+)
+def test_s3_s4_no_other_role_than_the_supervisory_asylum_officer_removes_a_case_from_mpp(role):
+    """S3: the assessment takes effect when a supervisory asylum officer concurs; even through the fear
+    workflow, the move is the SAO's alone."""
     case = CaseFactory(status=CaseStatus.IN_US_FOR_HEARING)
 
     with pytest.raises(NotPermitted) as refused:
-        case_transition(
-            case_id=case.pk, to_status=CaseStatus.REMOVED_FROM_MPP, actor=user_with_role(role), reason="x"
+        case_move(
+            case_id=case.pk,
+            to_status=CaseStatus.REMOVED_FROM_MPP,
+            actor=user_with_role(role),
+            reason="x",
+            workflow=FEAR_ASSESSMENT,
         )
 
     assert refused.value.code == "not_permitted"
@@ -638,11 +670,12 @@ def test_a_move_waits_for_a_concurrent_move_and_is_checked_against_what_it_commi
     def exclude():
         try:
             with transaction.atomic():
-                case_transition(
+                case_move(
                     case_id=case.pk,
                     to_status=CaseStatus.NOT_AMENABLE,
                     actor=sao,
                     reason="Positive, concurred",
+                    workflow=FEAR_ASSESSMENT,
                 )
                 excluded.set()
                 go.wait(timeout=20)

@@ -20,6 +20,7 @@ S = CaseStatus
 R = Role
 REVIEW = "screenings.amenability_review"  # written out: the owner name is part of the contract
 NTA = "hearings.nta_service"
+FEAR = "screenings.fear_assessment"  # S3/S4, F3, F5: the supervisory asylum officer's concurrence
 COMPLETIONS = (S.COMPLETED_RELIEF, S.COMPLETED_REMOVAL_ORDER, S.COMPLETED_OTHER)
 
 # --- the program, written out --------------------------------------------------------------------------
@@ -65,7 +66,15 @@ EXPECTED_EDGES = {
 
 CBP_FIELD = frozenset({R.CBP_OFFICER, R.BORDER_PATROL_AGENT, R.CBP_SUPERVISOR})
 COURT = frozenset({R.COURT_STAFF})
-SUPERVISORS = frozenset({R.CBP_SUPERVISOR, R.SUPERVISORY_ASYLUM_OFFICER})
+SAO = frozenset({R.SUPERVISORY_ASYLUM_OFFICER})
+# S4: the moves a concurred positive fear assessment makes (no longer the generic status change's).
+FEAR_MOVES = {
+    (S.AMENABLE, S.NOT_AMENABLE): "fear.not_processed",
+    **{
+        (source, S.REMOVED_FROM_MPP): "fear.removed_from_mpp"
+        for source in (S.ENROLLED, S.IN_MEXICO, S.IN_US_FOR_HEARING, S.REOPENED)
+    },
+}
 
 # (from, to) -> (owner, roles, case event type). owner None: the generic "Change status" path.
 EXPECTED_OWNERS = {
@@ -79,16 +88,17 @@ EXPECTED_OWNERS = {
     (S.AWAITING_REVIEW, S.SCREENING): (REVIEW, frozenset({R.CBP_SUPERVISOR}), "review.returned"),
     # N1: the officer or agent who serves the family's NTA enrols it (not the supervisor, not generic).
     (S.AMENABLE, S.ENROLLED): (NTA, frozenset({R.CBP_OFFICER, R.BORDER_PATROL_AGENT}), "nta.served"),
-    (S.AMENABLE, S.NOT_AMENABLE): (None, SUPERVISORS, "status.changed"),
+    # S4: a positive assessment, concurred, before enrolment: not processed for MPP.
+    (S.AMENABLE, S.NOT_AMENABLE): (FEAR, SAO, "fear.not_processed"),
     (S.ENROLLED, S.IN_MEXICO): (None, CBP_FIELD, "status.changed"),
-    (S.ENROLLED, S.REMOVED_FROM_MPP): (None, SUPERVISORS, "status.changed"),
+    (S.ENROLLED, S.REMOVED_FROM_MPP): (FEAR, SAO, "fear.removed_from_mpp"),
     (S.IN_MEXICO, S.IN_US_FOR_HEARING): (None, CBP_FIELD, "status.changed"),
-    (S.IN_MEXICO, S.REMOVED_FROM_MPP): (None, frozenset({R.CBP_SUPERVISOR}), "status.changed"),
+    (S.IN_MEXICO, S.REMOVED_FROM_MPP): (FEAR, SAO, "fear.removed_from_mpp"),
     (S.IN_MEXICO, S.COMPLETED_RELIEF): (None, COURT, "status.changed"),
     (S.IN_MEXICO, S.COMPLETED_REMOVAL_ORDER): (None, COURT, "status.changed"),
     (S.IN_MEXICO, S.COMPLETED_OTHER): (None, COURT, "status.changed"),
     (S.IN_US_FOR_HEARING, S.IN_MEXICO): (None, CBP_FIELD, "status.changed"),
-    (S.IN_US_FOR_HEARING, S.REMOVED_FROM_MPP): (None, SUPERVISORS, "status.changed"),
+    (S.IN_US_FOR_HEARING, S.REMOVED_FROM_MPP): (FEAR, SAO, "fear.removed_from_mpp"),
     (S.IN_US_FOR_HEARING, S.COMPLETED_RELIEF): (None, COURT, "status.changed"),
     (S.IN_US_FOR_HEARING, S.COMPLETED_REMOVAL_ORDER): (None, COURT, "status.changed"),
     (S.IN_US_FOR_HEARING, S.COMPLETED_OTHER): (None, COURT, "status.changed"),
@@ -106,7 +116,7 @@ EXPECTED_OWNERS = {
     (S.HANDED_TO_ICE, S.REOPENED): (None, COURT, "status.changed"),
     (S.REOPENED, S.IN_MEXICO): (None, CBP_FIELD, "status.changed"),
     (S.REOPENED, S.IN_US_FOR_HEARING): (None, CBP_FIELD, "status.changed"),
-    (S.REOPENED, S.REMOVED_FROM_MPP): (None, frozenset({R.CBP_SUPERVISOR}), "status.changed"),
+    (S.REOPENED, S.REMOVED_FROM_MPP): (FEAR, SAO, "fear.removed_from_mpp"),
     (S.REOPENED, S.COMPLETED_RELIEF): (None, COURT, "status.changed"),
     (S.REOPENED, S.COMPLETED_REMOVAL_ORDER): (None, COURT, "status.changed"),
     (S.REOPENED, S.COMPLETED_OTHER): (None, COURT, "status.changed"),
@@ -190,7 +200,7 @@ def test_the_amenability_review_owns_exactly_the_four_review_moves_a3():
         (S.AWAITING_REVIEW, S.NOT_AMENABLE),
         (S.AWAITING_REVIEW, S.SCREENING),
     }
-    assert {e.owner for e in edges() if not e.is_generic} == {REVIEW, NTA}
+    assert {e.owner for e in edges() if not e.is_generic} == {REVIEW, NTA, FEAR}
 
 
 def test_serving_the_nta_owns_exactly_the_move_to_enrolled_n1():
@@ -198,6 +208,36 @@ def test_serving_the_nta_owns_exactly_the_move_to_enrolled_n1():
 
     assert owned == {(S.AMENABLE, S.ENROLLED)}
     assert all(e.owner == NTA for e in edges() if e.target == S.ENROLLED)
+
+
+def test_the_fear_assessment_owns_not_processed_for_mpp_and_every_removal_from_mpp_s4():
+    """S4/F3/F5: the supervisory asylum officer's concurrence with a positive assessment makes these moves;
+    the generic status change gave them up (into and out of the fear hold, removal from MPP for fear)."""
+    owned = {(e.source, e.target): e.event for e in edges() if e.owner == FEAR}
+
+    assert owned == FEAR_MOVES
+    assert all(e.owner == FEAR for e in edges() if e.target == S.REMOVED_FROM_MPP)
+    assert all(e.roles == SAO for e in edges() if e.owner == FEAR)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("current", "target"), sorted(FEAR_MOVES))
+@pytest.mark.parametrize("role", [R.CBP_SUPERVISOR, R.SUPERVISORY_ASYLUM_OFFICER])
+def test_the_generic_status_change_refuses_the_fear_assessments_moves_as_workflow_owned(
+    current, target, role
+):
+    """The supervisors who once made these moves by the generic status change are told where they are made
+    now; nothing changes."""
+    case = _case_for(role, current)
+
+    with pytest.raises(NotPermitted) as refused:
+        case_move(case_id=case.pk, to_status=target, actor=user_with_role(role), reason="try", workflow=None)
+
+    assert (refused.value.code, refused.value.field) == ("workflow_owned", "to_status")
+    assert "supervisory asylum officer's concurrence" in refused.value.message
+    case.refresh_from_db()
+    assert case.status == current
+    assert not CaseEvent.objects.filter(case=case).exists()
 
 
 # --- every legal move through the service -------------------------------------------------------------

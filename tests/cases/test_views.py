@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import Case, CaseEvent, CaseStatus, Hold
-from cases.services import case_move, hold_open, hold_release
+from cases.services import case_move
 from mpp.accounts.models import User
 from mpp.accounts.roles import Role
 from mpp.audit.models import AccessLog
@@ -30,6 +30,7 @@ from tests.factories import (
     location,
     user_with_role,
 )
+from tests.screenings.factories import asylum_officer_for, concur, fear_claim_for
 
 pytestmark = pytest.mark.django_db
 
@@ -74,8 +75,9 @@ def fear_claim(
     reason: str = FEAR_ACCOUNT,
     opened_at: dt.datetime | None = None,
 ) -> Hold:
-    """An open S1 fear-claim hold written directly, at the case's location (what a pending fear claim is
-    now; ``cases.services.hold_open`` is used where the recorded event matters to the test)."""
+    """An open S1 fear-claim hold written directly, at the case's location (what blocks moves while a claim
+    is pending; ``fear_claim_for``, i.e. ``fear_claim_record``, is used where the claim and its recorded
+    events matter to the test)."""
     return Hold.objects.create(
         case=case,
         kind="fear_claim",
@@ -434,11 +436,12 @@ def test_the_form_offers_only_the_moves_of_the_table_and_the_users_roles(client_
     supervisor_page = page_text(client_for(supervisor).get(reverse("cases:detail", args=[case.pk])))
 
     assert '<option value="in_mexico">' in officer_page
-    assert '<option value="removed_from_mpp">' not in officer_page  # the supervisor decides
     assert '<option value="in_us_for_hearing">' not in officer_page  # not a move of the table from enrolled
     assert '<option value="fear_claim_pending"' not in officer_page  # no longer a status: a hold (S1)
-    assert '<option value="removed_from_mpp">' in supervisor_page
     assert '<option value="in_mexico">' in supervisor_page
+    # S4: removal from MPP is the fear workflow's (the SAO's concurrence): offered to nobody here.
+    assert '<option value="removed_from_mpp">' not in officer_page
+    assert '<option value="removed_from_mpp">' not in supervisor_page
 
 
 @pytest.mark.parametrize("current", [CaseStatus.SCREENING, CaseStatus.AWAITING_REVIEW])
@@ -538,27 +541,46 @@ def test_an_illegal_move_shows_its_code_and_leaves_the_status(client_for, office
 
 
 def test_a_move_owned_by_another_role_shows_not_permitted_next_to_the_field(client_for, officer):
-    case = CaseFactory(status=CaseStatus.ENROLLED)
+    case = CaseFactory(status=CaseStatus.IN_MEXICO)
 
     response = client_for(officer).post(
+        reverse("cases:transition", args=[case.pk]),
+        {"to_status": CaseStatus.COMPLETED_RELIEF, "reason": "Relief granted"},
+    )
+
+    text = page_text(response)
+    assert response.status_code == 403
+    assert (
+        '<a href="#id_to_status">New status</a>: not_permitted: Moving a case from “In Mexico awaiting '
+        "hearing” to “Completed: relief or protection granted” is for:" in text
+    )
+    assert '<span class="usa-error-message" id="id_to_status_error">not_permitted:' in text
+    case.refresh_from_db()
+    assert case.status == CaseStatus.IN_MEXICO
+
+
+def test_s4_posting_a_removal_from_mpp_is_refused_workflow_owned_naming_the_concurrence(
+    client_for, supervisor
+):
+    """S4: removal from MPP is made by the SAO's concurrence with a positive assessment, not here."""
+    case = CaseFactory(status=CaseStatus.ENROLLED)
+
+    response = client_for(supervisor).post(
         reverse("cases:transition", args=[case.pk]),
         {"to_status": CaseStatus.REMOVED_FROM_MPP, "reason": "Should not be in MPP"},
     )
 
     text = page_text(response)
     assert response.status_code == 403
-    assert (
-        '<a href="#id_to_status">New status</a>: not_permitted: Moving a case from “Enrolled: NTA served” '
-        "to “Removed from MPP (240 proceedings continue in the U.S.)” is for:" in text
-    )
-    assert '<span class="usa-error-message" id="id_to_status_error">not_permitted:' in text
+    assert '<span class="usa-error-message" id="id_to_status_error">workflow_owned:' in text
+    assert "supervisory asylum officer's concurrence with a positive fear assessment" in text
     case.refresh_from_db()
     assert case.status == CaseStatus.ENROLLED
 
 
 def test_f4_the_refusal_names_the_rule_and_the_code(client_for, officer):
     returning, claimant = family_with_cases(size=2, status=CaseStatus.IN_US_FOR_HEARING)
-    hold_open(case_id=claimant.pk, kind="fear_claim", actor=officer, reason="Fear stated")
+    fear_claim_for(claimant, actor=officer)
 
     response = client_for(officer).post(
         reverse("cases:transition", args=[returning.pk]),
@@ -655,16 +677,18 @@ def test_s1_the_holds_section_shows_an_open_fear_claim_with_rule_blocks_who_when
 def test_s1_the_fear_account_is_shown_only_to_the_roles_that_assess_or_decide_on_it(
     client_for, officer, role, reads_the_account
 ):
-    """Field-level privacy: USCIS (S1-S3) and the CBP supervisor (S4, F4) read what the person said; the
-    others see that a fear claim is pending, and what it blocks, but not the account."""
+    """Field-level privacy: USCIS (S1-S3) and the CBP supervisor (S4, F4) read what the hold says of the
+    fear stated; the others see that a fear claim is pending, and what it blocks, but not what was said."""
     case = CaseFactory(status=CaseStatus.ENROLLED)
-    hold_open(case_id=case.pk, kind="fear_claim", actor=officer, reason=FEAR_ACCOUNT)
+    hold = fear_claim_for(case, actor=officer, statement=FEAR_ACCOUNT).hold
 
     text = page_text(client_for(user_with_role(role)).get(reverse("cases:detail", args=[case.pk])))
 
     holds = between(text, 'data-testid="holds"', "</table>")
     assert "Fear claim pending (USCIS assessment)" in holds  # everyone sees the hold itself
-    assert (FEAR_ACCOUNT in text) is reads_the_account  # anywhere on the page, timeline included
+    assert (hold.reason in text) is reads_the_account  # anywhere on the page, timeline included
+    if not reads_the_account:
+        assert FEAR_ACCOUNT not in text  # nor the statement, anywhere
     assert ("Details restricted to the roles that assess them." in holds) is not reads_the_account
     opened = between(text, '<tr data-event="hold.opened">', "</tr>")
     assert ("Restricted (fear details)." in opened) is not reads_the_account
@@ -698,34 +722,44 @@ def test_f4_the_return_to_mexico_is_listed_as_blocked_instead_of_offered(client_
     assert '<option value="in_mexico"' not in text
 
 
-def test_s1_a_cbp_officer_records_a_fear_claim_through_the_page_form(client_for, officer):
+def test_s1_the_generic_hold_form_does_not_record_a_fear_claim(client_for, officer):
+    """S1: a fear claim is recorded with the fear claim form (screenings.fear_assessment, which opens its
+    hold); the generic hold form neither offers the kind nor opens it when posted."""
     case = CaseFactory(status=CaseStatus.ENROLLED)
     client = client_for(officer)
-    form = between(
-        page_text(client.get(reverse("cases:detail", args=[case.pk]))), 'data-testid="hold-form"', "</form>"
-    )
-    assert '<option value="fear_claim">' in form
+    page = page_text(client.get(reverse("cases:detail", args=[case.pk])))
+    assert '<option value="fear_claim">' not in page
 
     response = client.post(
         reverse("cases:hold-open", args=[case.pk]),
         {"hold-kind": "fear_claim", "hold-reason": "Stated fear of return at the hearing; referred to USCIS"},
     )
 
-    assert response.status_code == 302
-    assert response.url == reverse("cases:detail", args=[case.pk])
+    assert response.status_code in (400, 403)
+    assert 'id="id_hold-kind_error"' in page_text(response)
+    assert not Hold.objects.exists()
+    case.refresh_from_db()
+    assert case.status == CaseStatus.ENROLLED
+
+
+def test_s1_a_fear_claim_recorded_shows_its_hold_on_the_case_page_and_the_status_stays(client_for, officer):
+    case = CaseFactory(status=CaseStatus.ENROLLED)
+    claim = fear_claim_for(case, actor=officer)
+
+    page = page_text(client_for(officer).get(reverse("cases:detail", args=[case.pk])))
+
     hold = Hold.objects.get(case=case)
-    assert (hold.kind, hold.rule, hold.opened_by, hold.location.code) == (
+    assert (hold.kind, hold.rule, hold.opened_by, hold.location.code, hold.is_open) == (
         "fear_claim",
         "S1",
         officer,
         "sys-poe",
+        True,
     )
-    assert hold.reason == "Stated fear of return at the hearing; referred to USCIS"
-    assert hold.is_open
+    assert claim.hold_id == hold.pk
     case.refresh_from_db()
     assert case.status == CaseStatus.ENROLLED  # a hold changes no status
-    page = page_text(client.get(response.url))
-    assert "The case stays “Enrolled: NTA served”" in page
+    assert "<strong>Open</strong>" in between(page, 'data-testid="holds"', "</table>")
     opened = between(page, '<tr data-event="hold.opened">', "</tr>")
     assert officer.display_name in opened
 
@@ -764,18 +798,17 @@ def test_s1_a_role_that_does_not_record_fear_claims_gets_no_form_and_its_post_is
     assert not Hold.objects.exists()
 
 
-def test_s3_the_supervisory_asylum_officer_releases_the_fear_claim_and_the_status_stays(client_for, officer):
-    """S3/S4: the concurred assessment releases the hold; where the case goes next is a separate move."""
+def test_s3_the_sao_releases_the_fear_claim_by_concurring_not_from_the_case_page_and_the_status_stays(
+    client_for, officer
+):
+    """S3/S4: the case page offers the SAO no release form and refuses a posted one (workflow_owned); the
+    concurred negative assessment releases the hold, and the case stays where it was."""
     case = CaseFactory(status=CaseStatus.ENROLLED)
-    hold = hold_open(case_id=case.pk, kind="fear_claim", actor=officer, reason=FEAR_ACCOUNT)
-    sao = user_with_role(Role.SUPERVISORY_ASYLUM_OFFICER)
+    claim = fear_claim_for(case, actor=officer, statement=FEAR_ACCOUNT)
+    hold = claim.hold
+    sao = asylum_officer_for(claim, Role.SUPERVISORY_ASYLUM_OFFICER)
     client = client_for(sao)
-    form = between(
-        page_text(client.get(reverse("cases:detail", args=[case.pk]))),
-        'data-testid="release-form"',
-        "</form>",
-    )
-    assert '<option value="negative">' in form and '<option value="positive">' in form
+    assert 'data-testid="release-form"' not in page_text(client.get(reverse("cases:detail", args=[case.pk])))
 
     response = client.post(
         reverse("cases:hold-release", args=[case.pk, hold.pk]),
@@ -785,24 +818,26 @@ def test_s3_the_supervisory_asylum_officer_releases_the_fear_claim_and_the_statu
         },
     )
 
-    assert response.status_code == 302
-    assert response.url == reverse("cases:detail", args=[case.pk])
+    assert response.status_code == 403
+    assert "workflow_owned: " in page_text(response)
     hold.refresh_from_db()
-    assert not hold.is_open
-    assert (hold.released_by, hold.outcome, hold.release_reason) == (
-        sao,
-        "negative",
-        "Negative assessment concurred by SAO",
-    )
+    assert hold.is_open
+
+    concur(claim, outcome="negative", sao=sao)
+
+    hold.refresh_from_db()
+    assert (hold.is_open, hold.released_by, hold.outcome) == (False, sao, "negative")
     case.refresh_from_db()
     assert case.status == CaseStatus.ENROLLED
-    page = page_text(client.get(response.url))
+    page = page_text(client.get(reverse("cases:detail", args=[case.pk])))
     assert '<tr data-event="hold.released">' in page
     assert 'data-testid="release-form"' not in page
 
 
-@pytest.mark.parametrize("role", [Role.CBP_OFFICER, Role.CBP_SUPERVISOR, Role.ASYLUM_OFFICER])
-def test_s3_only_the_supervisory_asylum_officer_gets_the_release_form(client_for, role):
+@pytest.mark.parametrize(
+    "role", [Role.CBP_OFFICER, Role.CBP_SUPERVISOR, Role.ASYLUM_OFFICER, Role.SUPERVISORY_ASYLUM_OFFICER]
+)
+def test_s3_nobody_gets_the_generic_release_form_for_a_fear_claim(client_for, role):
     case = CaseFactory(status=CaseStatus.ENROLLED)
     fear_claim(case)
 
@@ -812,24 +847,22 @@ def test_s3_only_the_supervisory_asylum_officer_gets_the_release_form(client_for
     assert 'data-testid="release-form"' not in text
 
 
-def test_s4_a_release_without_an_outcome_is_refused_naming_the_field(client_for):
+@pytest.mark.parametrize("outcome", ["", "negative", "positive"])
+def test_s4_a_posted_generic_release_is_refused_whatever_the_outcome(client_for, outcome):
+    """The outcome is the concurred assessment's determination (S3), never a value posted to the case page."""
     case = CaseFactory(status=CaseStatus.ENROLLED)
     hold = fear_claim(case)
     sao = user_with_role(Role.SUPERVISORY_ASYLUM_OFFICER)
 
     response = client_for(sao).post(
         reverse("cases:hold-release", args=[case.pk, hold.pk]),
-        {f"release-{hold.pk}-outcome": "", f"release-{hold.pk}-reason": "Assessment concurred"},
+        {f"release-{hold.pk}-outcome": outcome, f"release-{hold.pk}-reason": "Assessment concurred"},
     )
 
-    text = page_text(response)
-    assert response.status_code == 400
-    assert (
-        f'<span class="usa-error-message" id="id_release-{hold.pk}-outcome_error">This field is required.</span>'
-        in text
-    )
+    assert response.status_code == (400 if outcome == "" else 403)
     hold.refresh_from_db()
     assert hold.is_open
+    assert not CaseEvent.objects.filter(type="hold.released").exists()
 
 
 def test_holds_of_a_case_at_another_location_are_404_for_a_location_scoped_officer(client_for, officer):
@@ -1017,23 +1050,24 @@ def test_case_page_query_count_does_not_grow_with_the_family(client_for, officer
     assert many == few
 
 
-def _hold_history(case: Case, officer: User, sao: User, *, released: int) -> None:
-    """``released`` fear claims opened and released (two events each), then one left open."""
+def _hold_history(case: Case, officer: User, ao: User, sao: User, *, released: int) -> None:
+    """``released`` fear claims recorded and concurred negative (six events each), then one left pending."""
     for i in range(released):
-        hold = hold_open(case_id=case.pk, kind="fear_claim", actor=officer, reason=f"Fear stated ({i})")
-        hold_release(hold_id=hold.pk, actor=sao, reason=f"Negative, concurred ({i})", outcome="negative")
-    hold_open(case_id=case.pk, kind="fear_claim", actor=officer, reason="Fear stated again")
+        claim = fear_claim_for(case, actor=officer, statement=f"Fear stated ({i})")
+        concur(claim, outcome="negative", ao=ao, sao=sao, reason=f"Negative, concurred ({i})")
+    fear_claim_for(case, actor=officer, statement="Fear stated again")
 
 
 @pytest.mark.parametrize(
     "role", [Role.CBP_OFFICER, Role.CBP_SUPERVISOR, Role.SUPERVISORY_ASYLUM_OFFICER, Role.COURT_STAFF]
 )
 def test_case_page_query_count_does_not_grow_with_holds_and_events(client_for, officer, role):
-    sao = user_with_role(Role.SUPERVISORY_ASYLUM_OFFICER)
+    ao = user_with_role(Role.ASYLUM_OFFICER, locations=["lax-zla"])  # San Ysidro's claims go to Los Angeles
+    sao = user_with_role(Role.SUPERVISORY_ASYLUM_OFFICER, locations=["lax-zla"])
     client = client_for(user_with_role(role))
     few_case, many_case = family_with_cases(size=2, status=CaseStatus.ENROLLED)  # one family: F4 notices
-    _hold_history(few_case, officer, sao, released=1)
-    _hold_history(many_case, officer, sao, released=5)
+    _hold_history(few_case, officer, ao, sao, released=1)
+    _hold_history(many_case, officer, ao, sao, released=5)
     client.get(reverse("cases:detail", args=[few_case.pk]))  # the first request warms caches
 
     few = count_queries(client, reverse("cases:detail", args=[few_case.pk]))

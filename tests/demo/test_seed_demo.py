@@ -17,11 +17,12 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 from django.db.models import Count
+from django.urls import reverse
 from django.utils import timezone
 
-from cases.models import Case, CaseEvent, CaseStatus, FamilyMember, Hold
+from cases.models import Case, CaseEvent, CaseStatus, CustodyReferral, FamilyMember, Hold
 from cases.rules import looks_like_a_number
-from cases.selectors import hold_blocks
+from cases.selectors import hold_blocks, open_custody_referrals
 from hearings.models import (
     AddressInMexico,
     Hearing,
@@ -35,6 +36,9 @@ from hearings.selectors import filing_queue, print_queue, tear_sheet_data_many
 from mpp.accounts.models import User
 from mpp.accounts.roles import Role
 from mpp.outbox.models import Notification
+from screenings.fear_selectors import asylum_offices_of
+from screenings.fear_services import fear_assessment_review
+from screenings.models import FearAssessment, FearClaim
 
 pytestmark = pytest.mark.django_db
 
@@ -123,6 +127,12 @@ def test_location_scoped_demo_users_have_their_duty_locations(seeded):
     assert codes("demo_cbp_supervisor") == {"sys-poe", "lrd-poe"}
     assert codes("demo_print_staff") == {"sys-poe", "lrd-poe"}
     assert codes("demo_border_patrol_agent") == {"cv-bps"}
+    # S1-S3: USCIS work the claims of the asylum offices they are posted at: both, for the demo.
+    for username in ("demo_asylum_officer", "demo_supervisory_asylum_officer"):
+        assert codes(username) == {"lax-zla", "hou-zhn"}
+        assert [o.code for o in asylum_offices_of(user(username))] == ["hou-zhn", "lax-zla"]
+    # S4: ICE is told of the custody determinations due where the people are: every place a case is.
+    assert set(Case.objects.values_list("location__code", flat=True)) <= codes("demo_ice_officer")
 
 
 def test_the_first_run_prints_the_password_once_and_it_works(seeded):
@@ -170,25 +180,108 @@ def test_family_units_include_single_adults_parents_with_children_and_a_mexican_
 
 
 def test_a_family_waits_for_a_members_pending_fear_claim(seeded):
-    """F4: the claimant's case carries an open fear-claim hold (S1), stays where it stood (amenable), and
-    the family, amenable too, cannot be returned to Mexico."""
-    hold = Hold.objects.get(kind="fear_claim", released_at__isnull=True)
-    pending = hold.case
+    """F4: the claim stated at San Ysidro (S1) was referred to the Los Angeles Asylum Office; the claimant's
+    case carries its open hold and stays where it stood (amenable), and the family, amenable too, cannot
+    be returned to Mexico."""
+    claim = FearClaim.objects.select_related("hold", "case").get(status=FearClaim.Status.REFERRED)
+    pending = claim.case
     family = Case.objects.filter(encounter=pending.encounter).exclude(pk=pending.pk)
 
+    assert (claim.location.code, claim.asylum_office.code) == ("sys-poe", "lax-zla")
+    assert claim.hold.is_open and claim.hold.case_id == pending.pk
     assert pending.status == CaseStatus.AMENABLE
     assert family.exists()
     assert {c.status for c in family} == {CaseStatus.AMENABLE}
     for member in family:
         assert hold_blocks(case=member, target=CaseStatus.IN_MEXICO)[0].rule == "F4"
     assert not NoticeToAppear.objects.filter(case__encounter=pending.encounter).exists()
+    # S1: the office's asylum officers were told, with a link to the claim (no statement in the notice).
+    notice = Notification.objects.get(
+        user=user("demo_asylum_officer"), url=reverse("screenings:fear-claim", args=[claim.pk])
+    )
+    assert claim.statement not in notice.message
 
 
 def test_released_fear_claims_left_the_cases_where_the_story_took_them(seeded):
     """S4: a negative outcome was released and the person went on to Mexico; a positive one was released
-    and the SAO removed the case from MPP."""
+    and the concurrence removed the case from MPP."""
     outcomes = dict(Hold.objects.filter(released_at__isnull=False).values_list("outcome", "case__status"))
     assert outcomes == {"negative": CaseStatus.IN_MEXICO, "positive": CaseStatus.REMOVED_FROM_MPP}
+
+
+def test_s1_s3_there_is_a_fear_claim_at_every_step_of_the_workflow(seeded):
+    """Referred; the interview scheduled (ahead); assessed by the demo asylum officer and waiting for the
+    supervisory review; concurred negative; concurred positive. Each went through the fear services: the
+    claim owns its hold, and the records' dates follow each other as the story tells them."""
+    claims = list(FearClaim.objects.select_related("hold", "asylum_office").order_by("stated_at"))
+    ao, sao = user("demo_asylum_officer"), user("demo_supervisory_asylum_officer")
+
+    assert sorted((c.status, c.outcome) for c in claims) == sorted(
+        [
+            ("referred", ""),
+            ("scheduled", ""),
+            ("submitted", ""),
+            ("decided", "negative"),
+            ("decided", "positive"),
+        ]
+    )
+    assert {c.asylum_office.code for c in claims} == {"lax-zla", "hou-zhn"}
+    now = timezone.now()
+    for claim in claims:
+        assert claim.hold.opened_at == claim.stated_at < now, claim
+        assert claim.hold.is_open is (claim.status != FearClaim.Status.DECIDED), claim
+    scheduled = FearAssessment.objects.get(claim__status=FearClaim.Status.SCHEDULED)
+    assert scheduled.interview_at > now and scheduled.asylum_officer == ao
+    for assessment in FearAssessment.objects.exclude(status=FearAssessment.Status.SCHEDULED).select_related(
+        "claim"
+    ):
+        assert assessment.assessed_by == ao, assessment
+        assert assessment.claim.stated_at < assessment.interview_at < assessment.interview_held_at, assessment
+        assert assessment.interview_held_at <= assessment.assessed_at < now, assessment
+        if assessment.status == FearAssessment.Status.CONCURRED:
+            assert assessment.reviewed_by == sao and assessment.assessed_at < assessment.reviewed_at < now
+    # S2: interpreted when the officer does not speak the person's language; counsel by telephone.
+    assert FearAssessment.objects.filter(
+        counsel_present_by_phone=True, counsel_name__endswith="(demo)"
+    ).exists()
+    assert "seed_demo: fear claims — " in seeded
+
+
+def test_s3_the_demo_supervisory_asylum_officer_can_concur_with_the_waiting_assessment(seeded):
+    """The assessment waiting for review was made by the demo asylum officer, so the demo SAO may concur
+    (separation of duties): the positive assessment takes effect and the enrolled family leaves MPP (F5)."""
+    claim = FearClaim.objects.get(status=FearClaim.Status.SUBMITTED)
+    family = Case.objects.filter(encounter=claim.case.encounter)
+    assert {c.status for c in family} == {CaseStatus.ENROLLED} and family.count() == 2
+
+    fear_assessment_review(
+        claim_id=claim.pk, actor=user("demo_supervisory_asylum_officer"), decision="concur", reason="Concur."
+    )
+
+    assert {c.status for c in family.all()} == {CaseStatus.REMOVED_FROM_MPP}
+
+
+def test_f5_a_concurred_positive_removed_a_family_of_three_who_wait_on_ices_custody_queue(seeded):
+    """S4/F5: one concurrence moved the claimant and the family with him out of MPP, each case saying why,
+    and referred each to ICE for a custody determination: the demo ICE officer's queue has them, and ICE
+    and the port's CBP supervisors were told."""
+    claim = FearClaim.objects.get(outcome=FearClaim.Outcome.POSITIVE)
+    family = list(Case.objects.filter(encounter=claim.case.encounter).order_by("id"))
+    ice = user("demo_ice_officer")
+
+    assert len(family) == 3
+    assert {c.status for c in family} == {CaseStatus.REMOVED_FROM_MPP}
+    for case in family:
+        removed = CaseEvent.objects.get(case=case, type="fear.removed_from_mpp")
+        code = "fear_of_mexico" if case == claim.case else "family_member_fear_positive"
+        assert (removed.actor, removed.data["code"]) == (user("demo_supervisory_asylum_officer"), code)
+    referred = set(open_custody_referrals(ice).values_list("case_id", flat=True))
+    assert {c.pk for c in family} <= referred
+    assert CustodyReferral.objects.filter(case__in=family, determined_at__isnull=True).count() == 3
+    assert Notification.objects.filter(user=ice, url__endswith="/custody/").count() >= 3
+    assert Notification.objects.filter(
+        user=user("demo_cbp_supervisor"), message__contains="fear assessment concurred"
+    ).exists()
 
 
 def test_every_demo_case_has_a_whole_timeline_of_case_events(seeded):

@@ -1,8 +1,9 @@
-"""In a real browser, by keyboard: on hearing day a CBP officer records that a mother stated a fear of return
-to Mexico (S1); her son's page then shows the F4 block and refuses his return to Mexico with the rule and a
-plain explanation; a supervisory asylum officer, in a second browser, records the concurred negative
-assessment (S3/S4), which leaves both cases where they were; the officer then returns the son to Mexico,
-and the mother's timeline shows the hold opened and released, each with who and why.
+"""In a real browser, by keyboard: on hearing day a CBP officer records on her case page that a mother stated a
+fear of return to Mexico (S1, the "Record a fear claim" form, which opens the fear-claim hold); her son's page
+then shows the F4 block and refuses his return to Mexico with the rule and a plain explanation; once the
+asylum officer has assessed it negative, a supervisory asylum officer, in a second browser, concurs on the
+claim page (S3/S4), which releases the hold and leaves both cases where they were; the officer then returns
+the son to Mexico, and the mother's timeline shows the hold opened and released, each with who.
 
 ``SCREENSHOTS=1`` also writes docs/screenshots/case-holds.png (the son's page with the F4 block).
 """
@@ -10,19 +11,31 @@ and the mother's timeline shows the hold opened and released, each with who and 
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import Browser, Page, expect
 
 from cases.models import Case, CaseStatus, FamilyMember, Hold
 from mpp.accounts.roles import Role
+from screenings.models import FearClaim
 from tests.e2e.test_intake_and_review import PASSWORD, press_button, screenshot, sign_in, type_into
 from tests.factories import CaseFactory, user_with_role
+from tests.screenings.factories import assess
 
 pytestmark = pytest.mark.e2e
 
 CLAIM = "Stated at the port on hearing day, in Spanish, that she fears being kidnapped if returned to Mexico."
 CONCURRED = "Negative assessment concurred after review of the interview notes (S3)."
+
+
+def choose(page: Page, label: str | re.Pattern[str], *, within=None) -> None:
+    """Move the focus to a radio button and press Space, as a keyboard user does."""
+    control = (within or page).get_by_label(label, exact=isinstance(label, str))
+    control.focus()
+    page.keyboard.press("Space")
+    expect(control).to_be_checked()
 
 
 @pytest.fixture
@@ -36,7 +49,7 @@ def family_in_us(transactional_db):
         first_name="Thomas",
         last_name="Whitfield",
         password=PASSWORD,
-        locations=[],
+        locations=["lax-zla"],  # San Ysidro's claims go to the Los Angeles Asylum Office
     )
     mother = CaseFactory(
         status=CaseStatus.IN_US_FOR_HEARING,
@@ -64,17 +77,21 @@ def test_a_fear_claim_holds_the_family_until_the_assessment_is_concurred(
 ):
     officer, sao, mother, son = family_in_us
 
-    # The officer records the mother's fear claim on her case page (S1).
+    # The officer records the mother's fear claim on her case page (S1): the claim opens its hold.
     sign_in(page, live_server.url, officer.username)
     page.goto(f"{live_server.url}/cases/{mother.pk}/")
-    form = page.get_by_test_id("hold-form")
-    form.get_by_label("What is blocking the case").select_option("fear_claim")
-    type_into(form.get_by_label("Reason"), CLAIM)
-    press_button(page, "Record hold", within=form)
-    expect(page.locator(".usa-alert--success")).to_contain_text("Recorded: Fear claim pending")
+    expect(page.get_by_test_id("hold-form")).to_have_count(0)  # not a generic hold any more
+    form = page.get_by_test_id("fear-section").get_by_test_id("fear-claim-form")
+    choose(page, "The person themselves", within=form)
+    choose(page, "At the port on hearing day", within=form)
+    type_into(form.get_by_label("What was said, in brief (optional)"), CLAIM)
+    press_button(page, "Record the fear claim and refer to USCIS", within=form)
+    expect(page.locator(".usa-alert--success")).to_contain_text("Fear claim recorded for Ana Ruiz Paz")
     expect(page.get_by_test_id("holds")).to_contain_text("Open")
     mother.refresh_from_db()
     assert mother.status == CaseStatus.IN_US_FOR_HEARING  # a hold, not a status
+    claim = FearClaim.objects.get(case=mother)
+    assert (claim.hold.opened_by, claim.statement) == (officer, CLAIM)
 
     # The son's page: F4 named, the return to Mexico shown as blocked and not offered.
     page.goto(f"{live_server.url}/cases/{son.pk}/")
@@ -85,17 +102,26 @@ def test_a_fear_claim_holds_the_family_until_the_assessment_is_concurred(
     expect(page.get_by_test_id("held")).to_have_count(1)
     screenshot(page, "case-holds.png")
 
-    # The supervisory asylum officer records the concurred negative assessment (S3/S4).
+    # The asylum officer interviews her and assesses it negative (S2, S3; their pages have their own test).
+    assess(claim, outcome="negative")
+
+    # The supervisory asylum officer concurs on the claim page (S3/S4): that releases the hold; the case
+    # page offers no release of its own.
     context = browser.new_context(base_url=live_server.url)
     sao_page = context.new_page()
     sign_in(sao_page, live_server.url, sao.username)
     sao_page.goto(f"{live_server.url}/cases/{mother.pk}/")
-    expect(sao_page.get_by_test_id("holds")).to_contain_text(CLAIM)  # the SAO may read the account
-    release = sao_page.get_by_test_id("release-form")
-    release.get_by_label("Outcome").select_option("negative")
-    type_into(release.get_by_label("Reason"), CONCURRED)
-    press_button(sao_page, "Release hold", within=release)
-    expect(sao_page.locator(".usa-alert--success")).to_contain_text("Released: Fear claim pending")
+    expect(sao_page.get_by_test_id("holds")).to_contain_text("Fear claim pending (USCIS assessment)")
+    expect(sao_page.get_by_test_id("release-form")).to_have_count(0)
+    sao_page.goto(live_server.url + reverse("screenings:fear-claim", args=[claim.pk]))
+    expect(sao_page.get_by_test_id("fear-statement")).to_have_text(CLAIM)  # the SAO may read it
+    review = sao_page.get_by_test_id("fear-review-form")
+    choose(sao_page, re.compile("^Concur"), within=review)
+    type_into(review.get_by_label("Reason"), CONCURRED)
+    press_button(sao_page, "Record the review", within=review)
+    expect(sao_page.locator(".usa-alert--success")).to_contain_text(
+        "Concurred (S3): the negative assessment is in effect."
+    )
     context.close()
 
     # Both cases are where they were; now the officer returns the son to Mexico.
@@ -112,8 +138,8 @@ def test_a_fear_claim_holds_the_family_until_the_assessment_is_concurred(
         "Status changed to “In Mexico awaiting hearing”"
     )
 
-    # The mother's timeline has the hold opened and released, with who and why; the officer may not read
-    # the fear account (field-level privacy), only that it happened.
+    # The mother's timeline has the hold opened and released, with who; the officer may not read what she
+    # said (field-level privacy), only that it happened.
     page.goto(f"{live_server.url}/cases/{mother.pk}/")
     timeline = page.get_by_test_id("timeline")
     opened = timeline.locator("tr[data-event='hold.opened']")

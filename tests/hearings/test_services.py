@@ -21,7 +21,6 @@ from cases.exceptions import (
     PolicyRefusal,
 )
 from cases.models import Case, CaseEvent, CaseStatus, Encounter, Language
-from cases.services import hold_open
 from hearings.models import (
     AddressInMexico,
     Hearing,
@@ -50,6 +49,7 @@ from mpp.accounts.roles import Role
 from mpp.outbox.models import OutboxEvent
 from tests.factories import CaseFactory, family_with_cases, language, user_with_role
 from tests.hearings.factories import ADDRESS, amenable_family, hearing_location, pro_bono, serve, slot
+from tests.screenings.factories import fear_claim_for
 
 pytestmark = pytest.mark.django_db
 
@@ -221,9 +221,7 @@ def test_s1_a_members_pending_fear_claim_refuses_the_whole_familys_service_and_s
     """S1/S4: the claimant cannot be enrolled while the claim is pending; the family is served together,
     so nobody is — and no place in the slot is taken."""
     cases = amenable_family(3)
-    hold_open(
-        case_id=cases[1].pk, kind="fear_claim", actor=officer, reason="States fear of return to Tijuana"
-    )
+    fear_claim_for(cases[1], actor=officer, statement="States fear of return to Tijuana")
 
     with pytest.raises(PolicyRefusal) as refused:
         serve(cases, officer=officer, at=room)

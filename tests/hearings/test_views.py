@@ -18,7 +18,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import Case, CaseStatus
-from cases.services import hold_open
 from hearings.models import AddressInMexico, Hearing, HearingSlot, NoticeToAppear, TearSheet
 from hearings.services import AddressInput, address_change_record, hearings_move, nta_file
 from mpp.accounts.roles import Role
@@ -26,6 +25,7 @@ from mpp.audit.models import AccessLog
 from mpp.outbox.services import outbox_relay
 from tests.factories import AlienFactory, CaseFactory, EncounterFactory, location, user_with_role
 from tests.hearings.factories import amenable_family, hearing_location, serve, slot
+from tests.screenings.factories import fear_claim_for
 
 pytestmark = pytest.mark.django_db
 
@@ -273,7 +273,7 @@ def test_s1_a_pending_fear_claim_blocks_the_family_on_the_page_and_refuses_the_s
     assert 'data-testid="nta-form"' in page_text(
         client.get(nta_url(cases))
     )  # the page as the officer opened it
-    hold_open(case_id=cases[1].pk, kind="fear_claim", actor=officer, reason="Stated a fear of return (S1)")
+    fear_claim_for(cases[1], actor=officer, statement="Stated a fear of return (S1)")
 
     response = client.post(nta_url(cases), serve_form(at))
 

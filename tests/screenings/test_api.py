@@ -1042,9 +1042,10 @@ def test_s1_the_queue_and_the_review_say_when_the_decision_waits_for_a_fear_clai
     api_for, officer, supervisor
 ):
     """S1/S4: ``waits_for_hold`` is true while a member's fear claim is pending, false once the supervisory
-    asylum officer has released it; deciding meanwhile is refused with the hold's rule."""
-    from cases.models import Hold
-    from cases.services import hold_release
+    asylum officer has concurred with its assessment (which releases its hold); deciding meanwhile is
+    refused with the hold's rule."""
+    from screenings.models import FearClaim
+    from tests.screenings.factories import concur
 
     encounter = mixed_family(officer)
     screen_all(officer, encounter, **{"José Manuel": {"fear_of_return_expressed": True}})
@@ -1055,12 +1056,7 @@ def test_s1_the_queue_and_the_review_say_when_the_decision_waits_for_a_fear_clai
     refused = client.post(
         f"{API}/amenability-reviews/{review.pk}/decide/", {"reason": "Reviewed"}, format="json"
     )
-    hold_release(
-        hold_id=Hold.objects.get(case__encounter=encounter).pk,
-        actor=user_with_role(Role.SUPERVISORY_ASYLUM_OFFICER, locations=[]),
-        reason="Negative, concurred",
-        outcome="negative",
-    )
+    concur(FearClaim.objects.get(case__encounter=encounter), outcome="negative")
     after = client.get(f"{API}/amenability-reviews/{review.pk}/").json()
 
     assert [row["waits_for_hold"] for row in queued] == [True]

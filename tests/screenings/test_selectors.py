@@ -10,7 +10,6 @@ import pytest
 from django.utils import timezone
 
 from cases.models import Encounter, Hold
-from cases.services import hold_release
 from mpp.accounts.models import User
 from mpp.accounts.roles import Role
 from screenings.models import AmenabilityReview, IntakeDraft
@@ -50,7 +49,7 @@ from screenings.services import (
     screening_facts_save,
 )
 from tests.factories import AlienFactory, language, location, user_with_role
-from tests.screenings.factories import member, mixed_family, screen_all
+from tests.screenings.factories import concur, member, mixed_family, screen_all
 
 pytestmark = pytest.mark.django_db
 
@@ -612,9 +611,8 @@ def test_s3_once_a_supervisory_asylum_officer_concurs_the_decision_is_no_longer_
     screen_all(officer, encounter, **{"José Manuel": {"fear_of_return_expressed": True}})
     review = family_submit_for_review(actor=officer, encounter_id=encounter.pk)
     hold = Hold.objects.get(case=encounter.cases.order_by("id")[1])
-    sao = user_with_role(Role.SUPERVISORY_ASYLUM_OFFICER, locations=[])
 
-    hold_release(hold_id=hold.pk, actor=sao, reason="Negative assessment concurred (S3)", outcome="negative")
+    concur(hold.fear_claim, outcome="negative", reason="Negative assessment concurred (S3)")
 
     assert review_decision_blocks(review=review) == []
 

@@ -9,7 +9,6 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from cases.models import Alien, Case, CaseEvent, CaseStatus, Encounter, Hold
-from cases.services import hold_release
 from mpp.accounts.roles import Role
 from mpp.exceptions import ConcurrentEdit, InvalidInput, NotPermitted, PolicyRefusal
 from mpp.outbox.models import Notification
@@ -37,7 +36,7 @@ from screenings.services import (
     screening_facts_save,
 )
 from tests.factories import AlienFactory, CaseFactory, UserFactory, location, user_with_role
-from tests.screenings.factories import member, mixed_family, screen_all, send_back_to_screening
+from tests.screenings.factories import concur, member, mixed_family, screen_all, send_back_to_screening
 
 pytestmark = pytest.mark.django_db
 
@@ -536,10 +535,14 @@ def test_s1_fear_stated_at_screening_opens_a_hold_at_submission_and_tells_the_as
     father.refresh_from_db()
     assert father.status == CaseStatus.AWAITING_REVIEW  # a hold, not a status: the case is where it is
     assert CaseEvent.objects.filter(case=father, type="hold.opened", sensitivities=["fear"]).count() == 1
-    asylum_officer = user_with_role(Role.ASYLUM_OFFICER, locations=[])
+    assert hold.fear_claim.setting == "screening"  # the claim stated at screening is the same record (S1)
+    # The office that serves San Ysidro (Los Angeles) is told; officers posted elsewhere are not.
+    asylum_officer = user_with_role(Role.ASYLUM_OFFICER, locations=["lax-zla"])
+    elsewhere = user_with_role(Role.ASYLUM_OFFICER, locations=["hou-zhn"])
     outbox_relay()
     notice = Notification.objects.get(user=asylum_officer)
-    assert father.alien.full_name in notice.message and "(S1)" in notice.message
+    assert father.alien.full_name in notice.message and "(S1" in notice.message
+    assert not Notification.objects.filter(user=elsewhere).exists()
 
 
 def test_s1_s4_a_pending_fear_claim_refuses_the_familys_decision_until_the_assessment_is_concurred(
@@ -562,15 +565,11 @@ def test_s1_s4_a_pending_fear_claim_refuses_the_familys_decision_until_the_asses
     assert not MemberDecision.objects.filter(review=review).exists()  # nothing half-saved
     assert set(encounter.cases.values_list("status", flat=True)) == {CaseStatus.AWAITING_REVIEW}
 
-    sao = user_with_role(Role.SUPERVISORY_ASYLUM_OFFICER, locations=[])
-    hold_release(
-        hold_id=Hold.objects.get(case=father).pk,
-        actor=sao,
-        reason="Negative assessment concurred (S3)",
-        outcome="negative",
+    concur(
+        Hold.objects.get(case=father).fear_claim, outcome="negative", reason="Negative assessment concurred"
     )
     father.refresh_from_db()
-    assert father.status == CaseStatus.AWAITING_REVIEW  # releasing changes no status
+    assert father.status == CaseStatus.AWAITING_REVIEW  # a negative concurrence changes no status
     amenability_decide(actor=supervisor, review_id=review.pk, reason="Reviewed after the assessment")
     father.refresh_from_db()
     mother.refresh_from_db()

@@ -2,8 +2,11 @@
 
 Families, people, encounters, cases in every status, screening facts, amenability reviews and decisions,
 fear-claim holds, the case events and the history rows the services would have written — in set-based SQL
-(``scale_sql``), not through the services: at 500k cases the services would take hours. The stories follow
-the transition table and the constraints; the tests check that they do.
+(``scale_sql``), not through the services: at 500k cases the services would take hours. Then the hearings,
+NTAs and tear sheets (``scale_hearings``), and the fear claims, USCIS assessments and ICE custody referrals
+and determinations (``scale_fear``). The stories follow the transition table and the constraints; the tests
+check that they do. ``--add-hearings`` and ``--add-fear`` add those parts to a scale database generated
+before they existed.
 
 Refuses unless the database has no cases, people, family units or encounters, and its name ends in
 ``_scale`` (or ``--allow-any-database`` is given). Actors are a pool of ``scale_*`` users per role and
@@ -15,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import math
 import time
 from dataclasses import asdict
 from typing import Any
@@ -28,13 +32,24 @@ from django.db.models import Count
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from cases.models import Alien, Case, CaseStatus, Encounter, FamilyUnit, Hold, Language
+from cases.models import (
+    Alien,
+    Case,
+    CaseStatus,
+    CustodyDetermination,
+    CustodyReferral,
+    Encounter,
+    FamilyUnit,
+    Hold,
+    Language,
+)
+from demo.management.commands import scale_fear as qf
 from demo.management.commands import scale_hearings as qh
 from demo.management.commands import scale_sql as q
 from hearings.models import Charge, Hearing, HearingLocation, NoticeToAppear
 from mpp.accounts.models import Location, User
 from mpp.accounts.roles import Role
-from screenings.models import AmenabilityReview
+from screenings.models import AmenabilityReview, FearAssessment, FearClaim
 from screenings.rules import EXCLUSIONS
 
 USER_PREFIX = "scale_"
@@ -43,6 +58,9 @@ SITE_STAFF = {Location.Kind.PORT_OF_ENTRY: (Role.CBP_OFFICER, 3), Location.Kind.
     Role.BORDER_PATROL_AGENT, 3)}  # fmt: skip
 SUPERVISORS_PER_SITE = 2
 PRINT_STAFF_PER_SITE = 1
+ICE_PER_SITE = 1  # ICE officers posted at the site: told of custody determinations due there (S4)
+# Staff of each USCIS asylum office, posted there (a claim is worked only by its office's staff).
+OFFICE_STAFF = {Role.ASYLUM_OFFICER: 4, Role.SUPERVISORY_ASYLUM_OFFICER: 2}
 NATIONAL_STAFF = {
     Role.COURT_STAFF: 8,
     Role.ICE_OFFICER: 4,
@@ -76,7 +94,12 @@ ID_TABLES = (
     "screenings_screeningfacts",
     "screenings_amenabilityreview",
     "screenings_memberdecision",
+    *qf.ID_TABLES,
 )
+# A concurred positive assessment is about 13 % of MPP referrals. The stories of ``scale_sql.PATHS`` weigh the
+# positive path as much as the negative one (4 and 4); with this weight, and the extra negative claims of
+# ``scale_fear``, about 13 % of referrals are positive and about 12 % of the enrolled are referred.
+PATH_WEIGHTS = {"fear_positive": 2.3}
 
 
 class Command(BaseCommand):
@@ -91,6 +114,12 @@ class Command(BaseCommand):
             help="Only add the hearings, NTAs and tear sheets to a scale database generated without them.",
         )
         parser.add_argument(
+            "--add-fear",
+            action="store_true",
+            help="Only add the fear claims, USCIS assessments and ICE custody referrals and determinations to "
+            "a scale database generated without them.",
+        )
+        parser.add_argument(
             "--allow-any-database",
             action="store_true",
             help="Run on a database whose name does not end in _scale (it must still have no cases).",
@@ -101,18 +130,23 @@ class Command(BaseCommand):
         seed = int(options["seed"])  # type: ignore[call-overload]
         if cases < 1:
             raise CommandError("--cases must be at least 1.")
-        if options["add_hearings"]:
+        if options["add_hearings"] or options["add_fear"]:
             name = str(connection.settings_dict["NAME"])
             if not name.endswith("_scale") and not options["allow_any_database"]:
-                raise CommandError(
-                    f"Refusing to add scale hearings in database “{name}”: not a _scale database."
-                )
+                raise CommandError(f"Refusing to add scale data in database “{name}”: not a _scale database.")
+        if options["add_hearings"]:
             with transaction.atomic():
                 timings = add_hearings(seed=seed)
             self.stdout.write(
                 f"generate_scale_data: added {Hearing.objects.count()} hearings, "
                 f"{NoticeToAppear.objects.count()} NTAs: " + ", ".join(f"{n} {t:.1f}s" for n, t in timings)
             )
+        if options["add_fear"]:
+            with transaction.atomic():
+                timings = add_fear(seed=seed)
+            self.stdout.write(f"generate_scale_data: added {fear_summary()}")
+            self.stdout.write("generate_scale_data: steps: " + ", ".join(f"{n} {t:.1f}s" for n, t in timings))
+        if options["add_hearings"] or options["add_fear"]:
             return
         self._refuse_unless_safe(allow_any=bool(options["allow_any_database"]))
         started = time.monotonic()
@@ -123,7 +157,7 @@ class Command(BaseCommand):
             timings = _generate(cases=cases, seed=seed, staff=staff)
         analyze_started = time.monotonic()
         with connection.cursor() as cursor:
-            for table in (*q.ANALYZE_TABLES, *qh.ANALYZE_TABLES):
+            for table in (*q.ANALYZE_TABLES, *qh.ANALYZE_TABLES, *qf.ANALYZE_TABLES):
                 cursor.execute(f"ANALYZE {table}")
         timings.append(("analyze", time.monotonic() - analyze_started))
         total = time.monotonic() - started
@@ -136,6 +170,7 @@ class Command(BaseCommand):
             "generate_scale_data: by status: "
             + ", ".join(f"{s} {by_status[s]}" for s in CaseStatus.values if s in by_status)
         )
+        self.stdout.write(f"generate_scale_data: {fear_summary()}")
         self.stdout.write(
             "generate_scale_data: steps: " + ", ".join(f"{name} {seconds:.1f}s" for name, seconds in timings)
         )
@@ -156,7 +191,8 @@ class Command(BaseCommand):
 
 
 def _staff_ensure() -> dict[str, object]:
-    """The ``scale_*`` users (created once, reused on later runs), grouped for the SQL."""
+    """The ``scale_*`` users (created once, reused on later runs; postings added when missing), grouped for
+    the SQL."""
     sites = list(
         Location.objects.filter(
             code__in=q.SITES, kind__in=[Location.Kind.PORT_OF_ENTRY, Location.Kind.BORDER_PATROL_STATION]
@@ -164,20 +200,32 @@ def _staff_ensure() -> dict[str, object]:
     )
     if len(sites) != len(q.SITES):
         raise CommandError("The ports and stations are missing: run the migrations first.")
-    wanted: list[tuple[str, str, Location | None]] = []
+    offices = list(Location.objects.filter(kind=Location.Kind.ASYLUM_OFFICE, is_active=True).order_by("code"))
+    if not offices:
+        raise CommandError("The USCIS asylum offices are missing: run the migrations first.")
+    # (username, role, duty locations)
+    wanted: list[tuple[str, str, list[Location]]] = []
     for site in sites:
         role, count = SITE_STAFF[site.kind]  # type: ignore[index]
-        wanted += [(f"{USER_PREFIX}{role}_{site.code}_{i}", role, site) for i in range(1, count + 1)]
-        wanted += [
-            (f"{USER_PREFIX}{Role.CBP_SUPERVISOR}_{site.code}_{i}", Role.CBP_SUPERVISOR, site)
-            for i in range(1, SUPERVISORS_PER_SITE + 1)
+        per_site = [
+            (role, count),
+            (Role.CBP_SUPERVISOR, SUPERVISORS_PER_SITE),
+            (Role.PRINT_STAFF, PRINT_STAFF_PER_SITE),
+            (Role.ICE_OFFICER, ICE_PER_SITE),
         ]
         wanted += [
-            (f"{USER_PREFIX}{Role.PRINT_STAFF}_{site.code}_{i}", Role.PRINT_STAFF, site)
-            for i in range(1, PRINT_STAFF_PER_SITE + 1)
+            (f"{USER_PREFIX}{r}_{site.code}_{i}", r, [site]) for r, n in per_site for i in range(1, n + 1)
+        ]
+    for office in offices:
+        wanted += [
+            (f"{USER_PREFIX}{r}_{office.code}_{i}", r, [office])
+            for r, n in OFFICE_STAFF.items()
+            for i in range(1, n + 1)
         ]
     for role, count in NATIONAL_STAFF.items():
-        wanted += [(f"{USER_PREFIX}{role}_{i}", role, None) for i in range(1, count + 1)]
+        # The national supervisory asylum officers concur on the stories' claims of both offices: posted at both.
+        posted = offices if role == Role.SUPERVISORY_ASYLUM_OFFICER else []
+        wanted += [(f"{USER_PREFIX}{role}_{i}", role, posted) for i in range(1, count + 1)]
 
     existing = {u.username: u for u in User.objects.filter(username__startswith=USER_PREFIX)}
     new = [
@@ -188,30 +236,32 @@ def _staff_ensure() -> dict[str, object]:
             email=f"{username}@example.gov",
             password=make_password(None),
         )
-        for i, (username, _role, _site) in enumerate(wanted)
+        for i, (username, _role, _posts) in enumerate(wanted)
         if username not in existing
     ]
+    specs = {username: (role, posts) for username, role, posts in wanted}
     if new:
         bulk_create_with_history(
             new, User, default_change_reason="Scale test account created by generate_scale_data"
         )
         groups = {g.name: g for g in Group.objects.filter(name__in={r for _, r, _ in wanted})}
         users = {u.username: u for u in User.objects.filter(username__in=[u.username for u in new])}
-        specs = {username: (role, site) for username, role, site in wanted}
         User.groups.through.objects.bulk_create(
             [
                 User.groups.through(user_id=u.pk, group_id=groups[specs[name][0]].pk)
                 for name, u in users.items()
             ]
         )
-        User.duty_locations.through.objects.bulk_create(
-            [
-                User.duty_locations.through(user_id=u.pk, location_id=specs[name][1].pk)  # type: ignore[union-attr]
-                for name, u in users.items()
-                if specs[name][1] is not None
-            ]
-        )
         existing.update(users)
+    # Postings, also of users created by an earlier run (the offices' postings came with step 7).
+    User.duty_locations.through.objects.bulk_create(
+        [
+            User.duty_locations.through(user_id=existing[name].pk, location_id=place.pk)
+            for name, (_role, posts) in specs.items()
+            for place in posts
+        ],
+        ignore_conflicts=True,
+    )
 
     def ids(role: str, site: Location | None = None) -> list[int]:
         prefix = f"{USER_PREFIX}{role}_" + (f"{site.code}_" if site else "")
@@ -243,11 +293,22 @@ def _staff_ensure() -> dict[str, object]:
                 "supervisors": ids(Role.CBP_SUPERVISOR, site),
                 "port_officers": ids(Role.CBP_OFFICER, port),
                 "printers": ids(Role.PRINT_STAFF, site),
+                "site_ice": ids(Role.ICE_OFFICER, site),
             }
         )
         acc += weight
     return {
         "sites": site_rows,
+        "offices": [
+            {
+                "id": office.pk,
+                "name": office.name,
+                "tz": office.time_zone,
+                "officers": ids(Role.ASYLUM_OFFICER, office),
+                "saos": ids(Role.SUPERVISORY_ASYLUM_OFFICER, office),
+            }
+            for office in offices
+        ],
         "court": ids(Role.COURT_STAFF),
         "ice": ids(Role.ICE_OFFICER),
         "sao": ids(Role.SUPERVISORY_ASYLUM_OFFICER),
@@ -299,7 +360,7 @@ def _load_reference(cursor: object, staff: dict[str, object]) -> None:
     )
     path_rows, step_rows = [], []
     for idx, ((code, lo, hi), path) in enumerate(
-        zip(_ranges({p.code: p.weight for p in q.PATHS}), q.PATHS, strict=True), 1
+        zip(_ranges({p.code: PATH_WEIGHTS.get(p.code, p.weight) for p in q.PATHS}), q.PATHS, strict=True), 1
     ):
         last_at = max((s.at for s in path.steps), default=0.0)
         decided = any(s.decision for s in path.steps)
@@ -348,6 +409,7 @@ def _generate(*, cases: int, seed: int, staff: dict[str, object]) -> list[tuple[
                     cursor.execute(statement, params)
             timings.append((name, time.monotonic() - started))
         timings += _generate_hearings(cursor, seed=seed, now=now, staff=staff)
+        timings += _generate_fear(cursor, seed=seed, now=now, staff=staff)
         for table in ID_TABLES:
             # ``table`` is one of the constants above, never input.
             sequence_sql = f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), coalesce(max(id), 0) + 1, false) FROM {table}"  # noqa: S608
@@ -413,3 +475,149 @@ def add_hearings(*, seed: int) -> list[tuple[str, float]]:
         for table in qh.ANALYZE_TABLES:
             cursor.execute(f"ANALYZE {table}")
     return timings
+
+
+def _fear_parameters(*, seed: int, now: dt.datetime, extra: int) -> dict[str, Any]:
+    """The labels and texts the services would write (from the models' choices), and the shares."""
+
+    def lower(choices: Any) -> dict[str, str]:
+        return {value: str(label).lower() for value, label in choices.choices}
+
+    def labels(choices: Any) -> dict[str, str]:
+        return {value: str(label) for value, label in choices.choices}
+
+    custody, acc = [], 0.0
+    for decision, share, reason in qf.CUSTODY:
+        custody.append({"decision": decision, "lo": acc, "hi": acc + share if decision != "other" else 1.0,
+                        "reason": reason})  # fmt: skip
+        acc += share
+    texts = {
+        "statements": qf.STATEMENTS,
+        "accounts": qf.ACCOUNTS,
+        "counsel": qf.COUNSEL,
+        "reasons": qf.REASONS,
+        "medical": qf.MEDICAL_NOTE,
+        "return": qf.RETURN_REASON,
+        "concur": qf.CONCUR_REASON,
+        # screenings.fear_services.fear_assessment_review's words for what the concurrence does
+        "effect": {
+            "positive": "the whole family is not processed for MPP or is removed from it (S4, F5).",
+            "negative": "the hold is released; the person — and the family, if no other claim is pending — may "
+            "be returned to Mexico pending proceedings (S4). Nobody was moved.",
+        },
+        "custody": custody,
+        "revisit": {decision: list(pair) for decision, pair in qf.REVISIT_REASON.items()},
+    }
+    return {
+        "seed": seed,
+        "now": now,
+        "extra": extra,
+        "child_share": qf.CHILD_CLAIM_SHARE,
+        "positive_share": qf.POSITIVE_SHARE,
+        "returned_share": qf.RETURNED_ONCE_SHARE,
+        "revisit_share": qf.REVISIT_SHARE,
+        "custody_backlog": qf.CUSTODY_BACKLOG_SHARE,
+        "labels": json.dumps(
+            {
+                "stated_by": lower(FearClaim.StatedBy),
+                "setting": lower(FearClaim.Setting),
+                "determination": labels(FearAssessment.Determination),
+                "ground": labels(FearAssessment.Ground),
+                "outcome": labels(FearClaim.Outcome),
+                "decision": labels(CustodyDetermination.Decision),
+            }
+        ),
+        "texts": json.dumps(texts),
+        "ct_hold": ContentType.objects.get_for_model(Hold).pk,
+        "ct_claim": ContentType.objects.get_for_model(FearClaim).pk,
+        "ct_assessment": ContentType.objects.get_for_model(FearAssessment).pk,
+        "ct_referral": ContentType.objects.get_for_model(CustodyReferral).pk,
+        "ct_determination": ContentType.objects.get_for_model(CustodyDetermination).pk,
+    }
+
+
+def extra_claims_wanted() -> int:
+    """How many claims ``scale_fear`` adds to the stories' holds: enough that about 13 % of referrals are
+    positive, but no more than 15 % of the people who reached enrolment referred."""
+    holds = Hold.objects.filter(kind="fear_claim")
+    positive = holds.filter(outcome="positive").count()
+    enrolled = Case.objects.filter(status__in=qh.SERVED_STATUSES).count()
+    target = min(math.ceil(positive / qf.POSITIVE_SHARE), math.floor(qf.MAX_REFERRED_SHARE * enrolled))
+    return max(0, target - holds.count())
+
+
+def _generate_fear(
+    cursor: Any, *, seed: int, now: dt.datetime, staff: dict[str, Any]
+) -> list[tuple[str, float]]:
+    """The fear claims of the stories' holds and more, their assessments, and ICE custody (``scale_fear``)."""
+    offices = staff["offices"]
+    for office in offices:
+        if not office["officers"] or not office["saos"]:
+            raise CommandError(f"No scale asylum officers or supervisors at {office['name']}.")
+    # Per encounter site: the port its people report to on hearing day, that port's officers, ICE at the site.
+    sites = [
+        (row["id"], row["port_id"], row["port_name"], row["port_officers"], row["site_ice"])
+        for row in staff["sites"]
+    ]
+    params = _fear_parameters(seed=seed, now=now, extra=extra_claims_wanted())
+    timings: list[tuple[str, float]] = []
+    for statement in qf.SETUP:
+        cursor.execute(statement)
+    cursor.executemany(
+        "INSERT INTO sf_office VALUES (%(id)s, %(name)s, %(tz)s, %(officers)s, %(saos)s)", offices
+    )
+    cursor.executemany("INSERT INTO sf_site VALUES (%s, %s, %s, %s, %s)", sites)
+    for name, sql in qf.GENERATE:
+        started = time.monotonic()
+        for statement in sql.split(";\n"):
+            if statement.strip():
+                cursor.execute(statement, params)
+        timings.append((name, time.monotonic() - started))
+    return timings
+
+
+def add_fear(*, seed: int) -> list[tuple[str, float]]:
+    """``--add-fear``: the fear claims, assessments and custody of a scale database generated before them."""
+    if not Case.objects.exists():
+        raise CommandError("This database has no cases: generate them first (without --add-fear).")
+    for model in (FearClaim, FearAssessment, CustodyReferral, CustodyDetermination):
+        if model.objects.exists():
+            raise CommandError(
+                f"This database already has {model._meta.verbose_name_plural}; refusing to add to them."
+            )
+    staff = _staff_ensure()
+    now = timezone.now().replace(minute=0, second=0, microsecond=0) - dt.timedelta(hours=1)
+    with connection.cursor() as cursor:
+        for statement in q.SETUP[:3]:  # the random functions only
+            cursor.execute(statement)
+        timings = _generate_fear(cursor, seed=seed, now=now, staff=staff)
+        for table in qf.ID_TABLES:
+            sequence_sql = f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), coalesce(max(id), 0) + 1, false) FROM {table}"  # noqa: S608
+            cursor.execute(sequence_sql)
+        for table in qf.ANALYZE_TABLES:
+            cursor.execute(f"ANALYZE {table}")
+    return timings
+
+
+def fear_summary() -> str:
+    """What the fear part produced, in the proportions the module docstring promises."""
+    claims = FearClaim.objects.all()
+    total = claims.count()
+    decided = claims.filter(status=FearClaim.Status.DECIDED)
+    positive = decided.filter(outcome=FearClaim.Outcome.POSITIVE).count()
+    enrolled = Case.objects.filter(status__in=qh.SERVED_STATUSES).count()
+    by_office = dict(
+        claims.exclude(status=FearClaim.Status.DECIDED)
+        .order_by()
+        .values_list("asylum_office__code")
+        .annotate(n=Count("id"))
+    )
+    referrals = CustodyReferral.objects.all()
+    return (
+        f"{total} fear claims ({total / max(enrolled, 1):.1%} of {enrolled} enrolled), "
+        f"{decided.count()} decided ({positive} positive: {positive / max(total, 1):.1%} of the claims), "
+        f"pending by office: {', '.join(f'{k} {v}' for k, v in sorted(by_office.items()))}; "
+        f"{FearAssessment.objects.count()} assessments; {referrals.count()} ICE custody referrals "
+        f"({referrals.filter(determined_at__isnull=True).count()} open), "
+        f"{CustodyDetermination.objects.count()} custody determinations"
+    )

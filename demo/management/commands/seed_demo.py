@@ -16,6 +16,13 @@ time on a past day) hold as they did then. Packets of people already returned to
 newly served families' packets wait in the print queue at San Ysidro and Laredo; one family's hearing is
 rescheduled, and the outbox relay runs in-process so its new tear sheet is issued and the old one
 superseded (N5).
+
+Fear claims (step 7) go through ``screenings.fear_services`` too: a claim pending at San Ysidro (the
+family waits, F4), one with its interview scheduled, one assessed by the demo asylum officer and waiting for
+the demo supervisory asylum officer's review, one concurred negative (the person was then returned to
+Mexico) and one concurred positive, which removed a family of three from MPP and put them on ICE's
+custody queue (S4, F5). The demo asylum officers are posted at both asylum offices; the demo ICE officer at
+every place a demo case is.
 """
 
 from __future__ import annotations
@@ -28,17 +35,19 @@ import secrets
 import zoneinfo
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 from unittest import mock
 
+from django.apps import apps
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Field
 from django.utils import timezone
 
-from cases.models import Alien, Case, CaseStatus, Encounter, Hold, Language
+from cases.models import Alien, Case, CaseEvent, CaseStatus, CustodyReferral, Encounter, Language
 from cases.services import (
     MemberSpec,
     alien_create,
@@ -46,8 +55,6 @@ from cases.services import (
     case_open,
     encounter_create,
     family_unit_create,
-    hold_open,
-    hold_release,
 )
 from hearings.models import Hearing, HearingLocation, HearingSlot, NoticeToAppear, ProBonoProvider, TearSheet
 from hearings.services import (
@@ -66,9 +73,16 @@ from mpp.accounts.models import Location, User
 from mpp.accounts.roles import Role
 from mpp.audit.services import history_stamp
 from mpp.outbox.services import outbox_relay
-from screenings.models import AmenabilityReview
+from screenings.fear_services import (
+    AssessmentInput,
+    ClaimInput,
+    fear_assessment_review,
+    fear_assessment_submit,
+    fear_claim_record,
+    fear_interview_schedule,
+)
+from screenings.models import AmenabilityReview, FearAssessment, FearClaim
 from screenings.services import amenability_decide, family_submit_for_review, screening_facts_save
-from screenings.workflow import FEAR_CLAIM
 
 SEED = 2019  # the year MPP began
 
@@ -84,16 +98,30 @@ class Account:
     locations: tuple[str, ...] = ()
 
 
+# S1-S3: the USCIS asylum offices (accounts migration 0007): Los Angeles serves California and Arizona,
+# Houston serves Texas. An asylum officer works the claims of the offices they are posted at.
+ASYLUM_OFFICES = ("lax-zla", "hou-zhn")
+# Every place a demo case is: ICE officers are told there of the custody determinations due (S4).
+CASE_SITES = ("sys-poe", "lrd-poe", "cxl-poe", "elp-poe", "bro-poe", "cv-bps", "elp-bps")
+
 # One login per role. The CBP officer, supervisor and print staff work at San Ysidro and Laredo, so the
-# officer's pages show some cases and not others (cases are scoped to duty locations).
+# officer's pages show some cases and not others (cases are scoped to duty locations). The asylum officer
+# and their supervisor are posted at both asylum offices (their queues and claim pages are the office's),
+# the ICE officer at every place a demo case is.
 DEMO_ACCOUNTS = (
     Account("demo_cbp_officer", Role.CBP_OFFICER, "Marisol", "Treviño", ("sys-poe", "lrd-poe")),
     Account("demo_border_patrol_agent", Role.BORDER_PATROL_AGENT, "Kyle", "Brennan", ("cv-bps",)),
     Account("demo_cbp_supervisor", Role.CBP_SUPERVISOR, "Patricia", "Olvera", ("sys-poe", "lrd-poe")),
-    Account("demo_asylum_officer", Role.ASYLUM_OFFICER, "Nadia", "Haddad"),
-    Account("demo_supervisory_asylum_officer", Role.SUPERVISORY_ASYLUM_OFFICER, "Thomas", "Whitfield"),
+    Account("demo_asylum_officer", Role.ASYLUM_OFFICER, "Nadia", "Haddad", ASYLUM_OFFICES),
+    Account(
+        "demo_supervisory_asylum_officer",
+        Role.SUPERVISORY_ASYLUM_OFFICER,
+        "Thomas",
+        "Whitfield",
+        ASYLUM_OFFICES,
+    ),
     Account("demo_court_staff", Role.COURT_STAFF, "Angela", "Ruiz"),
-    Account("demo_ice_officer", Role.ICE_OFFICER, "Marcus", "Bell"),
+    Account("demo_ice_officer", Role.ICE_OFFICER, "Marcus", "Bell", CASE_SITES),
     Account("demo_print_staff", Role.PRINT_STAFF, "Lena", "Kowalski", ("sys-poe", "lrd-poe")),
     Account("demo_analyst", Role.ANALYST, "Priya", "Raman"),
     Account("demo_admin", Role.ADMINISTRATOR, "Jordan", "Lee"),
@@ -235,19 +263,28 @@ DEFAULT_LANGUAGE = {"BR": "pt", "HT": "ht"}  # everyone else: Spanish
 
 # ── How a case travels: named paths through the transition table ────────────────────────────────────────
 # Each step is (target status, who moves it, what they wrote). Actor keys: officer / supervisor at the
-# encounter site, port_officer at the port where the person reports for hearings, court, ice, sao
-# (supervisory asylum officer). Reasons are templates filled from the case (see _Story).
+# encounter site, port_officer at the port where the person reports for hearings, court, ice,
+# asylum_officer, sao (supervisory asylum officer). Reasons are templates filled from the case (see _Story).
 
 _SCREENED = ("awaiting_review", "officer", "screened")
-# Steps that open or release the fear-claim hold instead of moving the case (the status stays).
-_HOLD = "hold:fear_claim"
-_RELEASE_NEGATIVE = "release:negative"
-_RELEASE_POSITIVE = "release:positive"
+# Steps of the fear workflow (screenings.fear_services) instead of a move: the claim (S1, its hold: the case
+# stays where it is), the interview and the assessment (S2, S3) and the supervisory concurrence (S3), which
+# releases the hold and, when positive, moves the whole family itself (S4, F3, F5).
+_CLAIM = "fear:claim"
+_SCHEDULE = "fear:schedule"
+_ASSESS = "fear:assess"
+_CONCUR = "fear:concur"
+_CLAIM_AT_SITE = (_CLAIM, "officer", "fear_stated")
+_CLAIM_AT_HEARING = (_CLAIM, "port_officer", "fear_stated_at_hearing")
+_INTERVIEW = (_SCHEDULE, "asylum_officer", "interview")
 _AMENABLE = ("amenable", "supervisor", "amenable")
 _ENROLLED = ("enrolled", "officer", "enrolled")
 _RETURNED = ("in_mexico", "officer", "returned")
 _REPORTED = ("in_us_for_hearing", "port_officer", "reported")
 _CONTINUED = ("in_mexico", "port_officer", "continued")
+# S4: the hearing was continued while the fear claim was pending; once concurred negative, returned.
+_CONTINUED_AFTER_NEGATIVE = ("in_mexico", "port_officer", "returned_after_negative")
+_CONTINUATIONS = (_CONTINUED, _CONTINUED_AFTER_NEGATIVE)
 _REPORTED_AGAIN = ("in_us_for_hearing", "port_officer", "reported_again")
 _IN_MPP = (_SCREENED, _AMENABLE, _ENROLLED, _RETURNED)
 
@@ -293,27 +330,109 @@ PATHS: dict[str, tuple[tuple[str, str, str], ...]] = {
     "not_amenable_health": (_SCREENED, ("not_amenable", "supervisor", "health")),
     "not_amenable_criminal": (_SCREENED, ("not_amenable", "supervisor", "criminal_history")),
     "not_amenable_mexican": (_SCREENED, ("not_amenable", "supervisor", "mexican_national")),
-    # S1: a fear claim is a hold on the case (cases.Hold), not a status: the case stays where it was.
-    "fear_pending": (_SCREENED, _AMENABLE, (_HOLD, "officer", "fear_stated")),
+    # S1: a fear claim refers the person to USCIS and holds the case where it is (cases.Hold), not a status.
+    "fear_pending": (_SCREENED, _AMENABLE, _CLAIM_AT_SITE),
     # F4: the rest of the family waits, amenable, while one member's claim is decided.
     "family_waits": (_SCREENED, ("amenable", "supervisor", "amenable_family_waits")),
-    "fear_negative": (
+    # S2: the asylum office has scheduled the interview.
+    "fear_scheduled": (_SCREENED, _AMENABLE, _CLAIM_AT_SITE, _INTERVIEW),
+    # S3: fear stated at the port before the return; interviewed and assessed positive, awaiting the
+    # supervisory asylum officer (the demo SAO may concur: someone else assessed it).
+    "fear_submitted": (
         _SCREENED,
         _AMENABLE,
-        (_HOLD, "officer", "fear_stated"),
-        (_RELEASE_NEGATIVE, "sao", "fear_negative"),
         _ENROLLED,
-        _RETURNED,
+        (_CLAIM, "officer", "fear_stated_before_return"),
+        _INTERVIEW,
+        (_ASSESS, "asylum_officer", "assessed_positive_social_group"),
     ),
+    # S4: fear stated on hearing day; concurred negative, the hold is released and nobody moves by itself:
+    # the hearing had been continued, and the officer returns the person to Mexico afterwards.
+    "fear_negative": (
+        *_IN_MPP,
+        _REPORTED,
+        _CLAIM_AT_HEARING,
+        _INTERVIEW,
+        (_ASSESS, "asylum_officer", "assessed_negative"),
+        (_CONCUR, "sao", "concurred_negative"),
+        _CONTINUED_AFTER_NEGATIVE,
+    ),
+    # S4/F5: fear stated on hearing day; concurred positive, the concurrence removes the claimant and the
+    # family with him from MPP in one transaction, and refers each to ICE for a custody determination.
     "fear_positive": (
         *_IN_MPP,
         _REPORTED,
-        (_HOLD, "port_officer", "fear_stated_at_hearing"),
-        (_RELEASE_POSITIVE, "sao", "fear_positive"),
-        ("removed_from_mpp", "sao", "fear_positive"),
+        _CLAIM_AT_HEARING,
+        _INTERVIEW,
+        (_ASSESS, "asylum_officer", "assessed_positive_political_opinion"),
+        (_CONCUR, "sao", "concurred_positive"),
     ),
-    # F5: a family member's positive assessment removes the whole family from MPP.
-    "removed_with_family": (*_IN_MPP, _REPORTED, ("removed_from_mpp", "sao", "family_member_fear_positive")),
+    # F5: the family of a claimant concurred positive: removed from MPP by that concurrence, not a step here.
+    "removed_with_family": (*_IN_MPP, _REPORTED),
+}
+
+# When a story's fear claim was stated (the later steps follow it by days; the rest happen today): on
+# hearing day at the reporting port, after the morning docket; or at the port a few hours after the NTA was
+# served, before the return to Mexico. Stories not named here record their claim now.
+FEAR_STATED_ON = {
+    "fear_negative": "hearing_day",
+    "fear_positive": "hearing_day",
+    "fear_submitted": "after_serving",
+}
+# After the claim: the interview is scheduled the next morning for two days later; the assessment is
+# submitted that afternoon; the supervisory asylum officer concurs the day after.
+FEAR_SCHEDULED_AFTER = dt.timedelta(hours=20)
+FEAR_INTERVIEW_AFTER = dt.timedelta(days=2)
+FEAR_ASSESSED_AFTER = dt.timedelta(days=2, hours=3)
+FEAR_CONCURRED_AFTER = dt.timedelta(days=3)
+# The first hearing of a story whose claim was stated on hearing day is at least this long ago, so the
+# interview, the assessment and the concurrence are all behind.
+HEARD_BEFORE_FEAR = {"fear_negative", "removed_with_family"}
+FEAR_STORY_DAYS = dt.timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class Interview:
+    """What the demo asylum officer records of an MPP assessment interview (S2, S3); the account and the
+    analysis are restricted (``interview``). ``{city}`` is the city of return."""
+
+    determination: str
+    account: str
+    reason: str
+    grounds: tuple[str, ...] = ()
+    counsel: str = ""  # S2: retained counsel who took part by telephone
+
+
+INTERVIEW = {
+    "assessed_positive_social_group": Interview(
+        determination=FearAssessment.Determination.POSITIVE,
+        grounds=(FearAssessment.Ground.SOCIAL_GROUP,),
+        account="Lived with her former partner, a member of a gang active on both sides of the border, for "
+        "six years; left after he broke her arm. His associates found her in {city} in the shelter where she "
+        "waited and told her they would take her son.",
+        reason="Credible, detailed and consistent account. More likely than not to be persecuted in {city} "
+        "on account of membership in a particular social group (women unable to leave a domestic "
+        "relationship); the gang operates where she would be returned and the police did not act on her "
+        "complaint (S3).",
+    ),
+    "assessed_positive_political_opinion": Interview(
+        determination=FearAssessment.Determination.POSITIVE,
+        grounds=(FearAssessment.Ground.POLITICAL_OPINION,),
+        account="Organised a neighbourhood association in {city} that denounced the group extorting the "
+        "shops; two members were killed in March. He was beaten and told he was next; the group's men watch "
+        "the shelter near the bridge.",
+        reason="Credible; corroborated by the news reports he carried. More likely than not to be persecuted "
+        "in Mexico on account of his political opinion, imputed by the group that controls the area he would "
+        "be returned to (S3).",
+        counsel="Frontera Legal Aid Project (demo)",
+    ),
+    "assessed_negative": Interview(
+        determination=FearAssessment.Determination.NEGATIVE,
+        account="Was robbed by two men at a bus station in {city} on the way to the port; does not know who "
+        "they were and has not been threatened since.",
+        reason="A single act of crime by unknown persons, not connected to a protected ground; no showing "
+        "that he is more likely than not to be persecuted or tortured if returned to Mexico (S3).",
+    ),
 }
 
 # How long ago the encounter was, in days, by path: the further along, the older the case.
@@ -322,18 +441,18 @@ AGE_IN_DAYS = {
     "awaiting_review": (1, 2),
     "amenable": (1, 3),
     "family_waits": (2, 4),
-    "fear_pending": (2, 4),
+    "fear_scheduled": (1, 3),
+    "fear_submitted": (3, 5),
     "enrolled": (2, 4),
     "not_amenable_health": (1, 10),
     "not_amenable_criminal": (1, 10),
     "not_amenable_mexican": (5, 20),
     "in_mexico": (8, 30),
-    "fear_negative": (10, 30),
+    "fear_negative": (55, 70),
     "in_us_for_hearing": (45, 55),
     "continued": (50, 70),
     "in_absentia": (60, 90),
     "removed_with_family": (60, 90),
-    "fear_positive": (60, 90),
     "removal_ordered": (60, 90),
     "terminated": (60, 90),
     "voluntary_departure": (60, 90),
@@ -406,10 +525,11 @@ FAMILIES: tuple[Family, ...] = (
         "in_mexico",
         (Person(HEAD, "F", 28), Person(CHILD, "F", 4, country="MX", path="not_amenable_mexican")),
     ),
-    # F4: the mother states fear of Mexico; her children wait with her, amenable, until USCIS decides.
+    # F4: the mother states fear of Mexico at San Ysidro; her children wait with her, amenable, until USCIS
+    # decides.
     Family(
         "GT",
-        "cv-bps",
+        "sys-poe",
         "family_waits",
         (
             Person(HEAD, "F", 30, path="fear_pending", language="quc"),
@@ -419,12 +539,12 @@ FAMILIES: tuple[Family, ...] = (
     ),
     _single("SV", "lrd-poe", "screening", "F", 24),
     _single("HN", "elp-bps", "not_amenable_criminal", "M", 45),
-    # F5: the husband's assessment is positive; the couple leaves MPP together.
+    # F5: the husband's assessment is concurred positive; the family of three leaves MPP together.
     Family(
         "CU",
         "lrd-poe",
         "removed_with_family",
-        (Person(HEAD, "M", 39, path="fear_positive"), Person(SPOUSE, "F", 37)),
+        (Person(HEAD, "M", 39, path="fear_positive"), Person(SPOUSE, "F", 37), Person(CHILD, "F", 10)),
     ),
     _single("VE", "sys-poe", "amenable", "F", 26),
     _single("GT", "elp-bps", "terminated", "M", 22, language="mam"),
@@ -463,6 +583,12 @@ FAMILIES: tuple[Family, ...] = (
     _single("NI", "sys-poe", "enrolled", "M", 44, language="en"),
     Family("HT", "lrd-poe", "enrolled", (Person(HEAD, "F", 32), Person(CHILD, "F", 7))),
     _single("GT", "lrd-poe", "enrolled", "M", 29, language="quc"),
+    # S2: a claim stated at Laredo; the Houston Asylum Office has scheduled the interview.
+    _single("VE", "lrd-poe", "fear_scheduled", "F", 34),
+    # S3: the mother stated fear at San Ysidro before the return; assessed, awaiting supervisory review.
+    Family(
+        "HN", "sys-poe", "fear_submitted", (Person(HEAD, "F", 29), Person(CHILD, "M", 8, path="enrolled"))
+    ),
 )
 
 # ── Reasons ────────────────────────────────────────────────────────────────────────────────────────────
@@ -536,27 +662,32 @@ REASONS = {
         "Not amenable — mexican_national (A2). F2: her mother chose, on her behalf, voluntary return "
         "to Mexico with the family so the family stays together; choice recorded."
     ),
+    # What the person said, recorded with the claim (restricted: fear). The claim itself says where and
+    # when, and the hold the reason of the referral (screenings.fear_services.fear_claim_record).
     "fear_stated": (
-        "Stated fear of persecution if returned to Mexico during processing at {site}; referred to "
-        "USCIS for an MPP assessment interview (S1). No member of the family is returned until it is "
-        "decided (F4)."
+        "Said during processing at {site} that the men who threatened the family at home followed them into "
+        "Mexico and asked for her by name at the shelter in {city}; afraid to be sent back."
     ),
     "fear_stated_at_hearing": (
-        "Stated fear of return to Mexico at {port} after the hearing of {hearing_1}; referred to USCIS "
-        "for an MPP assessment interview (S1)."
+        "After the hearing of {hearing_1}, told the officer at {port} that he is afraid to go back to {city}: "
+        "the group that extorts the shops there beat him and said he was next."
     ),
-    "fear_negative": (
-        "MPP assessment by asylum officer {asylum_officer} negative, confirmed on supervisory review: "
-        "not more likely than not to face persecution or torture in Mexico (S3, S4). May be returned."
+    "fear_stated_before_return": (
+        "Before the return to {city}, told the officer at {site} that her former partner's gang found her in "
+        "Mexico and threatened to take her son."
     ),
-    "fear_positive": (
-        "MPP assessment by asylum officer {asylum_officer} positive, confirmed on supervisory review: "
-        "more likely than not to face persecution in Mexico (S3, S4). Removed from MPP; 240 "
-        "proceedings continue in the U.S."
+    "returned_after_negative": (
+        "The immigration judge had continued the case to {hearing_2} (H2). The MPP assessment was concurred "
+        "negative (S4): returned to Mexico through {port} to {city} pending proceedings; new tear sheet "
+        "served, the previous one superseded (N5)."
     ),
-    "family_member_fear_positive": (
-        "Removed from MPP with the family: a family member's MPP assessment was positive (F5, "
-        "family_member_fear_positive); 240 proceedings continue in the U.S."
+    "concurred_negative": (
+        "Concur with {asylum_officer}'s assessment: the interview record supports the negative "
+        "determination (S3). May be returned to Mexico pending proceedings (S4)."
+    ),
+    "concurred_positive": (
+        "Concur with {asylum_officer}'s assessment: credible account, nexus to a protected ground, no "
+        "internal relocation (S3). Not returned to Mexico; the family is removed from MPP (S4, F5)."
     ),
 }
 
@@ -594,7 +725,9 @@ RESCHEDULED_TIME = dt.time(10, 0)
 
 # Paths whose first hearing is still ahead (served, maybe returned to Mexico, not yet heard); every other
 # path that reaches "enrolled" has had its first hearing (or, in_us_for_hearing, is at it now).
-HEARING_AHEAD = {"enrolled", "in_mexico", "fear_negative"}
+HEARING_AHEAD = {"enrolled", "in_mexico", "fear_submitted"}
+# Paths continued at their first hearing, whose next hearing is ahead.
+CONTINUED_PATHS = {"continued", "fear_negative"}
 # Languages the processing officers speak: the NTA is explained without an interpreter (N3).
 OFFICER_LANGUAGES = {"es", "en"}
 
@@ -649,14 +782,36 @@ def _slot_capacity(place: HearingLocation, day: dt.date) -> int:
     return 12 + (day.toordinal() + place.pk) % 9
 
 
+_REAL_NOW = timezone.now
+
+
+def _now_defaulted_fields() -> list[Field[Any, Any]]:
+    """The timestamps models default to "now" (``default=timezone.now``: the field holds the function
+    itself, so patching ``timezone.now`` does not reach them): a hold's ``opened_at``, a custody referral's
+    ``referred_at`` …. Case events are left out: the seed's timelines keep the order each story is told in
+    (every event is recorded when the seed runs)."""
+    return [
+        field
+        for model in apps.get_models()
+        if model is not CaseEvent
+        for field in model._meta.concrete_fields
+        if field.default is _REAL_NOW
+    ]
+
+
 @contextlib.contextmanager
 def _as_of(moment: dt.datetime) -> Iterator[None]:
     """Run services as they ran at ``moment``: ``django.utils.timezone.now`` reads it, so the services'
     own checks of "now" hold as they did on the story's day (a slot that had not begun yet, docket time
-    published ahead, an NTA not served in the future). Only for the seed, which tells stories that began
-    months ago through the real services; the dates it stamps (history, created_at) are that day's too.
-    Nothing else runs in the process meanwhile."""
-    with mock.patch.object(timezone, "now", return_value=moment):
+    published ahead, an NTA not served in the future, a fear claim stated after the case was opened). Only
+    for the seed, which tells stories that began months ago through the real services; the dates it stamps
+    (history, created_at, a hold's opened_at, a fear claim's stated_at) are that day's too, so what a
+    record says happened first did. Nothing else runs in the process meanwhile."""
+    with contextlib.ExitStack() as stack:
+        stack.enter_context(mock.patch.object(timezone, "now", return_value=moment))
+        for field in _now_defaulted_fields():
+            # Django caches a field's default getter (Field._get_default): patch what it returns.
+            stack.enter_context(mock.patch.dict(field.__dict__, {"_get_default": timezone.now}))
         yield
 
 
@@ -712,6 +867,7 @@ class Command(BaseCommand):
 
         self._report(users, created, cases_created, password, env_password is not None, reset_passwords)
         self._report_hearings(users, slots_published)
+        self._report_fear()
 
     # ── accounts ──
 
@@ -905,6 +1061,18 @@ class Command(BaseCommand):
                 f"seed_demo: {row['n']} tear sheets waiting to be printed at {row['location__name']}."
             )
 
+    def _report_fear(self) -> None:
+        by_status = dict(
+            FearClaim.objects.order_by().values("status").annotate(n=Count("id")).values_list("status", "n")
+        )
+        claims = ", ".join(
+            f"{FearClaim.Status(s).label} {by_status[s]}" for s in FearClaim.Status.values if s in by_status
+        )
+        if claims:
+            self.stdout.write(f"seed_demo: fear claims — {claims}.")
+        waiting = CustodyReferral.objects.filter(determined_at__isnull=True).count()
+        self.stdout.write(f"seed_demo: {waiting} people on ICE's custody queue (S4).")
+
     def _box(self, lines: list[str]) -> None:
         width = max(len(line) for line in lines)
         self.stdout.write("┌" + "─" * (width + 2) + "┐")
@@ -1029,17 +1197,20 @@ class _Story:
             "port_officer": self.users[HEARING_DAY_OFFICER.get(family.site, SITE_STAFF[port.code][0])],
             "court": self.users["demo_court_staff"],
             "ice": self.users["demo_ice_officer"],
+            "asylum_officer": self.users["demo_asylum_officer"],
             "sao": self.users["demo_supervisory_asylum_officer"],
         }
-        asylum_officer = self.users["demo_asylum_officer"]
+        asylum_officer = actors["asylum_officer"]
         opened = []
         for person, alien in zip(family.people, aliens, strict=True):
-            case = case_open(
-                actor=officer,
-                encounter=encounter,
-                alien=alien,
-                reason=f"Case opened at intake at {site.name}",
-            )
+            # Opened at intake, as of the encounter (a fear claim is stated after the case was opened, S1).
+            with _as_of(min(occurred_at + dt.timedelta(minutes=15), self.now)):
+                case = case_open(
+                    actor=officer,
+                    encounter=encounter,
+                    alien=alien,
+                    reason=f"Case opened at intake at {site.name}",
+                )
             self.cases_created += 1
             context = {
                 "nationality": COUNTRY_NAMES[str(alien.country_of_citizenship)],
@@ -1073,7 +1244,7 @@ class _Story:
         # The hearing steps are the family's: the NTA is served on every member whose story reaches
         # "enrolled" at once (one slot, N1), and a continued hearing moves the family's hearings together.
         to_serve = [(case, alien) for _p, alien, case, _c, steps in opened if _ENROLLED in steps]
-        to_continue = [case for _p, _a, case, _c, steps in opened if _CONTINUED in steps]
+        to_continue = [case for _p, _a, case, _c, steps in opened if set(_CONTINUATIONS) & set(steps)]
         for _person, alien, case, _context, steps in opened:
             expected = steps[1][0] if len(steps) > 1 else steps[0][0] if steps else CaseStatus.SCREENING
             case.refresh_from_db()
@@ -1082,9 +1253,15 @@ class _Story:
                     f"Seed story out of step with the rules: {alien} was expected {expected}, the "
                     f"decision gave {case.status}."
                 )
+        # Step by step across the family (everyone's first step after the decision, then everyone's next):
+        # a member's concurred positive fear assessment moves the others where the family stands then (F5).
         served = continued = False
-        for _person, alien, case, context, steps in opened:
-            for step in steps[2:]:
+        fear_at = self._fear_stated_at(family=family, encounter=encounter, place=place, day=hearing_1)
+        for index in range(2, max(len(p[4]) for p in opened)):
+            for _person, alien, case, context, steps in opened:
+                if index >= len(steps):
+                    continue
+                step = steps[index]
                 to_status, actor_key, reason_key = step
                 if step == _ENROLLED:
                     if not served:
@@ -1104,34 +1281,134 @@ class _Story:
                     if case.status != CaseStatus.ENROLLED:
                         raise CommandError(f"Seed story out of step: {alien} was not enrolled by the NTA.")
                     continue
-                reason = REASONS[reason_key].format(**context)
-                if to_status == _HOLD:
-                    hold_open(
-                        case_id=case.pk,
-                        kind=FEAR_CLAIM.code,
-                        actor=actors[actor_key],
-                        reason=reason,
-                        location=port if actor_key == "port_officer" else site,
+                if to_status.startswith("fear:"):
+                    self._fear(
+                        step=step,
+                        case=case,
+                        alien=alien,
+                        context=context,
+                        actors=actors,
+                        where=port if actor_key == "port_officer" else site,
+                        at=fear_at,
                     )
-                elif to_status.startswith("release:"):
-                    hold = Hold.objects.get(case=case, kind=FEAR_CLAIM.code, released_at__isnull=True)
-                    hold_release(
-                        hold_id=hold.pk,
-                        actor=actors[actor_key],
-                        reason=reason,
-                        outcome=to_status.split(":")[1],
-                    )
-                else:
-                    if step == _CONTINUED and not continued:
-                        self._continue(cases=to_continue, place=place, day=hearing_1, to_day=hearing_2)
-                        continued = True
-                    case = case_move(
-                        case_id=case.pk, to_status=to_status, actor=actors[actor_key], reason=reason
-                    )
+                    continue
+                if step in _CONTINUATIONS and not continued:
+                    self._continue(cases=to_continue, place=place, day=hearing_1, to_day=hearing_2)
+                    continued = True
+                case_move(
+                    case_id=case.pk,
+                    to_status=to_status,
+                    actor=actors[actor_key],
+                    reason=REASONS[reason_key].format(**context),
+                )
         if family.rescheduled:
             self.to_reschedule.append([case for case, _alien in to_serve])
         if family.address_change:
             self.to_move_house.append((to_serve[0][0], city))
+
+    # Fear claims (step 7)
+
+    def _fear_stated_at(
+        self, *, family: Family, encounter: Encounter, place: HearingLocation, day: dt.date
+    ) -> dt.datetime | None:
+        """When the family's fear claim was stated (``FEAR_STATED_ON``), or None: now."""
+        when = FEAR_STATED_ON.get(family.path) or next(
+            (FEAR_STATED_ON[p.path] for p in family.people if p.path in FEAR_STATED_ON), None
+        )
+        if when == "hearing_day":  # after the morning docket, at the reporting port
+            return dt.datetime.combine(day, STORY_TIME, tzinfo=place.zone) + dt.timedelta(hours=3, minutes=40)
+        if when == "after_serving":  # the NTA is served two to six hours after the encounter (_serve)
+            return encounter.occurred_at + dt.timedelta(hours=6, minutes=30)
+        return None
+
+    def _fear(
+        self,
+        *,
+        step: tuple[str, str, str],
+        case: Case,
+        alien: Alien,
+        context: dict[str, str],
+        actors: dict[str, User],
+        where: Location,
+        at: dt.datetime | None,
+    ) -> None:
+        """One step of a fear claim through ``screenings.fear_services``, as of its day (``at``: when the
+        claim was stated; None: today, now)."""
+        kind, actor_key, reason_key = step
+        actor = actors[actor_key]
+        offset = {
+            _CLAIM: dt.timedelta(0),
+            _SCHEDULE: FEAR_SCHEDULED_AFTER,
+            _ASSESS: FEAR_ASSESSED_AFTER,
+            _CONCUR: FEAR_CONCURRED_AFTER,
+        }[kind]
+        moment = self.now if at is None else at + offset
+        if moment > self.now:
+            raise CommandError(f"Seed story out of step: {alien}'s fear claim step {kind} is in the future.")
+        claim = FearClaim.objects.filter(case=case).exclude(status=FearClaim.Status.DECIDED).first()
+        with _as_of(moment):
+            if kind == _CLAIM:
+                fear_claim_record(
+                    case_id=case.pk,
+                    actor=actor,
+                    data=ClaimInput(
+                        stated_by=FearClaim.StatedBy.SELF,
+                        location_id=where.pk,
+                        setting=FearClaim.Setting.HEARING_DAY
+                        if actor_key == "port_officer"
+                        else FearClaim.Setting.ENCOUNTER,
+                        language_id=alien.preferred_language_id,
+                        statement=REASONS[reason_key].format(**context),
+                    ),
+                )
+                return
+            if claim is None:
+                raise CommandError(f"Seed story out of step: {alien} has no fear claim pending.")
+            if kind == _SCHEDULE:
+                fear_interview_schedule(
+                    claim_id=claim.pk, actor=actor, interview_at=self._interview_at(claim, at)
+                )
+            elif kind == _ASSESS:
+                fear_assessment_submit(
+                    claim_id=claim.pk, actor=actor, data=self._assessment(claim, alien, reason_key, context)
+                )
+            else:
+                fear_assessment_review(
+                    claim_id=claim.pk,
+                    actor=actor,
+                    decision="concur",
+                    reason=REASONS[reason_key].format(**context),
+                )
+
+    def _interview_at(self, claim: FearClaim, stated_at: dt.datetime | None) -> dt.datetime:
+        """Two days after the claim, at 09:30 at the asylum office; for a claim stated today, the next court
+        day but one (ahead)."""
+        zone = zoneinfo.ZoneInfo(claim.asylum_office.time_zone)
+        if stated_at is not None:
+            return stated_at + FEAR_INTERVIEW_AFTER
+        day = _court_day(timezone.localdate(self.now, zone) + dt.timedelta(days=2))
+        return dt.datetime.combine(day, dt.time(9, 30), tzinfo=zone)
+
+    def _assessment(
+        self, claim: FearClaim, alien: Alien, reason_key: str, context: dict[str, str]
+    ) -> AssessmentInput:
+        """S2/S3: what the demo asylum officer recorded of the interview: in the person's language, through a
+        telephonic interpreter unless the officer speaks it; counsel by telephone where the story has one."""
+        spec = INTERVIEW[reason_key]
+        interpreted = alien.preferred_language.code not in OFFICER_LANGUAGES
+        assessment = FearAssessment.objects.get(claim=claim)
+        return AssessmentInput(
+            interview_held_at=assessment.interview_at + dt.timedelta(minutes=5),
+            determination=spec.determination,
+            grounds=list(spec.grounds),
+            account=spec.account.format(**context),
+            determination_reason=spec.reason.format(**context),
+            interview_language_id=alien.preferred_language_id,
+            interpretation_mode=FearAssessment.Interpretation.TELEPHONIC if interpreted else "",
+            interpreter_id="Telephonic interpreter ID 40417 (demo)" if interpreted else "",
+            counsel_present_by_phone=bool(spec.counsel),
+            counsel_name=spec.counsel,
+        )
 
     # Hearings (step 6)
 
@@ -1148,9 +1425,13 @@ class _Story:
             hearing_1 = _court_day_back(today)
         elif path == "continued" and hearing_1 >= today:
             hearing_1 = _court_day_back(today - dt.timedelta(days=1))
+        elif path in HEARD_BEFORE_FEAR and hearing_1 > today - FEAR_STORY_DAYS:
+            hearing_1 = _court_day_back(today - FEAR_STORY_DAYS)
         hearing_2 = _court_day(hearing_1 + gap)
         if path in HEARING_AHEAD and hearing_1 <= today:
             raise CommandError(f"Seed story out of step: a {path} family's first hearing is not ahead.")
+        if path in CONTINUED_PATHS and hearing_2 <= today:
+            raise CommandError(f"Seed story out of step: a {path} family's next hearing is not ahead.")
         return hearing_1, hearing_2
 
     def _slot(self, place: HearingLocation, day: dt.date, at: dt.time, *, as_of: dt.datetime) -> HearingSlot:

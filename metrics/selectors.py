@@ -1,0 +1,167 @@
+"""Read-only selectors of the program metrics (RULES.md M1-M5), each as of a chosen date.
+
+Metrics are aggregates: counts of people, never who they are, so they carry no personal data (no access-log
+row) and are read by analysts, administrators and, for the USCIS referrals, USCIS (``METRIC_ROLES``).
+
+- **M2** USCIS referrals: the number of MPP aliens referred for non-refoulement assessment interviews, with
+  outcomes (``m2_uscis_referrals``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.utils import timezone
+
+from mpp.accounts.models import Location, User
+from mpp.accounts.roles import Role
+from mpp.exceptions import InvalidInput
+
+# Who reads the metrics: analysts (aggregate reports are their whole access), administrators, and USCIS,
+# whose referrals M2 counts. Everyone else: 403.
+METRIC_ROLES = frozenset(
+    {Role.ANALYST, Role.ADMINISTRATOR, Role.ASYLUM_OFFICER, Role.SUPERVISORY_ASYLUM_OFFICER}
+)
+# MPP was announced in December 2018 and began in January 2019: no date before it is a metric's date.
+PROGRAM_START = dt.date(2019, 1, 1)
+
+
+def may_read_metrics(user: User) -> bool:
+    return user.is_active and user.has_role(*METRIC_ROLES)
+
+
+def as_of_checked(as_of: dt.date | None) -> dt.date:
+    """The as-of date of a metric: today when none is given; never in the future, never before MPP.
+    Raises InvalidInput naming ``as_of``."""
+    today = timezone.localdate()
+    if as_of is None:
+        return today
+    if as_of > today:
+        raise InvalidInput(
+            f"Choose a date on or before today ({today:%Y-%m-%d}): a metric counts what had happened by then.",
+            field="as_of",
+        )
+    if as_of < PROGRAM_START:
+        raise InvalidInput(
+            f"Choose a date from {PROGRAM_START:%Y-%m-%d}, when MPP began, onwards.", field="as_of"
+        )
+    return as_of
+
+
+# --- M2: USCIS referrals, with outcomes --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class M2Counts:
+    """People referred, and each one's outcome as of the date: positive, negative or pending (each person in
+    exactly one of the three, so they add up to ``referred``)."""
+
+    referred: int = 0
+    positive: int = 0
+    negative: int = 0
+    pending: int = 0
+
+
+@dataclass(frozen=True)
+class M2Month:
+    month: dt.date  # the first day of the month, in the asylum office's time zone
+    counts: M2Counts
+
+
+@dataclass(frozen=True)
+class M2Office:
+    office: Location
+    months: list[M2Month] = field(default_factory=list)
+    total: M2Counts = field(default_factory=M2Counts)  # each person once, whatever the months
+
+
+@dataclass(frozen=True)
+class M2Report:
+    as_of: dt.date
+    offices: list[M2Office]
+    total: M2Counts  # the whole program: each person once, whatever the offices and months
+
+
+# One query. Per asylum office: the end of the as-of day in its time zone, and its months from its first claim
+# to the as-of date (first days, and when each began there). Per claim stated by then — an index range of
+# fear_claim_m2_idx (office, stated_at, INCLUDE the columns read) — its month (a binary search of the months'
+# beginnings: no time-zone arithmetic per claim), the person, and whether it was decided positive, or is still
+# undecided, by the end of the as-of day. Then per person, in each cell (office and month), each office and
+# the program: positive if any of their claims there was decided positive; else pending if any is undecided;
+# else negative. GROUPING SETS count the cells and the totals in one pass; distinct people, so a person with
+# two claims counts once.
+M2_SQL = """
+WITH office AS (
+    SELECT o.id, (%(as_of)s::date + 1)::timestamp AT TIME ZONE o.time_zone AS until,
+           array_agg(m::date ORDER BY m) AS months, array_agg(m AT TIME ZONE o.time_zone ORDER BY m) AS starts
+    FROM accounts_location o
+    CROSS JOIN LATERAL generate_series(
+        date_trunc('month', (SELECT min(x.stated_at) FROM screenings_fearclaim x WHERE x.asylum_office_id = o.id)
+                            AT TIME ZONE o.time_zone),
+        date_trunc('month', %(as_of)s::date::timestamp),
+        interval '1 month') AS m
+    WHERE o.kind = 'asylum_office'
+    GROUP BY o.id, o.time_zone
+), claim AS (
+    SELECT f.id AS office_id, f.months[width_bucket(fc.stated_at, f.starts)] AS month, c.alien_id,
+           fc.outcome = 'positive' AND fc.decided_at < f.until AS positive,
+           fc.decided_at IS NULL OR fc.decided_at >= f.until AS pending
+    FROM office f
+    JOIN screenings_fearclaim fc ON fc.asylum_office_id = f.id AND fc.stated_at < f.until
+    JOIN cases_case c ON c.id = fc.case_id
+), person AS (
+    SELECT GROUPING(office_id, month) AS level, office_id, month, alien_id,
+           bool_or(positive) AS positive, bool_or(pending) AS pending
+    FROM claim
+    GROUP BY GROUPING SETS ((office_id, month, alien_id), (office_id, alien_id), (alien_id))
+)
+SELECT level, office_id, month, count(*),
+       count(*) FILTER (WHERE positive),
+       count(*) FILTER (WHERE NOT positive AND NOT pending),
+       count(*) FILTER (WHERE NOT positive AND pending)
+FROM person
+GROUP BY level, office_id, month
+ORDER BY level, office_id, month
+"""
+# GROUPING(office_id, month): 0 a cell, 1 an office's total (month aggregated), 3 the program's total.
+_CELL, _OFFICE, _PROGRAM = 0, 1, 3
+
+
+def m2_uscis_referrals(*, as_of: dt.date) -> M2Report:
+    """M2: the MPP aliens referred to USCIS for a non-refoulement assessment interview (a fear claim, S1), by
+    asylum office and month of referral, with their outcomes as of ``as_of``: positive or negative when the
+    assessment was concurred (S3) on or before that day, pending otherwise. Days and months are the asylum
+    office's (its time zone). People are counted once per cell, per office and in the program total, however
+    many claims they have: the totals are not the sums of the months when someone was referred twice.
+
+    Every active asylum office is listed, with no months when nobody was referred. Two queries whatever the
+    number of claims: the aggregate and the offices."""
+    as_of = as_of_checked(as_of)
+    with connection.cursor() as cursor:
+        cursor.execute(M2_SQL, {"as_of": as_of})
+        rows = cursor.fetchall()
+    offices = {
+        o.pk: M2Office(office=o)
+        for o in Location.objects.filter(kind=Location.Kind.ASYLUM_OFFICE)
+        .only("id", "code", "name", "time_zone", "is_active", "kind")
+        .order_by("name")
+    }
+    months: dict[int, list[M2Month]] = {pk: [] for pk in offices}
+    totals: dict[int, M2Counts] = {}
+    program = M2Counts()
+    for level, office_id, month, *counts in rows:
+        figures = M2Counts(*counts)
+        if level == _PROGRAM:
+            program = figures
+        elif level == _OFFICE:
+            totals[office_id] = figures
+        elif level == _CELL:
+            months[office_id].append(M2Month(month=month, counts=figures))
+    listed = [
+        M2Office(office=o.office, months=months[pk], total=totals.get(pk, M2Counts()))
+        for pk, o in offices.items()
+        if o.office.is_active or pk in totals
+    ]
+    return M2Report(as_of=as_of, offices=listed, total=program)
