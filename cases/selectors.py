@@ -553,10 +553,25 @@ def case_events_of(case: Case) -> QuerySet[CaseEvent]:
     return CaseEvent.objects.filter(case=case).select_related("actor").order_by("occurred_at", "id")
 
 
+# An event's restricted content may be limited further to the readers posted at one place: data key
+# ``content_office_id`` (e.g. the USCIS asylum office whose claim the event is about). Readers of a
+# location-scoped role reach the case only through their duty locations already.
+CONTENT_OFFICE_KEY = "content_office_id"
+
+
+def may_read_event(user: User, row: CaseEvent) -> bool:
+    """Field-level privacy of one event: a role for each kind of its restricted content and, when the
+    event names the office its content belongs to (``CONTENT_OFFICE_KEY``), a posting there."""
+    if not may_read(user, row.sensitivities):
+        return False
+    office = row.data.get(CONTENT_OFFICE_KEY) if row.sensitivities else None
+    return office is None or office in user.duty_location_ids or user.is_location_scoped
+
+
 def timeline_entry(row: CaseEvent, user: User) -> TimelineEntry:
     """One case event as ``user`` may read it: content the reader may not see (medical, fear) is withheld;
     the entry says what kind of event it was, not what it said."""
-    hidden = () if may_read(user, row.sensitivities) else tuple(row.sensitivities)
+    hidden = () if may_read_event(user, row) else tuple(row.sensitivities)
     label = event_type_label(row.type)
     data = dict(row.data)
     kind = hold_kind(data.get("kind", "")) if row.type.startswith("hold.") else None

@@ -85,13 +85,15 @@ class M2Report:
 
 
 # One query. Per asylum office: the end of the as-of day in its time zone, and its months from its first claim
-# to the as-of date (first days, and when each began there). Per claim stated by then — an index range of
-# fear_claim_m2_idx (office, stated_at, INCLUDE the columns read) — its month (a binary search of the months'
-# beginnings: no time-zone arithmetic per claim), the person, and whether it was decided positive, or is still
-# undecided, by the end of the as-of day. Then per person, in each cell (office and month), each office and
-# the program: positive if any of their claims there was decided positive; else pending if any is undecided;
-# else negative. GROUPING SETS count the cells and the totals in one pass; distinct people, so a person with
-# two claims counts once.
+# to the as-of date (when each began there). Per claim stated by then — an index range of fear_claim_m2_idx
+# (office, stated_at, INCLUDE the columns read) — its month (a binary search of the months' beginnings: no
+# time-zone arithmetic per claim), the person (the case's alien), and whether it was decided positive, or is
+# still undecided, by the end of the as-of day.
+# Counting people: positive if any of their claims in the cell (office and month), office or program was
+# decided positive; else pending if any is undecided; else negative. Almost everyone has one claim, and then
+# the person is the claim: those are counted per cell with the office and program totals (ROLLUP-like
+# GROUPING SETS over a few dozen groups). Only the people with more than one claim are grouped person by
+# person — a hash of every person would cost more than the rest of the query.
 M2_SQL = """
 WITH office AS (
     SELECT o.id, (%(as_of)s::date + 1)::timestamp AT TIME ZONE o.time_zone AS until,
@@ -104,26 +106,39 @@ WITH office AS (
         interval '1 month') AS m
     WHERE o.kind = 'asylum_office'
     GROUP BY o.id, o.time_zone
-), claim AS (
-    SELECT f.id AS office_id, f.months[width_bucket(fc.stated_at, f.starts)] AS month, c.alien_id,
+), claim AS MATERIALIZED (
+    SELECT f.id AS office_id, width_bucket(fc.stated_at, f.starts) AS bucket, c.alien_id,
            fc.outcome = 'positive' AND fc.decided_at < f.until AS positive,
            fc.decided_at IS NULL OR fc.decided_at >= f.until AS pending
     FROM office f
     JOIN screenings_fearclaim fc ON fc.asylum_office_id = f.id AND fc.stated_at < f.until
     JOIN cases_case c ON c.id = fc.case_id
+), again AS (
+    SELECT alien_id FROM claim GROUP BY alien_id HAVING count(*) > 1
+), once AS (
+    SELECT GROUPING(office_id, bucket) AS level, office_id, bucket, count(*) AS referred,
+           count(*) FILTER (WHERE positive) AS positive,
+           count(*) FILTER (WHERE NOT positive AND NOT pending) AS negative,
+           count(*) FILTER (WHERE NOT positive AND pending) AS pending
+    FROM claim WHERE alien_id NOT IN (SELECT alien_id FROM again)
+    GROUP BY GROUPING SETS ((office_id, bucket), (office_id), ())
 ), person AS (
-    SELECT GROUPING(office_id, month) AS level, office_id, month, alien_id,
+    SELECT GROUPING(office_id, bucket) AS level, office_id, bucket, alien_id,
            bool_or(positive) AS positive, bool_or(pending) AS pending
-    FROM claim
-    GROUP BY GROUPING SETS ((office_id, month, alien_id), (office_id, alien_id), (alien_id))
+    FROM claim WHERE alien_id IN (SELECT alien_id FROM again)
+    GROUP BY GROUPING SETS ((office_id, bucket, alien_id), (office_id, alien_id), (alien_id))
+), counted AS (
+    SELECT * FROM once
+    UNION ALL
+    SELECT level, office_id, bucket, count(*), count(*) FILTER (WHERE positive),
+           count(*) FILTER (WHERE NOT positive AND NOT pending), count(*) FILTER (WHERE NOT positive AND pending)
+    FROM person GROUP BY level, office_id, bucket
 )
-SELECT level, office_id, month, count(*),
-       count(*) FILTER (WHERE positive),
-       count(*) FILTER (WHERE NOT positive AND NOT pending),
-       count(*) FILTER (WHERE NOT positive AND pending)
-FROM person
-GROUP BY level, office_id, month
-ORDER BY level, office_id, month
+SELECT k.level, k.office_id, f.months[k.bucket], sum(k.referred)::int, sum(k.positive)::int,
+       sum(k.negative)::int, sum(k.pending)::int
+FROM counted k LEFT JOIN office f ON f.id = k.office_id
+GROUP BY k.level, k.office_id, k.bucket, f.months[k.bucket]
+ORDER BY k.level, k.office_id, k.bucket
 """
 # GROUPING(office_id, month): 0 a cell, 1 an office's total (month aggregated), 3 the program's total.
 _CELL, _OFFICE, _PROGRAM = 0, 1, 3

@@ -22,7 +22,7 @@ from django.utils import timezone
 from cases.exceptions import CaseNotFound, ConcurrentEdit, InvalidInput, NotPermitted, PolicyRefusal
 from cases.models import CASE_CLOSED_STATUSES, Alien, Case, CaseStatus, Language
 from cases.rules import age_on, local_day
-from cases.selectors import case_is_visible_to
+from cases.selectors import CONTENT_OFFICE_KEY, case_is_visible_to
 from cases.services import (
     case_event_record,
     case_move,
@@ -58,6 +58,23 @@ CLAIM_REFUSED_STATUSES = CASE_CLOSED_STATUSES
 NOT_PROCESSED_FROM = frozenset({S.AMENABLE})
 REMOVED_FROM = frozenset({S.ENROLLED, S.IN_MEXICO, S.IN_US_FOR_HEARING, S.REOPENED})
 DECIDED_BY_REVIEW = frozenset({S.SCREENING, S.AWAITING_REVIEW})
+# F3: the family statuses in which a Mexican member's fear still concerns the family's place in MPP.
+F3_FAMILY_IN_MPP = frozenset({S.AMENABLE, S.ENROLLED, S.IN_MEXICO, S.IN_US_FOR_HEARING, S.REOPENED})
+
+
+def _f3_mexican_member_of_family_in_mpp(case: Case) -> bool:
+    """F3: a Mexican member of a mixed family is not amenable (A2 ``mexican_national``) but goes back to
+    Mexico with the family (F2); their fear — or a parent's for a Mexican child — concerns the whole family
+    in MPP, so it is recorded although their own case is "not amenable"."""
+    if case.status != S.NOT_AMENABLE or str(case.alien.country_of_citizenship).upper() != MEXICO:
+        return False
+    return (
+        Case.objects.filter(
+            encounter__family_unit_id=case.encounter.family_unit_id, status__in=F3_FAMILY_IN_MPP
+        )
+        .exclude(pk=case.pk)
+        .exists()
+    )
 
 
 def _when_words(moment: dt.datetime, location: Location) -> str:
@@ -195,7 +212,7 @@ def fear_claim_record(
         earlier = FearClaim.objects.filter(case=case).order_by("-stated_at", "-id").first()
         if earlier is not None:
             return earlier
-    if case.status in CLAIM_REFUSED_STATUSES:
+    if case.status in CLAIM_REFUSED_STATUSES and not _f3_mexican_member_of_family_in_mpp(case):
         raise PolicyRefusal(
             f"{case.alien.full_name} is “{case.get_status_display()}”: not returned to Mexico under MPP, so "
             "there is no MPP fear claim to refer (S1).",
@@ -497,6 +514,7 @@ def fear_assessment_submit(*, claim_id: int, actor: User, data: AssessmentInput)
             "assessment_id": assessment.pk,
             "determination": data.determination,
             "grounds": grounds,
+            CONTENT_OFFICE_KEY: claim.asylum_office_id,  # USCIS elsewhere read that it happened, not what
         },
         subject=assessment,
         sensitivities=["fear"],
@@ -590,7 +608,11 @@ def fear_assessment_review(*, claim_id: int, actor: User, decision: str, reason:
             actor=actor,
             reason=f"Returned to {assessment.assessed_by.display_name if assessment.assessed_by else 'the asylum officer'} "
             f"for correction (S3): {reason}",
-            data={"claim_id": claim.pk, "assessment_id": assessment.pk},
+            data={
+                "claim_id": claim.pk,
+                "assessment_id": assessment.pk,
+                CONTENT_OFFICE_KEY: claim.asylum_office_id,
+            },
             subject=assessment,
             sensitivities=["interview"],
         )
@@ -683,7 +705,7 @@ def _positive_takes_effect(*, claim: FearClaim, claimant: Case, actor: User) -> 
             why = f"{why} ({claimant.alien.full_name}'s assessment was concurred positive.)"
         data = {"claim_id": claim.pk, "code": code, "rule": rule, "claimant_case_id": claimant.pk}
         if member.status == S.NOT_AMENABLE:
-            continue  # not processed for MPP already: nothing to move; ICE may still be asked below
+            continue  # not processed for MPP already (e.g. a Mexican member, F2/F3): nothing to move
         if not own and member.status == S.IN_MEXICO:
             case_event_record(
                 case=member,

@@ -892,6 +892,19 @@ def family_submit_for_review(*, actor: User, encounter_id: int) -> AmenabilityRe
     return review
 
 
+def _lock_family_of_review(*, review_id: int) -> None:
+    """Lock the review's family unit first — the order every family-wide write takes (family, then its
+    rows) — so a decision and a (double) submission of the same family queue up instead of deadlocking.
+    A review's encounter never changes, so this unlocked read decides which row to lock."""
+    family_unit_id = (
+        AmenabilityReview.objects.filter(pk=review_id)
+        .values_list("encounter__family_unit_id", flat=True)
+        .first()
+    )
+    if family_unit_id is not None:
+        family_lock(family_unit_id=family_unit_id)
+
+
 def _lock_pending_review(*, actor: User, review_id: int) -> AmenabilityReview:
     """Lock a pending review that ``actor`` may close (decide or return), or raise.
 
@@ -939,7 +952,7 @@ def amenability_decide(
     """The supervisor decides the family (A3): confirm the proposal, exclude a member (discretion, or a
     case-by-case health decision under A4), or overrule a proposed health exclusion — each with a reason.
 
-    Locks the review row, then the family unit, then its cases in pk order. Exactly one decision is
+    Locks the family unit, then the review row, then its cases in pk order. Exactly one decision is
     recorded: a second supervisor deciding at the same time gets ConcurrentEdit. Whoever entered or
     submitted the family cannot decide it (separation of duties). Moves each case: amenable → AMENABLE,
     not amenable → NOT_AMENABLE with the reason codes. A member's pending fear claim (an open hold, S1/S4)
@@ -951,8 +964,8 @@ def amenability_decide(
         raise InvalidInput(
             "Give a reason for the decision; it is recorded in each case's history.", field="reason"
         )
+    _lock_family_of_review(review_id=review_id)
     review = _lock_pending_review(actor=actor, review_id=review_id)
-    family_lock(family_unit_id=review.encounter.family_unit_id)
     cases = {
         c.pk: c
         for c in Case.objects.select_for_update().filter(encounter_id=review.encounter_id).order_by("pk")
@@ -1081,8 +1094,8 @@ def amenability_return(*, actor: User, review_id: int, reason: str) -> Amenabili
         raise InvalidInput(
             "Say what the officer must look at again; it is recorded in each case's history.", field="reason"
         )
+    _lock_family_of_review(review_id=review_id)
     review = _lock_pending_review(actor=actor, review_id=review_id)
-    family_lock(family_unit_id=review.encounter.family_unit_id)
     cases = list(Case.objects.select_for_update().filter(encounter_id=review.encounter_id).order_by("pk"))
     review.status = AmenabilityReview.Status.RETURNED
     review.decided_by = actor

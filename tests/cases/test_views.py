@@ -185,7 +185,7 @@ HOME_CONTENT = {
     Role.ICE_OFFICER: "Recent cases",
     Role.PRINT_STAFF: "Recent cases at your duty locations",
     Role.ADMINISTRATOR: "Recent cases",
-    Role.ANALYST: "Program metrics are not available yet",
+    Role.ANALYST: "USCIS referrals and their outcomes (M2)",
 }
 
 

@@ -8,6 +8,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 from django.db.models import Count, F
 from django.utils import timezone
 
@@ -18,6 +19,7 @@ from mpp.accounts.models import Location, User
 from mpp.accounts.roles import Role
 from screenings.fear_selectors import fear_claim_queue
 from screenings.models import AmenabilityReview, FearAssessment, FearClaim
+from tests.factories import CaseFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -264,3 +266,14 @@ def test_add_fear_extends_a_database_generated_without_it(monkeypatch):
 def test_add_fear_refuses_a_database_without_cases():
     with pytest.raises(CommandError, match="no cases"):
         generate("--cases", "10", "--add-fear")
+
+
+def test_add_fear_refuses_a_database_whose_name_does_not_end_in_scale():
+    if connection.settings_dict["NAME"].endswith("_scale"):
+        pytest.skip("this run's test database is named …_scale")
+    CaseFactory()
+
+    with pytest.raises(CommandError, match="not a _scale database"):
+        call_command("generate_scale_data", "--cases", "10", "--add-fear", stdout=StringIO())
+
+    assert not FearClaim.objects.exists()

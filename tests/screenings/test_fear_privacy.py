@@ -18,6 +18,7 @@ from cases.models import Case, CaseStatus
 from cases.selectors import case_search, case_timeline, holds_of_case
 from mpp.accounts.models import User
 from mpp.accounts.roles import Role
+from mpp.accounts.selectors import users_with_access
 from mpp.outbox.models import Notification, OutboxEvent
 from mpp.outbox.services import outbox_relay
 from screenings.fear_selectors import claim_base, claim_view, fear_claims_of_case
@@ -27,6 +28,7 @@ from tests.factories import language, user_with_role
 from tests.screenings.test_fear_services import (
     ACCOUNT,
     ANALYSIS,
+    HOU,
     LAX,
     MEDICAL,
     REVIEW_NOTE,
@@ -139,14 +141,39 @@ def test_s1_s3_each_role_reads_exactly_the_fields_of_a_claim_its_role_may(role, 
 
 
 def test_s1_claim_view_reads_nothing_more_than_claim_base_loaded(django_assert_num_queries):
-    _, child, claim = _claim(concurred=True)
-    readers = [_reader(role) for role in READERS]
-    for user in readers:
-        user.role_names  # noqa: B018 — roles are loaded once per request, not per claim
+    *_, claim = _claim(concurred=True)
+    # As a request loads them: roles and duty locations in the user's own query.
+    readers = [users_with_access().get(pk=_reader(role).pk) for role in READERS]
 
     with django_assert_num_queries(0):
         for user in readers:
             claim_view(user=user, claim=claim)
+
+
+@pytest.mark.parametrize("role", [Role.ASYLUM_OFFICER, Role.SUPERVISORY_ASYLUM_OFFICER])
+@pytest.mark.parametrize("posted", [[HOU], []], ids=["another_office", "no_office"])
+def test_s1_uscis_read_the_content_of_their_own_offices_claims_only(role, posted):
+    """USCIS see every case nationally, but a claim's statement and interview are their office's: another
+    office's asylum officer (or one posted nowhere) reads what the court or ICE read."""
+    _, child, claim = _claim(concurred=True)
+    user = user_with_role(role, locations=posted)
+
+    view = claim_view(user=user, claim=claim)
+
+    assert (view.may_read_fear, view.may_read_interview) == (False, False)
+    assert view.statement is None and view.assessment is not None and view.assessment.account is None
+    assert view.assessment.grounds is None and view.assessment.review_reason is None
+    assert view.outcome_label is not None  # concurred: in effect, everyone's business
+    assert view.claim.case_id == child.pk
+
+
+def test_s1_the_timeline_withholds_another_offices_claim_content_from_uscis_as_the_claim_view_does():
+    _, child, _ = _claim(concurred=True)
+    user = user_with_role(Role.ASYLUM_OFFICER, locations=[HOU])
+
+    text = _timeline_text(child, user)
+
+    assert GROUND not in text and RETURN_REASON not in text
 
 
 @pytest.mark.parametrize("role", [Role.PRINT_STAFF, Role.ANALYST])
@@ -226,7 +253,11 @@ def test_s1_s3_notifications_and_bus_events_carry_no_statement_account_or_analys
 def test_s1_case_search_does_not_match_what_a_claim_or_its_interview_says():
     _, child, _ = _claim(concurred=True)
 
-    for user in (_reader(Role.SUPERVISORY_ASYLUM_OFFICER), _reader(Role.CBP_SUPERVISOR), _reader(Role.COURT_STAFF)):
+    for user in (
+        _reader(Role.SUPERVISORY_ASYLUM_OFFICER),
+        _reader(Role.CBP_SUPERVISOR),
+        _reader(Role.COURT_STAFF),
+    ):
         assert case_search(user=user, query="Zarandona") == []  # a word of the account
         assert case_search(user=user, query="Reynosa") == []  # a word of the statement
         assert case_search(user=user, query="Matamoros packages") == []
@@ -241,7 +272,10 @@ def test_s3_before_concurrence_only_fear_readers_know_the_determination():
     supervisor_view = claim_view(user=_reader(Role.CBP_SUPERVISOR), claim=claim_base().get(case=child))
 
     assert officer_view.assessment is not None and supervisor_view.assessment is not None
-    assert (officer_view.assessment.determination, officer_view.assessment.determination_label) == (None, None)
+    assert (officer_view.assessment.determination, officer_view.assessment.determination_label) == (
+        None,
+        None,
+    )
     assert supervisor_view.assessment.determination == "positive"
     assert officer_view.outcome_label is None and officer_view.claim.status == "submitted"
     assert timezone.is_aware(officer_view.assessment.interview_at)

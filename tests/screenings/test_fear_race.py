@@ -7,6 +7,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from functools import partial
 
 import pytest
 from django.db import connection, transaction
@@ -70,7 +71,15 @@ def _wait_for_a_lock_waiter(timeout: float = 10.0) -> bool:
 
 
 def _return(case: Case, officer) -> Callable[[], object]:
-    return lambda: case_transition(case_id=case.pk, to_status=S.IN_MEXICO, actor=officer, reason="Hearing over (H1)")
+    return lambda: case_transition(
+        case_id=case.pk, to_status=S.IN_MEXICO, actor=officer, reason="Hearing over (H1)"
+    )
+
+
+def _review(claim: FearClaim, sao, decision: str) -> Callable[[], object]:
+    return partial(
+        fear_assessment_review, claim_id=claim.pk, actor=sao, decision=decision, reason=f"{decision} ({sao})"
+    )
 
 
 # --- F4: a return racing a fear claim ---------------------------------------------------------------------
@@ -82,7 +91,7 @@ def test_f4_a_siblings_return_racing_a_fear_claim_either_comes_first_or_is_refus
         ana, son = family(S.IN_US_FOR_HEARING, S.IN_US_FOR_HEARING)
         recorder, returner = cbp(), cbp()
 
-        claim_outcome, return_outcome = at_once(lambda: record(ana, by=recorder), _return(son, returner))
+        claim_outcome, return_outcome = at_once(partial(record, ana, by=recorder), _return(son, returner))
 
         assert claim_outcome == "ok"
         assert return_outcome in ("ok", "family_fear_pending"), return_outcome
@@ -189,10 +198,7 @@ def test_f5_a_return_racing_the_positive_concurrence_never_commits():
         assess(claim, "positive")
         sao, returner = uscis(Role.SUPERVISORY_ASYLUM_OFFICER), cbp()
 
-        concurred, return_outcome = at_once(
-            lambda: fear_assessment_review(claim_id=claim.pk, actor=sao, decision="concur", reason="Concur"),
-            _return(son, returner),
-        )
+        concurred, return_outcome = at_once(_review(claim, sao, "concur"), _return(son, returner))
 
         assert concurred == "ok"
         assert return_outcome in ("family_fear_pending", "illegal_transition"), return_outcome
@@ -210,7 +216,7 @@ def test_s4_the_amenability_decision_racing_a_positive_concurrence_never_makes_t
     sao, supervisor = uscis(Role.SUPERVISORY_ASYLUM_OFFICER), user_with_role(Role.CBP_SUPERVISOR)
 
     concurred, decided = at_once(
-        lambda: fear_assessment_review(claim_id=claim.pk, actor=sao, decision="concur", reason="Concur"),
+        _review(claim, sao, "concur"),
         lambda: amenability_decide(actor=supervisor, review_id=review.pk, reason="Reviewed"),
     )
 
@@ -231,16 +237,16 @@ def test_s3_two_supervisory_asylum_officers_reviewing_at_once_record_exactly_one
         assess(claim, "positive")
         first_sao, second_sao = uscis(Role.SUPERVISORY_ASYLUM_OFFICER), uscis(Role.SUPERVISORY_ASYLUM_OFFICER)
 
-        outcomes = at_once(
-            lambda: fear_assessment_review(claim_id=claim.pk, actor=first_sao, decision="concur", reason="Concur A"),
-            lambda: fear_assessment_review(claim_id=claim.pk, actor=second_sao, decision=second, reason="Second B"),
-        )
+        outcomes = at_once(_review(claim, first_sao, "concur"), _review(claim, second_sao, second))
 
         assert sorted(outcomes) == ["already_reviewed", "ok"], outcomes
         assessment = FearAssessment.objects.get(claim=claim)
         winner = first_sao if outcomes[0] == "ok" else second_sao
         assert assessment.reviewed_by == winner
-        assert FearAssessment.history.filter(id=assessment.pk, history_user__in=[first_sao, second_sao]).count() == 1
+        assert (
+            FearAssessment.history.filter(id=assessment.pk, history_user__in=[first_sao, second_sao]).count()
+            == 1
+        )
         decided = CaseEvent.objects.filter(case=ana, type__in=["fear.concurred", "fear.assessment_returned"])
         assert decided.count() == 1
         if assessment.status == FearAssessment.Status.CONCURRED:
@@ -259,7 +265,7 @@ def test_s1_two_officers_recording_the_same_persons_fear_at_once_make_one_claim(
         ana, _ = family(S.IN_US_FOR_HEARING, S.IN_US_FOR_HEARING)
         officer_a, officer_b = cbp(), cbp(Role.CBP_SUPERVISOR)
 
-        outcomes = at_once(lambda: record(ana, by=officer_a), lambda: record(ana, by=officer_b))
+        outcomes = at_once(partial(record, ana, by=officer_a), partial(record, ana, by=officer_b))
 
         assert outcomes == ["ok", "ok"]
         assert FearClaim.objects.filter(case=ana).count() == 1

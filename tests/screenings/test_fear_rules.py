@@ -26,7 +26,6 @@ from tests.factories import user_with_role
 from tests.hearings.factories import serve, slot
 from tests.screenings.factories import mixed_family, screen_all
 from tests.screenings.test_fear_services import (
-    SYS,
     assess,
     cbp,
     concur,
@@ -129,7 +128,10 @@ def test_f4_the_independent_basis_exception_frees_only_that_member():
     supervisor = cbp(Role.CBP_SUPERVISOR)
 
     exemption = hold_exempt_member(
-        hold_id=claim.hold_id, case_id=son.pk, actor=supervisor, reason="Custody order of a Mexican family court"
+        hold_id=claim.hold_id,
+        case_id=son.pk,
+        actor=supervisor,
+        reason="Custody order of a Mexican family court",
     )
 
     assert (exemption.case, exemption.recorded_by) == (son, supervisor)
@@ -142,8 +144,13 @@ def test_f4_the_independent_basis_exception_frees_only_that_member():
     assert _returning(ana).code == "fear_claim_pending"
     for case in (son, ana):
         (separated,) = _events(case, "hold.member_separated")
-        assert "Custody order of a Mexican family court" in separated.reason and separated.data["rule"] == "F4"
-    assert hold_exempt_member(hold_id=claim.hold_id, case_id=son.pk, actor=supervisor, reason="Again") == exemption
+        assert (
+            "Custody order of a Mexican family court" in separated.reason and separated.data["rule"] == "F4"
+        )
+    assert (
+        hold_exempt_member(hold_id=claim.hold_id, case_id=son.pk, actor=supervisor, reason="Again")
+        == exemption
+    )
 
 
 def test_f4_the_exception_is_the_cbp_supervisors_with_a_reason_and_never_for_the_claimant():
@@ -166,7 +173,10 @@ def test_f4_the_exception_is_the_cbp_supervisors_with_a_reason_and_never_for_the
     assert other_family.value.field == "case"
     with pytest.raises(CaseNotFound):
         hold_exempt_member(
-            hold_id=claim.hold_id, case_id=son.pk, actor=cbp(Role.CBP_SUPERVISOR, at="lrd-poe"), reason="Separate"
+            hold_id=claim.hold_id,
+            case_id=son.pk,
+            actor=cbp(Role.CBP_SUPERVISOR, at="lrd-poe"),
+            reason="Separate",
         )
     assert not HoldExemption.objects.exists()
 
@@ -208,7 +218,12 @@ def test_s4_ice_is_asked_for_a_custody_determination_for_the_person():
     claim = decide(case, "positive")
 
     referral = CustodyReferral.objects.get()
-    assert (referral.case, referral.rule, referral.code, referral.determined_at) == (case, "S4", "fear_of_mexico", None)
+    assert (referral.case, referral.rule, referral.code, referral.determined_at) == (
+        case,
+        "S4",
+        "fear_of_mexico",
+        None,
+    )
     assert referral.location == case.location
     assert OutboxEvent.objects.filter(event="custody.referred", case_id=case.pk).count() == 1
     assert _events(case, "custody.referred")[0].data["referral_id"] == referral.pk
@@ -241,7 +256,11 @@ def test_f5_positive_removes_a_family_of_three_from_mpp_at_once_each_case_saying
         )
         assert "F5 · family_member_fear_positive" in moved.reason and son.alien.full_name in moved.reason
     codes = dict(CustodyReferral.objects.values_list("case_id", "code"))
-    assert codes == {ana.pk: "family_member_fear_positive", son.pk: "fear_of_mexico", daughter.pk: "family_member_fear_positive"}
+    assert codes == {
+        ana.pk: "family_member_fear_positive",
+        son.pk: "fear_of_mexico",
+        daughter.pk: "family_member_fear_positive",
+    }
     assert sorted(OutboxEvent.objects.get(event="fear.concurred").payload["moved_case_ids"]) == sorted(
         [ana.pk, son.pk, daughter.pk]
     )
@@ -268,7 +287,9 @@ def test_f5_the_family_moves_in_one_transaction_nothing_if_any_member_fails(monk
     assert (claim.status, claim.outcome) == ("submitted", "")
     assert claim.hold.is_open and claim.assessment.status == "submitted"
     assert not CustodyReferral.objects.exists()
-    assert not CaseEvent.objects.filter(type__in=["fear.concurred", "fear.removed_from_mpp", "hold.released"]).exists()
+    assert not CaseEvent.objects.filter(
+        type__in=["fear.concurred", "fear.removed_from_mpp", "hold.released"]
+    ).exists()
 
 
 def test_f5_a_member_in_mexico_is_not_moved_and_their_timeline_says_so():
@@ -360,12 +381,57 @@ def test_f3_the_mother_states_fear_for_her_mexican_child_and_a_concurred_positiv
         (moved,) = _events(parent, "fear.removed_from_mpp")
         assert (moved.data["code"], moved.data["rule"]) == ("family_mexican_member_fear", "F3")
         assert "F3 · family_mexican_member_fear" in moved.reason
-    assert set(CustodyReferral.objects.values_list("code", flat=True)) == {"fear_of_mexico", "family_mexican_member_fear"}
+    assert set(CustodyReferral.objects.values_list("code", flat=True)) == {
+        "fear_of_mexico",
+        "family_mexican_member_fear",
+    }
+
+
+def test_f3_a_not_amenable_mexican_daughter_of_a_family_in_mpp_may_state_fear_and_its_positive_removes_the_family():
+    """F2/F3: the Mexican daughter was not amenable (A2 mexican_national) and went back to Mexico with her
+    enrolled family; her mother states her fear at the port on hearing day: the claim is recorded on her
+    own, not-amenable case, blocks the family's return (F4), and a concurred positive removes the family
+    (F3) while her own case stays not amenable."""
+    mother, father, daughter = family(
+        S.IN_US_FOR_HEARING,
+        S.IN_US_FOR_HEARING,
+        S.NOT_AMENABLE,
+        born={1: dt.date(1987, 11, 2), 2: dt.date(2019, 6, 5)},
+        countries={1: "GT", 2: "MX"},
+    )
+
+    claim = record(
+        daughter,
+        stated_by=FearClaim.StatedBy.PARENT,
+        stated_by_alien_id=mother.alien_id,
+        setting=FearClaim.Setting.HEARING_DAY,
+    )
+    assert _returning(father).code == "family_fear_pending"
+    assess(claim, "positive", grounds=["social_group"])
+    concur(claim)
+
+    assert statuses([mother, father, daughter]) == [S.REMOVED_FROM_MPP, S.REMOVED_FROM_MPP, S.NOT_AMENABLE]
+    for parent in (mother, father):
+        (moved,) = _events(parent, "fear.removed_from_mpp")
+        assert (moved.data["code"], moved.data["rule"]) == ("family_mexican_member_fear", "F3")
+
+
+def test_f3_a_not_amenable_mexican_member_of_a_family_not_in_mpp_has_no_mpp_claim():
+    mother, daughter = family(
+        S.NOT_AMENABLE, S.NOT_AMENABLE, born={1: dt.date(2019, 6, 5)}, countries={1: "MX"}
+    )
+
+    with pytest.raises(PolicyRefusal) as refused:
+        record(daughter, stated_by=FearClaim.StatedBy.PARENT, stated_by_alien_id=mother.alien_id)
+
+    assert (refused.value.rule, refused.value.code) == ("S1", "fear_claim_not_applicable")
 
 
 def test_f3_a_mexican_childs_fear_at_screening_makes_the_family_not_amenable_without_a_referral(officer):
     encounter = mixed_family(officer)
-    screen_all(officer, encounter, **{"Valeria": {"fear_of_return_expressed": True, "mexican_member_choice": ""}})
+    screen_all(
+        officer, encounter, **{"Valeria": {"fear_of_return_expressed": True, "mexican_member_choice": ""}}
+    )
 
     _, proposal = family_proposal(encounter_id=encounter.pk)
 
@@ -388,7 +454,9 @@ def test_s4_negative_concurred_releases_the_hold_and_moves_nobody():
     assert statuses([ana, son]) == [S.IN_US_FOR_HEARING, S.IN_US_FOR_HEARING]
     assert (claim.hold.is_open, claim.hold.outcome) == (False, "negative")
     assert not CustodyReferral.objects.exists()
-    assert not CaseEvent.objects.filter(type__in=["status.changed", "fear.removed_from_mpp", "fear.not_processed"]).exists()
+    assert not CaseEvent.objects.filter(
+        type__in=["status.changed", "fear.removed_from_mpp", "fear.not_processed"]
+    ).exists()
     (concurred,) = _events(ana, "fear.concurred")
     assert "Nobody was moved" in concurred.reason
     assert OutboxEvent.objects.get(event="fear.concurred").payload["moved_case_ids"] == []
@@ -417,7 +485,9 @@ def test_f4_negative_for_one_member_while_anothers_claim_is_pending_still_blocks
 # --- before enrolment: the amenability review reads the concurred assessment ----------------------------
 
 
-def test_s4_f5_positive_concurred_while_the_family_awaits_review_makes_the_proposal_not_amenable(officer, supervisor):
+def test_s4_f5_positive_concurred_while_the_family_awaits_review_makes_the_proposal_not_amenable(
+    officer, supervisor
+):
     encounter = mixed_family(officer)
     screen_all(officer, encounter, **{"José Manuel": {"fear_of_return_expressed": True}})
     review = family_submit_for_review(actor=officer, encounter_id=encounter.pk)
@@ -436,7 +506,10 @@ def test_s4_f5_positive_concurred_while_the_family_awaits_review_makes_the_propo
     assert [m.amenable for m in proposal.members] == [False, False, False]
     assert proposal.for_member(father.pk).reason_codes == ["fear_of_mexico"]
     assert proposal.for_member(mother.pk).reason_codes == ["family_member_fear_positive"]
-    assert proposal.for_member(daughter.pk).reason_codes == ["mexican_national", "family_member_fear_positive"]
+    assert proposal.for_member(daughter.pk).reason_codes == [
+        "mexican_national",
+        "family_member_fear_positive",
+    ]
     assert "family_member_fear_positive" in [r.code for r in proposal.family_reasons]
 
     amenability_decide(actor=supervisor, review_id=review.pk, reason="Reviewed after the USCIS assessment")
@@ -462,7 +535,9 @@ def test_s4_negative_concurred_while_the_family_awaits_review_lets_the_decision_
 
 
 def _facts(key: int, name: str, **kw) -> MemberFacts:
-    return MemberFacts(key=key, name=name, age=kw.pop("age", 30), citizenship=kw.pop("citizenship", "HN"), relationship=kw.pop("relationship", "head"), officer_fluent=True, **kw)
+    """What the rules read for one screened member (officer fluent), an adult Honduran head by default."""
+    defaults = {"age": 30, "citizenship": "HN", "relationship": "head", "officer_fluent": True}
+    return MemberFacts(key=key, name=name, **{**defaults, **kw})
 
 
 def test_s4_f5_the_rules_a_concurred_positive_excludes_the_person_and_everyone_in_the_family():

@@ -30,7 +30,7 @@ from screenings.fear_services import (
     fear_interview_schedule,
 )
 from screenings.models import FearAssessment, FearClaim
-from screenings.services import family_submit_for_review
+from screenings.services import amenability_return, family_submit_for_review
 from tests.factories import AlienFactory, CaseFactory, EncounterFactory, language, location, user_with_role
 from tests.screenings.factories import mixed_family, screen_all
 
@@ -62,17 +62,22 @@ def family(
     first, then children (born 2016 unless ``born`` says otherwise), each registered as the head's child."""
     where = location(at)
     component = (
-        Encounter.Component.USBP if where.kind == Location.Kind.BORDER_PATROL_STATION else Encounter.Component.OFO
+        Encounter.Component.USBP
+        if where.kind == Location.Kind.BORDER_PATROL_STATION
+        else Encounter.Component.OFO
     )
     encounter = EncounterFactory(location=where, component=component)
     born, countries = born or {}, countries or {}
     cases = []
     for i, status in enumerate(statuses):
         alien = AlienFactory(
-            date_of_birth=born.get(i, ADULT if i == 0 else CHILD), country_of_citizenship=countries.get(i, "HN")
+            date_of_birth=born.get(i, ADULT if i == 0 else CHILD),
+            country_of_citizenship=countries.get(i, "HN"),
         )
         cases.append(
-            CaseFactory(encounter=encounter, alien=alien, status=status, membership="head" if i == 0 else "child")
+            CaseFactory(
+                encounter=encounter, alien=alien, status=status, membership="head" if i == 0 else "child"
+            )
         )
     return cases
 
@@ -122,7 +127,9 @@ def schedule(claim: FearClaim, ao: User) -> FearAssessment:
     )
 
 
-def assess(claim: FearClaim, determination: str = "positive", *, ao: User | None = None, **kw: Any) -> FearAssessment:
+def assess(
+    claim: FearClaim, determination: str = "positive", *, ao: User | None = None, **kw: Any
+) -> FearAssessment:
     """S2/S3: an asylum officer of the claim's office schedules the interview and submits the assessment."""
     ao = ao or uscis(office=claim.asylum_office.code)
     schedule(claim, ao)
@@ -165,7 +172,9 @@ def test_s1_each_cbp_role_and_court_staff_record_a_claim_that_refers_the_person_
     (case,) = family(S.ENROLLED, at=CV if role == Role.BORDER_PATROL_AGENT else SYS)
     actor = user_with_role(role, locations=[duty])
 
-    claim = fear_claim_record(case_id=case.pk, actor=actor, data=claim_input(stated_at_place, setting=setting))
+    claim = fear_claim_record(
+        case_id=case.pk, actor=actor, data=claim_input(stated_at_place, setting=setting)
+    )
 
     claim.refresh_from_db()
     assert (claim.case, claim.recorded_by, claim.setting, claim.status) == (case, actor, setting, "referred")
@@ -174,13 +183,22 @@ def test_s1_each_cbp_role_and_court_staff_record_a_claim_that_refers_the_person_
     assert claim.language.code == "es"
     assert claim.stated_by == "self" and claim.stated_by_alien is None
     hold = claim.hold
-    assert (hold.case, hold.kind, hold.rule, hold.is_open, hold.opened_by) == (case, "fear_claim", "S1", True, actor)
+    assert (hold.case, hold.kind, hold.rule, hold.is_open, hold.opened_by) == (
+        case,
+        "fear_claim",
+        "S1",
+        True,
+        actor,
+    )
     case.refresh_from_db()
     assert case.status == S.ENROLLED  # a hold, not a status
     assert CaseEvent.objects.filter(case=case, type="fear.claim_recorded").count() == 1
     assert CaseEvent.objects.filter(case=case, type="hold.opened", sensitivities=["fear"]).count() == 1
     referred = OutboxEvent.objects.get(event="fear.claim_referred")
-    assert referred.payload["claim_id"] == claim.pk and referred.payload["asylum_office_id"] == claim.asylum_office_id
+    assert (
+        referred.payload["claim_id"] == claim.pk
+        and referred.payload["asylum_office_id"] == claim.asylum_office_id
+    )
 
 
 @pytest.mark.parametrize(
@@ -307,7 +325,9 @@ def test_s1_no_mpp_claim_for_someone_not_in_mpp_removed_from_it_or_whose_case_is
     assert not FearClaim.objects.exists() and not Hold.objects.exists()
 
 
-@pytest.mark.parametrize("status", [S.SCREENING, S.AWAITING_REVIEW, S.AMENABLE, S.ENROLLED, S.IN_MEXICO, S.REOPENED])
+@pytest.mark.parametrize(
+    "status", [S.SCREENING, S.AWAITING_REVIEW, S.AMENABLE, S.ENROLLED, S.IN_MEXICO, S.REOPENED]
+)
 def test_s1_a_claim_is_recorded_at_any_time_the_person_may_still_be_returned_under_mpp(status):
     (case,) = family(status)
 
@@ -364,7 +384,9 @@ def test_s1_a_claim_is_not_stated_before_the_encounter():
     assert refused.value.field == "stated_at"
 
 
-@pytest.mark.parametrize(("field", "changes"), [("setting", {"setting": "on_the_bus"}), ("language", {"language_id": None})])
+@pytest.mark.parametrize(
+    ("field", "changes"), [("setting", {"setting": "on_the_bus"}), ("language", {"language_id": None})]
+)
 def test_s1_setting_and_language_are_required(field, changes):
     (case,) = family(S.ENROLLED)
 
@@ -428,7 +450,9 @@ def test_s1_another_workflow_does_not_open_a_fear_claim_hold_either():
     (case,) = family(S.ENROLLED)
 
     with pytest.raises(NotPermitted) as refused:
-        hold_open(case_id=case.pk, kind="fear_claim", actor=cbp(), reason="x", workflow="hearings.nta_service")
+        hold_open(
+            case_id=case.pk, kind="fear_claim", actor=cbp(), reason="x", workflow="hearings.nta_service"
+        )
 
     assert refused.value.code == "workflow_owned"
 
@@ -457,7 +481,9 @@ def test_s2_the_interview_is_rescheduled_with_another_officer_of_the_office():
     schedule(claim, ao)
     later = timezone.now() + dt.timedelta(days=3)
 
-    assessment = fear_interview_schedule(claim_id=claim.pk, actor=ao, interview_at=later, asylum_officer_id=colleague.pk)
+    assessment = fear_interview_schedule(
+        claim_id=claim.pk, actor=ao, interview_at=later, asylum_officer_id=colleague.pk
+    )
 
     assert (assessment.asylum_officer, assessment.interview_at) == (colleague, later)
     assert FearAssessment.objects.count() == 1
@@ -483,7 +509,11 @@ def test_s2_another_offices_asylum_officer_does_not_find_the_claim():
     (case,) = family(S.ENROLLED)
     claim = record(case)  # San Ysidro → Los Angeles
 
-    for outsider in (uscis(office=HOU), uscis(Role.SUPERVISORY_ASYLUM_OFFICER, office=HOU), user_with_role(Role.ASYLUM_OFFICER, locations=[])):
+    for outsider in (
+        uscis(office=HOU),
+        uscis(Role.SUPERVISORY_ASYLUM_OFFICER, office=HOU),
+        user_with_role(Role.ASYLUM_OFFICER, locations=[]),
+    ):
         with pytest.raises(CaseNotFound):
             fear_interview_schedule(claim_id=claim.pk, actor=outsider, interview_at=timezone.now())
 
@@ -504,7 +534,9 @@ def test_s2_the_interview_is_not_before_the_fear_was_stated():
     claim = record(case)
 
     with pytest.raises(InvalidInput) as refused:
-        fear_interview_schedule(claim_id=claim.pk, actor=uscis(), interview_at=claim.stated_at - dt.timedelta(hours=1))
+        fear_interview_schedule(
+            claim_id=claim.pk, actor=uscis(), interview_at=claim.stated_at - dt.timedelta(hours=1)
+        )
 
     assert refused.value.field == "interview_at"
 
@@ -540,12 +572,20 @@ def test_s2_s3_the_interview_and_determination_are_recorded_with_interpreter_and
     )
 
     assessment.refresh_from_db()
-    assert (assessment.status, assessment.determination, assessment.assessed_by) == ("submitted", "positive", ao)
+    assert (assessment.status, assessment.determination, assessment.assessed_by) == (
+        "submitted",
+        "positive",
+        ao,
+    )
     assert assessment.grounds == ["political_opinion", "torture"]
     assert (assessment.interpretation_mode, assessment.interpreter_id) == ("telephonic", "Interpreter 40417")
     assert assessment.interview_language.code == "es"
     assert (assessment.counsel_present_by_phone, assessment.counsel_name) == (True, "Lic. Marta Ibáñez")
-    assert (assessment.account, assessment.medical_notes, assessment.determination_reason) == (ACCOUNT, MEDICAL, ANALYSIS)
+    assert (assessment.account, assessment.medical_notes, assessment.determination_reason) == (
+        ACCOUNT,
+        MEDICAL,
+        ANALYSIS,
+    )
     claim.refresh_from_db()
     assert claim.status == FearClaim.Status.SUBMITTED
     event = CaseEvent.objects.get(case=case, type="fear.assessed")
@@ -641,7 +681,11 @@ def test_s3_the_supervisory_asylum_officer_concurs_and_the_claim_is_decided():
 
     assessment = fear_assessment_review(claim_id=claim.pk, actor=sao, decision="concur", reason=REVIEW_NOTE)
 
-    assert (assessment.status, assessment.reviewed_by, assessment.review_reason) == ("concurred", sao, REVIEW_NOTE)
+    assert (assessment.status, assessment.reviewed_by, assessment.review_reason) == (
+        "concurred",
+        sao,
+        REVIEW_NOTE,
+    )
     claim.refresh_from_db()
     assert (claim.status, claim.outcome) == ("decided", "negative") and claim.decided_at
     hold = claim.hold
@@ -705,7 +749,9 @@ def test_s3_another_offices_supervisor_does_not_find_the_claim():
         concur(claim, sao=uscis(Role.SUPERVISORY_ASYLUM_OFFICER, office=HOU))
 
 
-@pytest.mark.parametrize(("field", "decision", "reason"), [("reason", "concur", " "), ("decision", "approve", "Fine")])
+@pytest.mark.parametrize(
+    ("field", "decision", "reason"), [("reason", "concur", " "), ("decision", "approve", "Fine")]
+)
 def test_s3_the_review_needs_a_decision_and_a_reason(field, decision, reason):
     (case,) = family(S.ENROLLED)
     claim = record(case)
@@ -752,7 +798,9 @@ def test_s3_returned_for_correction_then_resubmitted_then_concurred():
         concur(claim, sao=uscis(Role.SUPERVISORY_ASYLUM_OFFICER))
     assert again.value.code == "already_reviewed"
 
-    fear_assessment_submit(claim_id=claim.pk, actor=ao, data=assessment_input("positive", grounds=["social_group"]))
+    fear_assessment_submit(
+        claim_id=claim.pk, actor=ao, data=assessment_input("positive", grounds=["social_group"])
+    )
     claim.refresh_from_db()
     assert claim.status == FearClaim.Status.SUBMITTED
     concur(claim, sao=sao)
@@ -819,12 +867,11 @@ def test_every_write_leaves_history_with_the_actor_and_a_reason():
             assert secret not in row.history_change_reason
 
 
-
-def test_s1_a_family_screened_again_after_its_fear_was_decided_is_not_referred_a_second_time(officer, supervisor):
+def test_s1_a_family_screened_again_after_its_fear_was_decided_is_not_referred_a_second_time(
+    officer, supervisor
+):
     """The fear stated at screening was assessed negative and concurred; the supervisor then returns the
     family for re-screening and the officer submits it again: the screening's fear is the same claim."""
-    from screenings.services import amenability_return
-
     encounter = mixed_family(officer)
     screen_all(officer, encounter, **{"José Manuel": {"fear_of_return_expressed": True}})
     review = family_submit_for_review(actor=officer, encounter_id=encounter.pk)

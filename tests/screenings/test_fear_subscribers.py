@@ -15,6 +15,8 @@ from mpp.accounts.roles import Role
 from mpp.outbox.models import Notification, OutboxEvent
 from mpp.outbox.services import subscribers_for
 from screenings.fear_services import fear_assessment_review
+from screenings.models import FearClaim
+from screenings.services import family_submit_for_review
 from screenings.subscribers import (
     notify_fear_assessment_returned,
     notify_fear_assessment_submitted,
@@ -22,6 +24,7 @@ from screenings.subscribers import (
     notify_fear_concurred,
 )
 from tests.factories import user_with_role
+from tests.screenings.factories import mixed_family, screen_all
 from tests.screenings.test_fear_services import (
     HOU,
     LAX,
@@ -47,7 +50,11 @@ def _told(event: OutboxEvent) -> set[User]:
 
 
 def _event(name: str, **payload: object) -> OutboxEvent:
-    events = [e for e in OutboxEvent.objects.filter(event=name).order_by("id") if payload.items() <= e.payload.items()]
+    events = [
+        e
+        for e in OutboxEvent.objects.filter(event=name).order_by("id")
+        if payload.items() <= e.payload.items()
+    ]
     assert len(events) == 1, events
     return events[0]
 
@@ -121,7 +128,10 @@ def test_s3_a_returned_assessment_tells_the_assessor():
     claim = record(case)
     assess(claim, ao=ao)
     fear_assessment_review(
-        claim_id=claim.pk, actor=uscis(Role.SUPERVISORY_ASYLUM_OFFICER), decision="return", reason="Check dates"
+        claim_id=claim.pk,
+        actor=uscis(Role.SUPERVISORY_ASYLUM_OFFICER),
+        decision="return",
+        reason="Check dates",
     )
     event = _event("fear.assessment_returned")
 
@@ -129,7 +139,9 @@ def test_s3_a_returned_assessment_tells_the_assessor():
 
     assert _told(event) == {ao}
     assert colleague not in _told(event)
-    assert "Check dates" not in Notification.objects.get(event=event).message  # the reason is USCIS's, on the page
+    assert (
+        "Check dates" not in Notification.objects.get(event=event).message
+    )  # the reason is USCIS's, on the page
 
 
 @pytest.mark.parametrize("outcome", ["positive", "negative"])
@@ -140,7 +152,7 @@ def test_s4_the_concurred_result_tells_the_cbp_supervisors_and_ice_at_the_cases_
     unposted_ice = user_with_role(Role.ICE_OFFICER, locations=[])
     officer = cbp()
     ao, sao = uscis(), uscis(Role.SUPERVISORY_ASYLUM_OFFICER)
-    ana, son = family(S.ENROLLED, S.ENROLLED)
+    ana, _ = family(S.ENROLLED, S.ENROLLED)
     claim = record(ana, by=officer)
     assess(claim, outcome, ao=ao)
     concur(claim, sao=sao)
@@ -184,10 +196,6 @@ def test_s4_a_negative_result_refers_nobody_to_ice():
 
 
 def test_s4_a_positive_result_for_a_family_awaiting_review_tells_the_supervisors_they_decide_not_amenable():
-    from screenings.models import FearClaim
-    from screenings.services import family_submit_for_review
-    from tests.screenings.factories import mixed_family, screen_all
-
     supervisor = cbp(Role.CBP_SUPERVISOR)
     officer = cbp()
     encounter = mixed_family(officer)

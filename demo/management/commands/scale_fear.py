@@ -23,7 +23,7 @@ What it writes, as the services of step 7 would have (``screenings.fear_services
 - **ICE custody (S4)**: a referral for every member a concurred positive assessment removed from MPP (the
   claimant ``fear_of_mexico``, the family ``family_member_fear_positive``), and a determination for most of
   them (detain, parole, release on recognizance, other; about 10 % revisited later). Referrals of the last
-  three days, and a backlog of about 8 % of the older ones, are still open: the ICE queue.
+  4½ days, and a backlog of about 8 % of the older ones, are still open: the ICE queue.
 - The case events (``fear.*``, ``hold.*`` for the new holds, ``custody.*``) and the history rows of every
   state each record went through.
 
@@ -543,7 +543,7 @@ GENERATE: list[tuple[str, str]] = [
             WHERE pg_temp.u(%(seed)s, r.case_id, 'custody decision') >= x.lo
               AND pg_temp.u(%(seed)s, r.case_id, 'custody decision') < x.hi
         ) d
-        -- open: referred in the last three days, and a backlog of older ones
+        -- open: referred in the last 4½ days (the first determination comes 12-108 hours after), and a backlog of older ones
         WHERE r.u >= %(custody_backlog)s AND r.referred_at + interval '108 hours' < %(now)s::timestamptz;
         INSERT INTO cases_custodyreferral (id, case_id, rule, code, reason, location_id, referred_by_id, referred_at,
             determined_at, created_at, updated_at)
