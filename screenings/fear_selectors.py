@@ -18,9 +18,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q, QuerySet
 
-from cases.models import Case
+from cases.models import Case, CaseEvent, HoldExemption
 from cases.selectors import cases_visible_to, may_read, may_read_case_context
 from mpp.accounts.models import Location, User
 from mpp.accounts.roles import Role
@@ -285,3 +286,60 @@ def asylum_officers_of(office_id: int) -> QuerySet[User]:
         .distinct()
         .order_by("last_name", "first_name", "id")
     )
+
+
+# --- the case page's fear section and the claim page's effects ---------------------------------------------
+
+# The case events a concurred assessment records on each member's case: moved, or why not (S4, F3, F5).
+EFFECT_EVENTS = ("fear.removed_from_mpp", "fear.not_processed", "fear.family_effect")
+
+
+def claim_locations_for(user: User) -> QuerySet[Location]:
+    """Where a user records that a fear was stated: their duty locations for CBP (ports and stations, or a
+    court or facility they are posted at); ports, courts and hearing facilities for court staff."""
+    kinds = [
+        Location.Kind.PORT_OF_ENTRY,
+        Location.Kind.BORDER_PATROL_STATION,
+        Location.Kind.IMMIGRATION_COURT,
+        Location.Kind.HEARING_FACILITY,
+    ]
+    if user.is_location_scoped:
+        return user.duty_locations.filter(kind__in=kinds, is_active=True).order_by("name")
+    return Location.objects.filter(
+        kind__in=[
+            Location.Kind.PORT_OF_ENTRY,
+            Location.Kind.IMMIGRATION_COURT,
+            Location.Kind.HEARING_FACILITY,
+        ],
+        is_active=True,
+    ).order_by("name")
+
+
+def separations_of_case(case: Case) -> list[HoldExemption]:
+    """F4's exceptions on this case: this member separated from another's hold, or members separated from
+    this case's hold (one query)."""
+    return list(
+        HoldExemption.objects.filter(Q(case=case) | Q(hold__case=case))
+        .select_related("hold__case__alien", "hold__location", "case__alien", "recorded_by")
+        .order_by("recorded_at", "id")
+    )
+
+
+@dataclass(frozen=True)
+class EffectRow:
+    event: CaseEvent
+    moved: bool
+
+
+def claim_effects(claim: FearClaim) -> list[EffectRow]:
+    """What the concurrence did to each member's case (S4, F3, F5): the events it recorded, by case."""
+    rows = (
+        CaseEvent.objects.filter(
+            subject_type=ContentType.objects.get_for_model(FearClaim),
+            subject_id=claim.pk,
+            type__in=EFFECT_EVENTS,
+        )
+        .select_related("case__alien")
+        .order_by("case_id", "occurred_at", "id")
+    )
+    return [EffectRow(event=e, moved=e.type != "fear.family_effect") for e in rows]

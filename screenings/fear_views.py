@@ -25,9 +25,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -36,12 +34,12 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from cases.models import Case, CaseEvent, CaseStatus, Hold, HoldExemption
+from cases.models import Case, CaseStatus, Hold, HoldExemption
 from cases.rules import age_on, local_day
 from cases.selectors import case_detail, family_open_holds, may_read_case_context, user_sees_cases
 from cases.services import hold_exempt_member
 from mpp.accounts.auth import signed_in_user
-from mpp.accounts.models import Location, User
+from mpp.accounts.models import User
 from mpp.accounts.roles import roles_in_words
 from mpp.audit.models import AccessLog
 from mpp.audit.services import access_log_record
@@ -75,8 +73,6 @@ from screenings.workflow import (
     SEPARATE_ROLES,
 )
 
-# The case events a concurred assessment records on each member's case: moved, or why not (S4, F3, F5).
-EFFECT_EVENTS = ("fear.removed_from_mpp", "fear.not_processed", "fear.family_effect")
 # When nothing says otherwise, an interview is proposed for the next morning at the asylum office.
 DEFAULT_INTERVIEW_HOUR = 9
 
@@ -145,27 +141,6 @@ def _fear_case(request: HttpRequest, case_id: int) -> tuple[User, Case]:
     return user, case
 
 
-def _claim_locations(user: User) -> QuerySet[Location]:
-    """Where a user records that a fear was stated: their duty locations for CBP (ports and stations, or a
-    court or facility they are posted at); ports, courts and hearing facilities for court staff."""
-    kinds = [
-        Location.Kind.PORT_OF_ENTRY,
-        Location.Kind.BORDER_PATROL_STATION,
-        Location.Kind.IMMIGRATION_COURT,
-        Location.Kind.HEARING_FACILITY,
-    ]
-    if user.is_location_scoped:
-        return user.duty_locations.filter(kind__in=kinds, is_active=True).order_by("name")
-    return Location.objects.filter(
-        kind__in=[
-            Location.Kind.PORT_OF_ENTRY,
-            Location.Kind.IMMIGRATION_COURT,
-            Location.Kind.HEARING_FACILITY,
-        ],
-        is_active=True,
-    ).order_by("name")
-
-
 def _default_setting(user: User, case: Case) -> str:
     if not user.is_location_scoped:  # court staff
         return FearClaim.Setting.COURT
@@ -189,7 +164,7 @@ def _claim_form(user: User, case: Case, data: Any = None) -> FearClaimForm:
     default = case.location if case.location_id in user.duty_location_ids else None
     form = FearClaimForm(
         data,
-        locations=_claim_locations(user),
+        locations=fear_selectors.claim_locations_for(user),
         languages=languages_for_choice(),
         parents=parents,
         is_child=is_child,
@@ -201,16 +176,6 @@ def _claim_form(user: User, case: Case, data: Any = None) -> FearClaimForm:
         ),
     )
     return form
-
-
-def _separations(case: Case) -> list[HoldExemption]:
-    """F4's exceptions on this case: this member separated from another's hold, or members separated from
-    this case's hold (one query)."""
-    return list(
-        HoldExemption.objects.filter(Q(case=case) | Q(hold__case=case))
-        .select_related("hold__case__alien", "hold__location", "case__alien", "recorded_by")
-        .order_by("recorded_at", "id")
-    )
 
 
 def _render_case_fear(
@@ -264,7 +229,7 @@ def _render_case_fear(
             )
     separations = [
         SeparationRow(exemption=e, recorded_when=when_words(e.recorded_at, e.hold.location.time_zone))
-        for e in _separations(case)
+        for e in fear_selectors.separations_of_case(case)
     ]
     failed = _failed(
         (claim_form, "The fear claim was not recorded"),
@@ -423,32 +388,12 @@ def fear_queue(request: HttpRequest) -> HttpResponse:
 # --- One claim: interview, assessment, review (S2, S3, S4) ---------------------------------------------
 
 
-@dataclass(frozen=True)
-class EffectRow:
-    event: CaseEvent
-    moved: bool
-
-
 def _office_claim(request: HttpRequest, claim_id: int) -> tuple[User, FearClaim]:
     user = _user_with(request, ASSESS_ROLES, "The fear claim page")
     claim = fear_selectors.fear_claim_for_office(user=user, claim_id=claim_id)
     if claim is None:  # missing, or at an office the user is not posted at: the same answer
         raise Http404("No such fear claim at your asylum offices.")
     return user, claim
-
-
-def _effects(claim: FearClaim) -> list[EffectRow]:
-    """What the concurrence did to each member's case (S4, F3, F5): the events it recorded, by case."""
-    rows = (
-        CaseEvent.objects.filter(
-            subject_type=ContentType.objects.get_for_model(FearClaim),
-            subject_id=claim.pk,
-            type__in=EFFECT_EVENTS,
-        )
-        .select_related("case__alien")
-        .order_by("case_id", "occurred_at", "id")
-    )
-    return [EffectRow(event=e, moved=e.type != "fear.family_effect") for e in rows]
 
 
 def _schedule_form(claim: FearClaim, user: User, data: Any = None) -> InterviewScheduleForm:
@@ -541,7 +486,7 @@ def _render_claim(
         "review_form": review_form if may_review else None,
         "own_assessment": own_assessment,
         "awaiting_review": submitted and not user.has_role(*CONCUR_ROLES),
-        "effects": _effects(claim) if claim.status == FearClaim.Status.DECIDED else [],
+        "effects": fear_selectors.claim_effects(claim) if claim.status == FearClaim.Status.DECIDED else [],
         "failed_form": failed[0],
         "failed_heading": failed[1],
     }
