@@ -20,7 +20,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.models import Case, CaseEvent, CaseStatus, CustodyDetermination, CustodyReferral
+from cases.models import Alien, Case, CaseEvent, CaseStatus, CustodyDetermination, CustodyReferral
 from cases.selectors import custody_of_case
 from cases.services import custody_determine, custody_refer
 from cases.subscribers import notify_custody_referred
@@ -370,6 +370,23 @@ def test_s4_the_ice_queue_lists_who_where_why_and_when_oldest_referral_first():
     assert (
         local_words(laredo_referral.referred_at, "America/Chicago") in laredo_row[: laredo_row.index("</tr>")]
     )
+
+
+HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+
+
+def test_hostile_names_are_escaped_on_both_tabs_of_the_ice_queue():
+    case = referred()
+    Alien.objects.filter(pk=case.alien_id).update(family_name=HOSTILE)
+    custody_determine(case_id=case.pk, actor=ice(), decision=D.PAROLE, reason=HOSTILE)
+    other = referred()
+    Alien.objects.filter(pk=other.alien_id).update(given_names=HOSTILE)
+
+    for url in (QUEUE, f"{QUEUE}?tab=determined"):
+        raw = _client(ice()).get(url).content.decode()
+
+        assert "<script>alert" not in raw and "<img src=x" not in raw
+        assert "&lt;script&gt;alert" in raw
 
 
 def test_the_ice_queue_says_so_when_nothing_is_due():
