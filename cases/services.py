@@ -361,12 +361,17 @@ def _family_unit_id_of(case_id: int) -> int:
     return found
 
 
-def _lock_family_and_case(*, case_id: int, actor: User, not_found: str) -> Case:
+def lock_family_and_case(*, case_id: int, actor: User, not_found: str) -> Case:
     """Lock the case's family unit row, then the case's own row (joined rows are not re-read after waiting
     for a lock, so only ``self`` is locked), and check the actor may see the case — on what was locked.
-    Raises CaseNotFound with ``not_found`` when they may not (the same answer as a missing case)."""
+    Raises CaseNotFound with ``not_found`` when they may not (the same answer as a missing case). For every
+    workflow's family-wide write (F4, F5): the person, location and encounter come loaded."""
     family_lock(family_unit_id=_family_unit_id_of(case_id))
-    case = Case.objects.select_for_update(of=("self",)).select_related("alien", "location").get(pk=case_id)
+    case = (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("alien", "location", "encounter")
+        .get(pk=case_id)
+    )
     if not case_is_visible_to(actor, case):
         raise CaseNotFound(not_found)
     return case
@@ -401,7 +406,7 @@ def case_move(
         target = CaseStatus(to_status)
     except ValueError as exc:
         raise InvalidInput(f"“{to_status}” is not a case status.", field="to_status") from exc
-    case = _lock_family_and_case(
+    case = lock_family_and_case(
         case_id=case_id, actor=actor, not_found=f"No case {case_id} that you can see."
     )
     if case.status == target:
@@ -477,7 +482,7 @@ def hold_open(
             code="workflow_owned",
             field="kind",
         )
-    case = _lock_family_and_case(
+    case = lock_family_and_case(
         case_id=case_id, actor=actor, not_found=f"No case {case_id} that you can see."
     )
     if not actor.has_role(*spec.open_roles):
@@ -523,7 +528,7 @@ def hold_release(*, hold_id: int, actor: User, reason: str, outcome: str = "", w
     found = Hold.objects.filter(pk=hold_id).values_list("case_id", flat=True).first()
     if found is None:
         raise CaseNotFound(f"No hold {hold_id}.")
-    case = _lock_family_and_case(case_id=found, actor=actor, not_found=f"No hold {hold_id} that you can see.")
+    case = lock_family_and_case(case_id=found, actor=actor, not_found=f"No hold {hold_id} that you can see.")
     hold = Hold.objects.select_for_update(of=("self",)).get(pk=hold_id)
     spec = hold_kind(hold.kind)
     if spec is None:
@@ -588,7 +593,7 @@ def hold_exempt_member(*, hold_id: int, case_id: int, actor: User, reason: str) 
     found = Hold.objects.filter(pk=hold_id).values_list("case_id", flat=True).first()
     if found is None:
         raise CaseNotFound(f"No hold {hold_id}.")
-    member = _lock_family_and_case(
+    member = lock_family_and_case(
         case_id=case_id, actor=actor, not_found=f"No case {case_id} that you can see."
     )
     hold = (
@@ -697,7 +702,7 @@ def custody_determine(*, case_id: int, actor: User, decision: str, reason: str) 
         raise NotPermitted(
             f"Custody determinations are for: {roles_in_words(CUSTODY_ROLES)}.", field="decision"
         )
-    case = _lock_family_and_case(
+    case = lock_family_and_case(
         case_id=case_id, actor=actor, not_found=f"No case {case_id} that you can see."
     )
     previous = CustodyDetermination.objects.select_for_update().filter(case=case, is_current=True).first()

@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.utils import timezone
@@ -22,21 +21,22 @@ from django.utils import timezone
 from cases.exceptions import CaseNotFound, ConcurrentEdit, InvalidInput, NotPermitted, PolicyRefusal
 from cases.models import CASE_CLOSED_STATUSES, Alien, Case, CaseStatus, Language
 from cases.rules import age_on, local_day
-from cases.selectors import CONTENT_OFFICE_KEY, case_is_visible_to
+from cases.selectors import CONTENT_OFFICE_KEY
 from cases.services import (
     case_event_record,
     case_move,
     custody_refer,
-    family_lock,
     hold_open,
     hold_release,
+    lock_family_and_case,
     require_reason,
 )
+from cases.subscribers import local_time_words
 from mpp.accounts.models import Location, User
 from mpp.accounts.roles import roles_in_words
 from mpp.audit.services import history_stamp
 from mpp.outbox.services import outbox_emit
-from screenings.fear_selectors import assessed_by_user
+from screenings.fear_selectors import assessed_by_user, asylum_officers_of, works_at_office
 from screenings.models import AmenabilityReview, FearAssessment, FearClaim
 from screenings.rules import EXCLUSIONS, MEXICO
 from screenings.workflow import (
@@ -75,11 +75,6 @@ def _f3_mexican_member_of_family_in_mpp(case: Case) -> bool:
         .exclude(pk=case.pk)
         .exists()
     )
-
-
-def _when_words(moment: dt.datetime, location: Location) -> str:
-    local = timezone.localtime(moment, ZoneInfo(location.time_zone))
-    return f"{local:%Y-%m-%d %H:%M} {local.tzname()}"
 
 
 def _aware(value: dt.datetime | None, *, field: str, label: str) -> dt.datetime:
@@ -162,25 +157,6 @@ def _office_for(location: Location) -> Location:
     return office
 
 
-def _lock_case(*, case_id: int, actor: User) -> Case:
-    """Lock the case's family unit, then the case; the same answer for a missing case and one the actor
-    may not see."""
-    family_unit_id = (
-        Case.objects.filter(pk=case_id).values_list("encounter__family_unit_id", flat=True).first()
-    )
-    if family_unit_id is None:
-        raise CaseNotFound(f"No case {case_id} that you can see.")
-    family_lock(family_unit_id=family_unit_id)
-    case = (
-        Case.objects.select_for_update(of=("self",))
-        .select_related("alien", "location", "encounter")
-        .get(pk=case_id)
-    )
-    if not case_is_visible_to(actor, case):
-        raise CaseNotFound(f"No case {case_id} that you can see.")
-    return case
-
-
 @transaction.atomic
 def fear_claim_record(
     *, case_id: int, actor: User, data: ClaimInput, review: AmenabilityReview | None = None
@@ -202,7 +178,9 @@ def fear_claim_record(
         raise NotPermitted(
             f"Recording a fear claim is for: {roles_in_words(FEAR_CLAIM_OPEN_ROLES)}.", field="stated_by"
         )
-    case = _lock_case(case_id=case_id, actor=actor)
+    case = lock_family_and_case(
+        case_id=case_id, actor=actor, not_found=f"No case {case_id} that you can see."
+    )
     pending = FearClaim.objects.filter(case=case).exclude(status=FearClaim.Status.DECIDED).first()
     if pending is not None:
         return pending
@@ -306,13 +284,15 @@ def _lock_claim(*, claim_id: int, actor: User, roles: frozenset[str], doing: str
         raise CaseNotFound(f"No fear claim {claim_id} that you can see.")
     if not actor.has_role(*roles):
         raise NotPermitted(f"{doing} is for: {roles_in_words(roles)}.", field="claim")
-    case = _lock_case(case_id=case_id, actor=actor)
+    case = lock_family_and_case(
+        case_id=case_id, actor=actor, not_found=f"No case {case_id} that you can see."
+    )
     claim = (
         FearClaim.objects.select_for_update(of=("self",))
         .select_related("asylum_office", "location", "hold")
         .get(pk=claim_id)
     )
-    if claim.asylum_office_id not in actor.duty_location_ids:
+    if not works_at_office(actor, claim.asylum_office_id):
         raise CaseNotFound(f"No fear claim {claim_id} that you can see.")
     return claim, case
 
@@ -341,23 +321,14 @@ def fear_interview_schedule(
     when = _aware(interview_at, field="interview_at", label="the interview's date and time")
     if when < claim.stated_at:
         raise InvalidInput("The interview must be after the fear was stated.", field="interview_at")
-    officer: User | None = actor
+    officer = actor
     if asylum_officer_id and asylum_officer_id != actor.pk:
-        officer = (
-            User.objects.filter(
-                pk=asylum_officer_id,
-                is_active=True,
-                groups__name__in=sorted(ASSESS_ROLES),
-                duty_locations=claim.asylum_office_id,
-            )
-            .distinct()
-            .first()
-        )
-        if officer is None:
+        named = asylum_officers_of(claim.asylum_office_id).filter(pk=asylum_officer_id).first()
+        if named is None:
             raise InvalidInput(
                 f"Choose an active asylum officer of the {claim.asylum_office.name}.", field="asylum_officer"
             )
-    assert officer is not None
+        officer = named
     assessment = _lock_assessment(claim)
     if assessment is not None and assessment.status != FearAssessment.Status.SCHEDULED:
         raise ConcurrentEdit(
@@ -365,7 +336,7 @@ def fear_interview_schedule(
             code="already_assessed",
             rule="S2",
         )
-    local = _when_words(when, claim.asylum_office)
+    local = local_time_words(when, claim.asylum_office.time_zone)
     reason = f"MPP assessment interview scheduled for {local} with {officer.display_name} (S2)."
     if assessment is None:
         assessment = FearAssessment(claim=claim, asylum_officer=officer, interview_at=when)
@@ -477,7 +448,7 @@ def fear_assessment_submit(*, claim_id: int, actor: User, data: AssessmentInput)
         by = assessment.assessed_by.display_name if assessment.assessed_by else "someone"
         raise ConcurrentEdit(
             f"This assessment was already submitted by {by} at "
-            f"{_when_words(assessment.assessed_at or assessment.updated_at, claim.asylum_office)} and is "
+            f"{local_time_words(assessment.assessed_at or assessment.updated_at, claim.asylum_office.time_zone)} and is "
             f"“{assessment.get_status_display()}”. Nothing was changed.",
             code="already_assessed",
             rule="S3",
@@ -568,7 +539,7 @@ def fear_assessment_review(*, claim_id: int, actor: User, decision: str, reason:
         ):
             raise ConcurrentEdit(
                 f"{assessment.reviewed_by.display_name} already returned this assessment for correction at "
-                f"{_when_words(assessment.reviewed_at or assessment.updated_at, claim.asylum_office)}. "
+                f"{local_time_words(assessment.reviewed_at or assessment.updated_at, claim.asylum_office.time_zone)}. "
                 "Nothing was changed.",
                 code="already_reviewed",
                 rule="S3",
@@ -578,7 +549,7 @@ def fear_assessment_review(*, claim_id: int, actor: User, decision: str, reason:
         by = assessment.reviewed_by.display_name if assessment.reviewed_by else "someone"
         raise ConcurrentEdit(
             f"{by} already concurred with this assessment at "
-            f"{_when_words(assessment.reviewed_at or assessment.updated_at, claim.asylum_office)}. Nothing was "
+            f"{local_time_words(assessment.reviewed_at or assessment.updated_at, claim.asylum_office.time_zone)}. Nothing was "
             "changed.",
             code="already_reviewed",
             rule="S3",
@@ -693,7 +664,7 @@ def _positive_takes_effect(*, claim: FearClaim, claimant: Case, actor: User) -> 
         Case.objects.select_for_update(of=("self",))
         .select_related("alien", "location")
         .filter(encounter__family_unit_id=claimant.encounter.family_unit_id)
-        .exclude(status__in=[s for s in CASE_CLOSED_STATUSES if s not in (S.NOT_AMENABLE,)])
+        .exclude(status__in=CASE_CLOSED_STATUSES)
         .order_by("pk")
     )
     moved: list[int] = []

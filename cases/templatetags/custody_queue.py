@@ -6,15 +6,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from zoneinfo import ZoneInfo
 
 from django import template
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from cases.models import CustodyDetermination, CustodyReferral
+from cases.subscribers import local_time_words
 
 register = template.Library()
 
@@ -46,11 +45,6 @@ _SUPERSEDED = SafeString('<span class="usa-tag mpp-tag mpp-tag--superseded">supe
 _SUPERSEDED_ROW = SafeString(' class="mpp-superseded"')
 
 
-def _local(moment: object, zone: str) -> str:
-    local = timezone.localtime(moment, ZoneInfo(zone))  # type: ignore[arg-type]
-    return f"{local:%Y-%m-%d %H:%M} {local.tzname()}"
-
-
 def _custody_url_prefix() -> str:
     # One reverse per page: the custody page's path with the case id in place of 0.
     return reverse("cases:custody", args=[0]).removesuffix("/0/custody/")
@@ -72,7 +66,7 @@ def custody_referral_rows(rows: Iterable[CustodyReferral]) -> SafeString:
                 referral.rule,
                 referral.code,
                 referral.reason,
-                _local(referral.referred_at, referral.location.time_zone),
+                local_time_words(referral.referred_at, referral.location.time_zone),
                 f"{prefix}/{referral.case_id}/custody/",
                 person.full_name,
             )
@@ -98,7 +92,7 @@ def custody_determined_rows(rows: Iterable[CustodyDetermination]) -> SafeString:
                 determination.get_decision_display(),
                 _CURRENT if determination.is_current else _SUPERSEDED,
                 determination.decided_by.display_name,
-                _local(determination.decided_at, place.time_zone),
+                local_time_words(determination.decided_at, place.time_zone),
                 f"{prefix}/{determination.case_id}/custody/",
                 person.full_name,
             )
