@@ -33,7 +33,7 @@ from mpp.accounts.models import User
 from mpp.accounts.roles import Role
 from mpp.audit.models import AccessLog
 from tests.factories import language, user_with_role
-from tests.hearings.factories import amenable_family, serve, slot
+from tests.hearings.factories import amenable_family, hearing_location, serve, slot
 
 pytestmark = pytest.mark.django_db
 
@@ -159,7 +159,13 @@ def test_print_staff_of_several_locations_choose_the_queue_of_one(officer, clien
 def test_the_queue_filters_by_court_and_by_the_hearing_day_where_it_is_heard(officer, printer):
     san_diego = waiting_sheets(officer, 1, at=slot(days_ahead=5, hour=16))
     later = waiting_sheets(officer, 1, at=slot(days_ahead=6, hour=8))
-    laredo = waiting_sheets(officer, 1, at=slot(place="lrd-ihf", days_ahead=5, hour=8))
+    # The same local day as San Diego's hearing: between midnight in Chicago and midnight in San Diego,
+    # "5 days from today" is a day later in Laredo.
+    sd_day = san_diego[0].hearing.starts_at.astimezone(san_diego[0].hearing.hearing_location.zone).date()
+    laredo_today = timezone.localdate(timezone.now(), hearing_location("lrd-ihf").zone)
+    laredo = waiting_sheets(
+        officer, 1, at=slot(place="lrd-ihf", days_ahead=(sd_day - laredo_today).days, hour=8)
+    )
     court_id = laredo[0].hearing.hearing_location.court_id
     # 16:00 in San Diego is after midnight UTC: the hearing's own day is what the filter means.
     day = san_diego[0].hearing.starts_at.astimezone(san_diego[0].hearing.hearing_location.zone).date()
