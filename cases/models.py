@@ -296,6 +296,17 @@ class Case(models.Model):
         related_name="cases",
         help_text="The port or station responsible for the case (where it was encountered).",
     )
+    # H1: the port of entry where the person reports for their next hearing (set by the hearings app when
+    # a hearing is booked or moved). CBP officers posted there see the case on hearing day, wherever it was
+    # encountered (``cases.selectors.case_is_visible_to``).
+    reporting_port = models.ForeignKey(
+        Location,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        help_text="Where the person reports for their next hearing (H1).",
+    )
     status = models.CharField(max_length=32, choices=CaseStatus.choices, default=CaseStatus.SCREENING)
     status_changed_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -566,6 +577,91 @@ class Sensitivity(models.TextChoices):
     MEDICAL = "medical", "medical"
     FEAR = "fear", "fear"
     INTERVIEW = "interview", "USCIS interview"
+
+
+class EroHandoff(models.Model):
+    """H4: a final order of removal hands the person over to ICE Enforcement and Removal Operations.
+
+    Created *due* by the hearings app when a removal order becomes final (no appeal, the appeal deadline
+    passed, or the BIA dismissed the appeal; an in-absentia order at once): ICE officers at the location
+    are notified and see it on their queue. *Recorded* when the person is handed over (who, when, where,
+    the ERO officer who took custody): the case moves to "handed to ICE ERO". A reopening before the
+    hand-off cancels it; one due or recorded per order (``order_ref``)."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="ero_handoffs")
+    order_ref = models.CharField(
+        max_length=64, help_text="The final order it carries out, e.g. completion:123 (the hearings app)."
+    )
+    ordered_on = models.DateField(help_text="The date of the order of removal.")
+    final_on = models.DateField(help_text="The date the order became final.")
+    order_words = models.TextField(help_text="The order in plain words, as the ICE queue shows it.")
+    location = models.ForeignKey(
+        Location,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Where ICE is notified: the case's port, or where the person was heard.",
+    )
+    due_at = models.DateTimeField(default=timezone.now)
+    handed_at = models.DateTimeField(null=True, blank=True)
+    handed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    handed_location = models.ForeignKey(
+        Location,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Where handed over.",
+    )
+    received_by_name = models.CharField(
+        max_length=200, blank=True, help_text="The ICE ERO officer who took custody."
+    )
+    cancelled_at = models.DateTimeField(null=True, blank=True, help_text="The order was reopened first.")
+    notes = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["due_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "order_ref"], name="ero_handoff_once_per_order"),
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=models.Q(handed_at__isnull=True, cancelled_at__isnull=True),
+                name="ero_handoff_one_due_per_case",
+            ),
+            models.CheckConstraint(
+                name="ero_handoff_recorded_complete",
+                condition=models.Q(
+                    handed_at__isnull=True, handed_by__isnull=True, handed_location__isnull=True
+                )
+                | models.Q(
+                    handed_at__isnull=False,
+                    handed_by__isnull=False,
+                    handed_location__isnull=False,
+                    cancelled_at__isnull=True,
+                )
+                & ~models.Q(received_by_name=""),
+            ),
+            models.CheckConstraint(
+                name="ero_handoff_final_after_order", condition=models.Q(final_on__gte=models.F("ordered_on"))
+            ),
+            models.CheckConstraint(name="ero_handoff_order_present", condition=~models.Q(order_ref="")),
+        ]
+        indexes = [
+            # ICE's queue: hand-offs due at a location, oldest first.
+            models.Index(
+                fields=["location", "due_at", "id"],
+                condition=models.Q(handed_at__isnull=True, cancelled_at__isnull=True),
+                name="ero_handoff_due_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"ERO hand-off of case {self.case_id} ({self.order_ref})"
 
 
 class CaseEvent(models.Model):

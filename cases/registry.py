@@ -50,25 +50,7 @@ class Edge:
 # Each later step deletes its moves from here and registers them with its workflow (step 6: enrolment;
 # step 7: the fear outcomes — amenable → not amenable and every move into removed from MPP, now made by
 # screenings' fear assessment; step 8: hearing day and completions). Written out by edge, not by target.
-GENERIC_EDGES: dict[tuple[str, str], frozenset[str]] = {
-    (S.ENROLLED, S.IN_MEXICO): _CBP_FIELD,
-    (S.IN_MEXICO, S.IN_US_FOR_HEARING): _CBP_FIELD,  # H1
-    **{(S.IN_MEXICO, done): _COURT for done in _COMPLETIONS},  # e.g. an in-absentia order
-    (S.IN_US_FOR_HEARING, S.IN_MEXICO): _CBP_FIELD,  # H1: returned when processing ends
-    **{(S.IN_US_FOR_HEARING, done): _COURT for done in _COMPLETIONS},
-    **{(S.REMOVED_FROM_MPP, done): _COURT for done in _COMPLETIONS},
-    (S.COMPLETED_RELIEF, S.REOPENED): _COURT,  # H5
-    (S.COMPLETED_REMOVAL_ORDER, S.REOPENED): _COURT,
-    (S.COMPLETED_OTHER, S.REOPENED): _COURT,
-    (S.HANDED_TO_ICE, S.REOPENED): _COURT,
-    # H4: the hand-off to ICE ERO.
-    (S.COMPLETED_REMOVAL_ORDER, S.HANDED_TO_ICE): frozenset(
-        {Role.CBP_OFFICER, Role.CBP_SUPERVISOR, Role.ICE_OFFICER}
-    ),
-    (S.REOPENED, S.IN_MEXICO): _CBP_FIELD,
-    (S.REOPENED, S.IN_US_FOR_HEARING): _CBP_FIELD,
-    **{(S.REOPENED, done): _COURT for done in _COMPLETIONS},
-}
+GENERIC_EDGES: dict[tuple[str, str], frozenset[str]] = {}
 
 _EDGES: dict[tuple[str, str], Edge] = {}
 

@@ -96,13 +96,29 @@ def case_rows_visible_to(user: User | AnonymousUser) -> QuerySet[Case]:
 def case_is_visible_to(user: User, case: Case) -> bool:
     if not user_sees_cases(user):
         return False
-    return not user.is_location_scoped or case.location_id in user.duty_location_ids
+    if not user.is_location_scoped:
+        return True
+    # H1: CBP at the port where the person reports for their hearing sees the case on hearing day.
+    duty = user.duty_location_ids
+    return case.location_id in duty or (case.reporting_port_id is not None and case.reporting_port_id in duty)
+
+
+def _detail_scoped(user: User | AnonymousUser) -> QuerySet[Case]:
+    """``cases_visible_to`` for one case by id: location-scoped users also see the cases that report at
+    their duty locations (H1, as ``case_is_visible_to``). Not for lists (the OR defeats their indexes)."""
+    if not user_sees_cases(user):
+        return Case.objects.none()
+    qs = _case_base()
+    if user.is_location_scoped:
+        duty = user.duty_location_ids
+        qs = qs.filter(Q(location_id__in=duty) | Q(reporting_port_id__in=duty))
+    return qs
 
 
 def case_detail(*, user: User, case_id: int) -> Case | None:
     members = FamilyMember.objects.select_related("alien", "alien__preferred_language").order_by("id")
     return (
-        cases_visible_to(user)
+        _detail_scoped(user)
         .select_related("encounter__family_unit", "created_by")
         .prefetch_related(
             Prefetch("encounter__family_unit__members", queryset=members),

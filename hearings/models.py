@@ -194,6 +194,7 @@ class Hearing(models.Model):
         SCHEDULED = "scheduled", "Scheduled"
         RESCHEDULED = "rescheduled", "Rescheduled (did not take place on this date)"
         CONTINUED = "continued", "Continued to a later date"
+        HELD = "held", "Held (a decision was made; nothing goes on to a later date)"
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="hearings")
     slot = models.ForeignKey(HearingSlot, on_delete=models.PROTECT, related_name="hearings")
@@ -208,6 +209,17 @@ class Hearing(models.Model):
     )
     reason = models.TextField(blank=True, help_text="Why it was scheduled (H2: why it was moved).")
     scheduled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # H3: the counsel of record at this hearing, recorded when the court records what happened at it.
+    counsel = models.ForeignKey(
+        "Representation", on_delete=models.PROTECT, null=True, blank=True, related_name="hearings"
+    )
+    # O1: closed to the public for the person's sensitive matters. The reason is for court staff only:
+    # observers are told that the hearing is closed, never why in detail.
+    closed_to_public = models.BooleanField(default=False)
+    closed_reason = models.TextField(blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -221,7 +233,12 @@ class Hearing(models.Model):
             ),
             models.CheckConstraint(
                 name="hearing_status_valid",
-                condition=models.Q(status__in=["scheduled", "rescheduled", "continued"]),
+                condition=models.Q(status__in=["scheduled", "rescheduled", "continued", "held"]),
+            ),
+            models.CheckConstraint(
+                name="hearing_closed_has_reason",
+                condition=models.Q(closed_to_public=False, closed_by__isnull=True)
+                | (models.Q(closed_to_public=True, closed_by__isnull=False) & ~models.Q(closed_reason="")),
             ),
             models.CheckConstraint(
                 name="hearing_kind_valid", condition=models.Q(kind__in=["master", "individual"])
@@ -588,3 +605,428 @@ class TearSheetPrint(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sheet} printed {self.printed_at:%Y-%m-%d %H:%M}"
+
+
+class HearingAttendance(models.Model):
+    """H1: one person's hearing day, step by step: checked in at the reporting port (scan of the tear
+    sheet's barcode, or the A-number typed), transported to the court or hearing facility, attended or
+    failed to appear, returned to Mexico (time, port), and any night in CBP custody when processing did
+    not end the same day (time in, time out). One row per hearing; each step is a case event, and every
+    change of this row is in its history with who and why."""
+
+    class Appearance(models.TextChoices):
+        NONE = "", "Not yet recorded"
+        ATTENDED = "attended", "Attended"
+        FAILED_TO_APPEAR = "failed_to_appear", "Failed to appear"
+
+    hearing = models.OneToOneField(Hearing, on_delete=models.PROTECT, related_name="attendance")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="attendances")
+    port = models.ForeignKey(
+        Location, on_delete=models.PROTECT, related_name="+", help_text="The reporting port (H1)."
+    )
+    checked_in_at = models.DateTimeField(null=True, blank=True)
+    checked_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    sheet = models.ForeignKey(
+        "TearSheet",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The tear sheet whose barcode was scanned at check-in, if one was.",
+    )
+    transported_at = models.DateTimeField(null=True, blank=True)
+    transported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    appearance = models.CharField(max_length=20, choices=Appearance.choices, blank=True, default="")
+    appearance_at = models.DateTimeField(null=True, blank=True)
+    appearance_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    returned_at = models.DateTimeField(null=True, blank=True)
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    returned_port = models.ForeignKey(
+        Location, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    overnight_in_at = models.DateTimeField(null=True, blank=True, help_text="H1: into CBP custody overnight.")
+    overnight_out_at = models.DateTimeField(null=True, blank=True, help_text="H1: out of CBP custody.")
+    overnight_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["hearing_id"]
+        constraints = [
+            models.CheckConstraint(
+                name="attendance_appearance_valid",
+                condition=models.Q(appearance__in=["", "attended", "failed_to_appear"]),
+            ),
+            models.CheckConstraint(
+                name="attendance_checked_in_complete",
+                condition=models.Q(checked_in_at__isnull=True, checked_in_by__isnull=True)
+                | models.Q(checked_in_at__isnull=False, checked_in_by__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="attendance_transported_after_check_in",
+                condition=models.Q(transported_at__isnull=True, transported_by__isnull=True)
+                | models.Q(
+                    transported_at__isnull=False,
+                    transported_by__isnull=False,
+                    checked_in_at__isnull=False,
+                    transported_at__gte=models.F("checked_in_at"),
+                ),
+            ),
+            models.CheckConstraint(
+                name="attendance_appearance_complete",
+                condition=models.Q(appearance="", appearance_at__isnull=True, appearance_by__isnull=True)
+                | (
+                    ~models.Q(appearance="")
+                    & models.Q(appearance_at__isnull=False, appearance_by__isnull=False)
+                ),
+            ),
+            # Who was checked in did not fail to appear; who failed to appear is never returned or held.
+            models.CheckConstraint(
+                name="attendance_fta_not_checked_in",
+                condition=~models.Q(appearance="failed_to_appear") | models.Q(checked_in_at__isnull=True),
+            ),
+            models.CheckConstraint(
+                name="attendance_returned_complete",
+                condition=models.Q(
+                    returned_at__isnull=True, returned_by__isnull=True, returned_port__isnull=True
+                )
+                | models.Q(
+                    returned_at__isnull=False,
+                    returned_by__isnull=False,
+                    returned_port__isnull=False,
+                    checked_in_at__isnull=False,
+                    returned_at__gte=models.F("checked_in_at"),
+                ),
+            ),
+            models.CheckConstraint(
+                name="attendance_overnight_sane",
+                condition=models.Q(overnight_in_at__isnull=True, overnight_out_at__isnull=True)
+                | models.Q(
+                    overnight_in_at__isnull=False,
+                    overnight_by__isnull=False,
+                    checked_in_at__isnull=False,
+                    overnight_in_at__gte=models.F("checked_in_at"),
+                )
+                & (
+                    models.Q(overnight_out_at__isnull=True)
+                    | models.Q(overnight_out_at__gte=models.F("overnight_in_at"))
+                ),
+            ),
+        ]
+        indexes = [models.Index(fields=["port", "checked_in_at"], name="attendance_port_idx")]
+
+    def __str__(self) -> str:
+        return f"Hearing day of case {self.case_id} (hearing {self.hearing_id})"
+
+
+class Representation(models.Model):
+    """H3: the attorney or accredited representative of record for a case (Form EOIR-28 on file, date),
+    of the person's choosing at no expense to the Government. One of record at a time; a withdrawal or
+    substitution ends it (the record stays). The docket and the case show who it is; each hearing records
+    the counsel of record when it was held (``Hearing.counsel``)."""
+
+    class Kind(models.TextChoices):
+        ATTORNEY = "attorney", "Attorney"
+        ACCREDITED = "accredited_representative", "Accredited representative"
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="representations")
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    name = models.CharField(max_length=200)
+    organization = models.CharField(max_length=200, blank=True)
+    eoir_id = models.CharField(max_length=32, blank=True, help_text="EOIR ID of the practitioner, if known.")
+    phone = models.CharField(max_length=40, blank=True)
+    eoir28_filed_on = models.DateField(help_text="The date the Form EOIR-28 was filed.")
+    ended_on = models.DateField(null=True, blank=True)
+    end_reason = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["case_id", "eoir28_filed_on", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=models.Q(ended_on__isnull=True),
+                name="representation_one_of_record",
+            ),
+            models.CheckConstraint(name="representation_name_present", condition=~models.Q(name="")),
+            models.CheckConstraint(
+                name="representation_kind_valid",
+                condition=models.Q(kind__in=["attorney", "accredited_representative"]),
+            ),
+            models.CheckConstraint(
+                name="representation_ended_complete",
+                condition=models.Q(ended_on__isnull=True, end_reason="")
+                | (
+                    models.Q(ended_on__isnull=False, ended_on__gte=models.F("eoir28_filed_on"))
+                    & ~models.Q(end_reason="")
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_kind_display()}) for case {self.case_id}"
+
+
+class Completion(models.Model):
+    """What the immigration judge decided, completing the case (H4, H5; M1 and M3 read it).
+
+    ``is_initial``: the case's first completion (M3 counts only these); a completion after a motion to
+    reopen or a remand names that ``reopening`` and is not initial. A removal order may be appealed to the
+    BIA: it is final (H4: ERO hand-off) when no appeal is possible or reserved, when a reserved appeal was
+    not filed by the deadline, or when the BIA dismissed the appeal. An in-absentia order is final at once
+    (a motion to reopen, not an appeal, is the remedy)."""
+
+    class Decision(models.TextChoices):
+        ASYLUM = "asylum", "Asylum granted"
+        WITHHOLDING = "withholding", "Statutory withholding of removal granted"
+        CAT_WITHHOLDING = (
+            "cat_withholding",
+            "Withholding of removal under the Convention Against Torture granted",
+        )
+        CAT_DEFERRAL = "cat_deferral", "Deferral of removal under the Convention Against Torture granted"
+        REMOVAL_ORDER = "removal_order", "Order of removal"
+        REMOVAL_IN_ABSENTIA = "removal_in_absentia", "Order of removal in absentia"
+        VOLUNTARY_DEPARTURE = "voluntary_departure", "Voluntary departure"
+        TERMINATION = "termination", "Proceedings terminated"
+        DISMISSAL = "dismissal", "Proceedings dismissed"
+        ADMIN_CLOSURE = "administrative_closure", "Administrative closure"
+        OTHER = "other", "Other"
+
+    class Appeal(models.TextChoices):
+        NONE = "none", "No appeal (waived, or none possible)"
+        RESERVED = "reserved", "Appeal reserved"
+        FILED = "filed", "Appeal filed with the BIA"
+        NOT_FILED = "not_filed", "Appeal reserved but not filed by the deadline"
+        DECIDED = "decided", "Appeal decided by the BIA"
+
+    class AppealOutcome(models.TextChoices):
+        NONE = "", "—"
+        DISMISSED = "dismissed", "Appeal dismissed: the decision stands"
+        SUSTAINED = "sustained", "Appeal sustained: remanded to the immigration judge"
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="completions")
+    hearing = models.ForeignKey(
+        Hearing, on_delete=models.PROTECT, null=True, blank=True, related_name="completions"
+    )
+    decision = models.CharField(max_length=32, choices=Decision.choices)
+    decided_on = models.DateField()
+    is_initial = models.BooleanField(help_text="H5: the case's initial completion (M3 counts these only).")
+    reopening = models.OneToOneField(
+        "Reopening", on_delete=models.PROTECT, null=True, blank=True, related_name="completion_after"
+    )
+    appeal = models.CharField(max_length=16, choices=Appeal.choices, default=Appeal.NONE)
+    appeal_due_on = models.DateField(null=True, blank=True, help_text="Reserved: the BIA filing deadline.")
+    appeal_filed_on = models.DateField(null=True, blank=True)
+    appeal_decided_on = models.DateField(null=True, blank=True)
+    appeal_outcome = models.CharField(max_length=16, choices=AppealOutcome.choices, blank=True, default="")
+    reason = models.TextField(help_text="What the court staff recorded, e.g. the order's words.")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    RELIEF = frozenset(
+        {Decision.ASYLUM, Decision.WITHHOLDING, Decision.CAT_WITHHOLDING, Decision.CAT_DEFERRAL}
+    )
+    M1_RELIEF = frozenset({Decision.ASYLUM, Decision.WITHHOLDING, Decision.CAT_WITHHOLDING})
+    REMOVAL = frozenset({Decision.REMOVAL_ORDER, Decision.REMOVAL_IN_ABSENTIA})
+
+    class Meta:
+        ordering = ["case_id", "decided_on", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"], condition=models.Q(is_initial=True), name="completion_one_initial"
+            ),
+            # H5: initial exactly when it follows no reopening.
+            models.CheckConstraint(
+                name="completion_initial_iff_not_reopened",
+                condition=models.Q(is_initial=True, reopening__isnull=True)
+                | models.Q(is_initial=False, reopening__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="completion_decision_valid",
+                condition=models.Q(
+                    decision__in=[
+                        "asylum",
+                        "withholding",
+                        "cat_withholding",
+                        "cat_deferral",
+                        "removal_order",
+                        "removal_in_absentia",
+                        "voluntary_departure",
+                        "termination",
+                        "dismissal",
+                        "administrative_closure",
+                        "other",
+                    ]
+                ),
+            ),
+            models.CheckConstraint(
+                name="completion_appeal_valid",
+                condition=models.Q(appeal__in=["none", "reserved", "filed", "not_filed", "decided"])
+                & models.Q(appeal_outcome__in=["", "dismissed", "sustained"]),
+            ),
+            # An in-absentia order is not appealed (a motion to reopen is the remedy).
+            models.CheckConstraint(
+                name="completion_in_absentia_no_appeal",
+                condition=~models.Q(decision="removal_in_absentia") | models.Q(appeal="none"),
+            ),
+            models.CheckConstraint(
+                name="completion_appeal_dates",
+                condition=(
+                    models.Q(appeal="reserved", appeal_due_on__isnull=False) | ~models.Q(appeal="reserved")
+                )
+                & (
+                    models.Q(appeal__in=["filed", "decided"], appeal_filed_on__isnull=False)
+                    | ~models.Q(appeal__in=["filed", "decided"])
+                )
+                & (
+                    models.Q(appeal="decided", appeal_decided_on__isnull=False) & ~models.Q(appeal_outcome="")
+                    | ~models.Q(appeal="decided")
+                    & models.Q(appeal_outcome="", appeal_decided_on__isnull=True)
+                ),
+            ),
+            models.CheckConstraint(name="completion_has_reason", condition=~models.Q(reason="")),
+        ]
+        indexes = [
+            # M1/M3: completions by date.
+            models.Index(fields=["decided_on", "decision"], name="completion_decided_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_decision_display()} in case {self.case_id} on {self.decided_on}"
+
+    @property
+    def is_relief(self) -> bool:
+        return self.decision in self.RELIEF
+
+    @property
+    def is_removal_order(self) -> bool:
+        return self.decision in self.REMOVAL
+
+
+class Reopening(models.Model):
+    """H5: a motion to reopen granted by the immigration judge, or a remand from the BIA: the completion
+    it reopens stays, and the case goes back on the docket (status "reopened"). The next completion names
+    it and is not initial."""
+
+    class Kind(models.TextChoices):
+        MOTION_TO_REOPEN = "motion_to_reopen", "Motion to reopen granted"
+        REMAND = "remand", "Remanded by the BIA"
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="reopenings")
+    completion = models.OneToOneField(Completion, on_delete=models.PROTECT, related_name="reopened_by")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    granted_on = models.DateField()
+    reason = models.TextField()
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["case_id", "granted_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                name="reopening_kind_valid", condition=models.Q(kind__in=["motion_to_reopen", "remand"])
+            ),
+            models.CheckConstraint(name="reopening_has_reason", condition=~models.Q(reason="")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} in case {self.case_id} on {self.granted_on}"
+
+
+class ObserverRequest(models.Model):
+    """O1/O2: someone asked to observe proceedings at an immigration hearing facility — in person (O1), or
+    a press outlet through DHS Public Affairs (O2) — for one hearing or a day; granted or refused case by
+    case, by whom and why. A hearing closed for the person's sensitive matters is refused with that reason
+    (``o1_closed_hearing``), never its details."""
+
+    class Kind(models.TextChoices):
+        PUBLIC = "public", "Member of the public, in person (O1)"
+        PRESS = "press", "Press, through DHS Public Affairs (O2)"
+
+    class Decision(models.TextChoices):
+        PENDING = "", "Not yet decided"
+        GRANTED = "granted", "Granted"
+        REFUSED = "refused", "Refused"
+
+    facility = models.ForeignKey(HearingLocation, on_delete=models.PROTECT, related_name="observer_requests")
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    requester_name = models.CharField(max_length=200)
+    outlet = models.CharField(max_length=200, blank=True, help_text="O2: the press outlet.")
+    public_affairs_contact = models.CharField(
+        max_length=200, blank=True, help_text="O2: who at DHS Public Affairs coordinated the request."
+    )
+    asked_at = models.DateTimeField(default=timezone.now)
+    for_day = models.DateField()
+    hearing = models.ForeignKey(
+        Hearing, on_delete=models.PROTECT, null=True, blank=True, related_name="observer_requests"
+    )
+    decision = models.CharField(max_length=8, choices=Decision.choices, blank=True, default="")
+    refusal_code = models.SlugField(max_length=48, blank=True)
+    decision_reason = models.TextField(blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-asked_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                name="observer_kind_valid", condition=models.Q(kind__in=["public", "press"])
+            ),
+            models.CheckConstraint(name="observer_name_present", condition=~models.Q(requester_name="")),
+            models.CheckConstraint(
+                name="observer_press_through_public_affairs",
+                condition=~models.Q(kind="press")
+                | (~models.Q(outlet="") & ~models.Q(public_affairs_contact="")),
+            ),
+            models.CheckConstraint(
+                name="observer_decision_complete",
+                condition=models.Q(
+                    decision="", decided_by__isnull=True, decided_at__isnull=True, refusal_code=""
+                )
+                | (
+                    models.Q(
+                        decision__in=["granted", "refused"],
+                        decided_by__isnull=False,
+                        decided_at__isnull=False,
+                    )
+                    & ~models.Q(decision_reason="")
+                ),
+            ),
+            models.CheckConstraint(
+                name="observer_refusal_code_only_refused",
+                condition=models.Q(refusal_code="") | models.Q(decision="refused"),
+            ),
+        ]
+        indexes = [models.Index(fields=["facility", "-asked_at", "-id"], name="observer_facility_idx")]
+
+    def __str__(self) -> str:
+        return f"Observer request by {self.requester_name} at {self.facility_id} for {self.for_day}"
