@@ -215,8 +215,9 @@ class Hearing(models.Model):
     )
     # O1: closed to the public for the person's sensitive matters. The reason is for court staff only:
     # observers are told that the hearing is closed, never why in detail.
-    closed_to_public = models.BooleanField(default=False)
-    closed_reason = models.TextField(blank=True)
+    # Database defaults too: the scale-data generator writes hearings with COPY and names no new column.
+    closed_to_public = models.BooleanField(default=False, db_default=False)
+    closed_reason = models.TextField(blank=True, default="", db_default="")
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

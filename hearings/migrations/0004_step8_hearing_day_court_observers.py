@@ -259,12 +259,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='hearing',
             name='closed_reason',
-            field=models.TextField(blank=True),
+            field=models.TextField(blank=True, db_default='', default=''),
         ),
         migrations.AddField(
             model_name='hearing',
             name='closed_to_public',
-            field=models.BooleanField(default=False),
+            field=models.BooleanField(db_default=False, default=False),
         ),
         migrations.AddField(
             model_name='historicalhearing',
@@ -274,12 +274,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='historicalhearing',
             name='closed_reason',
-            field=models.TextField(blank=True),
+            field=models.TextField(blank=True, db_default='', default=''),
         ),
         migrations.AddField(
             model_name='historicalhearing',
             name='closed_to_public',
-            field=models.BooleanField(default=False),
+            field=models.BooleanField(db_default=False, default=False),
         ),
         migrations.AlterField(
             model_name='hearing',
