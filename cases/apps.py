@@ -9,9 +9,8 @@ class CasesConfig(AppConfig):
     def ready(self) -> None:
         from cases import subscribers
         from cases.checks import check_every_move_has_an_owner
-        from cases.registry import register_core_event_types, register_generic_edges
+        from cases.registry import register_core_event_types
 
-        register_generic_edges()
         register_core_event_types()
         subscribers.register()
         checks.register(check_every_move_has_an_owner)

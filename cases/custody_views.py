@@ -4,7 +4,8 @@ the form that records one (``cases.services.custody_determine``; a later one rev
 
 Who may open which page (deny by default: any other role gets 403):
 
-- the queue (``/cases/custody/``): ICE officers (``cases.services.CUSTODY_ROLES``), nationally;
+- the queue (``/cases/custody/``): ICE officers (``cases.services.CUSTODY_ROLES``), nationally; its "Final
+  orders" tab (H4) lists the hand-offs to ICE ERO due, and records one (``cases.services.ero_handoff_record``);
 - a case's custody page (``/cases/<id>/custody/``): the custody readers (``cases.selectors.CUSTODY_READ_ROLES``:
   ICE officers, CBP supervisors at their duty locations, court staff, USCIS asylum officers and their
   supervisors); only ICE officers get the form. A case outside the reader's duty locations answers 404,
@@ -20,9 +21,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from cases.forms import CustodyDeterminationForm, domain_error_text
 from cases.models import CustodyDetermination
@@ -34,9 +37,10 @@ from cases.selectors import (
     custody_of_case,
     custody_queue,
     custody_tab,
+    ero_handoff_for,
     may_read_custody,
 )
-from cases.services import CUSTODY_ROLES, custody_determine
+from cases.services import CUSTODY_ROLES, custody_determine, ero_handoff_record
 from mpp.accounts.auth import signed_in_user
 from mpp.accounts.roles import roles_in_words
 from mpp.audit.models import AccessLog
@@ -73,6 +77,7 @@ def custody_queue_page(request: HttpRequest) -> HttpResponse:
         "tab": tab,
         "tabs": list(CUSTODY_TABS.items()),
         "tab_label": CUSTODY_TABS[tab],
+        "csrf": get_token(request),
     }
     return render(request, "cases/custody_queue.html", context)
 
@@ -145,3 +150,36 @@ def custody_case_page(request: HttpRequest, pk: int) -> HttpResponse:
             f"Custody determination recorded for {name}: {label}. Your reason is on the case timeline.",
         )
     return redirect("cases:custody", pk=custody.case.pk)
+
+
+@login_required
+@require_POST
+def ero_handoff_record_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """H4: record, from the queue's "Final orders" tab, that the person was handed over to ICE ERO: who took
+    custody, where (the location ICE was told), now. The case moves to "handed to ICE ERO"."""
+    user = signed_in_user(request)
+    if not user.has_role(*CUSTODY_ROLES):
+        raise PermissionDenied(f"The custody queue is for: {roles_in_words(CUSTODY_ROLES)}.")
+    handoff = ero_handoff_for(user=user, handoff_id=pk)
+    back = f"{reverse('cases:custody-queue')}?tab=ero"
+    if handoff is None:  # recorded or reopened meanwhile, or no such hand-off: the same answer
+        raise Http404("No such hand-off due.")
+    location_id = request.POST.get("handed_location", "")
+    try:
+        ero_handoff_record(
+            handoff_id=handoff.pk,
+            handed_location_id=int(location_id) if location_id.isdigit() else 0,
+            received_by_name=request.POST.get("received_by_name", ""),
+            actor=user,
+            reason=request.POST.get("reason", ""),
+        )
+    except DomainError as error:
+        field = f" ({error.field.replace('_', ' ')})" if error.field else ""
+        messages.error(request, f"{handoff.case.alien.full_name}{field}: {domain_error_text(error)}")
+    else:
+        messages.success(
+            request,
+            f"{handoff.case.alien.full_name} handed over to ICE ERO (H4): the case is “handed to ICE ERO”; "
+            "the hand-off is on the timeline.",
+        )
+    return redirect(back)

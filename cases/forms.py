@@ -9,7 +9,7 @@ from django import forms
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from cases.models import CaseStatus, CustodyDetermination
+from cases.models import CustodyDetermination
 from cases.registry import HoldKind, hold_kind
 from mpp.exceptions import (
     ConcurrentEdit,
@@ -33,18 +33,6 @@ class SearchForm(forms.Form):
     )
 
 
-class _AnyCaseStatusField(forms.ChoiceField):
-    """Offers only the moves open to this user, but accepts any status value.
-
-    The page may be stale (someone else moved the case meanwhile) or hand-edited; either way the service,
-    not the form, is the one place that says whether a move is allowed, and its refusal carries the reason
-    code and rule the officer needs to see.
-    """
-
-    def valid_value(self, value: str) -> bool:
-        return value in CaseStatus.values
-
-
 class DomainErrorForm(forms.Form):
     def add_domain_error(self, error: DomainError) -> None:
         """Show a service's refusal with its rule ID and reason code, e.g. ``F4 · family_fear_pending: …``;
@@ -58,27 +46,9 @@ def refusal_text(error: DomainError) -> str:
     return f"{prefix}: {error.message}"
 
 
-class CaseTransitionForm(DomainErrorForm):
-    to_status = _AnyCaseStatusField(label="New status")
-    reason = forms.CharField(
-        label="Reason",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=2000,
-        help_text="Required. Recorded in the case history with your name and the time.",
-    )
-
-    def __init__(self, *args: Any, moves: Iterable[CaseStatus] = (), **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        to_status = self.fields["to_status"]
-        assert isinstance(to_status, forms.ChoiceField)  # declared above; narrows the type
-        to_status.choices = [("", "- Select -")] + [
-            (status.value, f"{status.label} ({status.value})") for status in moves
-        ]
-
-
 class _AnyHoldKindField(forms.ChoiceField):
     """Offers the kinds this user may open, but accepts any registered kind: the service, not the form,
-    says who may open which, and its refusal names the roles (as ``_AnyCaseStatusField`` does)."""
+    says who may open which, and its refusal names the roles."""
 
     def valid_value(self, value: str) -> bool:
         return hold_kind(value) is not None

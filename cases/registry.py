@@ -1,15 +1,17 @@
 """The extension points of the case core: moves (edges), kinds of hold, and types of case event.
 
 Each app registers what it owns in its ``AppConfig.ready()``, so ``cases`` names no workflow: the
-screenings app registers the amenability review's moves and the fear-claim hold, the hearings app (later)
-the NTA and hearing moves. Pages, the API and ``cases.services.case_move`` all ask this registry the same
+screenings app registers the amenability review's and the fear assessment's moves and the fear-claim hold,
+the hearings app the NTA's, the hearing day's, the judge's decisions', the reopenings' and the ERO
+hand-off's moves (``hearings.workflow``). Pages, the API and ``cases.services.case_move`` all ask this registry the same
 question (``cases.selectors.move_refusal``).
 
-Edges are keyed by ``(from, to)``. Each is either owned by one workflow (only that workflow's services may
-make it, and only for the roles it names) or, until a workflow takes it over, a *generic* edge that the
-"Change status" form and the ``transition/`` endpoint make, limited to the role that owns the decision.
-Taking over a generic edge means deleting it from ``GENERIC_EDGES`` in the same change that registers it:
-registering an edge twice raises at start-up.
+Edges are keyed by ``(from, to)``. Each is owned by exactly one workflow: only that workflow's services
+make it (``cases.services.case_move(workflow=<owner>)``), and only for the roles it names. There is no
+generic status change (step 8 removed the "Change status" form and the ``transition/`` endpoint): every
+move of the transition table must be registered by the app whose workflow makes it, and the start-up
+check ``cases.E001`` (``cases.checks``) fails when one is not. Registering an edge twice raises at
+start-up.
 """
 
 from __future__ import annotations
@@ -20,12 +22,6 @@ from dataclasses import dataclass
 from django.core.exceptions import ImproperlyConfigured
 
 from cases.models import TRANSITIONS, CaseStatus
-from mpp.accounts.roles import Role
-
-S = CaseStatus
-_CBP_FIELD = frozenset({Role.CBP_OFFICER, Role.BORDER_PATROL_AGENT, Role.CBP_SUPERVISOR})
-_COURT = frozenset({Role.COURT_STAFF})
-_COMPLETIONS = (S.COMPLETED_RELIEF, S.COMPLETED_REMOVAL_ORDER, S.COMPLETED_OTHER)
 
 STATUS_CHANGED = "status.changed"
 
@@ -37,40 +33,33 @@ class Edge:
     source: str
     target: str
     roles: frozenset[str]
-    owner: str | None = None  # the workflow that makes it; None: the generic status change (a stopgap)
-    where: str = "the case page's “Change status” form"  # plain words, for the workflow_owned refusal
+    owner: str  # the workflow that makes it (e.g. "hearings.hearing_day")
+    where: str  # plain words: where the move is made, for the workflow_owned refusal
     event: str = STATUS_CHANGED  # the case event type the move records
 
-    @property
-    def is_generic(self) -> bool:
-        return self.owner is None
-
-
-# The stopgap: legal moves that no workflow owns yet, each limited to the role that owns that decision.
-# Each later step deletes its moves from here and registers them with its workflow (step 6: enrolment;
-# step 7: the fear outcomes — amenable → not amenable and every move into removed from MPP, now made by
-# screenings' fear assessment; step 8: hearing day and completions). Written out by edge, not by target.
-GENERIC_EDGES: dict[tuple[str, str], frozenset[str]] = {}
 
 _EDGES: dict[tuple[str, str], Edge] = {}
 
 
 def edge_register(
-    *, source: str, target: str, roles: Iterable[str], owner: str | None, where: str = "", event: str = ""
+    *, source: str, target: str, roles: Iterable[str], owner: str, where: str, event: str = ""
 ) -> Edge:
     """Register who makes ``source`` → ``target``. Raises ImproperlyConfigured for a move the transition
-    table does not allow, a move already registered (by a workflow, or still generic), or no roles."""
+    table does not allow, a move already registered, no owner, no roles or no words for where it is made."""
     key = (str(source), str(target))
     if key[1] not in TRANSITIONS.get(key[0], frozenset()):
         raise ImproperlyConfigured(f"{key[0]} → {key[1]} is not in the transition table.")
     registered = _EDGES.get(key)
     if registered is not None:
-        by = registered.owner or "the generic status change (GENERIC_EDGES)"
-        raise ImproperlyConfigured(f"{key[0]} → {key[1]} is already made by {by}.")
+        raise ImproperlyConfigured(f"{key[0]} → {key[1]} is already made by {registered.owner}.")
+    if not owner:
+        raise ImproperlyConfigured(f"{key[0]} → {key[1]} names no workflow that makes it.")
+    if not where:
+        raise ImproperlyConfigured(f"{key[0]} → {key[1]} does not say where it is made.")
     roles = frozenset(roles)
     if not roles:
         raise ImproperlyConfigured(f"{key[0]} → {key[1]} names no role that may ask for it.")
-    entry = Edge(key[0], key[1], roles, owner, where or Edge.where, event or STATUS_CHANGED)
+    entry = Edge(key[0], key[1], roles, owner, where, event or STATUS_CHANGED)
     _EDGES[key] = entry
     return entry
 
@@ -81,13 +70,6 @@ def edge_for(source: str, target: str) -> Edge | None:
 
 def edges() -> list[Edge]:
     return sorted(_EDGES.values(), key=lambda e: (e.source, e.target))
-
-
-def register_generic_edges() -> None:
-    """Called once from ``CasesConfig.ready()``, before the other apps register theirs."""
-    for (source, target), roles in GENERIC_EDGES.items():
-        if (source, target) not in _EDGES:
-            edge_register(source=source, target=target, roles=roles, owner=None)
 
 
 # --- holds ---------------------------------------------------------------------------------------------

@@ -30,13 +30,14 @@ from cases.models import (
     CustodyDetermination,
     CustodyReferral,
     Encounter,
+    EroHandoff,
     FamilyMember,
     FamilyUnit,
     Hold,
     HoldExemption,
     status_label,
 )
-from cases.registry import HoldKind, edge_for, event_type_label, hold_kind, hold_kinds
+from cases.registry import Edge, HoldKind, edge_for, event_type_label, hold_kind, hold_kinds
 from cases.rules import looks_like_a_number, normalize_a_number
 from mpp.accounts.models import User
 from mpp.accounts.roles import DETAIL_ROLES, NO_CASE_ACCESS_ROLES, Role, roles_in_words
@@ -375,16 +376,16 @@ def move_refusal(
     actor: User,
     case: Case,
     target: str,
-    workflow: str | None = None,
+    workflow: str,
     holds: Sequence[Hold] | None = None,
 ) -> DomainError | None:
-    """Why ``actor`` may not move ``case`` to ``target`` through ``workflow`` (None: the generic status
-    change), or None if they may. THE predicate: ``case_move`` asks it on the rows it locked, pages and
-    the API ask it to offer moves, so what a page offers is what the service allows.
+    """Why ``actor`` may not move ``case`` to ``target`` through ``workflow``, or None if they may. THE
+    predicate: ``case_move`` asks it on the rows it locked, pages and the API ask it to say what moves a
+    case next, so what a page says is what the service allows.
 
-    Checks, in order: the transition table; who makes the edge (a move a workflow owns is refused anywhere
-    else, ``workflow_owned``, naming where it is made); the actor's roles for the edge; the duty
-    location; the open holds of the case and its family (their rule and code).
+    Checks, in order: the transition table; who makes the edge (a move is made only by the workflow that
+    owns it: anywhere else it is refused, ``workflow_owned``, naming where it is made); the actor's roles
+    for the edge; the duty location; the open holds of the case and its family (their rule and code).
     """
     try:
         Case.check_transition(case.status, target)
@@ -394,12 +395,6 @@ def move_refusal(
     if edge is None:  # a legal move nobody makes: the start-up check (cases.E001) reports it
         return NotPermitted(f"Nobody can move a case to “{status_label(target)}” yet.", field="to_status")
     if edge.owner != workflow:
-        if edge.owner is None:
-            return NotPermitted(
-                f"The move to “{status_label(target)}” is made through {edge.where}.",
-                code="workflow_owned",
-                field="to_status",
-            )
         return NotPermitted(
             f"A case moves from “{status_label(case.status)}” to “{status_label(target)}” only through "
             f"{edge.where}, not here.",
@@ -415,10 +410,9 @@ def move_refusal(
     if not case_is_visible_to(actor, case):
         return NotPermitted("This case is not at one of your duty locations.", field="location")
     blocks = hold_blocks(case=case, target=target, holds=holds)
-    if workflow:
-        # A workflow's own moves are not refused by the holds it owns: it decides what they mean (F5: a
-        # concurred positive makes a member whose own fear claim is pending not amenable too).
-        blocks = [b for b in blocks if (k := hold_kind(b.hold.kind)) is None or k.workflow != workflow]
+    # A workflow's own moves are not refused by the holds it owns: it decides what they mean (F5: a
+    # concurred positive makes a member whose own fear claim is pending not amenable too).
+    blocks = [b for b in blocks if (k := hold_kind(b.hold.kind)) is None or k.workflow != workflow]
     if blocks:
         return blocks[0].as_error()
     return None
@@ -426,7 +420,10 @@ def move_refusal(
 
 @dataclass(frozen=True)
 class MoveOption:
+    """A move that may come next for a case, made by the user's roles, and where it is made."""
+
     status: CaseStatus
+    edge: Edge
     refusal: DomainError | None  # set when a hold blocks it now: shown with its rule, not hidden
 
     @property
@@ -435,9 +432,11 @@ class MoveOption:
 
 
 def case_moves_for(*, user: User, case: Case, holds: Sequence[Hold] | None = None) -> list[MoveOption]:
-    """The generic moves ``user`` may ask for on ``case``: every legal target whose edge no workflow owns
-    and whose roles include the user's. A move a hold blocks is listed with the hold's refusal, so the page
-    says why instead of hiding it. Uses ``move_refusal``, the predicate ``case_move`` enforces."""
+    """The moves that may come next for ``case`` that ``user``'s roles make: every legal target whose
+    edge names one of the user's roles, with where its workflow makes it (there is no generic status
+    change: the case page and the API only say where). A move a hold blocks is listed with the hold's
+    refusal, so the page says why instead of hiding it. Uses ``move_refusal`` with the edge's owner, the
+    predicate ``case_move`` enforces."""
     if not case_is_visible_to(user, case):
         return []
     if holds is None:
@@ -445,9 +444,10 @@ def case_moves_for(*, user: User, case: Case, holds: Sequence[Hold] | None = Non
     options: list[MoveOption] = []
     for status in case.allowed_next_statuses():
         edge = edge_for(case.status, status)
-        if edge is None or not edge.is_generic or not user.has_role(*edge.roles):
+        if edge is None or not user.has_role(*edge.roles):
             continue
-        options.append(MoveOption(status, move_refusal(actor=user, case=case, target=status, holds=holds)))
+        refusal = move_refusal(actor=user, case=case, target=status, workflow=edge.owner, holds=holds)
+        options.append(MoveOption(status, edge, refusal))
     return options
 
 
@@ -741,7 +741,11 @@ CUSTODY_READ_ROLES = frozenset(
 )
 
 # The ICE queue's tabs, key → label; the first is the default.
-CUSTODY_TABS = {"open": "Determination due", "determined": "Recently determined"}
+CUSTODY_TABS = {
+    "open": "Determination due",
+    "determined": "Recently determined",
+    "ero": "Final orders: hand-off to ERO",  # H4
+}
 # Open referrals, oldest first: an index range of the partial index custody_referral_open_idx.
 CUSTODY_QUEUE_SORTS = (
     SortOption(
@@ -843,17 +847,20 @@ def recent_custody_determinations(user: User | AnonymousUser) -> QuerySet[Custod
 
 def custody_queue(
     *, user: User, tab: str | None, params: Mapping[str, Any]
-) -> KeysetPage[CustodyReferral] | KeysetPage[CustodyDetermination]:
+) -> KeysetPage[CustodyReferral] | KeysetPage[CustodyDetermination] | KeysetPage[EroHandoff]:
     """ICE's custody queue (S4; F6 later): one page of 50 in one query of the columns a row shows, an index
     range however many referrals and determinations there are.
 
     - ``open``: people referred whose first determination is due, the oldest referral first;
-    - ``determined``: the latest determinations first, revisits included (superseded ones marked).
+    - ``determined``: the latest determinations first, revisits included (superseded ones marked);
+    - ``ero``: final orders of removal whose hand-off to ICE ERO is due (H4), the oldest first.
 
     Empty for anyone but ICE officers, who work nationally (every port).
     """
     if custody_tab(tab) == "determined":
         return keyset_page(recent_custody_determinations(user), sorts=CUSTODY_DETERMINED_SORTS, params=params)
+    if custody_tab(tab) == "ero":
+        return keyset_page(ero_handoffs_due(user=user), sorts=ERO_HANDOFF_SORTS, params=params)
     return keyset_page(open_custody_referrals(user), sorts=CUSTODY_QUEUE_SORTS, params=params)
 
 
@@ -974,3 +981,64 @@ def custody_of_case(*, user: User, case: Case) -> CaseCustody | None:
         refusal=refusal,
         may_decide=refusal is None and user.has_role(*CUSTODY_ROLES),
     )
+
+
+# --- ICE ERO hand-offs (H4) -----------------------------------------------------------------------------
+
+# ICE's queue tab of final orders: due hand-offs, oldest first (the partial index ero_handoff_due_idx).
+ERO_HANDOFF_SORTS = (
+    SortOption(
+        key="oldest",
+        label="Oldest final order first",
+        ordering=("due_at", "id"),
+        earlier="Due earlier",
+        later="Due later",
+        start="Oldest",
+    ),
+)
+ERO_HANDOFF_COLUMNS = (
+    "id",
+    "case_id",
+    "order_ref",
+    "ordered_on",
+    "final_on",
+    "order_words",
+    "location_id",
+    "due_at",
+    "handed_at",
+    "cancelled_at",
+    *_CUSTODY_PERSON_COLUMNS,
+    "location__id",
+    "location__code",
+    "location__name",
+    "location__time_zone",
+)
+
+
+def ero_handoffs_due(
+    *, user: User | AnonymousUser, after: tuple[datetime, int] | None = None
+) -> QuerySet[EroHandoff]:
+    """H4: the hand-offs to ICE ERO due (a final order of removal not yet carried out, not reopened), with
+    the columns a queue row shows, oldest first; ``after`` (due_at, id) starts after that row (keyset).
+    ICE officers see every location's; CBP officers and supervisors who record hand-offs
+    (``cases.services.ERO_ROLES``) their duty locations'; anyone else none."""
+    from cases.services import ERO_ROLES  # cases.services imports this module: read when called
+
+    qs = (
+        EroHandoff.objects.filter(handed_at__isnull=True, cancelled_at__isnull=True)
+        .select_related("case__alien", "location")
+        .only(*ERO_HANDOFF_COLUMNS)
+        .order_by("due_at", "id")
+    )
+    if not user_sees_cases(user) or not user.has_role(*ERO_ROLES):
+        return qs.none()
+    if user.is_location_scoped:
+        qs = qs.filter(location_id__in=sorted(user.duty_location_ids))
+    if after is not None:
+        qs = qs.filter(Q(due_at__gt=after[0]) | Q(due_at=after[0], id__gt=after[1]))
+    return qs
+
+
+def ero_handoff_for(*, user: User, handoff_id: int) -> EroHandoff | None:
+    """One due hand-off the user may record (another location's answers None, like a missing one)."""
+    return ero_handoffs_due(user=user).filter(pk=handoff_id).first()

@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Model
 from django.utils import timezone
 
-from cases.exceptions import CaseNotFound, ConcurrentEdit, InvalidInput, NotPermitted
+from cases.exceptions import CaseNotFound, ConcurrentEdit, InvalidInput, NotPermitted, PolicyRefusal
 from cases.models import (
     Alien,
     Case,
@@ -23,6 +23,7 @@ from cases.models import (
     CustodyDetermination,
     CustodyReferral,
     Encounter,
+    EroHandoff,
     FamilyMember,
     FamilyUnit,
     Hold,
@@ -384,16 +385,17 @@ def case_move(
     to_status: str,
     actor: User,
     reason: str,
-    workflow: str | None = None,
+    workflow: str,
     subject: Model | None = None,
     data: dict[str, Any] | None = None,
     sensitivities: Sequence[str] = (),
 ) -> Case:
-    """Move a case to ``to_status`` — the one place a case status is written.
+    """Move a case to ``to_status`` — the one place a case status is written, called by the workflow that
+    owns the move (there is no generic status change).
 
     Locks the family unit row, then the case row; then, on what it locked, checks the move as
     ``cases.selectors.move_refusal`` does for pages and the API: the transition table, who makes the edge
-    (``workflow`` must be the edge's owner; None is the generic status change), the actor's roles for it,
+    (``workflow`` must be the edge's owner, else ``workflow_owned``), the actor's roles for it,
     the duty location, and the open holds of the case and its family (F4, S1/S4). Repeating a move that
     already happened is a no-op. Records the edge's case event (linked to ``subject``, e.g. the review)
     and emits ``case.status_changed`` in the same transaction.
@@ -440,13 +442,19 @@ def case_move(
     return case
 
 
-def case_transition(*, case_id: int, to_status: str, actor: User, reason: str) -> Case:
-    """The generic status change (a stopgap, for the moves no workflow owns yet: ``GENERIC_EDGES``).
-
-    ``case_move`` with no workflow: a move a workflow owns is refused with ``workflow_owned`` naming
-    where it is made; otherwise as ``case_move``.
-    """
-    return case_move(case_id=case_id, to_status=to_status, actor=actor, reason=reason, workflow=None)
+@transaction.atomic
+def case_reporting_port_set(*, case: Case, port_id: int | None, actor: User | None, reason: str) -> Case:
+    """H1: the port of entry where the person reports for their next hearing (the scheduled hearing's
+    reporting port), so that CBP posted there see the case on hearing day. The caller holds the case's
+    lock or the hearing's (serving the NTA, moving a hearing). Setting the port it already has is a no-op;
+    the change is in the case's history with who and why, and is no case event (the hearing's own event
+    says it)."""
+    if case.reporting_port_id == port_id:
+        return case
+    case.reporting_port_id = port_id
+    history_stamp(case, actor=actor, reason=reason)
+    case.save(update_fields=["reporting_port", "updated_at"])
+    return case
 
 
 # --- holds ---------------------------------------------------------------------------------------------
@@ -751,3 +759,161 @@ def custody_determine(*, case_id: int, actor: User, decision: str, reason: str) 
         data={"determination_id": determination.pk, "decision": decision},
     )
     return determination
+
+
+# --- ICE ERO hand-off (H4) ----------------------------------------------------------------------------
+
+# H4: who records the hand-off to ICE ERO — CBP where the person is, or the ICE officer taking custody.
+# Defined here (cases owns the hand-off record); hearings.workflow registers the edge with this set.
+ERO_ROLES = frozenset({Role.CBP_OFFICER, Role.CBP_SUPERVISOR, Role.ICE_OFFICER})
+# The owner of the edge completed_removal_order → handed_to_ice in the registry. Named here as data, not
+# imported: cases never imports a workflow's app; hearings.workflow registers the edge under this name.
+ERO_HANDOFF_WORKFLOW = "hearings.ero_handoff"
+
+
+@transaction.atomic
+def ero_handoff_due(
+    *,
+    case_id: int,
+    order_ref: str,
+    ordered_on: dt.date,
+    final_on: dt.date,
+    order_words: str,
+    location_id: int,
+    actor: User,
+) -> EroHandoff:
+    """H4: a removal order became final: the hand-off to ICE ERO is due at ``location_id`` (ICE officers
+    posted there are told through ``ero.handoff_due``). For the workflow that made the order final, in its
+    transaction (it has locked the family and the case). Idempotent per (case, ``order_ref``): a second
+    call returns the first hand-off. Records ``ero.handoff_due``. Raises CaseNotFound, InvalidInput."""
+    order_ref = (order_ref or "").strip()
+    if not order_ref:
+        raise InvalidInput("Name the order the hand-off carries out.", field="order_ref")
+    if final_on < ordered_on:
+        raise InvalidInput("An order becomes final on or after the day it was made.", field="final_on")
+    case = Case.objects.select_for_update(of=("self",)).filter(pk=case_id).first()
+    if case is None:
+        raise CaseNotFound(f"No case {case_id}.")
+    existing = EroHandoff.objects.filter(case=case, order_ref=order_ref).first()
+    if existing is not None:
+        return existing
+    handoff = EroHandoff(
+        case=case,
+        order_ref=order_ref,
+        ordered_on=ordered_on,
+        final_on=final_on,
+        order_words=order_words,
+        location_id=location_id,
+    )
+    history_stamp(handoff, actor=actor, reason=f"H4: final order of removal — {order_words}")
+    handoff.save()
+    case_event_record(
+        case=case,
+        type="ero.handoff_due",
+        actor=actor,
+        reason=f"{order_words} Final on {final_on:%Y-%m-%d}: hand-off to ICE ERO due (H4).",
+        data={"handoff_id": handoff.pk, "order_ref": order_ref, "location_id": location_id, "rule": "H4"},
+        subject=handoff,
+    )
+    outbox_emit(
+        event="ero.handoff_due",
+        case_id=case.pk,
+        data={"handoff_id": handoff.pk, "location_id": location_id},
+    )
+    return handoff
+
+
+@transaction.atomic
+def ero_handoff_record(
+    *,
+    handoff_id: int,
+    handed_location_id: int,
+    received_by_name: str,
+    actor: User,
+    reason: str,
+    handed_at: dt.datetime | None = None,
+) -> EroHandoff:
+    """H4: record that the person was handed over to ICE ERO — when, where, and the ERO officer who took
+    custody; the case moves to "handed to ICE ERO" (``case_move``, which records ``ero.handed_off``).
+
+    Locks the family and the case (through ``lock_family_and_case``), then the hand-off row. Recording a
+    hand-off already recorded is a no-op. Raises NotPermitted (roles, duty location), CaseNotFound,
+    InvalidInput (received_by_name, handed_at, handed_location, reason), PolicyRefusal ``h4_not_final``
+    (no due hand-off: the order is not final, or it was reopened).
+    """
+    reason = require_reason(reason)
+    if not actor.has_role(*ERO_ROLES):
+        raise NotPermitted(f"Recording the hand-off to ICE ERO is for: {roles_in_words(ERO_ROLES)}.")
+    received_by_name = (received_by_name or "").strip()
+    if not received_by_name:
+        raise InvalidInput("Name the ICE ERO officer who took custody.", field="received_by_name")
+    now = timezone.now()
+    handed_at = handed_at or now
+    if handed_at > now + dt.timedelta(minutes=5):
+        raise InvalidInput("The hand-off cannot be in the future.", field="handed_at")
+    place = Location.objects.filter(pk=handed_location_id).first()
+    if place is None:
+        raise InvalidInput("Choose where the person was handed over.", field="handed_location")
+    _require_location_access(actor, place.pk)
+    case_id = EroHandoff.objects.filter(pk=handoff_id).values_list("case_id", flat=True).first()
+    if case_id is None:
+        raise CaseNotFound(f"No hand-off {handoff_id}.")
+    case = lock_family_and_case(case_id=case_id, actor=actor, not_found=f"No hand-off {handoff_id}.")
+    handoff = EroHandoff.objects.select_for_update().get(pk=handoff_id)
+    if handoff.handed_at is not None:
+        return handoff  # a double submit: already recorded
+    if handoff.cancelled_at is not None or case.status != CaseStatus.COMPLETED_REMOVAL_ORDER:
+        raise PolicyRefusal(
+            f"{case.alien.full_name} has no final order of removal to carry out now "
+            f"(“{case.get_status_display()}”): the hand-off to ICE ERO is only on a final order (H4).",
+            code="h4_not_final",
+            rule="H4",
+        )
+    handoff.handed_at = handed_at
+    handoff.handed_by = actor
+    handoff.handed_location = place
+    handoff.received_by_name = received_by_name
+    handoff.notes = reason
+    history_stamp(handoff, actor=actor, reason=reason)
+    handoff.save(
+        update_fields=["handed_at", "handed_by", "handed_location", "received_by_name", "notes", "updated_at"]
+    )
+    case_move(
+        case_id=case.pk,
+        to_status=CaseStatus.HANDED_TO_ICE,
+        actor=actor,
+        reason=f"Handed over to ICE ERO officer {received_by_name} at {place.name}: {reason}",
+        workflow=ERO_HANDOFF_WORKFLOW,
+        subject=handoff,
+        data={"handoff_id": handoff.pk, "handed_location_id": place.pk, "rule": "H4"},
+    )
+    return handoff
+
+
+@transaction.atomic
+def ero_handoff_cancel(*, case_id: int, actor: User, reason: str) -> EroHandoff | None:
+    """The order was reopened before the hand-off (H5): the case's due hand-off, if any, is cancelled (ICE's
+    queue no longer lists it). For the reopening workflow, in its transaction (it has locked the case).
+    Returns the cancelled hand-off, or None when none was due. Records ``ero.handoff_cancelled``."""
+    reason = require_reason(reason)
+    handoff = (
+        EroHandoff.objects.select_for_update()
+        .filter(case_id=case_id, handed_at__isnull=True, cancelled_at__isnull=True)
+        .select_related("case")
+        .first()
+    )
+    if handoff is None:
+        return None
+    handoff.cancelled_at = timezone.now()
+    history_stamp(handoff, actor=actor, reason=reason)
+    handoff.save(update_fields=["cancelled_at", "updated_at"])
+    case_event_record(
+        case=handoff.case,
+        type="ero.handoff_cancelled",
+        actor=actor,
+        reason=reason,
+        data={"handoff_id": handoff.pk, "order_ref": handoff.order_ref},
+        subject=handoff,
+    )
+    outbox_emit(event="ero.handoff_cancelled", case_id=case_id, data={"handoff_id": handoff.pk})
+    return handoff

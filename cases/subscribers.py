@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.models import Case, CaseStatus
+from cases.models import Case, CaseStatus, EroHandoff
 from mpp.accounts.roles import Role
 from mpp.outbox.models import OutboxEvent
 from mpp.outbox.services import notify, subscribe
@@ -32,12 +32,9 @@ def _case_of(event: OutboxEvent) -> Case:
     return Case.objects.select_related("alien", "location").get(pk=event.case_id)
 
 
-# Status reached → who is told (H4: ICE ERO about final orders and hand-offs).
+# Status reached → who is told (H4: ICE ERO about hand-offs). A removal order is not told here: it may be
+# appealed; ICE at the location is told when it becomes final (``ero.handoff_due``, below).
 _TELL_ON_STATUS: dict[str, tuple[frozenset[str], str]] = {
-    CaseStatus.COMPLETED_REMOVAL_ORDER: (
-        frozenset({Role.ICE_OFFICER}),
-        "final order of removal; hand-off to ICE ERO due",
-    ),
     CaseStatus.HANDED_TO_ICE: (frozenset({Role.ICE_OFFICER}), "handed over to ICE ERO"),
 }
 
@@ -69,6 +66,24 @@ def notify_custody_referred(event: OutboxEvent) -> None:
     )
 
 
+def notify_ero_handoff_due(event: OutboxEvent) -> None:
+    """H4: ICE officers posted at the hand-off's location are told a final order of removal is to be
+    carried out (and see it on the queue's hand-off tab)."""
+    handoff = EroHandoff.objects.select_related("case__alien", "location").get(pk=event.payload["handoff_id"])
+    if handoff.handed_at is not None or handoff.cancelled_at is not None:
+        return  # recorded or reopened before this delivery ran: nothing to tell
+    case = handoff.case
+    notify(
+        event=event,
+        roles=[Role.ICE_OFFICER],
+        location_id=handoff.location_id,
+        message=f"{case_words(case)} at {handoff.location.name}: final order of removal — hand-off to ICE ERO "
+        f"due (H4). {handoff.order_words}",
+        url=f"{reverse('cases:custody-queue')}?tab=ero",
+    )
+
+
 def register() -> None:
     subscribe("case.status_changed", notify_status_changed, name="cases.notify_status_changed")
     subscribe("custody.referred", notify_custody_referred, name="cases.notify_custody_referred")
+    subscribe("ero.handoff_due", notify_ero_handoff_due, name="cases.notify_ero_handoff_due")

@@ -1,4 +1,6 @@
-"""The HTML pages of the case registry: home per role, search, the case page and its status-change form.
+"""The HTML pages of the case registry: home per role, search, the case page (with its hold and A-number
+forms). There is no status-change form: every move is made by the workflow that owns it, and the case page
+says where (``cases.selectors.case_moves_for``).
 
 Views only call selectors (reads) and services (writes). Analysts and users without a role have no access
 to personal case data: they get 403 on search and case pages.
@@ -14,8 +16,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
-from cases.forms import ANumberForm, CaseTransitionForm, HoldOpenForm, HoldReleaseForm, SearchForm
-from cases.models import Case, CaseStatus, Hold
+from cases.forms import ANumberForm, HoldOpenForm, HoldReleaseForm, SearchForm
+from cases.models import Case, Hold
 from cases.registry import hold_kind
 from cases.rules import looks_like_a_number, normalize_a_number
 from cases.selectors import (
@@ -32,7 +34,7 @@ from cases.selectors import (
     may_read_case_context,
     user_sees_cases,
 )
-from cases.services import A_NUMBER_ROLES, alien_assign_a_number, case_transition, hold_open, hold_release
+from cases.services import A_NUMBER_ROLES, alien_assign_a_number, hold_open, hold_release
 from mpp.accounts.auth import signed_in_user
 from mpp.accounts.roles import Role
 from mpp.audit.models import AccessLog
@@ -120,7 +122,6 @@ def _render_case(
     request: HttpRequest,
     case: Case,
     *,
-    form: CaseTransitionForm | None = None,
     hold_form: HoldOpenForm | None = None,
     release_form: tuple[int, HoldReleaseForm] | None = None,
     a_number_form: ANumberForm | None = None,
@@ -163,7 +164,6 @@ def _render_case(
         (
             (bound, heading)
             for bound, heading in (
-                (form, "The status was not changed"),
                 (hold_form, "The hold was not recorded"),
                 (release_form[1] if release_form else None, "The hold was not released"),
                 (a_number_form, "The A-number was not assigned"),
@@ -184,7 +184,6 @@ def _render_case(
         "timeline": timeline.entries,
         "timeline_page": timeline,
         "moves": moves,
-        "form": form or CaseTransitionForm(moves=[m.status for m in moves if m.refusal is None]),
         "hold_form": hold_form or (HoldOpenForm(kinds=kinds) if kinds else None),
         "a_number_form": a_number_form
         or (ANumberForm() if not case.alien.a_number and user.has_role(*A_NUMBER_ROLES) else None),
@@ -197,34 +196,6 @@ def _render_case(
 @require_safe
 def case_detail_page(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_case(request, _visible_case_or_404(request, pk))
-
-
-@never_cache
-@login_required
-@require_POST
-def case_transition_page(request: HttpRequest, pk: int) -> HttpResponse:
-    case = _visible_case_or_404(request, pk)
-    user = signed_in_user(request)
-    moves = [m.status for m in case_moves_for(user=user, case=case) if m.refusal is None]
-    form = CaseTransitionForm(request.POST, moves=moves)
-    if not form.is_valid():
-        return _render_case(request, case, form=form, status=400)
-    try:
-        moved = case_transition(
-            case_id=case.pk,
-            to_status=form.cleaned_data["to_status"],
-            actor=user,
-            reason=form.cleaned_data["reason"],
-        )
-    except DomainError as error:
-        form.add_domain_error(error)
-        return _render_case(request, case, form=form, status=error.http_status)
-    label = CaseStatus(moved.status).label
-    if moved.status == case.status:  # the move had already happened (double submit): nothing new recorded
-        messages.info(request, f"The case was already “{label}”; nothing changed.")
-    else:
-        messages.success(request, f"Status changed to “{label}”. Your reason is recorded in the timeline.")
-    return redirect("cases:detail", pk=case.pk)
 
 
 @never_cache

@@ -44,6 +44,7 @@ from weasyprint.text.fonts import FontConfiguration  # type: ignore[import-untyp
 from weasyprint.urls import URLFetcher  # type: ignore[import-untyped]
 
 from hearings.i18n import format_local_date, format_local_datetime, zone_words
+from hearings.rules import tear_sheet_barcode
 
 logger = logging.getLogger(__name__)
 
@@ -270,7 +271,9 @@ def _sheet_context(sheet: TearSheetData, *, compact: bool) -> dict[str, Any]:
         "current_address": _one_line(sheet.current_address),
         "bilingual": len(columns) > 1,
         "compact": compact,
-        "barcode_uri": barcode_data_uri(sheet.a_number),
+        # N2/N5: the barcode carries the sheet's id too, so a scan at the port tells a superseded sheet from
+        # the current one; the A-number is printed large above it, as before.
+        "barcode_uri": barcode_data_uri(tear_sheet_barcode(sheet.a_number, sheet.sheet_id)),
         # A hearing held at a hearing facility (not in the court's building) names the court as well; when
         # they are the same place it is printed once.
         "show_court_in_hearing": (sheet.court_name, sheet.court_address)

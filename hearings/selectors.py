@@ -120,7 +120,8 @@ DOCKET_COLUMNS = (
 
 def docket(*, user: User, hearing_location_id: int, day: dt.date) -> QuerySet[Hearing]:
     """The hearings at a hearing location on a day (in its zone), in hearing order: every one, with the
-    person and language, including those moved away that day (shown as moved)."""
+    person and language, including those moved away that day (shown as moved). The docket page reads
+    ``hearings.court_selectors.court_docket`` (this, with counsel, interpreter and the hearing day)."""
     place = HearingLocation.objects.get(pk=hearing_location_id)
     start, end = local_day_bounds(day, place.time_zone)
     qs = (

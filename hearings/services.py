@@ -17,7 +17,13 @@ from django.utils import timezone
 from cases.exceptions import CaseNotFound, ConcurrentEdit, IllegalTransition, InvalidInput, NotPermitted
 from cases.models import CASE_CLOSED_STATUSES, Case, CaseStatus, Encounter, Language
 from cases.selectors import case_is_visible_to, move_refusal
-from cases.services import case_event_record, case_move, family_lock, require_reason
+from cases.services import (
+    case_event_record,
+    case_move,
+    case_reporting_port_set,
+    family_lock,
+    require_reason,
+)
 from hearings.i18n import local_words
 from hearings.models import (
     AddressInMexico,
@@ -300,6 +306,7 @@ def nta_serve_family(
         )
         history_stamp(hearing, actor=actor, reason=why)
         hearing.save()
+        case_reporting_port_set(case=case, port_id=place.reporting_port_id, actor=actor, reason=why)
         nta = NoticeToAppear(
             case=case,
             court_id=place.court_id,
@@ -535,6 +542,7 @@ def hearings_move(
         )
         history_stamp(new, actor=actor, reason=why)
         new.save()
+        case_reporting_port_set(case=hearing.case, port_id=place.reporting_port_id, actor=actor, reason=why)
         case_event_record(
             case=hearing.case,
             type=f"hearing.{verb}",

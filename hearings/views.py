@@ -9,7 +9,8 @@ default: any other role gets 403):
 
 - the family's NTA: CBP officers and Border Patrol agents (``SERVE_ROLES``), at the family's location;
 - slots, the filing queue, moving a hearing: court staff (``COURT_ROLES``);
-- the docket: court staff, and CBP officers, agents and supervisors (read only; their locations' people);
+- the docket (``hearings.court_views``, with the in-court actions): court staff, and CBP officers, agents and
+  supervisors (read only; their locations' people);
 - a case's hearings and documents: whoever reads hearings (``READ_ROLES``) and sees the case;
 - the change of address: court staff, officers and agents (``ADDRESS_ROLES``).
 
@@ -43,7 +44,14 @@ from django_countries import countries
 from cases.forms import domain_error_text
 from cases.models import CASE_CLOSED_STATUSES, Case, CaseStatus, FamilyMember
 from cases.selectors import cases_visible_to, family_open_holds, move_refusal
-from hearings import selectors, services
+from hearings import court_selectors, selectors, services
+from hearings.court_forms import (
+    AppealForm,
+    ReopeningForm,
+    RepresentationEndForm,
+    RepresentationForm,
+    ScheduleForm,
+)
 from hearings.forms import (
     AddressChangeForm,
     HearingMoveForm,
@@ -510,67 +518,7 @@ def filing_queue(request: HttpRequest) -> HttpResponse:
     return render(request, "hearings/filing_queue.html", context, status=status)
 
 
-# --- The docket --------------------------------------------------------------------------------------
-
-
-@never_cache
-@login_required
-@require_safe
-def docket(request: HttpRequest) -> HttpResponse:
-    """A hearing location's hearings on a day (``?place=&day=``), in hearing order, 50 to a page (a busy
-    day at a large court holds hundreds), moved ones shown as moved with a link to their new date."""
-    user = _user_with(request, DOCKET_ROLES, "The docket")
-    places = list(selectors.hearing_locations())
-    place = _chosen_place(places, request.GET.get("place"))
-    if place is None:
-        raise Http404("No active hearing location.")
-    day = _date_or_none(request.GET.get("day")) or timezone.localdate(timezone.now(), place.zone)
-    page = keyset_page(
-        selectors.docket(user=user, hearing_location_id=place.pk, day=day),
-        sorts=DOCKET_SORTS,
-        params=request.GET,
-    )
-    hearings = page.rows
-    _log_cases(request, user, [h.case_id for h in hearings])
-    zones = {p.pk: p for p in places}
-    rows = []
-    for hearing in hearings:
-        moved_to = (
-            getattr(hearing, "replaced_by", None) if hearing.status != Hearing.Status.SCHEDULED else None
-        )
-        moved_link = ""
-        moved_when = ""
-        if moved_to is not None:
-            new_place = zones.get(moved_to.hearing_location_id)
-            tz_name = new_place.time_zone if new_place else place.time_zone
-            moved_when = zone_words(moved_to.starts_at, tz_name)
-            query = urlencode(
-                {
-                    "place": moved_to.hearing_location_id,
-                    "day": _local_day(moved_to.starts_at, tz_name).isoformat(),
-                }
-            )
-            moved_link = f"{reverse('hearings:docket')}?{query}"
-        rows.append(
-            {
-                "hearing": hearing,
-                "when": zone_words(hearing.starts_at, place.time_zone),
-                "moved_to": moved_to,
-                "moved_when": moved_when,
-                "moved_link": moved_link,
-            }
-        )
-    context = {
-        "places": places,
-        "place": place,
-        "day": day,
-        "previous_day": (day - dt.timedelta(days=1)).isoformat(),
-        "next_day": (day + dt.timedelta(days=1)).isoformat(),
-        "rows": rows,
-        "page": page,
-        "may_move": user.has_role(*COURT_ROLES),
-    }
-    return render(request, "hearings/docket.html", context)
+# --- The docket: hearings.court_views.docket (in court, H2–H5) -------------------------------------
 
 
 # --- Moving a hearing (H2) ---------------------------------------------------------------------------
@@ -598,7 +546,10 @@ def _render_move(
         )
         shown, more = _bounded(slots)
         groups = _slot_groups(shown)
-    form = form or HearingMoveForm(initial={"mode": Hearing.Status.RESCHEDULED})
+    # The docket's "Continue" links here with ?mode=continued (H2); otherwise reschedule is preselected.
+    asked = request.GET.get("mode")
+    mode = Hearing.Status.CONTINUED if asked == Hearing.Status.CONTINUED else Hearing.Status.RESCHEDULED
+    form = form or HearingMoveForm(initial={"mode": mode})
     chosen_slot = form["slot"].value()
     context = {
         "hearing": hearing,
@@ -770,10 +721,32 @@ def case_hearings(request: HttpRequest, case_id: int) -> HttpResponse:
         "may_move": user.has_role(*COURT_ROLES),
         "may_record_address": user.has_role(*ADDRESS_ROLES) and nta is not None,
         "local_zone": local,
+        **_court_context(user, case, data),
     }
     if request.GET.get("partial"):
         return render(request, "hearings/_case_hearings_summary.html", context)
     return render(request, "hearings/case_hearings.html", context)
+
+
+def _court_context(user: User, case: Case, data: selectors.CaseHearings) -> dict[str, object]:
+    """In court (H3–H5): counsel of record, decisions with their appeal, reopenings, the hand-off to ICE
+    ERO; for court staff, the forms (``hearings.court_views`` takes them)."""
+    court = court_selectors.case_court(user=user, case=case, hearings=data)
+    may_court = user.has_role(*COURT_ROLES)
+    groups: list[SlotGroup] = []
+    if court is not None and may_court and court.needs_hearing:
+        groups = _slot_groups(court_selectors.schedule_slots(court_id=court.court_id))
+    today = timezone.localdate(timezone.now(), zoneinfo.ZoneInfo(case.location.time_zone))
+    return {
+        "court": court,
+        "may_court": may_court,
+        "counsel_form": RepresentationForm(initial={"eoir28_filed_on": today}),
+        "counsel_end_form": RepresentationEndForm(initial={"ended_on": today}),
+        "appeal_form": AppealForm(),
+        "reopen_form": ReopeningForm(initial={"granted_on": today}),
+        "schedule_form": ScheduleForm(),
+        "schedule_groups": groups,
+    }
 
 
 # --- Change of address (N6) --------------------------------------------------------------------------

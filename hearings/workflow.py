@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from cases.models import CaseStatus as S
 from cases.registry import edge_register, event_type_register
+from cases.services import ERO_HANDOFF_WORKFLOW
+from cases.services import ERO_ROLES as CASES_ERO_ROLES
 from mpp.accounts.roles import Role
 
 NTA_SERVICE = "hearings.nta_service"
@@ -15,8 +17,9 @@ HEARING_DAY = "hearings.hearing_day"
 COMPLETION = "hearings.completion"
 # H5: a motion to reopen granted, or a BIA remand, puts a completed case back on the docket.
 REOPENING = "hearings.reopening"
-# H4: a final order of removal: the person is handed over to ICE ERO.
-ERO_HANDOFF = "hearings.ero_handoff"
+# H4: a final order of removal: the person is handed over to ICE ERO (cases owns the hand-off record, and
+# names this owner when it records one).
+ERO_HANDOFF = ERO_HANDOFF_WORKFLOW
 
 # N1: the CBP officer or agent who processed the family serves the NTA and books the initial hearing.
 SERVE_ROLES = frozenset({Role.CBP_OFFICER, Role.BORDER_PATROL_AGENT})
@@ -28,8 +31,9 @@ PRINT_ROLES = frozenset({Role.PRINT_STAFF})
 ADDRESS_ROLES = frozenset({Role.COURT_STAFF, Role.CBP_OFFICER, Role.BORDER_PATROL_AGENT})
 # H1: the officers at the reporting port who check people in, transport and return them.
 PORT_ROLES = frozenset({Role.CBP_OFFICER, Role.BORDER_PATROL_AGENT, Role.CBP_SUPERVISOR})
-# H4: who records the hand-off to ICE ERO (CBP where the person is, or ICE taking custody).
-ERO_ROLES = frozenset({Role.CBP_OFFICER, Role.CBP_SUPERVISOR, Role.ICE_OFFICER})
+# H4: who records the hand-off to ICE ERO (CBP where the person is, or ICE taking custody): one set, the
+# hand-off service's (cases.services.ERO_ROLES).
+ERO_ROLES = CASES_ERO_ROLES
 # O1/O2: who records observers' and the press's requests at a hearing facility, and decides them.
 OBSERVER_ROLES = frozenset({Role.COURT_STAFF, Role.CBP_SUPERVISOR})
 # Who reads slots, hearings, NTAs and tear sheets (besides the roles above): supervisors follow their
@@ -67,6 +71,7 @@ EVENT_TYPES = (
     ("hearing.scheduled", "Hearing scheduled"),
     ("hearing.held", "Hearing held"),
     ("hearing.closed_to_public", "Hearing closed to the public (O1)"),
+    ("hearing.opened_to_public", "Hearing open to the public again (O1)"),
     ("representation.recorded", "Counsel of record entered (EOIR-28, H3)"),
     ("representation.ended", "Counsel of record withdrew or was substituted (H3)"),
     ("completion.recorded", "Immigration judge's decision recorded"),

@@ -20,7 +20,7 @@ class AsOfForm(forms.Form):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         input_formats=["%Y-%m-%d"],
-        help_text=f"Counts what had happened by the end of this day (the asylum office's local day). From "
+        help_text=f"Counts what had happened by the end of this day (for M2, the asylum office's local day). From "
         f"{PROGRAM_START:%Y-%m-%d}, when MPP began, to today; empty means today. Format: YYYY-MM-DD.",
         error_messages={"invalid": "Enter the date as YYYY-MM-DD, for example 2026-11-30."},
     )

@@ -3,8 +3,12 @@
 Metrics are aggregates: counts of people, never who they are, so they carry no personal data (no access-log
 row) and are read by analysts, administrators and, for the USCIS referrals, USCIS (``METRIC_ROLES``).
 
+- **M1** Relief granted: the INA 240 proceedings that ended in asylum, statutory withholding or CAT withholding
+  (``m1_relief_granted``).
 - **M2** USCIS referrals: the number of MPP aliens referred for non-refoulement assessment interviews, with
   outcomes (``m2_uscis_referrals``).
+- **M3** Cases completed by immigration judges since MPP's inception: enrolled (NTA filed) and initial
+  completions (``m3_cases_completed``).
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from dataclasses import dataclass, field
 from django.db import connection
 from django.utils import timezone
 
+from hearings.models import Completion
 from mpp.accounts.models import Location, User
 from mpp.accounts.roles import Role
 from mpp.exceptions import InvalidInput
@@ -180,3 +185,221 @@ def m2_uscis_referrals(*, as_of: dt.date) -> M2Report:
         if o.office.is_active or pk in totals
     ]
     return M2Report(as_of=as_of, offices=listed, total=program)
+
+
+# --- M1: relief granted ------------------------------------------------------------------------------------
+
+# M1's relief: asylum, statutory withholding of removal, withholding under the Convention Against Torture —
+# the DHS measure's footnote; CAT deferral, voluntary departure and the other outcomes do not count.
+M1_DECISIONS = (
+    Completion.Decision.ASYLUM,
+    Completion.Decision.WITHHOLDING,
+    Completion.Decision.CAT_WITHHOLDING,
+)
+
+
+@dataclass(frozen=True)
+class M1Counts:
+    """Proceedings whose outcome as of the date is a grant of relief, by the relief granted."""
+
+    asylum: int = 0
+    withholding: int = 0
+    cat_withholding: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.asylum + self.withholding + self.cat_withholding
+
+    def __add__(self, other: M1Counts) -> M1Counts:
+        return M1Counts(
+            self.asylum + other.asylum,
+            self.withholding + other.withholding,
+            self.cat_withholding + other.cat_withholding,
+        )
+
+
+@dataclass(frozen=True)
+class Court:
+    code: str
+    name: str
+
+
+NO_COURT = Court(code="", name="No Notice to Appear on file")
+
+
+@dataclass(frozen=True)
+class M1Month:
+    month: dt.date  # the first day of the month the relief was granted
+    counts: M1Counts
+
+
+@dataclass(frozen=True)
+class M1Court:
+    court: Court
+    counts: M1Counts
+
+
+@dataclass(frozen=True)
+class M1Report:
+    as_of: dt.date
+    courts: list[M1Court]  # the immigration court of the case's NTA, by name
+    months: list[M1Month]  # the program, by month of the decision, oldest first
+    total: M1Counts
+
+
+# One query. A proceeding's outcome as of the date is its completion decided by then that no reopening or
+# remand granted by then has reopened (H5): a case is completed again only after a reopening, so a case has
+# at most one such completion. Grouped by court (the NTA's), month of the decision and relief granted: a few
+# hundred rows at most, summed in Python (each proceeding is in exactly one row). An index range of
+# completion_decided_idx (decided_on, decision) and an anti-join to the few reopenings.
+M1_SQL = """
+SELECT l.code, l.name, date_trunc('month', c.decided_on)::date AS month, c.decision, count(*)::int
+FROM hearings_completion c
+LEFT JOIN hearings_noticetoappear n ON n.case_id = c.case_id
+LEFT JOIN accounts_location l ON l.id = n.court_id
+WHERE c.decided_on <= %(as_of)s AND c.decision = ANY(%(relief)s)
+  AND NOT EXISTS (
+      SELECT 1 FROM hearings_reopening r WHERE r.completion_id = c.id AND r.granted_on <= %(as_of)s
+  )
+GROUP BY l.code, l.name, month, c.decision
+"""
+
+
+def _m1_counts(decision: str, count: int) -> M1Counts:
+    return M1Counts(**{decision: count})
+
+
+def m1_relief_granted(*, as_of: dt.date) -> M1Report:
+    """M1: the INA 240 proceedings of MPP aliens that ended in a grant of relief — asylum, statutory
+    withholding of removal or withholding under CAT (``Completion.M1_RELIEF``) — as of ``as_of``: the
+    proceeding's current outcome by the end of that day (its latest completion decided by then, not reopened
+    by then) is such a grant. A grant later reopened (motion to reopen, remand) no longer counts from the day
+    it was reopened; completed again with relief, it counts again, once. By the NTA's immigration court and by
+    month of the decision. One query whatever the number of completions."""
+    as_of = as_of_checked(as_of)
+    with connection.cursor() as cursor:
+        cursor.execute(M1_SQL, {"as_of": as_of, "relief": [d.value for d in M1_DECISIONS]})
+        rows = cursor.fetchall()
+    courts: dict[Court, M1Counts] = {}
+    months: dict[dt.date, M1Counts] = {}
+    for code, name, month, decision, count in rows:
+        court = Court(code=code, name=name) if code else NO_COURT
+        counts = _m1_counts(decision, count)
+        courts[court] = courts.get(court, M1Counts()) + counts
+        months[month] = months.get(month, M1Counts()) + counts
+    total = sum(courts.values(), M1Counts())
+    return M1Report(
+        as_of=as_of,
+        courts=[
+            M1Court(court=c, counts=courts[c]) for c in sorted(courts, key=lambda c: (not c.code, c.name))
+        ],
+        months=[M1Month(month=m, counts=months[m]) for m in sorted(months)],
+        total=total,
+    )
+
+
+# --- M3: cases completed by immigration judges since MPP's inception --------------------------------------
+
+
+@dataclass(frozen=True)
+class M3Counts:
+    """``enrolled``: cases whose NTA was filed with the court by the date. ``completed``: the initial
+    completions decided by then (H5: not a completion after a motion to reopen or a remand), by the initial
+    decision's group: relief or protection granted (asylum, withholding, CAT withholding or deferral), a
+    removal order (``in_absentia`` of them in absentia), anything else."""
+
+    enrolled: int = 0
+    completed: int = 0
+    relief: int = 0
+    removal: int = 0
+    in_absentia: int = 0
+    other: int = 0
+
+    def __add__(self, other: M3Counts) -> M3Counts:
+        return M3Counts(
+            *(
+                getattr(self, name) + getattr(other, name)
+                for name in ("enrolled", "completed", "relief", "removal", "in_absentia", "other")
+            )
+        )
+
+
+@dataclass(frozen=True)
+class M3Court:
+    court: Court
+    counts: M3Counts
+
+
+@dataclass(frozen=True)
+class M3Report:
+    as_of: dt.date
+    courts: list[M3Court]
+    total: M3Counts
+
+
+# One query: the filed NTAs by court (enrolled), and the initial completions decided by then by court (the
+# case's NTA) and decision group, joined per court. A case's initial completion is one row
+# (completion_one_initial), so it counts once however often the case was reopened and completed again. A
+# completion of a case without an NTA (none in practice: the court has no case without one) is court 0.
+M3_SQL = """
+WITH enrolled AS (
+    SELECT n.court_id, count(*)::int AS enrolled
+    FROM hearings_noticetoappear n WHERE n.filed_on <= %(as_of)s
+    GROUP BY n.court_id
+), completed AS (
+    SELECT coalesce(n.court_id, 0) AS court_id, count(*)::int AS completed,
+           count(*) FILTER (WHERE c.decision = ANY(%(relief)s))::int AS relief,
+           count(*) FILTER (WHERE c.decision = ANY(%(removal)s))::int AS removal,
+           count(*) FILTER (WHERE c.decision = 'removal_in_absentia')::int AS in_absentia
+    FROM hearings_completion c
+    LEFT JOIN hearings_noticetoappear n ON n.case_id = c.case_id
+    WHERE c.is_initial AND c.decided_on <= %(as_of)s
+    GROUP BY 1
+)
+SELECT l.code, l.name, j.enrolled, j.completed, j.relief, j.removal, j.in_absentia
+FROM (
+    SELECT court_id, coalesce(e.enrolled, 0) AS enrolled, coalesce(k.completed, 0) AS completed,
+           coalesce(k.relief, 0) AS relief, coalesce(k.removal, 0) AS removal,
+           coalesce(k.in_absentia, 0) AS in_absentia
+    FROM enrolled e FULL JOIN completed k USING (court_id)
+) j
+LEFT JOIN accounts_location l ON l.id = j.court_id
+"""
+
+
+def m3_cases_completed(*, as_of: dt.date) -> M3Report:
+    """M3: cases completed by immigration judges since MPP's inception, as of ``as_of``. *Total enrolled*
+    counts only the cases whose NTA was filed with the court by then; *cases completed* counts initial
+    completions only (H5: a case completed, reopened and completed again counts once, with its initial
+    decision), decided by then. By the NTA's immigration court, with the initial decisions' groups. One
+    query whatever the number of cases."""
+    as_of = as_of_checked(as_of)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            M3_SQL,
+            {
+                "as_of": as_of,
+                "relief": sorted(d.value for d in Completion.RELIEF),
+                "removal": sorted(d.value for d in Completion.REMOVAL),
+            },
+        )
+        rows = cursor.fetchall()
+    courts: dict[Court, M3Counts] = {}
+    for code, name, enrolled, completed, relief, removal, in_absentia in rows:
+        court = Court(code=code, name=name) if code else NO_COURT
+        counts = M3Counts(
+            enrolled=enrolled,
+            completed=completed,
+            relief=relief,
+            removal=removal,
+            in_absentia=in_absentia,
+            other=completed - relief - removal,
+        )
+        courts[court] = courts.get(court, M3Counts()) + counts
+    return M3Report(
+        as_of=as_of,
+        courts=[
+            M3Court(court=c, counts=courts[c]) for c in sorted(courts, key=lambda c: (not c.code, c.name))
+        ],
+        total=sum(courts.values(), M3Counts()),
+    )

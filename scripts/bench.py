@@ -71,6 +71,11 @@ TEAR_SHEET = Budget("one tear sheet (PDF, one page)", p95_ms=100)
 # INCLUDE (alien_id), the cases app's to add, brings the query to ~140 ms.
 METRIC = Budget("metric (an aggregate over the whole program)", p95_ms=300, max_queries=8)
 BATCH = Budget("200-sheet print batch (built by the Celery task's code)", p95_ms=20_000)
+# Step 8 (H1): the day's manifest prints every arrival of the busiest day at once (up to 400 rows) on one
+# page, read a few times a day; a scan at the port is the POST that checks the person in plus the arrivals
+# page it redirects to, ready for the next scan ("in under a second", the issue says).
+MANIFEST = Budget("arrivals manifest (one printable page, up to 400 rows)", p95_ms=150, max_queries=12)
+CHECK_IN_SCAN = Budget("one check-in scan (POST + the arrivals page it redirects to)", p95_ms=100)
 
 
 @dataclass(frozen=True)
@@ -148,9 +153,18 @@ CUSTODY_OPEN = (
     "SELECT * FROM cases_custodyreferral WHERE determined_at IS NULL ORDER BY referred_at, id LIMIT 50"
 )
 CUSTODY_DETERMINED = "SELECT * FROM cases_custodydetermination ORDER BY decided_at DESC, id DESC LIMIT 50"
+# Step 8 (H4): ICE's hand-offs to ERO due, oldest first (the partial index ero_handoff_due_idx).
+ERO_DUE = "SELECT * FROM cases_erohandoff WHERE handed_at IS NULL AND cancelled_at IS NULL ORDER BY due_at, id LIMIT 50"
 CASE_FEAR_CLAIMS = (
     "SELECT c.*, a.* FROM screenings_fearclaim c LEFT JOIN screenings_fearassessment a ON a.claim_id = c.id "
     "WHERE c.case_id = %(fear_case_id)s ORDER BY c.stated_at DESC, c.id DESC"
+)
+# Step 8 (H1): the port's arrivals of a day, by report time (the hearing's start less the location's lead).
+ARRIVALS = (
+    "SELECT h.* FROM hearings_hearing h JOIN hearings_hearinglocation l ON l.id = h.hearing_location_id "
+    "WHERE l.reporting_port_id = %(port_id)s AND h.status IN ('scheduled', 'continued', 'held') "
+    "AND h.starts_at - l.report_lead >= %(arrivals_start)s AND h.starts_at - l.report_lead < %(arrivals_end)s "
+    "ORDER BY h.starts_at - l.report_lead, h.id LIMIT {}"
 )
 # M2's aggregate is the selector's one query: its twin is that very SQL (the page's cost beside the query's).
 M2_SQL = "python:metrics.selectors.M2_SQL"
@@ -246,6 +260,9 @@ ENTRIES: list[Entry] = [
     Entry("custody queue: recently determined", "ice", "/cases/custody/?tab=determined", QUEUE,
           (CUSTODY_DETERMINED,)),
     Entry("API custody referrals", "ice", "/api/v1/custody-referrals/", QUEUE, (CUSTODY_OPEN,)),
+    # Step 8 (H4): final orders of removal, hand-off to ICE ERO due.
+    Entry("custody queue: final orders, hand-off to ERO", "ice", "/cases/custody/?tab=ero", QUEUE, (ERO_DUE,)),
+    Entry("API ERO hand-offs due", "ice", "/api/v1/ero-handoffs/", QUEUE, (ERO_DUE,)),
     Entry("case fear claims", "officer", "/screenings/cases/{fear_case_id}/fear/?partial=1", CASE_PAGE,
           (CASE_FEAR_CLAIMS,)),
     Entry("case fear claims", "asylum_officer", "/screenings/cases/{fear_case_id}/fear/?partial=1", CASE_PAGE,
@@ -255,6 +272,14 @@ ENTRIES: list[Entry] = [
           expect="Houston Asylum Office"),
     Entry("API M2 as of {as_of}", "analyst", "/api/v1/metrics/m2/?as_of={as_of}", METRIC, (M2_SQL,)),
     Entry("M2 USCIS referrals as of {as_of}", "asylum_officer", "/metrics/?as_of={as_of}", METRIC, (M2_SQL,)),
+    # Step 8 (H1): the port's expected arrivals on its busiest day, the manifest (the 200-scan morning is
+    # measured apart: measure_check_in_morning).
+    Entry("arrivals, busiest day ({arrivals_count} expected)", "officer",
+          "/hearings/port/arrivals/?port={port_id}&day={arrivals_day}", QUEUE, (ARRIVALS.format(50),)),
+    Entry("API arrivals, busiest day", "officer", "/api/v1/arrivals/?port={port_id}&day={arrivals_day}", QUEUE,
+          (ARRIVALS.format(50),)),
+    Entry("arrivals manifest, busiest day", "officer", "/hearings/port/manifest/?port={port_id}&day={arrivals_day}",
+          MANIFEST, (ARRIVALS.format(400),)),
     # What every request pays before its own work: session, user, permission, one empty query.
     Entry("fixed cost: API list with no rows", "officer", "/api/v1/cases/?encounter=0", FIXED_COST),
 ]
@@ -389,6 +414,8 @@ def main() -> int:
     results = [measure_entry(entry, fixtures, clients) for entry in ENTRIES if chosen(entry.name)]
     if chosen("print batch of 200 tear sheets") or not ONLY:
         results.append(measure_batch(fixtures))
+    if chosen(CHECK_IN_MORNING):
+        results.append(measure_check_in_morning(fixtures))
     load_after = os.getloadavg()
     quietness_after = calibration()
     load = load_run(env, fixtures) if LOAD_SECONDS > 0 else None
@@ -437,6 +464,11 @@ def data_ensure(*, created: bool) -> None:
     if not FearClaim.objects.exists():
         print(f"bench: adding fear claims, USCIS assessments and ICE custody to {BENCH_DATABASE}")
         call_command("generate_scale_data", cases=BENCH_CASES, seed=BENCH_SEED, add_fear=True)
+    from hearings.models import Completion
+
+    if not Completion.objects.exists():
+        print(f"bench: adding completions, reopenings, counsel and ERO hand-offs to {BENCH_DATABASE}")
+        call_command("generate_scale_data", cases=BENCH_CASES, seed=BENCH_SEED, add_court=True)
 
 
 def query_one(sql: str, params: dict[str, Any] | list[Any] | None = None) -> tuple[Any, ...] | None:
@@ -525,6 +557,7 @@ def pick_fixtures() -> dict[str, Any]:
     fixtures["pending_reviews"] = pending[0] if pending else 0
     fixtures.update(hearing_fixtures(port_id))
     fixtures.update(fear_fixtures(port_id))
+    fixtures.update(arrivals_fixtures(port_id))
     fixtures["load_ports"] = [
         {"port_id": pid, "port_code": code, "port_cases": count, **port_fixtures(pid)}
         for pid, code, count in ports
@@ -619,6 +652,117 @@ def fear_fixtures(port_id: int) -> dict[str, Any]:
         "custody_open": custody[0] if custody else 0,
         "as_of": dt.datetime.now(dt.UTC).date().isoformat(),
     }
+
+
+def arrivals_fixtures(port_id: int) -> dict[str, Any]:
+    """Step 8 (H1): the port's busiest day of arrivals (report times in the port's zone) and its bounds."""
+    import zoneinfo
+
+    tz = query_one("SELECT time_zone FROM accounts_location WHERE id = %s", [port_id])
+    assert tz is not None
+    row = query_one(
+        "SELECT ((h.starts_at - l.report_lead) AT TIME ZONE %s)::date AS d, count(*) FROM hearings_hearing h "
+        "JOIN hearings_hearinglocation l ON l.id = h.hearing_location_id WHERE l.reporting_port_id = %s "
+        "AND h.status IN ('scheduled', 'continued', 'held') GROUP BY 1 ORDER BY 2 DESC, 1 DESC LIMIT 1",
+        [tz[0], port_id],
+    )
+    if row is None:
+        raise SystemExit("bench: nobody reports at the busiest port for a hearing (Case.reporting_port, H1)")
+    start = dt.datetime.combine(row[0], dt.time.min, tzinfo=zoneinfo.ZoneInfo(tz[0]))
+    # The morning of scans: the day with the most people who can be checked in (in Mexico, not yet in).
+    morning = query_one(
+        "SELECT ((h.starts_at - l.report_lead) AT TIME ZONE %s)::date AS d, count(*) FROM hearings_hearing h "
+        "JOIN hearings_hearinglocation l ON l.id = h.hearing_location_id JOIN cases_case c ON c.id = h.case_id "
+        "WHERE l.reporting_port_id = %s AND h.status = 'scheduled' AND c.status IN ('in_mexico', 'reopened') "
+        "GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 1",
+        [tz[0], port_id],
+    )
+    morning_day = morning[0] if morning else row[0]
+    morning_start = dt.datetime.combine(morning_day, dt.time.min, tzinfo=zoneinfo.ZoneInfo(tz[0]))
+    return {
+        "check_in_day": morning_day.isoformat(),
+        "check_in_start": morning_start,
+        "check_in_end": morning_start + dt.timedelta(days=1),
+        "arrivals_day": row[0].isoformat(),
+        "arrivals_count": row[1],
+        "arrivals_start": start,
+        "arrivals_end": start + dt.timedelta(days=1),
+        "port_time_zone": tz[0],
+    }
+
+
+CHECK_IN_MORNING = "a 200-person check-in morning (scan after scan)"
+
+
+def measure_check_in_morning(fixtures: dict[str, Any]) -> Result:
+    """Step 8 (H1): 200 people checked in one after another through the scan field of the arrivals page —
+    each scan the POST of the tear sheet's barcode and the GET of the page it redirects to, ready for the
+    next — on the busiest day at the port, the clock set just after the last of their report times. All in
+    one transaction rolled back at the end, so the data stays as generated."""
+    from unittest import mock
+
+    from django.db import transaction
+    from django.test import Client
+    from django.utils import timezone
+
+    from hearings.rules import tear_sheet_barcode
+
+    entry = Entry(CHECK_IN_MORNING, "officer", "/hearings/port/arrivals/ (POST code)", CHECK_IN_SCAN)
+    result = Result(entry=entry, name=entry.name, url=entry.url)
+    print(f"bench: {entry.name} on {fixtures['check_in_day']}", flush=True)
+    people = query_all(
+        "SELECT a.a_number, s.id, h.starts_at - l.report_lead FROM hearings_hearing h "
+        "JOIN hearings_hearinglocation l ON l.id = h.hearing_location_id JOIN cases_case c ON c.id = h.case_id "
+        "JOIN cases_alien a ON a.id = c.alien_id "
+        "JOIN hearings_tearsheet s ON s.hearing_id = h.id AND s.superseded_at IS NULL "
+        "WHERE l.reporting_port_id = %s AND h.status IN ('scheduled', 'continued', 'held') "
+        "AND h.starts_at - l.report_lead >= %s AND h.starts_at - l.report_lead < %s "
+        "AND c.status IN ('in_mexico', 'reopened') AND a.a_number IS NOT NULL "
+        "AND NOT EXISTS (SELECT 1 FROM hearings_hearingattendance t WHERE t.hearing_id = h.id) "
+        "ORDER BY h.starts_at - l.report_lead, h.id LIMIT 200",
+        [fixtures["port_id"], fixtures["check_in_start"], fixtures["check_in_end"]],
+    )
+    if not people:
+        result.failures.append(f"nobody to check in on {fixtures['check_in_day']}")
+        return result
+    if len(people) < 200:  # a small scale database: the scans there are, as many as there are
+        print(f"bench: only {len(people)} people to check in on {fixtures['check_in_day']}", flush=True)
+    clock = max(row[2] for row in people) + dt.timedelta(minutes=1)
+    url = f"/hearings/port/arrivals/?port={fixtures['port_id']}&day={fixtures['check_in_day']}"
+    seconds: list[float] = []
+    checked_in = 0
+
+    class Rollback(Exception):
+        pass
+
+    try:
+        with mock.patch.object(timezone, "now", lambda: clock), transaction.atomic():
+            client = Client()
+            client.force_login(user_get(USERS["officer"].format(**fixtures)), backend=session_backend())
+            client.get(url, secure=True)  # warm-up
+            for a_number, sheet_id, _report_at in people:
+                code = tear_sheet_barcode(a_number, sheet_id)
+                t0 = time.perf_counter()
+                posted = client.post(url, {"port": fixtures["port_id"], "code": code}, secure=True)
+                page = client.get(posted["Location"], secure=True) if posted.status_code == 302 else None
+                seconds.append(time.perf_counter() - t0)
+                if page is None or page.status_code != 200:
+                    result.failures.append(f"scan of {code}: HTTP {posted.status_code}")
+                    break
+                if b"Checked in:" in page.content:
+                    checked_in += 1
+            raise Rollback
+    except Rollback:
+        pass
+    if checked_in < len(people):
+        result.failures.append(
+            f"{len(people) - checked_in} of {len(people)} scans did not check the person in"
+        )
+    p50, p95 = percentiles(seconds)
+    result.timing = Timing(p50_ms=p50, p95_ms=p95, rows_shown=checked_in)
+    if p95 > CHECK_IN_SCAN.p95_ms:  # type: ignore[operator]
+        result.failures.append(f"p95 per scan {p95:.1f} ms > {CHECK_IN_SCAN.p95_ms:g} ms")
+    return result
 
 
 def query_all(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:

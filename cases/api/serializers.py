@@ -196,7 +196,9 @@ class EncounterSerializer(ServiceWriteSerializer):
 
 
 class CaseSerializer(ServiceWriteSerializer):
-    """One person's case from one encounter. ``status`` changes only through the transition endpoint."""
+    """One person's case from one encounter. ``status`` changes only through the workflow that owns each
+    move (the review, the NTA, the fear assessment, the hearing day, the court's decisions, the ERO
+    hand-off): there is no generic status change."""
 
     alien = VisiblePrimaryKeyField(
         model=Alien,
@@ -278,13 +280,6 @@ class CaseSearchSerializer(serializers.Serializer):
     results = CaseRowSerializer(many=True)
 
 
-class CaseTransitionSerializer(serializers.Serializer):
-    """Ask to move a case to another status; the reason is recorded in the case history."""
-
-    to_status = CaseStatusField()
-    reason = serializers.CharField(max_length=2000, help_text="Why; shown in the case timeline.")
-
-
 class TimelineEntrySerializer(serializers.Serializer):
     """One case event (``cases.selectors.case_timeline``): what happened, who, when, why. Content the reader
     may not see (medical, fear) is withheld: ``restricted`` names its kinds, ``reason`` is then empty."""
@@ -345,20 +340,27 @@ class HoldReleaseSerializer(serializers.Serializer):
 
 
 class StatusOptionSerializer(serializers.Serializer):
-    """A status a case may move to, with its plain-language label; ``refusal`` is set when a hold blocks
-    it now (its ``code``, ``rule`` and ``detail``)."""
+    """A status a case may move to next, with its plain-language label, the workflow that makes the move
+    and where (in words); ``refusal`` is set when a hold blocks it now (its ``code``, ``rule`` and
+    ``detail``)."""
 
     status = serializers.CharField()
     # DRF's serializer metaclass moves declared fields into _declared_fields, so this does not replace
     # Field.label at run time; the stubs read it as a class attribute that does.
     label = serializers.CharField()  # type: ignore[assignment]
+    workflow = serializers.CharField(
+        help_text="The workflow that makes the move, e.g. `hearings.hearing_day`."
+    )
+    where = serializers.CharField(help_text="Where the move is made, in words.")
     refusal = ApiErrorSerializer(allow_null=True)
 
 
 class CaseAllowedTransitionsSerializer(serializers.Serializer):
-    """The statuses the requesting user may move the case to now: the transition table ∩ the user's roles.
+    """The statuses the case may move to next that the requesting user's roles make: the transition
+    table ∩ the edges naming the user's roles, each with the workflow that makes it and where.
 
-    A move listed here can still be refused by a policy rule checked at the time of the move (F4).
+    Nothing here moves the case: each move is made by its workflow's own page or endpoint, and can still
+    be refused by a policy rule checked at the time of the move (F4).
     """
 
     case = serializers.IntegerField()

@@ -12,7 +12,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.routers import SimpleRouter
 
-from cases.api import views
+from cases.api import ero, views
 
 # SimpleRouter: no browsable root view (it would be one more endpoint to admit roles to); the docs page
 # lists the endpoints.
@@ -22,6 +22,7 @@ router.register("family-units", views.FamilyUnitViewSet, basename="family-units"
 router.register("encounters", views.EncounterViewSet, basename="encounters")
 router.register("cases", views.CaseViewSet, basename="cases")
 router.register("custody-referrals", views.CustodyReferralViewSet, basename="custody-referrals")
+router.register("ero-handoffs", ero.EroHandoffViewSet, basename="ero-handoffs")  # H4
 
 signed_in = [IsAuthenticated]
 

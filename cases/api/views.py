@@ -12,10 +12,9 @@ disagree with the check. In short:
 - aliens, cases — list, retrieve: CBP field roles, print staff, court staff, USCIS, ICE, administrators;
 - family-units, encounters — list, retrieve: the same without print staff;
 - every collection — create: CBP field roles (CBP officer, Border Patrol agent, CBP supervisor);
-- cases/{id}/timeline, cases/{id}/allowed-transitions: the case readers without print staff;
-- cases/{id}/transition: every role named in ``cases.registry.GENERIC_EDGES`` (the moves no workflow owns
-  yet); ``cases.services.case_move`` then checks, on the locked rows, the edge, that role, the duty
-  location and the holds (F4, S1/S4);
+- cases/{id}/timeline, cases/{id}/allowed-transitions: the case readers without print staff (there is no
+  generic status change: each move is made by the workflow that owns it, through its own endpoint;
+  allowed-transitions says which and where);
 - cases/{id}/holds: read by the case readers without print staff; opened and released by the roles the
   registered hold kinds name (the service checks the kind);
 - custody-referrals (S4, ICE's custody queue): ICE officers;
@@ -52,7 +51,6 @@ from cases.api.serializers import (
     CaseSearchQuerySerializer,
     CaseSearchSerializer,
     CaseSerializer,
-    CaseTransitionSerializer,
     CustodyDeterminationCreateSerializer,
     CustodyDeterminationSerializer,
     CustodyReferralRowSerializer,
@@ -67,7 +65,7 @@ from cases.api.serializers import (
 )
 from cases.exceptions import CaseNotFound
 from cases.models import Alien, Case, Encounter, FamilyUnit, HoldExemption
-from cases.registry import GENERIC_EDGES, hold_kinds
+from cases.registry import hold_kinds
 from cases.rules import looks_like_a_number, normalize_a_number
 from mpp.accounts.auth import signed_in_user
 from mpp.accounts.roles import Role
@@ -90,9 +88,6 @@ REGISTRY_READER_ROLES = CBP_FIELD_ROLES | {
 # Print staff print tear sheets and notices: they need the person and the case, not the family or the
 # encounter, nor the case's decision history.
 PERSON_AND_CASE_READER_ROLES = REGISTRY_READER_ROLES | {Role.PRINT_STAFF}
-# Asking for a generic move is open to every role that makes at least one; case_move checks the particular
-# edge (cases.registry), the duty location, the table and the holds.
-TRANSITION_REQUEST_ROLES = frozenset().union(*GENERIC_EDGES.values())
 # Opening or releasing a hold is open to the roles some registered kind names; the service checks the kind.
 # (Read when the URLs load, after every app's ready() has registered its kinds.)
 HOLD_OPEN_ROLES = frozenset().union(*(kind.open_roles for kind in hold_kinds()))
@@ -324,7 +319,6 @@ CASE_ROLES = {
     "search": PERSON_AND_CASE_READER_ROLES,
     "retrieve": PERSON_AND_CASE_READER_ROLES,
     "create": CBP_FIELD_ROLES,
-    "transition": TRANSITION_REQUEST_ROLES,
     "timeline": REGISTRY_READER_ROLES,
     "allowed_transitions": REGISTRY_READER_ROLES,
     "holds": REGISTRY_READER_ROLES,
@@ -347,7 +341,8 @@ CASE_ROLES = {
     create=described(
         "Open a person's case for an encounter, in `screening`. The person must be a member of the "
         "encounter's family unit and have no case for it yet; the encounter must be at one of your duty "
-        "locations. The status then changes only through `transition`.",
+        "locations. The status then changes only through the workflow that owns each move "
+        "(`allowed-transitions` says which and where).",
         CASE_ROLES["create"],
         responses={201: CaseSerializer, **error_responses(400, 403, 415)},
     ),
@@ -358,9 +353,8 @@ class CaseViewSet(RegistryViewSet):
     Roles admitted — list, retrieve: CBP officer, Border Patrol agent, CBP supervisor, print staff, court
     staff, asylum officer, supervisory asylum officer, ICE officer, administrator; create: CBP officer,
     Border Patrol agent, CBP supervisor; timeline and allowed-transitions: the list/retrieve roles except
-    print staff; transition: every role that makes at least one move in ``cases.registry.GENERIC_EDGES``
-    (CBP officer, Border Patrol agent, CBP supervisor, supervisory asylum officer, court staff, ICE officer),
-    ``case_move`` then checking the particular edge; holds: the timeline roles; opening and releasing a
+    print staff (no status is changed here: each move is made by the workflow that owns it); holds: the
+    timeline roles; opening and releasing a
     hold: the roles the registered hold kinds name, the service then checking the kind. Analysts: none.
     """
 
@@ -377,7 +371,6 @@ class CaseViewSet(RegistryViewSet):
 
     def get_serializer_class(self) -> type[BaseSerializer]:
         by_action: dict[str, type[BaseSerializer]] = {
-            "transition": CaseTransitionSerializer,
             "list": CaseRowSerializer,
             "search": CaseSearchSerializer,
             "timeline": TimelineEntrySerializer,
@@ -419,37 +412,6 @@ class CaseViewSet(RegistryViewSet):
         return Response(CaseSearchSerializer(body, context=self.get_serializer_context()).data)
 
     @described(
-        "Move the case to `to_status` through the generic status change (the moves no workflow owns yet), "
-        "recording `reason` on its timeline. Refusals: 403 `workflow_owned` when a workflow makes that move "
-        "(the message names where); 403 `not_permitted` when your role does not make it; 409 "
-        "`illegal_transition` when the transition table forbids it (the message names both states); 409 "
-        "with a hold's rule and code when an open hold blocks it, e.g. `family_fear_pending` (F4: a family "
-        "member's fear claim is pending) or `fear_claim_pending` (S1/S4). Repeating a move that already "
-        "happened changes nothing. Returns the case as it is after the move.",
-        CASE_ROLES["transition"],
-        request=CaseTransitionSerializer,
-        responses={
-            200: CaseSerializer,
-            **error_responses(400, 403, 404, 415),
-            409: error_response("Refused by the status machine or a rule."),
-        },
-    )
-    @action(detail=True, methods=["post"])
-    def transition(self, request: Request, pk: str) -> Response:
-        case = self.get_object()
-        serializer = CaseTransitionSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        moved = services.case_transition(
-            case_id=case.pk,
-            to_status=serializer.validated_data["to_status"],
-            actor=signed_in_user(request),
-            reason=serializer.validated_data["reason"],
-        )
-        return Response(
-            CaseSerializer(self.get_queryset().get(pk=moved.pk), context=self.get_serializer_context()).data
-        )
-
-    @described(
         "Everything recorded on the case (opened, status changes, screening facts, reviews, holds) with "
         "who, when and why; oldest first, 50 a page (`next` is the page after; keyset pagination, however "
         "long the timeline). Medical and fear content is withheld from roles that may not read it "
@@ -469,9 +431,11 @@ class CaseViewSet(RegistryViewSet):
         return self.get_paginated_response(TimelineEntrySerializer(entries, many=True).data)
 
     @described(
-        "The generic moves your roles may ask for on this case: the transition table ∩ the edges no "
-        "workflow owns whose roles include yours. A move an open hold blocks now is listed with its "
-        "`refusal` (rule, code, explanation). Every move is checked again when asked.",
+        "The moves that may come next for this case that your roles make: the transition table ∩ the "
+        "edges whose roles include yours, each with the `workflow` that makes it and `where` (in words). "
+        "Nothing here moves the case: there is no generic status change; each move is made by its "
+        "workflow's own endpoint, which checks it again. A move an open hold blocks now is listed with its "
+        "`refusal` (rule, code, explanation).",
         CASE_ROLES["allowed_transitions"],
         responses={200: CaseAllowedTransitionsSerializer, **error_responses(403, 404)},
     )
@@ -494,6 +458,8 @@ class CaseViewSet(RegistryViewSet):
                 {
                     "status": move.status.value,
                     "label": move.label,
+                    "workflow": move.edge.owner,
+                    "where": move.edge.where,
                     "refusal": move.refusal.as_dict() if move.refusal else None,
                 }
                 for move in moves

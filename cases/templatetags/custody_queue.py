@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from cases.models import CustodyDetermination, CustodyReferral
+from cases.models import CustodyDetermination, CustodyReferral, EroHandoff
 from cases.subscribers import local_time_words
 
 register = template.Library()
@@ -94,6 +94,62 @@ def custody_determined_rows(rows: Iterable[CustodyDetermination]) -> SafeString:
                 determination.decided_by.display_name,
                 local_time_words(determination.decided_at, place.time_zone),
                 f"{prefix}/{determination.case_id}/custody/",
+                person.full_name,
+            )
+        )
+    return SafeString("\n".join(out))  # each part came from format_html
+
+
+_ERO = (
+    '<tr data-testid="ero-row">'
+    '<th scope="row"><a class="usa-link" href="{}">{}</a></th>'
+    '<td class="mpp-nowrap">{}</td>'
+    "<td>{}</td>"
+    '<td>{}<br><span class="font-body-2xs">Final {}</span></td>'
+    '<td class="mpp-nowrap">{}</td>'
+    "<td>"
+    '<form method="post" action="{}" class="usa-form" data-testid="ero-record-form">'
+    '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
+    '<input type="hidden" name="handed_location" value="{}">'
+    '<label class="usa-label margin-top-0" for="ero-received-{}">ERO officer who took custody</label>'
+    '<input class="usa-input" id="ero-received-{}" name="received_by_name" maxlength="200" required>'
+    '<label class="usa-label" for="ero-reason-{}">Note</label>'
+    '<input class="usa-input" id="ero-reason-{}" name="reason" maxlength="2000" required>'
+    '<button type="submit" class="usa-button usa-button--small margin-top-1">Record hand-off at {}'
+    '<span class="usa-sr-only"> of {}</span></button></form>'
+    "</td>"
+    "</tr>"
+)
+
+
+@register.simple_tag
+def ero_handoff_rows(rows: Iterable[EroHandoff], csrf_token: str) -> SafeString:
+    """H4: the ``<tr>`` of each due hand-off to ICE ERO, with the form recording it (who took custody;
+    where: the location ICE was told, the person's reporting port)."""
+    prefix = _custody_url_prefix()
+    record = reverse("cases:ero-handoff-record", args=[0]).removesuffix("/0/record/")
+    out = []
+    for handoff in rows:
+        person = handoff.case.alien
+        place = handoff.location
+        out.append(
+            format_html(
+                _ERO,
+                f"{prefix}/{handoff.case_id}/custody/",
+                person.full_name,
+                person.a_number or "no A-number yet",
+                place.name,
+                handoff.order_words,
+                handoff.final_on.isoformat(),
+                local_time_words(handoff.due_at, place.time_zone),
+                f"{record}/{handoff.pk}/record/",
+                csrf_token,
+                place.pk,
+                handoff.pk,
+                handoff.pk,
+                handoff.pk,
+                handoff.pk,
+                place.name,
                 person.full_name,
             )
         )

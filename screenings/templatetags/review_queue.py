@@ -48,7 +48,9 @@ def _submitted(review: AmenabilityReview) -> str:
 
 def _member(member: dict) -> SafeString:
     reasons = format_html_join(
-        ", ", '<span class="mpp-rule">{} · {}</span>', ((r["rule"], r["code"]) for r in member.get("reasons", ()))
+        ", ",
+        '<span class="mpp-rule">{} · {}</span>',
+        ((r["rule"], r["code"]) for r in member.get("reasons", ())),
     )
     return format_html(
         _MEMBER,

@@ -14,7 +14,8 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from cases.models import Alien, Case, CaseEvent, CaseStatus, Encounter, FamilyMember, FamilyUnit, Hold
-from cases.services import case_transition
+from cases.services import case_move
+from hearings.workflow import HEARING_DAY
 from mpp.accounts.models import Location, User
 from mpp.accounts.roles import Role
 from mpp.accounts.services import api_token_create
@@ -117,9 +118,6 @@ REGISTRY_READERS = CBP_FIELD | {
     Role.ADMINISTRATOR,
 }
 PERSON_AND_CASE_READERS = REGISTRY_READERS | {Role.PRINT_STAFF}
-# The roles of the generic moves (cases.registry.GENERIC_EDGES). The supervisory asylum officer has none
-# since step 7: the moves of a concurred positive fear assessment are the fear workflow's (S4).
-TRANSITION_ASKERS = CBP_FIELD | {Role.COURT_STAFF, Role.ICE_OFFICER}
 # The generic hold endpoints admit the roles the registered kinds name (the fear claim's: S1 recorders; S3
 # the supervisory asylum officer), and the service then refuses the kind as ``workflow_owned``: a fear claim
 # is recorded at /fear-claims/ and released by the concurrence (screenings.fear_assessment). Nobody opens or
@@ -142,24 +140,11 @@ ROLE_MATRIX: dict[tuple[str, str], frozenset[str]] = {
     ("cases", "search"): PERSON_AND_CASE_READERS,
     ("cases", "retrieve"): PERSON_AND_CASE_READERS,
     ("cases", "create"): CBP_FIELD,
-    ("cases", "transition"): TRANSITION_ASKERS,
     ("cases", "timeline"): REGISTRY_READERS,
     ("cases", "allowed-transitions"): REGISTRY_READERS,
     ("cases", "holds"): REGISTRY_READERS,
     ("cases", "holds/open"): FEAR_CLAIM_RECORDERS,
     ("cases", "hold-release"): FEAR_CLAIM_RELEASERS,
-}
-
-# A generic move (one no workflow owns yet) each role that may ask for transitions makes, from a status the
-# table allows it from; other roles ask for the officer's move and must be refused before the service. None
-# is a move a workflow owns (A3, N1, S4): the generic path refuses those with workflow_owned.
-OFFICERS_MOVE = (S.ENROLLED, S.IN_MEXICO)  # N1: returned to Mexico with a tear sheet
-MOVE_OWNED_BY = {
-    Role.CBP_OFFICER: OFFICERS_MOVE,
-    Role.BORDER_PATROL_AGENT: OFFICERS_MOVE,
-    Role.CBP_SUPERVISOR: (S.REOPENED, S.IN_US_FOR_HEARING),  # H5: a reopened case back to its hearing
-    Role.COURT_STAFF: (S.IN_MEXICO, S.COMPLETED_RELIEF),
-    Role.ICE_OFFICER: (S.COMPLETED_REMOVAL_ORDER, S.HANDED_TO_ICE),
 }
 
 
@@ -186,16 +171,6 @@ def _request_for(user: Any, endpoint: str, action: str) -> tuple[str, str, dict[
         FamilyMemberFactory(family_unit=unit, alien=alien)
         encounter = EncounterFactory(family_unit=unit, location=location(home), component=_component(home))
         return "post", f"{API}/cases/", {"encounter": encounter.pk, "alien": alien.pk}, 201
-    if action == "transition":
-        role = next(iter(user.role_names))
-        current, target = MOVE_OWNED_BY.get(role, OFFICERS_MOVE)
-        case = _case_at(home, status=current)
-        return (
-            "post",
-            f"{API}/cases/{case.pk}/transition/",
-            {"to_status": target, "reason": "Matrix test"},
-            200,
-        )
     if action == "holds/open":
         case = _case_at(home, status=S.ENROLLED)
         body = {"kind": "fear_claim", "reason": "Matrix test: fear of return stated"}
@@ -243,7 +218,6 @@ def test_anonymous_callers_are_refused_everywhere(api_for, officer, endpoint, ac
     response = getattr(api_for(None), method)(path, body, format="json")
 
     assert response.status_code in (401, 403)
-    assert not Case.objects.filter(status=OFFICERS_MOVE[1]).exists()
     assert not Hold.objects.filter(released_at__isnull=False).exists()
     assert not Hold.objects.exclude(reason=FEAR_ACCOUNT).exists()  # nothing opened by the request
 
@@ -643,162 +617,6 @@ def test_s1_the_whole_intake_through_the_api_ends_in_a_recorded_fear_claim(api_f
     assert FEAR_ACCOUNT not in str(timeline)
 
 
-def test_repeating_a_transition_that_already_happened_changes_nothing(api_for, officer):
-    case = _case_at("sys-poe", status=S.IN_MEXICO)
-    history_before = case.history.count()
-
-    response = api_for(officer).post(
-        f"{API}/cases/{case.pk}/transition/",
-        {"to_status": "in_mexico", "reason": "Double submit"},
-        format="json",
-    )
-
-    assert response.status_code == 200
-    assert response.json()["status"] == "in_mexico"
-    assert case.history.count() == history_before
-    assert not CaseEvent.objects.filter(case=case).exists()
-
-
-def test_a_generic_transition_is_recorded_as_a_case_event_with_actor_and_reason(api_for, officer):
-    """N1: returned to Mexico after enrolment (a generic move until the NTA workflow takes it)."""
-    case = _case_at("sys-poe", status=S.ENROLLED)
-
-    response = api_for(officer).post(
-        f"{API}/cases/{case.pk}/transition/",
-        {"to_status": "in_mexico", "reason": "Returned with the tear sheet"},
-        format="json",
-    )
-
-    assert response.status_code == 200
-    assert (response.json()["status"], response.json()["status_label"]) == (
-        "in_mexico",
-        "In Mexico awaiting hearing",
-    )
-    event = CaseEvent.objects.get(case=case)
-    assert (event.type, event.actor, event.reason) == (
-        "status.changed",
-        officer,
-        "Returned with the tear sheet",
-    )
-    assert (event.data["from"], event.data["to"]) == ("enrolled", "in_mexico")
-    row = case.history.latest("history_date")
-    assert (row.status, row.history_user, row.history_change_reason) == (
-        "in_mexico",
-        officer,
-        "Returned with the tear sheet",
-    )
-
-
-def test_an_illegal_transition_is_a_conflict_naming_both_states(api_for, officer):
-    case = _case_at("sys-poe")
-
-    response = api_for(officer).post(
-        f"{API}/cases/{case.pk}/transition/", {"to_status": "enrolled", "reason": "Skip ahead"}, format="json"
-    )
-
-    assert response.status_code == 409
-    body = response.json()
-    assert body["code"] == "illegal_transition"
-    assert "(screening)" in body["detail"]
-    assert "(enrolled)" in body["detail"]
-    case.refresh_from_db()
-    assert case.status == S.SCREENING
-
-
-def test_a_role_that_does_not_make_the_move_is_forbidden(api_for, court_clerk):
-    """Returning an enrolled person to Mexico is CBP's (N1, H1), not the court's."""
-    case = _case_at("sys-poe", status=S.ENROLLED)
-
-    response = api_for(court_clerk).post(
-        f"{API}/cases/{case.pk}/transition/",
-        {"to_status": "in_mexico", "reason": "Not mine"},
-        format="json",
-    )
-
-    assert response.status_code == 403
-    assert response.json()["code"] == "not_permitted"
-    case.refresh_from_db()
-    assert case.status == S.ENROLLED
-
-
-def test_a3_a_transition_to_amenable_is_workflow_owned_even_for_the_supervisor(api_for, supervisor):
-    """A3: the supervisor decides amenability in the review workflow, never through a status change."""
-    case = _case_at("sys-poe", status=S.AWAITING_REVIEW)
-    history_before = case.history.count()
-
-    response = api_for(supervisor).post(
-        f"{API}/cases/{case.pk}/transition/",
-        {"to_status": "amenable", "reason": "Looks amenable"},
-        format="json",
-    )
-
-    assert response.status_code == 403
-    body = response.json()
-    assert body["code"] == "workflow_owned"
-    assert body["field"] == "to_status"
-    assert "amenability review" in body["detail"]
-    case.refresh_from_db()
-    assert case.status == S.AWAITING_REVIEW
-    assert case.history.count() == history_before
-
-
-def test_f4_a_pending_fear_claim_blocks_the_familys_return_to_mexico(api_for, officer):
-    returning, claimant = family_with_cases(size=2, status=S.IN_US_FOR_HEARING)
-    fear_claim_for(claimant, actor=officer, statement=FEAR_ACCOUNT)
-
-    response = api_for(officer).post(
-        f"{API}/cases/{returning.pk}/transition/",
-        {"to_status": "in_mexico", "reason": "Hearing over"},
-        format="json",
-    )
-
-    assert response.status_code == 409
-    body = response.json()
-    assert (body["code"], body["rule"]) == ("family_fear_pending", "F4")
-    assert f"{claimant.alien.full_name}, of the same family unit, has a fear claim pending" in body["detail"]
-    returning.refresh_from_db()
-    assert returning.status == S.IN_US_FOR_HEARING
-
-
-def test_s1_a_pending_fear_claim_blocks_the_claimants_own_return_to_mexico(api_for, officer):
-    (claimant,) = family_with_cases(size=1, status=S.IN_US_FOR_HEARING)
-    _fear_claim(claimant)
-
-    response = api_for(officer).post(
-        f"{API}/cases/{claimant.pk}/transition/",
-        {"to_status": "in_mexico", "reason": "Hearing over"},
-        format="json",
-    )
-
-    assert response.status_code == 409
-    assert (response.json()["code"], response.json()["rule"]) == ("fear_claim_pending", "S1")
-    claimant.refresh_from_db()
-    assert claimant.status == S.IN_US_FOR_HEARING
-
-
-@pytest.mark.parametrize("body", [{"to_status": "in_mexico"}, {"to_status": "in_mexico", "reason": "  "}])
-def test_a_transition_without_a_reason_is_refused_naming_reason(api_for, officer, body):
-    case = _case_at("sys-poe", status=S.ENROLLED)
-
-    response = api_for(officer).post(f"{API}/cases/{case.pk}/transition/", body, format="json")
-
-    assert refusal(response)["field"] == "reason"
-    case.refresh_from_db()
-    assert case.status == S.ENROLLED
-
-
-@pytest.mark.parametrize("to_status", ["deported", "fear_claim_pending"])
-def test_a_transition_to_an_unknown_status_is_refused_naming_to_status(api_for, officer, to_status):
-    """``fear_claim_pending`` was a status; a pending fear claim is now a hold (``holds/open/``)."""
-    case = _case_at("sys-poe")
-
-    response = api_for(officer).post(
-        f"{API}/cases/{case.pk}/transition/", {"to_status": to_status, "reason": "x"}, format="json"
-    )
-
-    assert (refusal(response)["field"], refusal(response)["code"]) == ("to_status", "invalid_choice")
-
-
 def test_cases_at_other_locations_are_invisible_to_an_officer(api_for, officer):
     elsewhere = _case_at("elp-poe", status=S.ENROLLED)
     held = _fear_claim(elsewhere)
@@ -807,9 +625,6 @@ def test_cases_at_other_locations_are_invisible_to_an_officer(api_for, officer):
 
     listed = client.get(f"{API}/cases/")
     retrieved = client.get(f"{API}/cases/{elsewhere.pk}/")
-    moved = client.post(
-        f"{API}/cases/{elsewhere.pk}/transition/", {"to_status": "in_mexico", "reason": "x"}, format="json"
-    )
     timeline = client.get(f"{API}/cases/{elsewhere.pk}/timeline/")
     holds = client.get(f"{API}/cases/{elsewhere.pk}/holds/")
     opened = client.post(
@@ -818,8 +633,8 @@ def test_cases_at_other_locations_are_invisible_to_an_officer(api_for, officer):
     allowed = client.get(f"{API}/cases/{elsewhere.pk}/allowed-transitions/")
 
     assert [row["id"] for row in _results(listed)] == [here.pk]
-    statuses = [r.status_code for r in (retrieved, moved, timeline, holds, opened, allowed)]
-    assert statuses == [404] * 6
+    statuses = [r.status_code for r in (retrieved, timeline, holds, opened, allowed)]
+    assert statuses == [404] * 5
     elsewhere.refresh_from_db()
     assert elsewhere.status == S.ENROLLED
     assert list(Hold.objects.all()) == [held]
@@ -845,12 +660,18 @@ def test_case_retrieve_is_recorded_in_the_access_log(api_for, officer):
 def test_reading_a_case_timeline_is_recorded_in_the_access_log(api_for, court_clerk):
     case = _case_at("elp-poe", status=S.ENROLLED)
     elp_officer = user_with_role(Role.CBP_OFFICER, locations=["elp-poe"])
-    case_transition(case_id=case.pk, to_status=S.IN_MEXICO, actor=elp_officer, reason="Returned (N1)")
+    case_move(
+        case_id=case.pk,
+        to_status=S.IN_MEXICO,
+        actor=elp_officer,
+        reason="Returned (N1)",
+        workflow=HEARING_DAY,
+    )
 
     response = api_for(court_clerk).get(f"{API}/cases/{case.pk}/timeline/")
 
     assert response.status_code == 200
-    assert [entry["type"] for entry in response.json()["results"]] == ["status.changed"]
+    assert [entry["type"] for entry in response.json()["results"]] == ["hearing_day.returned"]
     log = AccessLog.objects.get()
     assert (log.user, log.object_type, log.object_ids) == (court_clerk, "case", [str(case.pk)])
 
@@ -875,44 +696,51 @@ def test_an_unknown_case_is_not_found(api_for, officer):
     assert not AccessLog.objects.exists()
 
 
-def test_allowed_transitions_are_the_generic_moves_of_the_users_roles(
+def test_allowed_transitions_are_the_moves_of_the_users_roles_with_the_workflow_that_makes_each(
     api_for, officer, supervisor, court_clerk
 ):
-    """From screening the only move is the screening workflow's (A3): no generic move for anyone. From
-    enrolled, CBP returns the person to Mexico (N1); removal from MPP is the fear workflow's (S4: the SAO's
-    concurrence), so neither the CBP supervisor nor the SAO is offered it. From in_mexico, the court records
-    completions (H4)."""
+    """Step 8: no generic status change; the endpoint says which workflow makes each next move and where.
+    From screening, the officer submits the screening (A3). From enrolled, CBP returns the person to Mexico
+    on the hearing day (H1); removal from MPP is the SAO's concurrence (S4), not the CBP supervisor's. From
+    in_mexico, the court records the judge's decision (H4)."""
     case = _case_at("sys-poe")
     sao = user_with_role(Role.SUPERVISORY_ASYLUM_OFFICER)
 
-    def allowed(user: Any) -> list[str]:
+    def allowed(user: Any) -> list[tuple[str, str]]:
         response = api_for(user).get(f"{API}/cases/{case.pk}/allowed-transitions/")
         assert response.status_code == 200
-        return [entry["status"] for entry in response.json()["allowed"]]
+        return [(entry["status"], entry["workflow"]) for entry in response.json()["allowed"]]
 
-    assert (allowed(officer), allowed(supervisor), allowed(sao), allowed(court_clerk)) == ([], [], [], [])
+    assert allowed(officer) == [("awaiting_review", "screenings.amenability_review")]
+    assert (allowed(supervisor), allowed(sao), allowed(court_clerk)) == ([], [], [])
     case.status = S.ENROLLED
     case.save(update_fields=["status"])
-    assert allowed(officer) == ["in_mexico"]
-    assert allowed(supervisor) == ["in_mexico"]
-    assert allowed(sao) == []
+    assert allowed(officer) == [("in_mexico", "hearings.hearing_day")]
+    assert allowed(supervisor) == [("in_mexico", "hearings.hearing_day")]
+    assert allowed(sao) == [("removed_from_mpp", "screenings.fear_assessment")]
     assert allowed(court_clerk) == []
     case.status = S.IN_MEXICO
     case.save(update_fields=["status"])
-    assert allowed(court_clerk) == ["completed_relief", "completed_removal_order", "completed_other"]
+    assert allowed(court_clerk) == [
+        ("completed_relief", "hearings.completion"),
+        ("completed_removal_order", "hearings.completion"),
+        ("completed_other", "hearings.completion"),
+    ]
 
 
 @pytest.mark.parametrize("current", [S.SCREENING, S.AWAITING_REVIEW])
-def test_a3_allowed_transitions_never_list_the_moves_the_amenability_workflow_owns(
+def test_a3_allowed_transitions_name_the_amenability_review_for_its_moves(
     api_for, officer, supervisor, current
 ):
     """screening → awaiting_review and awaiting_review → amenable / not_amenable / screening are in the
-    table, but only the screening and review workflow (screenings.services) makes them."""
+    table, and only the screening and review workflow (screenings.services) makes them: listed with it."""
     case = _case_at("sys-poe", status=current)
 
     for user in (officer, supervisor):
         response = api_for(user).get(f"{API}/cases/{case.pk}/allowed-transitions/")
-        assert response.json()["allowed"] == []
+        listed = response.json()["allowed"]
+        assert {m["workflow"] for m in listed} <= {"screenings.amenability_review"}
+        assert all("A3)" in m["where"] for m in listed)
 
 
 def test_f4_allowed_transitions_list_a_hold_blocked_move_with_its_refusal(api_for, officer):
@@ -939,7 +767,15 @@ def test_allowed_transitions_without_a_hold_carry_no_refusal(api_for, officer):
 
     allowed = api_for(officer).get(f"{API}/cases/{case.pk}/allowed-transitions/").json()["allowed"]
 
-    assert allowed == [{"status": "in_mexico", "label": "In Mexico awaiting hearing", "refusal": None}]
+    assert allowed == [
+        {
+            "status": "in_mexico",
+            "label": "In Mexico awaiting hearing",
+            "workflow": "hearings.hearing_day",
+            "where": "recording the return to Mexico at the port (the case's hearing day, H1)",
+            "refusal": None,
+        }
+    ]
 
 
 # --- holds (S1, S3, S4, F4) ----------------------------------------------------------------------------
@@ -1462,7 +1298,6 @@ def test_a_date_of_birth_that_cannot_be_true_is_refused_naming_it_not_the_a_numb
         ("encounters/", {"location": f"sys-poe{NUL}"}, "location"),
         ("cases/{case}/holds/open/", {"kind": f"fear_claim{NUL}", "reason": "Fear stated"}, "kind"),
         ("cases/{case}/holds/open/", {"kind": "fear_claim", "reason": f"Fear{NUL}"}, "reason"),
-        ("cases/{case}/transition/", {"to_status": f"in_mexico{NUL}", "reason": "Returned"}, "to_status"),
         ("aliens/{alien}/assign-a-number/", {"a_number": NUL, "reason": "Biometrics"}, "a_number"),
     ],
     ids=lambda value: value if isinstance(value, str) and "/" not in value and "\x00" not in value else None,

@@ -18,7 +18,6 @@ pytestmark = pytest.mark.django_db
 
 COLLECTIONS = ["/api/v1/aliens/", "/api/v1/family-units/", "/api/v1/encounters/", "/api/v1/cases/"]
 CASE_ACTIONS = [
-    "/api/v1/cases/{id}/transition/",
     "/api/v1/cases/{id}/timeline/",
     "/api/v1/cases/search/",
     "/api/v1/cases/{id}/allowed-transitions/",
@@ -59,9 +58,12 @@ def test_a_signed_in_user_gets_an_openapi_schema_with_every_registry_path(office
     assert schema["openapi"].startswith("3.")
     for path in COLLECTIONS + CASE_ACTIONS:
         assert path in schema["paths"], path
-    assert set(schema["paths"]["/api/v1/cases/{id}/transition/"]) == {"post"}
-    request_ref = schema["paths"]["/api/v1/cases/{id}/transition/"]["post"]["requestBody"]["content"]
-    assert request_ref["application/json"]["schema"]["$ref"] == "#/components/schemas/CaseTransitionRequest"
+    # Step 8: no generic status change; allowed-transitions names the workflow that makes each move.
+    assert "/api/v1/cases/{id}/transition/" not in schema["paths"]
+    assert "CaseTransitionRequest" not in schema["components"]["schemas"]
+    assert set(schema["paths"]["/api/v1/cases/{id}/allowed-transitions/"]) == {"get"}
+    option = schema["components"]["schemas"]["StatusOption"]["properties"]
+    assert {"status", "label", "workflow", "where", "refusal"} <= set(option)
 
 
 def test_the_schema_is_served_to_a_token_holder_even_without_a_case_role():
@@ -96,10 +98,10 @@ def test_every_operation_names_the_roles_it_admits(officer):
     assert len(registry) >= 9  # list, retrieve, create on each of the three collections (at least)
     for path, method, operation in operations:  # every operation of the whole API, later steps' too
         assert "**Roles admitted:**" in operation["description"], (path, method)
-    transition = schema["paths"]["/api/v1/cases/{id}/transition/"]["post"]
-    assert "`court_staff`" in transition["description"]
-    assert "`analyst`" not in transition["description"]
-    assert {"403", "404", "409"} <= set(transition["responses"])
+    allowed = schema["paths"]["/api/v1/cases/{id}/allowed-transitions/"]["get"]
+    assert "`court_staff`" in allowed["description"]
+    assert "`analyst`" not in allowed["description"] and "`print_staff`" not in allowed["description"]
+    assert {"403", "404"} <= set(allowed["responses"])
     hold_open = schema["paths"]["/api/v1/cases/{id}/holds/open/"]["post"]
     assert "`cbp_officer`" in hold_open["description"] and "`court_staff`" in hold_open["description"]
     assert "`asylum_officer`" not in hold_open["description"]
@@ -110,7 +112,7 @@ def test_every_operation_names_the_roles_it_admits(officer):
     assert "`print_staff`" not in holds["description"] and "`analyst`" not in holds["description"]
 
 
-def test_case_status_is_one_enum_component_shared_by_status_and_to_status(officer):
+def test_case_status_is_one_enum_component(officer):
     client = APIClient()
     client.force_login(officer)
 
@@ -119,7 +121,6 @@ def test_case_status_is_one_enum_component_shared_by_status_and_to_status(office
     assert components["CaseStatus"]["enum"] == CASE_STATUSES
     assert "fear_claim_pending" not in components["CaseStatus"]["enum"]
     assert "CaseStatus" in str(components["Case"]["properties"]["status"])
-    assert "CaseStatus" in str(components["CaseTransitionRequest"]["properties"]["to_status"])
 
 
 def test_the_docs_page_is_served_to_a_signed_in_user(officer):
@@ -148,10 +149,8 @@ def test_the_schema_generates_without_warnings(tmp_path):
 
 
 # The operations that can conflict with the state of a record (409), written out from the descriptions of
-# the workflows: the status machine and holds (transition, release), A3 (screening closed, submission, the
-# decision and the return).
+# the workflows: holds (release), A3 (screening closed, submission, the decision and the return).
 CONFLICTING = {
-    ("/api/v1/cases/{id}/transition/", "post"),
     ("/api/v1/cases/{id}/holds/{hold_id}/release/", "post"),
     ("/api/v1/cases/{case_id}/screening/", "put"),
     ("/api/v1/cases/{case_id}/screening/", "patch"),
@@ -174,6 +173,27 @@ CONFLICTING = {
     # Step 7: no custody determination due (S4 custody_not_due); a hold released meanwhile (F4's exception).
     ("/api/v1/cases/{case_id}/custody-determinations/", "post"),
     ("/api/v1/holds/{hold_id}/exemptions/", "post"),
+    # Step 8, O1: a hearing closed to the public (o1_closed_hearing), a request already decided.
+    ("/api/v1/observer-requests/{id}/decide/", "post"),
+    # Step 8, in court (H2-H5): a hearing not scheduled or not yet come, a checked-in person (H1), a case not
+    # reopened (H5), an appeal out of step, a full slot; H4: the hand-off only on a final order.
+    ("/api/v1/hearings/held/", "post"),
+    ("/api/v1/hearings/failure-to-appear/", "post"),
+    ("/api/v1/cases/{case_id}/hearings/schedule/", "post"),
+    ("/api/v1/cases/{case_id}/completions/", "post"),
+    ("/api/v1/completions/{id}/appeal/", "post"),
+    ("/api/v1/cases/{case_id}/reopenings/", "post"),
+    ("/api/v1/ero-handoffs/{id}/record/", "post"),
+    # Step 8, hearing day (H1, N5, F4): the wrong day or too early, the wrong port, already returned, a
+    # pending fear claim in the family, an overnight custody still open.
+    ("/api/v1/arrivals/scan/", "post"),
+    ("/api/v1/hearing-day/check-in/", "post"),
+    ("/api/v1/hearing-day/transported/", "post"),
+    ("/api/v1/hearing-day/failed-to-appear/", "post"),
+    ("/api/v1/hearing-day/appearance/", "post"),
+    ("/api/v1/hearing-day/overnight-in/", "post"),
+    ("/api/v1/hearing-day/overnight-out/", "post"),
+    ("/api/v1/hearing-day/return-to-mexico/", "post"),
 }
 
 

@@ -19,10 +19,12 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from cases.models import Case, CaseStatus, CustodyDetermination, CustodyReferral, HoldExemption
-from cases.services import case_transition, custody_determine
+from cases.services import case_move, custody_determine
+from hearings.workflow import HEARING_DAY
 from mpp.accounts.models import User
 from mpp.accounts.roles import Role
 from mpp.audit.models import AccessLog
+from mpp.exceptions import PolicyRefusal
 from tests.api_contract import refusal
 from tests.cases.test_custody import CUSTODY_READERS, NOT_CUSTODY_READERS, NOT_ICE, ice, referred
 from tests.cases.test_hold_exemption import BASIS, claim_for, supervisor
@@ -314,13 +316,20 @@ def test_f4_a_cbp_supervisor_separates_a_member_through_the_api_and_only_that_me
     }
     officer = user_with_role(Role.CBP_OFFICER)
     assert (
-        case_transition(case_id=son.pk, to_status=S.IN_MEXICO, actor=officer, reason="Done").status
+        case_move(
+            case_id=son.pk, to_status=S.IN_MEXICO, actor=officer, reason="Done", workflow=HEARING_DAY
+        ).status
         == S.IN_MEXICO
     )
-    moved = api(officer).post(
-        f"{API}/cases/{daughter.pk}/transition/", {"to_status": "in_mexico", "reason": "Done"}, format="json"
-    )
-    assert (refusal(moved, 409)["rule"], moved.json()["code"]) == ("F4", "family_fear_pending")
+    with pytest.raises(PolicyRefusal) as refused:
+        case_move(
+            case_id=daughter.pk, to_status=S.IN_MEXICO, actor=officer, reason="Done", workflow=HEARING_DAY
+        )
+    assert (refused.value.rule, refused.value.code) == ("F4", "family_fear_pending")
+    listed = api(officer).get(f"{API}/cases/{daughter.pk}/allowed-transitions/").json()["allowed"]
+    assert [(m["status"], m["refusal"]["rule"], m["refusal"]["code"]) for m in listed] == [
+        ("in_mexico", "F4", "family_fear_pending")
+    ]
 
 
 def test_f4_recording_the_exception_again_answers_200_with_the_first_record():

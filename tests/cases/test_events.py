@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from cases.models import CaseEvent, CaseStatus
 from cases.selectors import case_timeline
-from cases.services import case_event_record, case_transition
+from cases.services import case_event_record, case_move
+from hearings.workflow import HEARING_DAY
 from mpp.accounts.roles import Role
 from tests.factories import CaseFactory, user_with_role
 
@@ -128,16 +129,32 @@ def test_orm_updates_and_deletes_of_case_events_are_refused_too(officer):
 
 def test_the_timeline_lists_what_happened_oldest_first_with_status_words(officer):
     case = CaseFactory(status=CaseStatus.ENROLLED)
-    case_transition(
-        case_id=case.pk, to_status=CaseStatus.IN_MEXICO, actor=officer, reason="Tear sheet served"
+    case_move(
+        case_id=case.pk,
+        to_status=CaseStatus.IN_MEXICO,
+        actor=officer,
+        reason="Tear sheet served",
+        workflow=HEARING_DAY,
     )
-    case_transition(case_id=case.pk, to_status=CaseStatus.IN_US_FOR_HEARING, actor=officer, reason="Reported")
+    case_move(
+        case_id=case.pk,
+        to_status=CaseStatus.IN_US_FOR_HEARING,
+        actor=officer,
+        reason="Reported",
+        workflow=HEARING_DAY,
+    )
 
     entries = case_timeline(case=case, user=officer)
 
     assert [(e.type, e.label, e.from_status, e.to_status, e.reason) for e in entries] == [
-        ("status.changed", "Status changed", "enrolled", "in_mexico", "Tear sheet served"),
-        ("status.changed", "Status changed", "in_mexico", "in_us_for_hearing", "Reported"),
+        ("hearing_day.returned", "Returned to Mexico (H1)", "enrolled", "in_mexico", "Tear sheet served"),
+        (
+            "hearing_day.checked_in",
+            "Checked in at the port for a hearing (H1)",
+            "in_mexico",
+            "in_us_for_hearing",
+            "Reported",
+        ),
     ]
     assert entries[0].from_label == "Enrolled: NTA served"
     assert entries[0].to_label == "In Mexico awaiting hearing"
@@ -261,9 +278,19 @@ def test_the_timeline_is_one_query_however_many_events(django_assert_num_queries
     others = [user_with_role(Role.CBP_OFFICER) for _ in range(3)]
     _medical_event(case, officer)
     _fear_event(case, others[0])
-    case_transition(case_id=case.pk, to_status=CaseStatus.IN_MEXICO, actor=others[1], reason="Returned")
-    case_transition(
-        case_id=case.pk, to_status=CaseStatus.IN_US_FOR_HEARING, actor=others[2], reason="Reported"
+    case_move(
+        case_id=case.pk,
+        to_status=CaseStatus.IN_MEXICO,
+        actor=others[1],
+        reason="Returned",
+        workflow=HEARING_DAY,
+    )
+    case_move(
+        case_id=case.pk,
+        to_status=CaseStatus.IN_US_FOR_HEARING,
+        actor=others[2],
+        reason="Reported",
+        workflow=HEARING_DAY,
     )
     _record(case, type="alien.a_number_assigned", actor=None, reason="Assigned")
     few_case = CaseFactory()

@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from cases.exceptions import CaseNotFound
 from cases.models import Case, CaseEvent, CaseStatus, Hold, HoldExemption
-from cases.services import case_transition, hold_exempt_member
+from cases.services import case_move, hold_exempt_member
+from hearings.workflow import HEARING_DAY
 from mpp.accounts.models import User
 from mpp.accounts.roles import Role
 from mpp.exceptions import ConcurrentEdit, InvalidInput, NotPermitted, PolicyRefusal
@@ -48,7 +49,9 @@ def officer() -> User:
 
 
 def return_to_mexico(case: Case) -> Case:
-    return case_transition(case_id=case.pk, to_status=S.IN_MEXICO, actor=officer(), reason="Hearing over")
+    return case_move(
+        case_id=case.pk, to_status=S.IN_MEXICO, actor=officer(), reason="Hearing over", workflow=HEARING_DAY
+    )
 
 
 def test_f4_the_exception_frees_only_the_separated_members_return_to_mexico():

@@ -16,7 +16,8 @@ from django.db import connection, transaction
 
 from cases.exceptions import CaseNotFound
 from cases.models import Case, CaseEvent, CaseStatus, Encounter, Hold
-from cases.services import case_move, case_transition, hold_open, hold_release
+from cases.services import case_move, hold_open, hold_release
+from hearings.workflow import COMPLETION, HEARING_DAY
 from mpp.accounts.roles import Role
 from mpp.exceptions import ConcurrentEdit, InvalidInput, NotPermitted, PolicyRefusal
 from mpp.outbox.models import OutboxEvent
@@ -87,7 +88,13 @@ def test_f4_an_open_fear_claim_refuses_the_return_of_every_other_member_naming_c
     refusals = []
     for member in (son, daughter):
         with pytest.raises(PolicyRefusal) as refused:
-            case_transition(case_id=member.pk, to_status=S.IN_MEXICO, actor=officer, reason="Hearing over")
+            case_move(
+                case_id=member.pk,
+                to_status=S.IN_MEXICO,
+                actor=officer,
+                reason="Hearing over",
+                workflow=HEARING_DAY,
+            )
         refusals.append(refused.value)
 
     for refusal in refusals:
@@ -108,8 +115,12 @@ def test_f4_the_return_is_refused_from_every_status_that_leads_to_mexico(current
     _claim(ana)
 
     with pytest.raises(PolicyRefusal) as refused:
-        case_transition(
-            case_id=child.pk, to_status=S.IN_MEXICO, actor=_laredo(Role.CBP_OFFICER), reason="Return"
+        case_move(
+            case_id=child.pk,
+            to_status=S.IN_MEXICO,
+            actor=_laredo(Role.CBP_OFFICER),
+            reason="Return",
+            workflow=HEARING_DAY,
         )
 
     assert (refused.value.rule, refused.value.code) == ("F4", "family_fear_pending")
@@ -121,8 +132,8 @@ def test_f4_the_return_is_refused_from_every_status_that_leads_to_mexico(current
     ("current", "target", "role", "workflow"),
     [
         (S.IN_US_FOR_HEARING, S.REMOVED_FROM_MPP, Role.SUPERVISORY_ASYLUM_OFFICER, FEAR),
-        (S.IN_US_FOR_HEARING, S.COMPLETED_RELIEF, Role.COURT_STAFF, None),
-        (S.IN_MEXICO, S.IN_US_FOR_HEARING, Role.CBP_OFFICER, None),
+        (S.IN_US_FOR_HEARING, S.COMPLETED_RELIEF, Role.COURT_STAFF, COMPLETION),
+        (S.IN_MEXICO, S.IN_US_FOR_HEARING, Role.CBP_OFFICER, HEARING_DAY),
         (S.AMENABLE, S.ENROLLED, Role.CBP_OFFICER, NTA),
     ],
 )
@@ -142,8 +153,12 @@ def test_f4_another_familys_claim_blocks_nothing():
     (stranger,) = _family(S.IN_US_FOR_HEARING)
     _claim(ana)
 
-    moved = case_transition(
-        case_id=stranger.pk, to_status=S.IN_MEXICO, actor=_laredo(Role.CBP_OFFICER), reason="Hearing over"
+    moved = case_move(
+        case_id=stranger.pk,
+        to_status=S.IN_MEXICO,
+        actor=_laredo(Role.CBP_OFFICER),
+        reason="Hearing over",
+        workflow=HEARING_DAY,
     )
 
     assert moved.status == S.IN_MEXICO
@@ -154,8 +169,12 @@ def test_f4_once_the_claim_is_released_negative_the_family_may_be_returned_s4():
     hold = _claim(ana)
     _negative(hold)
 
-    moved = case_transition(
-        case_id=child.pk, to_status=S.IN_MEXICO, actor=_laredo(Role.CBP_OFFICER), reason="Hearing over"
+    moved = case_move(
+        case_id=child.pk,
+        to_status=S.IN_MEXICO,
+        actor=_laredo(Role.CBP_OFFICER),
+        reason="Hearing over",
+        workflow=HEARING_DAY,
     )
 
     assert moved.status == S.IN_MEXICO
@@ -170,9 +189,9 @@ def test_f4_once_the_claim_is_released_negative_the_family_may_be_returned_s4():
         (S.AWAITING_REVIEW, S.AMENABLE, Role.CBP_SUPERVISOR, REVIEW),
         (S.AWAITING_REVIEW, S.NOT_AMENABLE, Role.CBP_SUPERVISOR, REVIEW),
         (S.AMENABLE, S.ENROLLED, Role.CBP_OFFICER, NTA),
-        (S.ENROLLED, S.IN_MEXICO, Role.CBP_OFFICER, None),
-        (S.IN_US_FOR_HEARING, S.IN_MEXICO, Role.CBP_OFFICER, None),
-        (S.REOPENED, S.IN_MEXICO, Role.CBP_SUPERVISOR, None),
+        (S.ENROLLED, S.IN_MEXICO, Role.CBP_OFFICER, HEARING_DAY),
+        (S.IN_US_FOR_HEARING, S.IN_MEXICO, Role.CBP_OFFICER, HEARING_DAY),
+        (S.REOPENED, S.IN_MEXICO, Role.CBP_SUPERVISOR, HEARING_DAY),
     ],
 )
 def test_s1_s4_the_claimants_amenability_enrolment_and_return_are_refused_while_the_claim_is_pending(
@@ -194,7 +213,9 @@ def test_s1_s4_the_claimants_amenability_enrolment_and_return_are_refused_while_
     )
     ana.refresh_from_db()
     assert ana.status == current
-    assert not CaseEvent.objects.filter(case=ana, type__in=["status.changed", "review.decided"]).exists()
+    assert not CaseEvent.objects.filter(
+        case=ana, type__in=["hearing_day.returned", "nta.served", "review.decided"]
+    ).exists()
 
 
 @pytest.mark.parametrize(
@@ -205,8 +226,8 @@ def test_s1_s4_the_claimants_amenability_enrolment_and_return_are_refused_while_
         # The fear workflow's own moves are not refused by the hold it owns (F5: another member's concurred
         # positive makes a member whose own claim is pending not processed for MPP too).
         (S.AMENABLE, S.NOT_AMENABLE, Role.SUPERVISORY_ASYLUM_OFFICER, FEAR),
-        (S.IN_US_FOR_HEARING, S.COMPLETED_RELIEF, Role.COURT_STAFF, None),
-        (S.IN_MEXICO, S.IN_US_FOR_HEARING, Role.CBP_OFFICER, None),
+        (S.IN_US_FOR_HEARING, S.COMPLETED_RELIEF, Role.COURT_STAFF, COMPLETION),
+        (S.IN_MEXICO, S.IN_US_FOR_HEARING, Role.CBP_OFFICER, HEARING_DAY),
         (S.AWAITING_REVIEW, S.SCREENING, Role.CBP_SUPERVISOR, REVIEW),
     ],
 )
@@ -230,14 +251,15 @@ def test_s1_the_claimants_other_moves_are_not_blocked(current, target, role, wor
         (S.ENROLLED, S.REMOVED_FROM_MPP, Role.CBP_SUPERVISOR),
     ],
 )
-def test_s4_the_generic_status_change_no_longer_makes_the_fear_outcomes_moves(current, target, role):
+@pytest.mark.parametrize("workflow", [REVIEW, HEARING_DAY])
+def test_s4_no_other_workflow_makes_the_fear_outcomes_moves(current, target, role, workflow):
     """Not processed for MPP and removal from MPP are the fear workflow's (a concurred positive
-    assessment), claim pending or not: the generic status change refuses them as workflow_owned."""
+    assessment), claim pending or not: any other workflow is refused them as workflow_owned."""
     (ana,) = _family(current)
     _claim(ana)
 
     with pytest.raises(NotPermitted) as refused:
-        case_transition(case_id=ana.pk, to_status=target, actor=_laredo(role), reason="x")
+        case_move(case_id=ana.pk, to_status=target, actor=_laredo(role), reason="x", workflow=workflow)
 
     assert refused.value.code == "workflow_owned"
     ana.refresh_from_db()
@@ -431,7 +453,7 @@ def test_court_staff_record_a_claim_stated_at_the_hearing_facility():
 @pytest.mark.parametrize(
     ("current", "next_status", "next_role", "workflow"),
     [
-        (S.IN_US_FOR_HEARING, S.IN_MEXICO, Role.CBP_OFFICER, None),  # S4 negative: may be returned
+        (S.IN_US_FOR_HEARING, S.IN_MEXICO, Role.CBP_OFFICER, HEARING_DAY),  # S4 negative: may be returned
         (S.AMENABLE, S.ENROLLED, Role.CBP_OFFICER, NTA),  # S4 negative before enrolment: enrolled
     ],
 )
@@ -449,7 +471,7 @@ def test_s4_releasing_a_negative_claim_leaves_the_status_where_it_was_and_the_bl
     assert (hold.is_open, hold.outcome) == (False, "negative")
     assert ana.status == current
     assert ana.history.count() == history_before
-    assert not CaseEvent.objects.filter(case=ana, type="status.changed").exists()
+    assert not CaseEvent.objects.filter(case=ana, type__in=["hearing_day.returned", "nta.served"]).exists()
     assert not OutboxEvent.objects.filter(event="case.status_changed", case_id=ana.pk).exists()
     moved = case_move(
         case_id=ana.pk,
@@ -635,7 +657,13 @@ def test_f4_a_return_in_flight_waits_for_a_fear_claim_being_recorded_and_is_then
 
     def return_son():
         try:
-            case_transition(case_id=son.pk, to_status=S.IN_MEXICO, actor=officer_b, reason="Hearing over")
+            case_move(
+                case_id=son.pk,
+                to_status=S.IN_MEXICO,
+                actor=officer_b,
+                reason="Hearing over",
+                workflow=HEARING_DAY,
+            )
             outcome["return"] = "returned"
         except PolicyRefusal as exc:
             outcome["return"] = (exc.rule, exc.code)
@@ -675,7 +703,13 @@ def test_f4_a_return_that_commits_first_stands_and_the_fear_claim_is_recorded_af
     def return_son():
         try:
             with transaction.atomic():
-                case_transition(case_id=son.pk, to_status=S.IN_MEXICO, actor=officer_b, reason="Hearing over")
+                case_move(
+                    case_id=son.pk,
+                    to_status=S.IN_MEXICO,
+                    actor=officer_b,
+                    reason="Hearing over",
+                    workflow=HEARING_DAY,
+                )
                 returned.set()
                 go.wait(timeout=20)
                 committing.set()
@@ -707,6 +741,6 @@ def test_f4_a_return_that_commits_first_stands_and_the_fear_claim_is_recorded_af
     son.refresh_from_db()
     assert son.status == S.IN_MEXICO
     assert Hold.objects.filter(case=ana, released_at__isnull=True).count() == 1
-    returned_at = CaseEvent.objects.get(case=son, type="status.changed").occurred_at
+    returned_at = CaseEvent.objects.get(case=son, type="hearing_day.returned").occurred_at
     claimed_at = CaseEvent.objects.get(case=ana, type="hold.opened").occurred_at
     assert returned_at < claimed_at

@@ -21,7 +21,8 @@ from rest_framework.test import APIClient
 
 from cases.models import Case, CaseEvent, CaseStatus
 from cases.selectors import CASE_CONTEXT_ROLES, case_timeline, holds_of_case
-from cases.services import case_transition
+from cases.services import case_move
+from hearings.workflow import HEARING_DAY
 from mpp.accounts.roles import Role
 from screenings.services import amenability_decide, family_submit_for_review, intake_create
 from tests.factories import CaseFactory, location, user_with_role
@@ -208,26 +209,30 @@ def test_the_api_timeline_and_holds_withhold_the_same_details_as_the_page(family
             assert word not in body, word
 
 
-# --- the generic status change: what its reason is -------------------------------------------------------
+# --- a move's reason: what it is --------------------------------------------------------------------
 
 
-def test_a_generic_status_change_reason_is_read_by_every_timeline_reader_and_the_form_says_so(client_for):
-    """Decided: the reason typed in "Change status" carries no sensitivity (it is the record of a move, read
-    by court, ICE and USCIS alike); the form says so next to the field, and medical or fear details go to
-    the screening or a fear claim hold, which are restricted."""
+def test_a_moves_reason_is_read_by_every_timeline_reader_unless_its_workflow_marks_it(client_for):
+    """Decided: the reason recorded with a move carries no sensitivity unless the workflow that makes it
+    marks one (``case_move(sensitivities=...)``): it is the record of a move, read by court, ICE and USCIS
+    alike. Medical or fear details go to the screening or a fear claim hold, which are restricted. (The
+    generic "Change status" form that once said so next to its field is gone, step 8.)"""
     case = CaseFactory(status=CaseStatus.ENROLLED)
     supervisor = user_with_role(Role.CBP_SUPERVISOR)
     form_page = page(client_for, supervisor, case)
-    case_transition(
-        case_id=case.pk, to_status=CaseStatus.IN_MEXICO, actor=supervisor, reason="Returned through the port"
+    case_move(
+        case_id=case.pk,
+        to_status=CaseStatus.IN_MEXICO,
+        actor=supervisor,
+        reason="Returned through the port",
+        workflow=HEARING_DAY,
     )
 
     court_page = page(client_for, user_with_role(Role.COURT_STAFF), case)
 
-    assert 'data-testid="reason-privacy"' in form_page
-    assert "Everyone who reads this case’s timeline reads this reason." in form_page
+    assert 'data-testid="reason-privacy"' not in form_page  # no status-change form any more
     assert "Returned through the port" in court_page
-    assert CaseEvent.objects.get(case=case, type="status.changed").sensitivities == []
+    assert CaseEvent.objects.get(case=case, type="hearing_day.returned").sensitivities == []
 
 
 def test_print_staff_posting_a_hold_are_refused_and_shown_the_refusal_without_the_holds(client_for):

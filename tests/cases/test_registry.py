@@ -54,7 +54,9 @@ def test_an_edge_the_transition_table_does_not_allow_is_refused(edge_copy):
     before = dict(edge_copy)
 
     with pytest.raises(ImproperlyConfigured, match="not in the transition table"):
-        edge_register(source=S.SCREENING, target=S.ENROLLED, roles={Role.CBP_OFFICER}, owner="hearings.nta")
+        edge_register(
+            source=S.SCREENING, target=S.ENROLLED, roles={Role.CBP_OFFICER}, owner="hearings.nta", where="x"
+        )
 
     assert edge_copy == before
 
@@ -62,26 +64,52 @@ def test_an_edge_the_transition_table_does_not_allow_is_refused(edge_copy):
 def test_a_move_from_a_terminal_status_is_refused(edge_copy):
     with pytest.raises(ImproperlyConfigured):
         edge_register(
-            source=S.NOT_AMENABLE, target=S.SCREENING, roles={Role.CBP_SUPERVISOR}, owner="screenings.redo"
+            source=S.NOT_AMENABLE,
+            target=S.SCREENING,
+            roles={Role.CBP_SUPERVISOR},
+            owner="screenings.redo",
+            where="x",
         )
 
 
-def test_a_move_still_generic_cannot_be_taken_over_without_removing_it_from_generic_edges(edge_copy):
-    with pytest.raises(ImproperlyConfigured, match="generic status change"):
+def test_an_edge_with_no_owning_workflow_is_refused(edge_copy):
+    """Step 8: there is no generic status change; an edge names the workflow that makes it."""
+    del edge_copy[(S.ENROLLED, S.IN_MEXICO)]
+
+    for owner in (None, ""):
+        with pytest.raises(ImproperlyConfigured, match="names no workflow"):
+            edge_register(
+                source=S.ENROLLED, target=S.IN_MEXICO, roles={Role.CBP_OFFICER}, owner=owner, where="x"
+            )
+
+    assert edge_for(S.ENROLLED, S.IN_MEXICO) is None
+
+
+def test_an_edge_that_does_not_say_where_it_is_made_is_refused(edge_copy):
+    """The workflow_owned refusal names where a move is made: an edge without those words is refused."""
+    del edge_copy[(S.ENROLLED, S.IN_MEXICO)]
+
+    with pytest.raises(ImproperlyConfigured, match="does not say where"):
         edge_register(
-            source=S.ENROLLED, target=S.IN_MEXICO, roles={Role.CBP_OFFICER}, owner="hearings.hearing_day"
+            source=S.ENROLLED, target=S.IN_MEXICO, roles={Role.CBP_OFFICER}, owner="hearings.x", where=""
         )
 
-    assert edge_for(S.ENROLLED, S.IN_MEXICO).owner is None
+    assert edge_for(S.ENROLLED, S.IN_MEXICO) is None
 
 
 def test_a_move_a_workflow_owns_cannot_be_registered_again_and_the_message_names_the_owner(edge_copy):
-    with pytest.raises(ImproperlyConfigured, match=r"screenings\.amenability_review"):
+    with pytest.raises(ImproperlyConfigured, match=r"already made by screenings\.amenability_review"):
         edge_register(
-            source=S.AWAITING_REVIEW, target=S.AMENABLE, roles={Role.CBP_SUPERVISOR}, owner="other.workflow"
+            source=S.AWAITING_REVIEW,
+            target=S.AMENABLE,
+            roles={Role.CBP_SUPERVISOR},
+            owner="other.workflow",
+            where="x",
         )
-    with pytest.raises(ImproperlyConfigured, match="already made by"):
-        edge_register(source=S.AWAITING_REVIEW, target=S.AMENABLE, roles={Role.CBP_SUPERVISOR}, owner=None)
+    with pytest.raises(ImproperlyConfigured, match=r"hearings\.hearing_day"):
+        edge_register(
+            source=S.ENROLLED, target=S.IN_MEXICO, roles={Role.CBP_OFFICER}, owner="other.workflow", where="x"
+        )
 
     assert edge_for(S.AWAITING_REVIEW, S.AMENABLE).owner == "screenings.amenability_review"
 
@@ -90,7 +118,7 @@ def test_an_edge_with_no_roles_is_refused(edge_copy):
     del edge_copy[(S.AMENABLE, S.ENROLLED)]
 
     with pytest.raises(ImproperlyConfigured, match="names no role"):
-        edge_register(source=S.AMENABLE, target=S.ENROLLED, roles=[], owner="hearings.nta")
+        edge_register(source=S.AMENABLE, target=S.ENROLLED, roles=[], owner="hearings.nta", where="x")
 
     assert edge_for(S.AMENABLE, S.ENROLLED) is None
 
@@ -108,31 +136,31 @@ def test_a_free_legal_edge_is_registered_with_its_owner_roles_where_and_event(ed
     )
 
     assert edge_for(S.AMENABLE, S.ENROLLED) == edge
-    assert (edge.owner, edge.roles, edge.where, edge.event, edge.is_generic) == (
+    assert (edge.owner, edge.roles, edge.where, edge.event) == (
         "hearings.nta",
         frozenset({Role.CBP_OFFICER, Role.CBP_SUPERVISOR}),
         "serving the NTA (the NTA page, N1)",
         "nta.served",
-        False,
     )
 
 
-def test_an_edge_registered_without_where_or_event_reads_as_the_generic_form_and_a_status_change(edge_copy):
+def test_an_edge_registered_without_an_event_records_a_status_change(edge_copy):
     del edge_copy[(S.AMENABLE, S.ENROLLED)]
 
-    edge = edge_register(source=S.AMENABLE, target=S.ENROLLED, roles=[Role.CBP_OFFICER], owner=None)
+    edge = edge_register(
+        source=S.AMENABLE, target=S.ENROLLED, roles=[Role.CBP_OFFICER], owner="hearings.nta", where="x"
+    )
 
-    assert edge.where == "the case page's “Change status” form"
     assert edge.event == "status.changed"
 
 
 def test_the_real_registry_is_untouched_by_the_tests_above():
-    """N1: serving the NTA owns the move to enrolled (hearings.workflow); the move on to Mexico is still
-    the generic status change."""
+    """N1: serving the NTA owns the move to enrolled; H1: the hearing day owns the move on to Mexico
+    (hearings.workflow)."""
     enrolment = edge_for(S.AMENABLE, S.ENROLLED)
     assert (enrolment.owner, enrolment.event) == ("hearings.nta_service", "nta.served")
     assert enrolment.roles == frozenset({Role.CBP_OFFICER, Role.BORDER_PATROL_AGENT})
-    assert edge_for(S.ENROLLED, S.IN_MEXICO).owner is None
+    assert edge_for(S.ENROLLED, S.IN_MEXICO).owner == "hearings.hearing_day"
     assert edge_for(S.ENROLLED, S.IN_MEXICO).roles == frozenset(
         {Role.CBP_OFFICER, Role.BORDER_PATROL_AGENT, Role.CBP_SUPERVISOR}
     )

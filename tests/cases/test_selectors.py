@@ -38,6 +38,12 @@ pytestmark = pytest.mark.django_db
 
 S = CaseStatus
 REVIEW = "screenings.amenability_review"
+NTA = "hearings.nta_service"
+FEAR = "screenings.fear_assessment"
+HEARING_DAY = "hearings.hearing_day"
+COMPLETION = "hearings.completion"
+REOPENING = "hearings.reopening"
+ERO_HANDOFF = "hearings.ero_handoff"
 
 
 def _case_at(code: str, **kwargs) -> Case:
@@ -205,7 +211,7 @@ def test_an_empty_search_finds_nothing(officer):
 # --- move_refusal is what case_move raises -------------------------------------------------------------
 
 
-def _raised(case: Case, *, actor, target, workflow=None) -> DomainError | None:
+def _raised(case: Case, *, actor, target, workflow) -> DomainError | None:
     try:
         case_move(case_id=case.pk, to_status=target, actor=actor, reason="try", workflow=workflow)
     except DomainError as error:
@@ -222,38 +228,44 @@ def _same(a: DomainError | None, b: DomainError | None) -> bool:
 def test_move_refusal_and_case_move_agree_on_an_illegal_move(officer):
     case = CaseFactory(status=S.SCREENING)
 
-    said = move_refusal(actor=officer, case=_loaded(case, officer), target=S.ENROLLED)
+    said = move_refusal(actor=officer, case=_loaded(case, officer), target=S.ENROLLED, workflow=NTA)
 
     assert said.code == "illegal_transition"
-    assert _same(said, _raised(case, actor=officer, target=S.ENROLLED))
+    assert _same(said, _raised(case, actor=officer, target=S.ENROLLED, workflow=NTA))
 
 
-def test_move_refusal_and_case_move_agree_on_a_workflow_owned_move(officer):
+def test_move_refusal_and_case_move_agree_on_a_move_asked_of_the_wrong_workflow(officer):
+    """A3: the review owns screening → awaiting review; the hearing day asking for it is refused."""
     case = CaseFactory(status=S.SCREENING)
 
-    said = move_refusal(actor=officer, case=_loaded(case, officer), target=S.AWAITING_REVIEW)
+    said = move_refusal(
+        actor=officer, case=_loaded(case, officer), target=S.AWAITING_REVIEW, workflow=HEARING_DAY
+    )
 
     assert said.code == "workflow_owned"
-    assert _same(said, _raised(case, actor=officer, target=S.AWAITING_REVIEW))
+    assert "submitting the family's screening for supervisor review" in said.message
+    assert _same(said, _raised(case, actor=officer, target=S.AWAITING_REVIEW, workflow=HEARING_DAY))
 
 
 def test_move_refusal_and_case_move_agree_on_a_role_the_edge_does_not_name(court_clerk):
     case = CaseFactory(status=S.ENROLLED)
 
-    said = move_refusal(actor=court_clerk, case=_loaded(case, court_clerk), target=S.IN_MEXICO)
+    said = move_refusal(
+        actor=court_clerk, case=_loaded(case, court_clerk), target=S.IN_MEXICO, workflow=HEARING_DAY
+    )
 
     assert said.code == "not_permitted"
-    assert _same(said, _raised(case, actor=court_clerk, target=S.IN_MEXICO))
+    assert _same(said, _raised(case, actor=court_clerk, target=S.IN_MEXICO, workflow=HEARING_DAY))
 
 
 def test_move_refusal_and_case_move_agree_on_the_f4_family_hold(officer):
     head, child = family_with_cases(size=2, status=S.IN_US_FOR_HEARING)
     _claim(child, officer)
 
-    said = move_refusal(actor=officer, case=_loaded(head, officer), target=S.IN_MEXICO)
+    said = move_refusal(actor=officer, case=_loaded(head, officer), target=S.IN_MEXICO, workflow=HEARING_DAY)
 
     assert (said.rule, said.code) == ("F4", "family_fear_pending")
-    assert _same(said, _raised(head, actor=officer, target=S.IN_MEXICO))
+    assert _same(said, _raised(head, actor=officer, target=S.IN_MEXICO, workflow=HEARING_DAY))
 
 
 def test_move_refusal_and_case_move_agree_on_the_claimants_own_hold_s1(supervisor):
@@ -271,26 +283,28 @@ def test_move_refusal_and_case_move_agree_on_the_claimants_own_hold_s1(superviso
 def test_move_refusal_is_none_exactly_when_case_move_moves(officer):
     case = CaseFactory(status=S.ENROLLED)
 
-    said = move_refusal(actor=officer, case=_loaded(case, officer), target=S.IN_MEXICO)
+    said = move_refusal(actor=officer, case=_loaded(case, officer), target=S.IN_MEXICO, workflow=HEARING_DAY)
 
     assert said is None
-    assert _raised(case, actor=officer, target=S.IN_MEXICO) is None
+    assert _raised(case, actor=officer, target=S.IN_MEXICO, workflow=HEARING_DAY) is None
     case.refresh_from_db()
     assert case.status == S.IN_MEXICO
 
 
 def test_a_case_the_actor_cannot_see_is_refused_by_both(officer):
-    """The page never offers it (case_moves_for is empty) and the service does not reveal it exists."""
+    """The page never lists it (case_moves_for is empty) and the service does not reveal it exists."""
     elsewhere = _case_at("elp-poe", status=S.ENROLLED)
 
-    said = move_refusal(actor=officer, case=elsewhere, target=S.IN_MEXICO)
+    said = move_refusal(actor=officer, case=elsewhere, target=S.IN_MEXICO, workflow=HEARING_DAY)
 
     assert said is not None and said.code == "not_permitted"
-    assert isinstance(_raised(elsewhere, actor=officer, target=S.IN_MEXICO), CaseNotFound)
+    assert isinstance(
+        _raised(elsewhere, actor=officer, target=S.IN_MEXICO, workflow=HEARING_DAY), CaseNotFound
+    )
     assert case_moves_for(user=officer, case=elsewhere) == []
 
 
-# --- case_moves_for: what the "Change status" form offers ----------------------------------------------
+# --- case_moves_for: what the case page says moves the case next (no form: step 8) ------------------------
 
 
 def _offered(user, case):
@@ -301,57 +315,56 @@ def _offered(user, case):
 
 
 @pytest.mark.parametrize(
-    ("status", "role"),
+    ("status", "role", "expected", "owner"),
     [
-        (S.SCREENING, Role.CBP_OFFICER),
-        (S.SCREENING, Role.CBP_SUPERVISOR),
-        (S.AWAITING_REVIEW, Role.CBP_SUPERVISOR),
-        (S.AWAITING_REVIEW, Role.CBP_OFFICER),
-        (S.NOT_AMENABLE, Role.CBP_SUPERVISOR),
-        # N1: enrolment is made by serving the family's NTA, never through "Change status".
-        (S.AMENABLE, Role.CBP_OFFICER),
-        (S.AMENABLE, Role.BORDER_PATROL_AGENT),
-    ],
-)
-def test_case_moves_for_never_offers_a_workflow_owned_move_a3(status, role):
-    user = user_with_role(role)
-    case = _case_at("cv-bps" if role == Role.BORDER_PATROL_AGENT else "sys-poe", status=status)
-
-    assert _offered(user, case) == []
-
-
-@pytest.mark.parametrize(
-    ("status", "role", "expected"),
-    [
-        # S4: not processed for MPP is the fear workflow's (a concurred positive), never generic.
-        (S.AMENABLE, Role.CBP_SUPERVISOR, []),
-        (S.AMENABLE, Role.CBP_OFFICER, []),
-        (S.AMENABLE, Role.SUPERVISORY_ASYLUM_OFFICER, []),
-        (S.ENROLLED, Role.CBP_SUPERVISOR, [("in_mexico", None)]),
-        (S.ENROLLED, Role.SUPERVISORY_ASYLUM_OFFICER, []),
-        (S.AMENABLE, Role.COURT_STAFF, []),
+        # A3: the officer submits the screening; the supervisor decides or returns it, in the review.
+        (S.SCREENING, Role.CBP_OFFICER, [("awaiting_review", None)], REVIEW),
+        (S.SCREENING, Role.CBP_SUPERVISOR, [], None),
+        (
+            S.AWAITING_REVIEW,
+            Role.CBP_SUPERVISOR,
+            [("screening", None), ("amenable", None), ("not_amenable", None)],
+            REVIEW,
+        ),
+        (S.AWAITING_REVIEW, Role.CBP_OFFICER, [], None),
+        (S.NOT_AMENABLE, Role.CBP_SUPERVISOR, [], None),
+        # N1: enrolment is made by serving the family's NTA; S4: not processed for MPP by the concurrence.
+        (S.AMENABLE, Role.CBP_OFFICER, [("enrolled", None)], NTA),
+        (S.AMENABLE, Role.BORDER_PATROL_AGENT, [("enrolled", None)], NTA),
+        (S.AMENABLE, Role.CBP_SUPERVISOR, [], None),
+        (S.AMENABLE, Role.SUPERVISORY_ASYLUM_OFFICER, [("not_amenable", None)], FEAR),
+        (S.AMENABLE, Role.COURT_STAFF, [], None),
+        # H1: the hearing day returns the person to Mexico; S4: removal from MPP by the concurrence.
+        (S.ENROLLED, Role.CBP_SUPERVISOR, [("in_mexico", None)], HEARING_DAY),
+        (S.ENROLLED, Role.SUPERVISORY_ASYLUM_OFFICER, [("removed_from_mpp", None)], FEAR),
+        # H4/H5: the judge's decision, a reopening, the hand-off to ICE ERO.
         (
             S.IN_US_FOR_HEARING,
             Role.COURT_STAFF,
             [("completed_relief", None), ("completed_removal_order", None), ("completed_other", None)],
+            COMPLETION,
         ),
-        (S.COMPLETED_REMOVAL_ORDER, Role.ICE_OFFICER, [("handed_to_ice", None)]),
-        (S.COMPLETED_REMOVAL_ORDER, Role.COURT_STAFF, [("reopened", None)]),
-        (S.IN_MEXICO, Role.ANALYST, []),
-        (S.IN_MEXICO, Role.PRINT_STAFF, []),
+        (S.COMPLETED_REMOVAL_ORDER, Role.ICE_OFFICER, [("handed_to_ice", None)], ERO_HANDOFF),
+        (S.COMPLETED_REMOVAL_ORDER, Role.COURT_STAFF, [("reopened", None)], REOPENING),
+        (S.IN_MEXICO, Role.ANALYST, [], None),
+        (S.IN_MEXICO, Role.PRINT_STAFF, [], None),
     ],
 )
-def test_case_moves_for_offers_the_generic_moves_of_the_users_roles(status, role, expected):
+def test_case_moves_for_lists_the_moves_of_the_users_roles_each_with_its_owning_workflow(
+    status, role, expected, owner
+):
+    """Step 8: no generic status change. The case page lists the moves the user's roles make next, each
+    with the workflow that owns it and where it is made; it offers none to make there."""
     user = user_with_role(role)
-    case = CaseFactory(status=status)
+    case = _case_at("cv-bps" if role == Role.BORDER_PATROL_AGENT else "sys-poe", status=status)
 
-    offered = (
-        [(o.status.value, o.refusal) for o in case_moves_for(user=user, case=case)]
-        if role == Role.ANALYST
-        else _offered(user, case)
-    )
+    if role == Role.ANALYST:  # sees no case (case_detail would not load it): nothing listed
+        assert case_moves_for(user=user, case=case) == []
+        return
+    options = case_moves_for(user=user, case=_loaded(case, user))
 
-    assert offered == expected
+    assert [(o.status.value, o.refusal) for o in options] == expected
+    assert all(o.edge.owner == owner and o.edge.where for o in options)
 
 
 def test_case_moves_for_lists_a_return_blocked_by_f4_with_its_refusal(officer, supervisor):
@@ -359,7 +372,7 @@ def test_case_moves_for_lists_a_return_blocked_by_f4_with_its_refusal(officer, s
     _claim(child, officer)
 
     assert _offered(officer, head) == [("in_mexico", ("F4", "family_fear_pending"))]
-    # Removal from MPP is the fear workflow's now (S4): not offered to the supervisor.
+    # Removal from MPP is the fear workflow's (S4, the supervisory asylum officer's): not the supervisor's.
     assert _offered(supervisor, head) == [("in_mexico", ("F4", "family_fear_pending"))]
     blocked = case_moves_for(user=officer, case=_loaded(head, officer))[0]
     assert blocked.label == "In Mexico awaiting hearing"
@@ -371,14 +384,14 @@ def test_case_moves_for_lists_the_claimants_own_blocked_moves_s1(supervisor, off
     _claim(claimant)
 
     assert _offered(supervisor, claimant) == [("in_mexico", ("S1", "fear_claim_pending"))]
-    # An amenable claimant has no generic move left (not processed for MPP is the fear workflow's, S4).
+    # The CBP supervisor makes no move of an amenable claimant (not processed for MPP is the fear
+    # workflow's, S4; enrolment the officer's, serving the NTA, N1).
     (claimant,) = family_with_cases(size=1, status=S.AMENABLE)
     _claim(claimant)
     assert _offered(supervisor, claimant) == []
-    # Enrolment is the NTA workflow's move (not offered here); the same predicate refuses it there.
-    refused = move_refusal(
-        actor=officer, case=_loaded(claimant, officer), target=S.ENROLLED, workflow="hearings.nta_service"
-    )
+    # The officer's enrolment is listed blocked, by the same predicate the NTA workflow enforces.
+    assert _offered(officer, claimant) == [("enrolled", ("S1", "fear_claim_pending"))]
+    refused = move_refusal(actor=officer, case=_loaded(claimant, officer), target=S.ENROLLED, workflow=NTA)
     assert (refused.rule, refused.code) == ("S1", "fear_claim_pending")
 
 

@@ -15,10 +15,10 @@ from cases.services import (
     alien_create,
     case_move,
     case_open,
-    case_transition,
     encounter_create,
     family_unit_create,
 )
+from hearings.workflow import COMPLETION, HEARING_DAY, NTA_SERVICE
 from mpp.accounts.roles import Role
 from mpp.exceptions import IllegalTransition, InvalidInput, NotPermitted, PolicyRefusal
 from mpp.outbox.models import OutboxEvent
@@ -231,8 +231,12 @@ def _status_moves(case: Case) -> list[tuple[str, str]]:
 def test_a_move_records_a_history_row_with_actor_and_reason_and_one_case_event_from_to(officer):
     case = CaseFactory(status=CaseStatus.ENROLLED)
 
-    case_transition(
-        case_id=case.pk, to_status=CaseStatus.IN_MEXICO, actor=officer, reason="Tear sheet served"
+    case_move(
+        case_id=case.pk,
+        to_status=CaseStatus.IN_MEXICO,
+        actor=officer,
+        reason="Tear sheet served",
+        workflow=HEARING_DAY,
     )
 
     newest, oldest = list(case.history.order_by("-history_id")[:2])
@@ -240,7 +244,7 @@ def test_a_move_records_a_history_row_with_actor_and_reason_and_one_case_event_f
     assert newest.history_user == officer
     assert newest.history_change_reason == "Tear sheet served"
     event = CaseEvent.objects.get(case=case)
-    assert event.type == "status.changed"
+    assert event.type == "hearing_day.returned"  # the edge's event (H1), recorded by case_move itself
     assert (event.actor, event.reason) == (officer, "Tear sheet served")
     assert event.data == {"from": "enrolled", "to": "in_mexico"}
     assert event.sensitivities == []
@@ -249,8 +253,16 @@ def test_a_move_records_a_history_row_with_actor_and_reason_and_one_case_event_f
 def test_moving_twice_is_a_no_op_one_history_row_one_case_event_one_outbox_event(officer):
     case = CaseFactory(status=CaseStatus.ENROLLED)
 
-    case_transition(case_id=case.pk, to_status=CaseStatus.IN_MEXICO, actor=officer, reason="Returned")
-    again = case_transition(case_id=case.pk, to_status=CaseStatus.IN_MEXICO, actor=officer, reason="Double")
+    case_move(
+        case_id=case.pk,
+        to_status=CaseStatus.IN_MEXICO,
+        actor=officer,
+        reason="Returned",
+        workflow=HEARING_DAY,
+    )
+    again = case_move(
+        case_id=case.pk, to_status=CaseStatus.IN_MEXICO, actor=officer, reason="Double", workflow=HEARING_DAY
+    )
 
     assert again.status == CaseStatus.IN_MEXICO
     assert case.history.count() == 2  # created + moved
@@ -262,7 +274,13 @@ def test_moving_twice_is_a_no_op_one_history_row_one_case_event_one_outbox_event
 def test_the_status_changed_event_names_from_to_and_actor(officer):
     case = CaseFactory(status=CaseStatus.ENROLLED)
 
-    case_transition(case_id=case.pk, to_status=CaseStatus.IN_MEXICO, actor=officer, reason="Returned")
+    case_move(
+        case_id=case.pk,
+        to_status=CaseStatus.IN_MEXICO,
+        actor=officer,
+        reason="Returned",
+        workflow=HEARING_DAY,
+    )
 
     emitted = OutboxEvent.objects.get(event="case.status_changed", case_id=case.pk)
     assert emitted.payload == {"from": "enrolled", "to": "in_mexico", "actor_id": officer.pk}
@@ -275,7 +293,13 @@ def test_the_status_changed_event_is_written_in_the_moves_transaction_and_rolls_
         pass
 
     with pytest.raises(Abort), transaction.atomic():
-        case_transition(case_id=case.pk, to_status=CaseStatus.IN_MEXICO, actor=officer, reason="Returned")
+        case_move(
+            case_id=case.pk,
+            to_status=CaseStatus.IN_MEXICO,
+            actor=officer,
+            reason="Returned",
+            workflow=HEARING_DAY,
+        )
         assert OutboxEvent.objects.filter(event="case.status_changed", case_id=case.pk).count() == 1
         raise Abort
 
@@ -290,7 +314,9 @@ def test_a_move_needs_a_reason(officer):
     case = CaseFactory(status=CaseStatus.ENROLLED)
 
     with pytest.raises(InvalidInput) as refused:
-        case_transition(case_id=case.pk, to_status=CaseStatus.IN_MEXICO, actor=officer, reason="   ")
+        case_move(
+            case_id=case.pk, to_status=CaseStatus.IN_MEXICO, actor=officer, reason="   ", workflow=HEARING_DAY
+        )
 
     assert refused.value.field == "reason"
     case.refresh_from_db()
@@ -300,11 +326,17 @@ def test_a_move_needs_a_reason(officer):
 
 def test_unknown_status_and_unknown_case_are_refused(case, officer):
     with pytest.raises(InvalidInput) as unknown_status:
-        case_move(case_id=case.pk, to_status="paroled", actor=officer, reason="x")
+        case_move(case_id=case.pk, to_status="paroled", actor=officer, reason="x", workflow=REVIEW)
     with pytest.raises(InvalidInput):
-        case_move(case_id=case.pk, to_status="fear_claim_pending", actor=officer, reason="x")
+        case_move(case_id=case.pk, to_status="fear_claim_pending", actor=officer, reason="x", workflow=REVIEW)
     with pytest.raises(CaseNotFound):
-        case_move(case_id=case.pk + 999, to_status=CaseStatus.AWAITING_REVIEW, actor=officer, reason="x")
+        case_move(
+            case_id=case.pk + 999,
+            to_status=CaseStatus.AWAITING_REVIEW,
+            actor=officer,
+            reason="x",
+            workflow=REVIEW,
+        )
 
     assert unknown_status.value.field == "to_status"
 
@@ -312,16 +344,22 @@ def test_unknown_status_and_unknown_case_are_refused(case, officer):
 # --- case_move: who may, where ------------------------------------------------------------------------
 
 
-def test_case_transition_lets_the_owning_role_move_and_refuses_illegal_moves(officer):
+def test_case_move_lets_the_owning_role_move_and_refuses_illegal_moves(officer):
     case = CaseFactory(status=CaseStatus.ENROLLED)
 
-    moved = case_transition(
-        case_id=case.pk, to_status=CaseStatus.IN_MEXICO, actor=officer, reason="Returned with a tear sheet"
+    moved = case_move(
+        case_id=case.pk,
+        to_status=CaseStatus.IN_MEXICO,
+        actor=officer,
+        reason="Returned with a tear sheet",
+        workflow=HEARING_DAY,
     )
     assert moved.status == CaseStatus.IN_MEXICO
 
     with pytest.raises(IllegalTransition) as refused:
-        case_transition(case_id=case.pk, to_status=CaseStatus.ENROLLED, actor=officer, reason="x")
+        case_move(
+            case_id=case.pk, to_status=CaseStatus.ENROLLED, actor=officer, reason="x", workflow=NTA_SERVICE
+        )
 
     assert refused.value.http_status == 409
     assert "(in_mexico)" in refused.value.message
@@ -329,11 +367,17 @@ def test_case_transition_lets_the_owning_role_move_and_refuses_illegal_moves(off
     assert _status_moves(case) == [("enrolled", "in_mexico")]
 
 
-def test_case_transition_refuses_a_role_the_edge_does_not_name_and_says_who_makes_it(court_clerk):
+def test_case_move_refuses_a_role_the_edge_does_not_name_and_says_who_makes_it(court_clerk):
     case = CaseFactory(status=CaseStatus.ENROLLED)
 
     with pytest.raises(NotPermitted) as refused:
-        case_transition(case_id=case.pk, to_status=CaseStatus.IN_MEXICO, actor=court_clerk, reason="x")
+        case_move(
+            case_id=case.pk,
+            to_status=CaseStatus.IN_MEXICO,
+            actor=court_clerk,
+            reason="x",
+            workflow=HEARING_DAY,
+        )
 
     assert refused.value.http_status == 403
     assert refused.value.code == "not_permitted"
@@ -354,7 +398,7 @@ def test_a_case_at_another_location_is_not_found_whatever_the_move(officer, to_s
     )
 
     with pytest.raises(CaseNotFound):
-        case_transition(case_id=elsewhere.pk, to_status=to_status, actor=officer, reason="x")
+        case_move(case_id=elsewhere.pk, to_status=to_status, actor=officer, reason="x", workflow=HEARING_DAY)
 
     elsewhere.refresh_from_db()
     assert elsewhere.status == CaseStatus.IN_MEXICO
@@ -367,7 +411,13 @@ def test_an_officer_posted_at_two_locations_moves_cases_at_either():
     there = CaseFactory(status=CaseStatus.ENROLLED, encounter=EncounterFactory(location=location("elp-poe")))
 
     for case in (here, there):
-        case_transition(case_id=case.pk, to_status=CaseStatus.IN_MEXICO, actor=officer, reason="Returned")
+        case_move(
+            case_id=case.pk,
+            to_status=CaseStatus.IN_MEXICO,
+            actor=officer,
+            reason="Returned",
+            workflow=HEARING_DAY,
+        )
 
     assert {c.status for c in Case.objects.filter(pk__in=[here.pk, there.pk])} == {CaseStatus.IN_MEXICO}
 
@@ -377,8 +427,12 @@ def test_national_roles_move_cases_anywhere(court_clerk):
         status=CaseStatus.IN_US_FOR_HEARING, encounter=EncounterFactory(location=location("bro-poe"))
     )
 
-    case_transition(
-        case_id=case.pk, to_status=CaseStatus.COMPLETED_RELIEF, actor=court_clerk, reason="Asylum granted"
+    case_move(
+        case_id=case.pk,
+        to_status=CaseStatus.COMPLETED_RELIEF,
+        actor=court_clerk,
+        reason="Asylum granted",
+        workflow=COMPLETION,
     )
 
     case.refresh_from_db()
@@ -392,15 +446,21 @@ def test_deactivated_users_have_no_roles(officer):
     officer.refresh_from_db()
 
     with pytest.raises(CaseNotFound):
-        case_transition(case_id=case.pk, to_status=CaseStatus.IN_MEXICO, actor=officer, reason="x")
+        case_move(
+            case_id=case.pk, to_status=CaseStatus.IN_MEXICO, actor=officer, reason="x", workflow=HEARING_DAY
+        )
 
 
 def test_analysts_see_no_case_and_move_none():
     case = CaseFactory(status=CaseStatus.ENROLLED)
 
     with pytest.raises(CaseNotFound):
-        case_transition(
-            case_id=case.pk, to_status=CaseStatus.IN_MEXICO, actor=user_with_role(Role.ANALYST), reason="x"
+        case_move(
+            case_id=case.pk,
+            to_status=CaseStatus.IN_MEXICO,
+            actor=user_with_role(Role.ANALYST),
+            reason="x",
+            workflow=HEARING_DAY,
         )
 
 
@@ -410,7 +470,13 @@ def test_case_move_refuses_a_move_an_open_hold_blocks_with_the_holds_rule(office
     fear_claim_for(child, actor=officer, statement="States fear of return to Mexico")
 
     with pytest.raises(PolicyRefusal) as refused:
-        case_transition(case_id=head.pk, to_status=CaseStatus.IN_MEXICO, actor=officer, reason="Hearing over")
+        case_move(
+            case_id=head.pk,
+            to_status=CaseStatus.IN_MEXICO,
+            actor=officer,
+            reason="Hearing over",
+            workflow=HEARING_DAY,
+        )
 
     assert (refused.value.http_status, refused.value.rule, refused.value.code) == (
         409,
@@ -488,9 +554,12 @@ def test_case_move_refuses_a_move_an_open_hold_blocks_with_the_holds_rule(office
         ),
     ],
 )
-def test_case_transition_refuses_every_workflow_owned_move_naming_where_it_is_made_a3(
-    current, target, role, where_words
+@pytest.mark.parametrize("workflow", [HEARING_DAY, COMPLETION])
+def test_case_move_refuses_every_move_to_a_workflow_that_does_not_own_it_naming_where_it_is_made_a3(
+    current, target, role, where_words, workflow
 ):
+    """A3, N1, S4: a move is made only by its owning workflow (there is no generic status change any
+    more): any other is refused ``workflow_owned`` naming where the move is made; nothing is recorded."""
     actor = user_with_role(role)
     case = CaseFactory(
         status=current,
@@ -500,7 +569,7 @@ def test_case_transition_refuses_every_workflow_owned_move_naming_where_it_is_ma
     )
 
     with pytest.raises(NotPermitted) as refused:
-        case_transition(case_id=case.pk, to_status=target, actor=actor, reason="Generic status change")
+        case_move(case_id=case.pk, to_status=target, actor=actor, reason="Wrong workflow", workflow=workflow)
 
     assert refused.value.code == "workflow_owned"
     assert refused.value.http_status == 403
@@ -513,14 +582,15 @@ def test_case_transition_refuses_every_workflow_owned_move_naming_where_it_is_ma
     assert not OutboxEvent.objects.filter(event="case.status_changed", case_id=case.pk).exists()
 
 
-def test_a_workflow_cannot_make_a_generic_move_it_is_told_where_that_is_made(officer):
+def test_h1_the_review_cannot_return_a_case_to_mexico_it_is_told_the_hearing_day_makes_it(officer):
+    """H1: the return to Mexico (once the generic status change's) is the port's hearing day's move."""
     case = CaseFactory(status=CaseStatus.ENROLLED)
 
     with pytest.raises(NotPermitted) as refused:
         case_move(case_id=case.pk, to_status=CaseStatus.IN_MEXICO, actor=officer, reason="x", workflow=REVIEW)
 
     assert refused.value.code == "workflow_owned"
-    assert "“Change status” form" in refused.value.message
+    assert "recording the return to Mexico at the port" in refused.value.message
     case.refresh_from_db()
     assert case.status == CaseStatus.ENROLLED
 
@@ -685,8 +755,12 @@ def test_a_move_waits_for_a_concurrent_move_and_is_checked_against_what_it_commi
 
     def enrol():
         try:
-            case_transition(
-                case_id=case.pk, to_status=CaseStatus.ENROLLED, actor=officer, reason="NTA served"
+            case_move(
+                case_id=case.pk,
+                to_status=CaseStatus.ENROLLED,
+                actor=officer,
+                reason="NTA served",
+                workflow=NTA_SERVICE,
             )
             outcome["enrol"] = "enrolled"
         except IllegalTransition as exc:
@@ -722,7 +796,13 @@ def test_asking_for_the_status_a_case_already_has_is_refused_to_a_role_that_neve
     case = CaseFactory(status=CaseStatus.IN_MEXICO)
 
     with pytest.raises(NotPermitted):
-        case_transition(case_id=case.pk, to_status=CaseStatus.IN_MEXICO, actor=court_clerk, reason="x")
+        case_move(
+            case_id=case.pk,
+            to_status=CaseStatus.IN_MEXICO,
+            actor=court_clerk,
+            reason="x",
+            workflow=HEARING_DAY,
+        )
 
     assert not CaseEvent.objects.filter(case=case).exists()
 

@@ -21,6 +21,10 @@ R = Role
 REVIEW = "screenings.amenability_review"  # written out: the owner name is part of the contract
 NTA = "hearings.nta_service"
 FEAR = "screenings.fear_assessment"  # S3/S4, F3, F5: the supervisory asylum officer's concurrence
+HEARING_DAY = "hearings.hearing_day"  # H1: check-in at the reporting port, and the return to Mexico
+COMPLETION = "hearings.completion"  # H4/H5: the immigration judge's decision
+REOPENING = "hearings.reopening"  # H5: a motion to reopen granted, or a remand
+ERO_HANDOFF = "hearings.ero_handoff"  # H4: a final order of removal, handed over to ICE ERO
 COMPLETIONS = (S.COMPLETED_RELIEF, S.COMPLETED_REMOVAL_ORDER, S.COMPLETED_OTHER)
 
 # --- the program, written out --------------------------------------------------------------------------
@@ -76,7 +80,12 @@ FEAR_MOVES = {
     },
 }
 
-# (from, to) -> (owner, roles, case event type). owner None: the generic "Change status" path.
+# (from, to) -> (owner, roles, case event type). Every move has an owning workflow (step 8: no generic
+# "Change status" any more).
+CHECKED_IN = (HEARING_DAY, CBP_FIELD, "hearing_day.checked_in")
+RETURNED = (HEARING_DAY, CBP_FIELD, "hearing_day.returned")
+COMPLETED = (COMPLETION, COURT, "completion.recorded")
+REOPENED = (REOPENING, COURT, "case.reopened")
 EXPECTED_OWNERS = {
     (S.SCREENING, S.AWAITING_REVIEW): (
         REVIEW,
@@ -90,36 +99,36 @@ EXPECTED_OWNERS = {
     (S.AMENABLE, S.ENROLLED): (NTA, frozenset({R.CBP_OFFICER, R.BORDER_PATROL_AGENT}), "nta.served"),
     # S4: a positive assessment, concurred, before enrolment: not processed for MPP.
     (S.AMENABLE, S.NOT_AMENABLE): (FEAR, SAO, "fear.not_processed"),
-    (S.ENROLLED, S.IN_MEXICO): (None, CBP_FIELD, "status.changed"),
+    (S.ENROLLED, S.IN_MEXICO): RETURNED,
     (S.ENROLLED, S.REMOVED_FROM_MPP): (FEAR, SAO, "fear.removed_from_mpp"),
-    (S.IN_MEXICO, S.IN_US_FOR_HEARING): (None, CBP_FIELD, "status.changed"),
+    (S.IN_MEXICO, S.IN_US_FOR_HEARING): CHECKED_IN,
     (S.IN_MEXICO, S.REMOVED_FROM_MPP): (FEAR, SAO, "fear.removed_from_mpp"),
-    (S.IN_MEXICO, S.COMPLETED_RELIEF): (None, COURT, "status.changed"),
-    (S.IN_MEXICO, S.COMPLETED_REMOVAL_ORDER): (None, COURT, "status.changed"),
-    (S.IN_MEXICO, S.COMPLETED_OTHER): (None, COURT, "status.changed"),
-    (S.IN_US_FOR_HEARING, S.IN_MEXICO): (None, CBP_FIELD, "status.changed"),
+    (S.IN_MEXICO, S.COMPLETED_RELIEF): COMPLETED,
+    (S.IN_MEXICO, S.COMPLETED_REMOVAL_ORDER): COMPLETED,
+    (S.IN_MEXICO, S.COMPLETED_OTHER): COMPLETED,
+    (S.IN_US_FOR_HEARING, S.IN_MEXICO): RETURNED,
     (S.IN_US_FOR_HEARING, S.REMOVED_FROM_MPP): (FEAR, SAO, "fear.removed_from_mpp"),
-    (S.IN_US_FOR_HEARING, S.COMPLETED_RELIEF): (None, COURT, "status.changed"),
-    (S.IN_US_FOR_HEARING, S.COMPLETED_REMOVAL_ORDER): (None, COURT, "status.changed"),
-    (S.IN_US_FOR_HEARING, S.COMPLETED_OTHER): (None, COURT, "status.changed"),
-    (S.REMOVED_FROM_MPP, S.COMPLETED_RELIEF): (None, COURT, "status.changed"),
-    (S.REMOVED_FROM_MPP, S.COMPLETED_REMOVAL_ORDER): (None, COURT, "status.changed"),
-    (S.REMOVED_FROM_MPP, S.COMPLETED_OTHER): (None, COURT, "status.changed"),
-    (S.COMPLETED_RELIEF, S.REOPENED): (None, COURT, "status.changed"),
-    (S.COMPLETED_REMOVAL_ORDER, S.REOPENED): (None, COURT, "status.changed"),
-    (S.COMPLETED_OTHER, S.REOPENED): (None, COURT, "status.changed"),
+    (S.IN_US_FOR_HEARING, S.COMPLETED_RELIEF): COMPLETED,
+    (S.IN_US_FOR_HEARING, S.COMPLETED_REMOVAL_ORDER): COMPLETED,
+    (S.IN_US_FOR_HEARING, S.COMPLETED_OTHER): COMPLETED,
+    (S.REMOVED_FROM_MPP, S.COMPLETED_RELIEF): COMPLETED,
+    (S.REMOVED_FROM_MPP, S.COMPLETED_REMOVAL_ORDER): COMPLETED,
+    (S.REMOVED_FROM_MPP, S.COMPLETED_OTHER): COMPLETED,
+    (S.COMPLETED_RELIEF, S.REOPENED): REOPENED,
+    (S.COMPLETED_REMOVAL_ORDER, S.REOPENED): REOPENED,
+    (S.COMPLETED_OTHER, S.REOPENED): REOPENED,
     (S.COMPLETED_REMOVAL_ORDER, S.HANDED_TO_ICE): (
-        None,
+        ERO_HANDOFF,
         frozenset({R.CBP_OFFICER, R.CBP_SUPERVISOR, R.ICE_OFFICER}),
-        "status.changed",
+        "ero.handed_off",
     ),
-    (S.HANDED_TO_ICE, S.REOPENED): (None, COURT, "status.changed"),
-    (S.REOPENED, S.IN_MEXICO): (None, CBP_FIELD, "status.changed"),
-    (S.REOPENED, S.IN_US_FOR_HEARING): (None, CBP_FIELD, "status.changed"),
+    (S.HANDED_TO_ICE, S.REOPENED): REOPENED,
+    (S.REOPENED, S.IN_MEXICO): RETURNED,
+    (S.REOPENED, S.IN_US_FOR_HEARING): CHECKED_IN,
     (S.REOPENED, S.REMOVED_FROM_MPP): (FEAR, SAO, "fear.removed_from_mpp"),
-    (S.REOPENED, S.COMPLETED_RELIEF): (None, COURT, "status.changed"),
-    (S.REOPENED, S.COMPLETED_REMOVAL_ORDER): (None, COURT, "status.changed"),
-    (S.REOPENED, S.COMPLETED_OTHER): (None, COURT, "status.changed"),
+    (S.REOPENED, S.COMPLETED_RELIEF): COMPLETED,
+    (S.REOPENED, S.COMPLETED_REMOVAL_ORDER): COMPLETED,
+    (S.REOPENED, S.COMPLETED_OTHER): COMPLETED,
 }
 
 LEGAL = sorted(EXPECTED_EDGES)
@@ -200,7 +209,7 @@ def test_the_amenability_review_owns_exactly_the_four_review_moves_a3():
         (S.AWAITING_REVIEW, S.NOT_AMENABLE),
         (S.AWAITING_REVIEW, S.SCREENING),
     }
-    assert {e.owner for e in edges() if not e.is_generic} == {REVIEW, NTA, FEAR}
+    assert {e.owner for e in edges()} == {REVIEW, NTA, FEAR, HEARING_DAY, COMPLETION, REOPENING, ERO_HANDOFF}
 
 
 def test_serving_the_nta_owns_exactly_the_move_to_enrolled_n1():
@@ -223,15 +232,18 @@ def test_the_fear_assessment_owns_not_processed_for_mpp_and_every_removal_from_m
 @pytest.mark.django_db
 @pytest.mark.parametrize(("current", "target"), sorted(FEAR_MOVES))
 @pytest.mark.parametrize("role", [R.CBP_SUPERVISOR, R.SUPERVISORY_ASYLUM_OFFICER])
-def test_the_generic_status_change_refuses_the_fear_assessments_moves_as_workflow_owned(
-    current, target, role
+@pytest.mark.parametrize("workflow", [REVIEW, HEARING_DAY])
+def test_another_workflow_cannot_make_the_fear_assessments_moves_workflow_owned_s4(
+    current, target, role, workflow
 ):
-    """The supervisors who once made these moves by the generic status change are told where they are made
-    now; nothing changes."""
+    """S4: the supervisors who once made these moves by the generic status change, or any other workflow,
+    are told where they are made now; nothing changes."""
     case = _case_for(role, current)
 
     with pytest.raises(NotPermitted) as refused:
-        case_move(case_id=case.pk, to_status=target, actor=user_with_role(role), reason="try", workflow=None)
+        case_move(
+            case_id=case.pk, to_status=target, actor=user_with_role(role), reason="try", workflow=workflow
+        )
 
     assert (refused.value.code, refused.value.field) == ("workflow_owned", "to_status")
     assert "supervisory asylum officer's concurrence" in refused.value.message
@@ -295,7 +307,7 @@ def test_case_move_refuses_a_legal_move_to_every_role_the_edge_does_not_name(cur
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("current", "target"), ILLEGAL[::3])  # a spread of illegal pairs through the service
-@pytest.mark.parametrize("workflow", [None, REVIEW])
+@pytest.mark.parametrize("workflow", [HEARING_DAY, REVIEW])
 def test_case_move_refuses_illegal_moves_and_changes_nothing(current, target, workflow):
     case = CaseFactory(status=current)
     rows_before = case.history.count()
@@ -344,9 +356,9 @@ def test_every_status_is_reachable_from_screening_through_registered_edges():
     assert reached == set(S.values)
 
 
-def test_the_generic_path_cannot_put_a_case_in_or_take_it_out_of_the_review_queue_a3():
+def test_no_other_workflow_can_put_a_case_in_or_take_it_out_of_the_review_queue_a3():
     """Every move into awaiting_review, amenable or screening, and every move out of awaiting_review, is
-    owned by the amenability review: the generic status change cannot strand a case in the supervisor's
+    owned by the amenability review: no other workflow can strand a case in the supervisor's
     queue without a review, nor decide one without it."""
     review_moves = [
         e

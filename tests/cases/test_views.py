@@ -1,4 +1,4 @@
-"""The HTML pages: sign-in, home per role, search, the case page, the status-change form, notifications."""
+"""The HTML pages: sign-in, home per role, search, the case page (what moves it next), notifications."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from cases.models import Case, CaseEvent, CaseStatus, Hold
 from cases.services import case_move
+from hearings.workflow import HEARING_DAY
 from mpp.accounts.models import User
 from mpp.accounts.roles import Role
 from mpp.audit.models import AccessLog
@@ -356,10 +357,7 @@ def test_users_without_case_access_get_403_on_search_and_case_pages(client_for, 
     client = client_for(user)
 
     assert client.get(reverse("cases:search"), {"q": case.alien.a_number}).status_code == 403
-    assert client.get(reverse("cases:detail", args=[case.pk])).status_code == 403
-    response = client.post(
-        reverse("cases:transition", args=[case.pk]), {"to_status": "awaiting_review", "reason": "x"}
-    )
+    response = client.get(reverse("cases:detail", args=[case.pk]))
     assert response.status_code == 403
     assert "Access denied" in page_text(response)
     hold = client.post(
@@ -419,213 +417,102 @@ def test_a_case_that_does_not_exist_is_404(client_for, officer):
     assert client_for(officer).get(reverse("cases:detail", args=[987654])).status_code == 404
 
 
-# --- The status-change form ------------------------------------------------------------------------------
+# --- What moves the case next (step 8: no status-change form) ---------------------------------------------
 
 # The moves the amenability review makes (A3), written out from the policy: the officer submits the
-# screening; the supervisor confirms, excludes or sends it back. The generic form never offers them.
+# screening; the supervisor confirms, excludes or sends it back.
 REVIEW_WORKFLOW_MOVES = {
     CaseStatus.SCREENING: [CaseStatus.AWAITING_REVIEW],
     CaseStatus.AWAITING_REVIEW: [CaseStatus.AMENABLE, CaseStatus.NOT_AMENABLE, CaseStatus.SCREENING],
 }
 
 
-def test_the_form_offers_only_the_moves_of_the_table_and_the_users_roles(client_for, officer, supervisor):
+def next_moves(text: str) -> str:
+    return between(text, 'data-testid="next-moves"', "</section>")
+
+
+def test_the_case_page_lists_the_moves_of_the_table_and_the_users_roles_and_where_each_is_made(
+    client_for, officer, supervisor
+):
+    """H1: from enrolled, the port's hearing day returns the person to Mexico (CBP officer and supervisor);
+    S4: removal from MPP is the supervisory asylum officer's concurrence, listed to neither."""
     case = CaseFactory(status=CaseStatus.ENROLLED)
 
-    officer_page = page_text(client_for(officer).get(reverse("cases:detail", args=[case.pk])))
-    supervisor_page = page_text(client_for(supervisor).get(reverse("cases:detail", args=[case.pk])))
+    officer_moves = next_moves(page_text(client_for(officer).get(reverse("cases:detail", args=[case.pk]))))
+    supervisor_moves = next_moves(
+        page_text(client_for(supervisor).get(reverse("cases:detail", args=[case.pk])))
+    )
 
-    assert '<option value="in_mexico">' in officer_page
-    assert '<option value="in_us_for_hearing">' not in officer_page  # not a move of the table from enrolled
-    assert '<option value="fear_claim_pending"' not in officer_page  # no longer a status: a hold (S1)
-    assert '<option value="in_mexico">' in supervisor_page
-    # S4: removal from MPP is the fear workflow's (the SAO's concurrence): offered to nobody here.
-    assert '<option value="removed_from_mpp">' not in officer_page
-    assert '<option value="removed_from_mpp">' not in supervisor_page
+    for moves in (officer_moves, supervisor_moves):
+        assert (
+            '<li data-move="in_mexico"><strong>In Mexico awaiting hearing</strong>: made by recording the '
+            in moves
+        )
+        assert "return to Mexico at the port (the case's hearing day, H1)." in moves
+        assert 'data-move="in_us_for_hearing"' not in moves  # not a move of the table from enrolled
+        assert 'data-move="removed_from_mpp"' not in moves
+        assert "<form" not in moves and "<select" not in moves  # nothing is moved here
 
 
 @pytest.mark.parametrize("current", [CaseStatus.SCREENING, CaseStatus.AWAITING_REVIEW])
-def test_a3_the_form_never_offers_the_moves_the_amenability_workflow_owns(
+def test_a3_the_case_page_says_the_amenability_review_makes_its_moves(
     client_for, officer, supervisor, current
 ):
-    """A3: from these statuses every move of the table belongs to the screening and review workflow, so
-    the status-change form is not shown at all; the page says where those moves are made."""
+    """A3: from these statuses every move of the table belongs to the screening and review workflow; the
+    page names it for the role that makes each move, and has no form to make one."""
     case = CaseFactory(status=current)
+    makers = {CaseStatus.SCREENING: officer, CaseStatus.AWAITING_REVIEW: supervisor}
 
     for user in (officer, supervisor):
         text = page_text(client_for(user).get(reverse("cases:detail", args=[case.pk])))
+        moves = next_moves(text)
         assert 'id="id_to_status"' not in text, user
-        assert "Your role has no status change available for this case" in text
-        assert "Moves made by a workflow (the amenability review" in text
         for status in REVIEW_WORKFLOW_MOVES[current]:
-            assert f'<option value="{status}"' not in text, (user, status)
+            assert (f'data-move="{status}"' in moves) is (user == makers[current]), (user, status)
+        if user == makers[current]:
+            assert "(the family's screening page, A3)" in moves or "(the review queue, A3)" in moves
+        else:
+            assert "Your role makes no move of this case" in moves
 
 
-def test_a3_posting_a_workflow_owned_move_is_refused_with_workflow_owned_naming_the_review(
-    client_for, supervisor
-):
-    """A3: the supervisor decides amenability in the review, never through the generic status change."""
-    case = CaseFactory(status=CaseStatus.AWAITING_REVIEW)
-
-    response = client_for(supervisor).post(
-        reverse("cases:transition", args=[case.pk]),
-        {"to_status": CaseStatus.AMENABLE, "reason": "Looks amenable"},
-    )
-
-    text = page_text(response)
-    assert response.status_code == 403
-    assert (
-        '<a href="#id_to_status">New status</a>: workflow_owned: A case moves from “Awaiting supervisor '
-        "review of amenability” to “Amenable: ready for the NTA” only through the supervisor's amenability "
-        "review of the family (the review queue, A3), not here." in text
-    )
-    assert '<span class="usa-error-message" id="id_to_status_error">workflow_owned:' in text
-    case.refresh_from_db()
-    assert case.status == CaseStatus.AWAITING_REVIEW
-    assert case.history.count() == 1
-    assert not CaseEvent.objects.filter(case=case).exists()
-
-
-def test_the_form_is_hidden_when_no_move_is_open_to_the_user(client_for, court_clerk, case):
+def test_the_page_says_so_when_the_users_roles_make_no_move_of_the_case(client_for, court_clerk, case):
     text = page_text(client_for(court_clerk).get(reverse("cases:detail", args=[case.pk])))
 
-    assert reverse("cases:transition", args=[case.pk]) not in text
-    assert "Your role has no status change available for this case" in text
+    assert "Your role makes no move of this case from “Screening in progress”." in next_moves(text)
+    assert 'data-move="' not in next_moves(text)
 
 
-def test_a_status_change_is_recorded_with_actor_and_reason(client_for, officer):
-    """N1: the officer returns an enrolled person to Mexico with the tear sheet (a generic move for now)."""
-    case = CaseFactory(status=CaseStatus.ENROLLED)
-    client = client_for(officer)
-
-    response = client.post(
-        reverse("cases:transition", args=[case.pk]),
-        {"to_status": CaseStatus.IN_MEXICO, "reason": "Returned through San Ysidro with the tear sheet"},
-    )
-
-    assert response.status_code == 302
-    assert response.url == reverse("cases:detail", args=[case.pk])
-    case.refresh_from_db()
-    assert case.status == CaseStatus.IN_MEXICO
-    latest = case.history.order_by("-history_date", "-history_id").first()
-    assert latest.history_user == officer
-    assert latest.history_change_reason == "Returned through San Ysidro with the tear sheet"
-    event = CaseEvent.objects.get(case=case)
-    assert (event.type, event.actor, event.reason) == (
-        "status.changed",
-        officer,
-        "Returned through San Ysidro with the tear sheet",
-    )
-    assert (event.data["from"], event.data["to"]) == ("enrolled", "in_mexico")
-    page = page_text(client.get(response.url))
-    assert "Status changed to “In Mexico awaiting hearing”" in page
-    row = between(page, '<tr data-event="status.changed">', "</tr>")
-    assert "Enrolled: NTA served → <strong>In Mexico awaiting hearing</strong>" in row
-    assert "Returned through San Ysidro with the tear sheet" in row
-    assert officer.display_name in row
-
-
-def test_an_illegal_move_shows_its_code_and_leaves_the_status(client_for, officer, case):
-    response = client_for(officer).post(
-        reverse("cases:transition", args=[case.pk]), {"to_status": CaseStatus.IN_MEXICO, "reason": "Return"}
-    )
-
-    text = page_text(response)
-    assert response.status_code == 409
-    assert "illegal_transition: A case cannot move from “Screening in progress” (screening)" in text
-    assert "<title>Error: Case" in text
-    assert "Return</textarea>" in text  # the reason typed is kept
-    case.refresh_from_db()
-    assert case.status == CaseStatus.SCREENING
-    assert case.history.count() == 1
-
-
-def test_a_move_owned_by_another_role_shows_not_permitted_next_to_the_field(client_for, officer):
-    case = CaseFactory(status=CaseStatus.IN_MEXICO)
-
-    response = client_for(officer).post(
-        reverse("cases:transition", args=[case.pk]),
-        {"to_status": CaseStatus.COMPLETED_RELIEF, "reason": "Relief granted"},
-    )
-
-    text = page_text(response)
-    assert response.status_code == 403
-    assert (
-        '<a href="#id_to_status">New status</a>: not_permitted: Moving a case from “In Mexico awaiting '
-        "hearing” to “Completed: relief or protection granted” is for:" in text
-    )
-    assert '<span class="usa-error-message" id="id_to_status_error">not_permitted:' in text
-    case.refresh_from_db()
-    assert case.status == CaseStatus.IN_MEXICO
-
-
-def test_s4_posting_a_removal_from_mpp_is_refused_workflow_owned_naming_the_concurrence(
-    client_for, supervisor
-):
+def test_s4_the_sao_is_told_removal_from_mpp_is_made_by_the_concurrence(client_for):
     """S4: removal from MPP is made by the SAO's concurrence with a positive assessment, not here."""
     case = CaseFactory(status=CaseStatus.ENROLLED)
+    sao = user_with_role(Role.SUPERVISORY_ASYLUM_OFFICER)
 
-    response = client_for(supervisor).post(
-        reverse("cases:transition", args=[case.pk]),
-        {"to_status": CaseStatus.REMOVED_FROM_MPP, "reason": "Should not be in MPP"},
-    )
+    moves = next_moves(page_text(client_for(sao).get(reverse("cases:detail", args=[case.pk]))))
 
-    text = page_text(response)
-    assert response.status_code == 403
-    assert '<span class="usa-error-message" id="id_to_status_error">workflow_owned:' in text
-    assert "supervisory asylum officer's concurrence with a positive fear assessment" in text
-    case.refresh_from_db()
-    assert case.status == CaseStatus.ENROLLED
+    assert '<li data-move="removed_from_mpp">' in moves
+    assert "made by the supervisory asylum officer's concurrence with a positive fear assessment" in moves
+    assert 'data-move="in_mexico"' not in moves
 
 
-def test_f4_the_refusal_names_the_rule_and_the_code(client_for, officer):
-    returning, claimant = family_with_cases(size=2, status=CaseStatus.IN_US_FOR_HEARING)
-    fear_claim_for(claimant, actor=officer)
-
-    response = client_for(officer).post(
-        reverse("cases:transition", args=[returning.pk]),
-        {"to_status": CaseStatus.IN_MEXICO, "reason": "Hearing over"},
-    )
-
-    text = page_text(response)
-    assert response.status_code == 409
-    assert "F4 · family_fear_pending: " in text
-    assert claimant.alien.full_name in text
-    returning.refresh_from_db()
-    assert returning.status == CaseStatus.IN_US_FOR_HEARING
-
-
-def test_a_status_change_without_a_reason_is_refused_next_to_the_reason_field(client_for, officer):
+def test_a_move_made_by_its_workflow_is_on_the_timeline_with_actor_and_reason(client_for, officer):
+    """N1/H1: the officer returns an enrolled person to Mexico with the tear sheet (the hearing day's move)."""
     case = CaseFactory(status=CaseStatus.ENROLLED)
-
-    response = client_for(officer).post(
-        reverse("cases:transition", args=[case.pk]),
-        {"to_status": CaseStatus.IN_MEXICO, "reason": "  "},
+    case_move(
+        case_id=case.pk,
+        to_status=CaseStatus.IN_MEXICO,
+        actor=officer,
+        reason="Returned through San Ysidro with the tear sheet",
+        workflow=HEARING_DAY,
     )
 
-    text = page_text(response)
-    assert response.status_code == 400
-    assert '<a href="#id_reason">Reason</a>: This field is required.' in text
-    assert 'id="id_reason_error"' in text
-    assert '<option value="in_mexico" selected>' in text
-    case.refresh_from_db()
-    assert case.status == CaseStatus.ENROLLED
+    page = page_text(client_for(officer).get(reverse("cases:detail", args=[case.pk])))
 
-
-def test_the_status_change_form_accepts_post_only(client_for, officer, case):
-    assert client_for(officer).get(reverse("cases:transition", args=[case.pk])).status_code == 405
-
-
-def test_an_officer_cannot_move_a_case_at_another_port(client_for, officer):
-    elsewhere = CaseFactory(encounter__location=location("elp-poe"), status=CaseStatus.ENROLLED)
-
-    response = client_for(officer).post(
-        reverse("cases:transition", args=[elsewhere.pk]), {"to_status": "in_mexico", "reason": "x"}
+    row = between(page, '<tr data-event="hearing_day.returned">', "</tr>")
+    assert (
+        "Returned to Mexico (H1): Enrolled: NTA served → <strong>In Mexico awaiting hearing</strong>" in row
     )
-
-    assert response.status_code == 404
-    elsewhere.refresh_from_db()
-    assert elsewhere.status == CaseStatus.ENROLLED
+    assert "Returned through San Ysidro with the tear sheet" in row
+    assert officer.display_name in row
 
 
 # --- Holds on the case page: a pending fear claim (S1, S3, S4, F4) ---------------------------------------

@@ -2,8 +2,9 @@
 fear of return to Mexico (S1, the "Record a fear claim" form, which opens the fear-claim hold); her son's page
 then shows the F4 block and refuses his return to Mexico with the rule and a plain explanation; once the
 asylum officer has assessed it negative, a supervisory asylum officer, in a second browser, concurs on the
-claim page (S3/S4), which releases the hold and leaves both cases where they were; the officer then returns
-the son to Mexico, and the mother's timeline shows the hold opened and released, each with who.
+claim page (S3/S4), which releases the hold and leaves both cases where they were; the son's page then lists
+his return to Mexico unblocked (made by the port's hearing day, H1: there is no status-change form), the
+return is recorded, and the mother's timeline shows the hold opened and released, each with who.
 
 ``SCREENSHOTS=1`` also writes docs/screenshots/case-holds.png (the son's page with the F4 block).
 """
@@ -18,6 +19,8 @@ from django.urls import reverse
 from playwright.sync_api import Browser, Page, expect
 
 from cases.models import Case, CaseStatus, FamilyMember, Hold
+from cases.services import case_move
+from hearings.workflow import HEARING_DAY
 from mpp.accounts.roles import Role
 from screenings.models import FearClaim
 from tests.e2e.test_intake_and_review import PASSWORD, press_button, screenshot, sign_in, type_into
@@ -98,7 +101,7 @@ def test_a_fear_claim_holds_the_family_until_the_assessment_is_concurred(
     expect(page.get_by_test_id("family-holds")).to_contain_text("F4 · family_fear_pending")
     expect(page.get_by_test_id("family-holds")).to_contain_text("Ana Ruiz Paz, of the same family unit")
     expect(page.get_by_test_id("blocked-move")).to_contain_text("In Mexico awaiting hearing")
-    expect(page.get_by_label("New status").locator("option[value=in_mexico]")).to_have_count(0)
+    expect(page.get_by_label("New status")).to_have_count(0)  # no status-change form (step 8)
     expect(page.get_by_test_id("held")).to_have_count(1)
     screenshot(page, "case-holds.png")
 
@@ -130,12 +133,21 @@ def test_a_fear_claim_holds_the_family_until_the_assessment_is_concurred(
     }
     page.goto(f"{live_server.url}/cases/{son.pk}/")
     expect(page.get_by_test_id("family-holds")).to_have_count(0)
-    change = page.locator("#change-status")
-    change.get_by_label("New status").select_option("in_mexico")
-    type_into(change.get_by_label("Reason"), "Hearing processing ended; returned to Mexico (H1).")
-    press_button(page, "Record status change", within=change)
-    expect(page.locator(".usa-alert--success")).to_contain_text(
-        "Status changed to “In Mexico awaiting hearing”"
+    expect(page.get_by_test_id("blocked-move")).to_have_count(0)
+    expect(page.get_by_test_id("next-moves").locator("li[data-move=in_mexico]")).to_contain_text(
+        "recording the return to Mexico at the port"
+    )
+    # The return itself is the port's hearing-day page's (its own test); here, as that workflow makes it.
+    case_move(
+        case_id=son.pk,
+        to_status=CaseStatus.IN_MEXICO,
+        actor=officer,
+        reason="Hearing processing ended; returned to Mexico (H1).",
+        workflow=HEARING_DAY,
+    )
+    page.reload()
+    expect(page.get_by_test_id("timeline").locator("tr[data-event='hearing_day.returned']")).to_contain_text(
+        "Daniel Ramírez"
     )
 
     # The mother's timeline has the hold opened and released, with who; the officer may not read what she

@@ -10,7 +10,15 @@ import pytest
 from drf_spectacular.validation import validate_schema
 from rest_framework.test import APIClient
 
-from hearings.workflow import ADDRESS_ROLES, COURT_ROLES, PRINT_ROLES, READ_ROLES, SERVE_ROLES
+from hearings.workflow import (
+    ADDRESS_ROLES,
+    COURT_ROLES,
+    OBSERVER_ROLES,
+    PORT_ROLES,
+    PRINT_ROLES,
+    READ_ROLES,
+    SERVE_ROLES,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -36,6 +44,35 @@ OPERATIONS: dict[tuple[str, str], frozenset[str]] = {
     ("/api/v1/print-batches/{id}/printed/", "post"): PRINT_ROLES,
     ("/api/v1/cases/{case_id}/addresses/", "get"): READ_ROLES,
     ("/api/v1/cases/{case_id}/addresses/", "post"): ADDRESS_ROLES,
+    # Step 8, hearing day at the port (H1): CBP at the port; court staff also record attendance.
+    ("/api/v1/arrivals/", "get"): PORT_ROLES,
+    ("/api/v1/arrivals/scan/", "post"): PORT_ROLES,
+    ("/api/v1/hearing-day/check-in/", "post"): PORT_ROLES,
+    ("/api/v1/hearing-day/transported/", "post"): PORT_ROLES,
+    ("/api/v1/hearing-day/failed-to-appear/", "post"): PORT_ROLES,
+    ("/api/v1/hearing-day/appearance/", "post"): PORT_ROLES | COURT_ROLES,
+    ("/api/v1/hearing-day/overnight-in/", "post"): PORT_ROLES,
+    ("/api/v1/hearing-day/overnight-out/", "post"): PORT_ROLES,
+    ("/api/v1/hearing-day/return-to-mexico/", "post"): PORT_ROLES,
+    # Step 8, observers and press (O1, O2): court staff and CBP supervisors; closing a hearing: court staff.
+    ("/api/v1/observer-requests/", "get"): OBSERVER_ROLES,
+    ("/api/v1/observer-requests/", "post"): OBSERVER_ROLES,
+    ("/api/v1/observer-requests/{id}/decide/", "post"): OBSERVER_ROLES,
+    ("/api/v1/hearings/{hearing_id}/close-to-public/", "post"): COURT_ROLES,
+    ("/api/v1/hearings/{hearing_id}/open-to-public/", "post"): COURT_ROLES,
+    # Step 8, in court (H2-H5): read by the hearings' readers, written by court staff.
+    ("/api/v1/docket/", "get"): READ_ROLES,
+    ("/api/v1/hearings/held/", "post"): COURT_ROLES,
+    ("/api/v1/hearings/failure-to-appear/", "post"): COURT_ROLES,
+    ("/api/v1/cases/{case_id}/hearings/schedule/", "post"): COURT_ROLES,
+    ("/api/v1/cases/{case_id}/representations/", "get"): READ_ROLES,
+    ("/api/v1/cases/{case_id}/representations/", "post"): COURT_ROLES,
+    ("/api/v1/representations/{id}/end/", "post"): COURT_ROLES,
+    ("/api/v1/cases/{case_id}/completions/", "get"): READ_ROLES,
+    ("/api/v1/cases/{case_id}/completions/", "post"): COURT_ROLES,
+    ("/api/v1/completions/{id}/appeal/", "post"): COURT_ROLES,
+    ("/api/v1/cases/{case_id}/reopenings/", "get"): READ_ROLES,
+    ("/api/v1/cases/{case_id}/reopenings/", "post"): COURT_ROLES,
 }
 PDFS = {"/api/v1/tear-sheets/{id}/pdf/", "/api/v1/print-batches/{id}/pdf/"}
 
@@ -69,9 +106,16 @@ def test_the_schema_validates_and_has_every_hearings_operation(schema):
                 "/api/v1/tear-sheets",
                 "/api/v1/print-",
                 "/api/v1/families/{encounter_id}/nta",
+                "/api/v1/arrivals",
+                "/api/v1/docket",
+                "/api/v1/representations",
+                "/api/v1/completions",
+                "/api/v1/observer-requests",
             )
         )
-        or path.endswith("/addresses/")
+        or path.endswith(
+            ("/addresses/", "/representations/", "/completions/", "/reopenings/", "/hearings/schedule/")
+        )
     }
     assert hearings_paths == {path for path, _ in OPERATIONS}
 
@@ -105,7 +149,7 @@ def test_the_batch_pdf_documents_its_conflict_until_the_batch_is_ready(schema):
 def test_each_status_and_kind_has_its_own_enum_component(schema):
     components = schema["components"]["schemas"]
 
-    assert components["HearingStatus"]["enum"] == ["scheduled", "rescheduled", "continued"]
+    assert components["HearingStatus"]["enum"] == ["scheduled", "rescheduled", "continued", "held"]
     assert components["HearingMoveMode"]["enum"] == ["rescheduled", "continued"]
     assert components["PrintBatchStatus"]["enum"] == ["queued", "building", "ready", "failed"]
     assert components["PrintBatchItemStatus"]["enum"] == ["pending", "ok", "failed"]

@@ -244,8 +244,9 @@ def test_n2_a_number_is_large_at_the_top_right_in_dejavu_sans() -> None:
 
 
 @pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler-utils (pdftoppm) is not installed")
-def test_n2_barcode_decodes_to_the_a_number(tmp_path: Path) -> None:
-    """N2: the Code 128 barcode, rasterised at 200 dpi as a printer would, reads back as the A-number."""
+def test_n2_barcode_decodes_to_the_a_number_and_the_sheet(tmp_path: Path) -> None:
+    """N2/N5: the Code 128 barcode, rasterised at 200 dpi as a printer would, reads back as the A-number
+    and the sheet's id (``-T41``: the port tells a superseded sheet from the current one)."""
     zxingcpp = pytest.importorskip("zxingcpp")
     from PIL import Image
 
@@ -258,7 +259,7 @@ def test_n2_barcode_decodes_to_the_a_number(tmp_path: Path) -> None:
     (png,) = tmp_path.glob("page*.png")
     with Image.open(png) as image:
         results = zxingcpp.read_barcodes(image)
-    assert [(r.text, r.format) for r in results] == [("A209876543", zxingcpp.BarcodeFormat.Code128)]
+    assert [(r.text, r.format) for r in results] == [("A209876543-T41", zxingcpp.BarcodeFormat.Code128)]
 
 
 def test_n1_two_sheets_give_two_pages_in_order() -> None:

@@ -13,7 +13,8 @@ import pytest
 from django.db import connection, transaction
 
 from cases.models import Case, CaseEvent, CaseStatus, Hold
-from cases.services import case_transition
+from cases.services import case_move
+from hearings.workflow import HEARING_DAY
 from mpp.accounts.roles import Role
 from mpp.exceptions import DomainError
 from screenings.fear_services import fear_assessment_review
@@ -71,8 +72,12 @@ def _wait_for_a_lock_waiter(timeout: float = 10.0) -> bool:
 
 
 def _return(case: Case, officer) -> Callable[[], object]:
-    return lambda: case_transition(
-        case_id=case.pk, to_status=S.IN_MEXICO, actor=officer, reason="Hearing over (H1)"
+    return lambda: case_move(
+        case_id=case.pk,
+        to_status=S.IN_MEXICO,
+        actor=officer,
+        reason="Hearing over (H1)",
+        workflow=HEARING_DAY,
     )
 
 
@@ -98,7 +103,7 @@ def test_f4_a_siblings_return_racing_a_fear_claim_either_comes_first_or_is_refus
         assert Hold.objects.filter(case=ana, kind="fear_claim", released_at__isnull=True).count() == 1
         claimed = CaseEvent.objects.get(case=ana, type="fear.claim_recorded")
         if return_outcome == "ok":  # return first, then the claim
-            returned = CaseEvent.objects.get(case=son, type="status.changed")
+            returned = CaseEvent.objects.get(case=son, type="hearing_day.returned")
             assert statuses([son]) == [S.IN_MEXICO]
             assert returned.occurred_at < claimed.occurred_at
         else:  # claim first: the return was refused, and left nothing
@@ -185,7 +190,7 @@ def test_f4_a_return_that_commits_first_stands_and_the_claim_is_recorded_after_i
     assert waited, "the claim did not wait for the family lock"
     assert outcome == {"claim": "ok"}
     assert statuses([son]) == [S.IN_MEXICO]
-    returned_at = CaseEvent.objects.get(case=son, type="status.changed").occurred_at
+    returned_at = CaseEvent.objects.get(case=son, type="hearing_day.returned").occurred_at
     assert returned_at < CaseEvent.objects.get(case=ana, type="fear.claim_recorded").occurred_at
 
 

@@ -11,8 +11,9 @@ import pytest
 from cases.exceptions import CaseNotFound
 from cases.models import Case, CaseEvent, CaseStatus, CustodyReferral, HoldExemption
 from cases.selectors import move_refusal
-from cases.services import case_transition, hold_exempt_member
+from cases.services import case_move, hold_exempt_member
 from hearings.models import NoticeToAppear
+from hearings.workflow import COMPLETION, HEARING_DAY
 from mpp.accounts.roles import Role
 from mpp.exceptions import InvalidInput, NotPermitted, PolicyRefusal
 from mpp.outbox.models import OutboxEvent
@@ -41,13 +42,21 @@ S = CaseStatus
 
 
 def _returning(case: Case, officer=None) -> PolicyRefusal:
-    """The refusal of returning ``case`` to Mexico through the generic status change (the registry's
+    """The refusal of returning ``case`` to Mexico through the port's hearing day (H1: the registry's
     edge for enrolled / in the U.S. for a hearing / reopened → in Mexico), from the page's predicate and
     from the service alike."""
     officer = officer or cbp()
-    predicate = move_refusal(actor=officer, case=Case.objects.get(pk=case.pk), target=S.IN_MEXICO)
+    predicate = move_refusal(
+        actor=officer, case=Case.objects.get(pk=case.pk), target=S.IN_MEXICO, workflow=HEARING_DAY
+    )
     with pytest.raises(PolicyRefusal) as refused:
-        case_transition(case_id=case.pk, to_status=S.IN_MEXICO, actor=officer, reason="Hearing over (H1)")
+        case_move(
+            case_id=case.pk,
+            to_status=S.IN_MEXICO,
+            actor=officer,
+            reason="Hearing over (H1)",
+            workflow=HEARING_DAY,
+        )
     assert isinstance(predicate, PolicyRefusal)
     assert (predicate.rule, predicate.code) == (refused.value.rule, refused.value.code)
     return refused.value
@@ -70,7 +79,7 @@ def test_f4_a_pending_claim_refuses_the_return_to_mexico_of_every_other_member()
         assert ana.alien.full_name in refusal.message
 
     assert statuses(others) == [S.ENROLLED, S.IN_US_FOR_HEARING, S.REOPENED]
-    assert not CaseEvent.objects.filter(case__in=others, type="status.changed").exists()
+    assert not CaseEvent.objects.filter(case__in=others, type="hearing_day.returned").exists()
 
 
 def test_f4_s1_the_claimant_is_not_returned_either():
@@ -87,8 +96,14 @@ def test_f4_a_pending_claim_refuses_only_the_return_not_the_members_other_moves(
     record(ana)
     clerk = user_with_role(Role.COURT_STAFF)
 
-    assert move_refusal(actor=clerk, case=son, target=S.COMPLETED_RELIEF) is None
-    case_transition(case_id=son.pk, to_status=S.COMPLETED_RELIEF, actor=clerk, reason="Asylum granted (H4)")
+    assert move_refusal(actor=clerk, case=son, target=S.COMPLETED_RELIEF, workflow=COMPLETION) is None
+    case_move(
+        case_id=son.pk,
+        to_status=S.COMPLETED_RELIEF,
+        actor=clerk,
+        reason="Asylum granted (H4)",
+        workflow=COMPLETION,
+    )
 
     assert statuses([son]) == [S.COMPLETED_RELIEF]
 
@@ -137,8 +152,10 @@ def test_f4_the_independent_basis_exception_frees_only_that_member():
     assert (exemption.case, exemption.recorded_by) == (son, supervisor)
     assert exemption.history.get().history_user == supervisor
     officer = cbp()
-    assert move_refusal(actor=officer, case=son, target=S.IN_MEXICO) is None
-    case_transition(case_id=son.pk, to_status=S.IN_MEXICO, actor=officer, reason="Hearing over (H1)")
+    assert move_refusal(actor=officer, case=son, target=S.IN_MEXICO, workflow=HEARING_DAY) is None
+    case_move(
+        case_id=son.pk, to_status=S.IN_MEXICO, actor=officer, reason="Hearing over (H1)", workflow=HEARING_DAY
+    )
     assert statuses([son]) == [S.IN_MEXICO]
     assert _returning(daughter).code == "family_fear_pending"
     assert _returning(ana).code == "fear_claim_pending"
@@ -455,15 +472,22 @@ def test_s4_negative_concurred_releases_the_hold_and_moves_nobody():
     assert (claim.hold.is_open, claim.hold.outcome) == (False, "negative")
     assert not CustodyReferral.objects.exists()
     assert not CaseEvent.objects.filter(
-        type__in=["status.changed", "fear.removed_from_mpp", "fear.not_processed"]
+        type__in=["hearing_day.returned", "fear.removed_from_mpp", "fear.not_processed"]
     ).exists()
     (concurred,) = _events(ana, "fear.concurred")
     assert "Nobody was moved" in concurred.reason
     assert OutboxEvent.objects.get(event="fear.concurred").payload["moved_case_ids"] == []
     officer = cbp()
     for member in (son, ana):
-        assert move_refusal(actor=officer, case=Case.objects.get(pk=member.pk), target=S.IN_MEXICO) is None
-        case_transition(case_id=member.pk, to_status=S.IN_MEXICO, actor=officer, reason="Hearing over (H1)")
+        member_now = Case.objects.get(pk=member.pk)
+        assert move_refusal(actor=officer, case=member_now, target=S.IN_MEXICO, workflow=HEARING_DAY) is None
+        case_move(
+            case_id=member.pk,
+            to_status=S.IN_MEXICO,
+            actor=officer,
+            reason="Hearing over (H1)",
+            workflow=HEARING_DAY,
+        )
     assert statuses([ana, son]) == [S.IN_MEXICO, S.IN_MEXICO]
 
 
@@ -478,7 +502,9 @@ def test_f4_negative_for_one_member_while_anothers_claim_is_pending_still_blocks
         assert (refusal.rule, refusal.code) == ("F4", "family_fear_pending")
         assert daughter.alien.full_name in refusal.message
     decide(daughter, "negative")
-    case_transition(case_id=son.pk, to_status=S.IN_MEXICO, actor=cbp(), reason="Hearing over (H1)")
+    case_move(
+        case_id=son.pk, to_status=S.IN_MEXICO, actor=cbp(), reason="Hearing over (H1)", workflow=HEARING_DAY
+    )
     assert statuses([son]) == [S.IN_MEXICO]
 
 

@@ -3,10 +3,11 @@
 Families, people, encounters, cases in every status, screening facts, amenability reviews and decisions,
 fear-claim holds, the case events and the history rows the services would have written — in set-based SQL
 (``scale_sql``), not through the services: at 500k cases the services would take hours. Then the hearings,
-NTAs and tear sheets (``scale_hearings``), and the fear claims, USCIS assessments and ICE custody referrals
-and determinations (``scale_fear``). The stories follow the transition table and the constraints; the tests
-check that they do. ``--add-hearings`` and ``--add-fear`` add those parts to a scale database generated
-before they existed.
+NTAs and tear sheets (``scale_hearings``), the fear claims, USCIS assessments and ICE custody referrals
+and determinations (``scale_fear``), and the courts' completions, reopenings, counsel of record and ERO
+hand-offs (``scale_court``). The stories follow the transition table and the constraints; the tests check
+that they do. ``--add-hearings``, ``--add-fear`` and ``--add-court`` add those parts to a scale database
+generated before they existed.
 
 Refuses unless the database has no cases, people, family units or encounters, and its name ends in
 ``_scale`` (or ``--allow-any-database`` is given). Actors are a pool of ``scale_*`` users per role and
@@ -39,14 +40,24 @@ from cases.models import (
     CustodyDetermination,
     CustodyReferral,
     Encounter,
+    EroHandoff,
     FamilyUnit,
     Hold,
     Language,
 )
+from demo.management.commands import scale_court as qc
 from demo.management.commands import scale_fear as qf
 from demo.management.commands import scale_hearings as qh
 from demo.management.commands import scale_sql as q
-from hearings.models import Charge, Hearing, HearingLocation, NoticeToAppear
+from hearings.models import (
+    Charge,
+    Completion,
+    Hearing,
+    HearingLocation,
+    NoticeToAppear,
+    Reopening,
+    Representation,
+)
 from mpp.accounts.models import Location, User
 from mpp.accounts.roles import Role
 from screenings.models import AmenabilityReview, FearAssessment, FearClaim
@@ -95,6 +106,7 @@ ID_TABLES = (
     "screenings_amenabilityreview",
     "screenings_memberdecision",
     *qf.ID_TABLES,
+    *qc.ID_TABLES,
 )
 # A concurred positive assessment is about 13 % of MPP referrals. The stories of ``scale_sql.PATHS`` weigh the
 # positive path as much as the negative one (4 and 4); with this weight, and the extra negative claims of
@@ -120,6 +132,12 @@ class Command(BaseCommand):
             "a scale database generated without them.",
         )
         parser.add_argument(
+            "--add-court",
+            action="store_true",
+            help="Only add the courts' completions, reopenings, counsel of record and ERO hand-offs to a scale "
+            "database generated without them.",
+        )
+        parser.add_argument(
             "--allow-any-database",
             action="store_true",
             help="Run on a database whose name does not end in _scale (it must still have no cases).",
@@ -130,7 +148,7 @@ class Command(BaseCommand):
         seed = int(options["seed"])  # type: ignore[call-overload]
         if cases < 1:
             raise CommandError("--cases must be at least 1.")
-        if options["add_hearings"] or options["add_fear"]:
+        if options["add_hearings"] or options["add_fear"] or options["add_court"]:
             name = str(connection.settings_dict["NAME"])
             if not name.endswith("_scale") and not options["allow_any_database"]:
                 raise CommandError(f"Refusing to add scale data in database “{name}”: not a _scale database.")
@@ -146,7 +164,12 @@ class Command(BaseCommand):
                 timings = add_fear(seed=seed)
             self.stdout.write(f"generate_scale_data: added {fear_summary()}")
             self.stdout.write("generate_scale_data: steps: " + ", ".join(f"{n} {t:.1f}s" for n, t in timings))
-        if options["add_hearings"] or options["add_fear"]:
+        if options["add_court"]:
+            with transaction.atomic():
+                timings = add_court(seed=seed)
+            self.stdout.write(f"generate_scale_data: added {court_summary()}")
+            self.stdout.write("generate_scale_data: steps: " + ", ".join(f"{n} {t:.1f}s" for n, t in timings))
+        if options["add_hearings"] or options["add_fear"] or options["add_court"]:
             return
         self._refuse_unless_safe(allow_any=bool(options["allow_any_database"]))
         started = time.monotonic()
@@ -157,7 +180,7 @@ class Command(BaseCommand):
             timings = _generate(cases=cases, seed=seed, staff=staff)
         analyze_started = time.monotonic()
         with connection.cursor() as cursor:
-            for table in (*q.ANALYZE_TABLES, *qh.ANALYZE_TABLES, *qf.ANALYZE_TABLES):
+            for table in (*q.ANALYZE_TABLES, *qh.ANALYZE_TABLES, *qf.ANALYZE_TABLES, *qc.ANALYZE_TABLES):
                 cursor.execute(f"ANALYZE {table}")
         timings.append(("analyze", time.monotonic() - analyze_started))
         total = time.monotonic() - started
@@ -171,6 +194,7 @@ class Command(BaseCommand):
             + ", ".join(f"{s} {by_status[s]}" for s in CaseStatus.values if s in by_status)
         )
         self.stdout.write(f"generate_scale_data: {fear_summary()}")
+        self.stdout.write(f"generate_scale_data: {court_summary()}")
         self.stdout.write(
             "generate_scale_data: steps: " + ", ".join(f"{name} {seconds:.1f}s" for name, seconds in timings)
         )
@@ -410,6 +434,7 @@ def _generate(*, cases: int, seed: int, staff: dict[str, object]) -> list[tuple[
             timings.append((name, time.monotonic() - started))
         timings += _generate_hearings(cursor, seed=seed, now=now, staff=staff)
         timings += _generate_fear(cursor, seed=seed, now=now, staff=staff)
+        timings += _generate_court(cursor, seed=seed, now=now, staff=staff)
         for table in ID_TABLES:
             # ``table`` is one of the constants above, never input.
             sequence_sql = f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), coalesce(max(id), 0) + 1, false) FROM {table}"  # noqa: S608
@@ -620,4 +645,81 @@ def fear_summary() -> str:
         f"{FearAssessment.objects.count()} assessments; {referrals.count()} ICE custody referrals "
         f"({referrals.filter(determined_at__isnull=True).count()} open), "
         f"{CustodyDetermination.objects.count()} custody determinations"
+    )
+
+
+def _shares(shares: tuple[tuple[str, float], ...]) -> str:
+    rows, acc = [], 0.0
+    for i, (decision, share) in enumerate(shares):
+        rows.append({"decision": decision, "lo": acc, "hi": 1.0 if i == len(shares) - 1 else acc + share})
+        acc += share
+    return json.dumps(rows)
+
+
+def _generate_court(
+    cursor: Any, *, seed: int, now: dt.datetime, staff: dict[str, Any]
+) -> list[tuple[str, float]]:
+    """The completions, reopenings, counsel of record and ERO hand-offs of the completed cases
+    (``scale_court``)."""
+    params = {
+        "seed": seed,
+        "now": now,
+        "today": now.date(),
+        "completed": list(qc.COMPLETED_STATUSES),
+        "court": staff["court"],
+        "represented": qc.REPRESENTED_SHARE,
+        "counsel": json.dumps([{"kind": k, "name": n, "organization": o} for k, n, o in qc.COUNSEL]),
+        "ero": json.dumps(qc.ERO_OFFICERS),
+        "relief": _shares(qc.RELIEF_SHARES),
+        "other": _shares(qc.OTHER_SHARES),
+        "ct_representation": ContentType.objects.get_for_model(Representation).pk,
+        "ct_handoff": ContentType.objects.get_for_model(EroHandoff).pk,
+        "ct_completion": ContentType.objects.get_for_model(Completion).pk,
+    }
+    timings: list[tuple[str, float]] = []
+    for statement in qc.SETUP:
+        cursor.execute(statement)
+    for name, sql in [*qc.GENERATE, *qc.history_statements()]:
+        started = time.monotonic()
+        for statement in sql.split(";\n"):
+            if statement.strip():
+                cursor.execute(statement, params)
+        timings.append((name, time.monotonic() - started))
+    return timings
+
+
+def add_court(*, seed: int) -> list[tuple[str, float]]:
+    """``--add-court``: the courts' part of a scale database generated before it (hearings needed)."""
+    if not NoticeToAppear.objects.exists():
+        raise CommandError("This database has no NTAs: generate the hearings first (--add-hearings).")
+    for model in (Completion, Reopening, Representation, EroHandoff):
+        if model.objects.exists():
+            raise CommandError(
+                f"This database already has {model._meta.verbose_name_plural}; refusing to add to them."
+            )
+    staff = _staff_ensure()
+    now = timezone.now().replace(minute=0, second=0, microsecond=0) - dt.timedelta(hours=1)
+    with connection.cursor() as cursor:
+        for statement in q.SETUP[:3]:  # the random functions only
+            cursor.execute(statement)
+        timings = _generate_court(cursor, seed=seed, now=now, staff=staff)
+        for table in qc.ID_TABLES:
+            sequence_sql = f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), coalesce(max(id), 0) + 1, false) FROM {table}"  # noqa: S608
+            cursor.execute(sequence_sql)
+        for table in qc.ANALYZE_TABLES:
+            cursor.execute(f"ANALYZE {table}")
+    return timings
+
+
+def court_summary() -> str:
+    """What the court part produced."""
+    by_decision = dict(Completion.objects.order_by().values_list("decision").annotate(n=Count("id")))
+    handoffs = EroHandoff.objects.all()
+    return (
+        f"{sum(by_decision.values())} completions ("
+        + ", ".join(f"{k} {v}" for k, v in sorted(by_decision.items()))
+        + f"), {Reopening.objects.count()} reopenings, {Representation.objects.count()} counsel of record, "
+        f"{handoffs.count()} ERO hand-offs ({handoffs.filter(handed_at__isnull=False).count()} handed, "
+        f"{handoffs.filter(handed_at__isnull=True, cancelled_at__isnull=True).count()} due), "
+        f"{Hearing.objects.filter(status=Hearing.Status.HELD).count()} hearings held"
     )

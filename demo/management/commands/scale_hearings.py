@@ -221,6 +221,17 @@ GENERATE: list[tuple[str, str]] = [
         ) w
         """,
     ),
+    (
+        "reporting ports",
+        # H1: the port where each person reports for their scheduled hearing (cases.Case.reporting_port,
+        # kept by the services that book and move hearings), set for all cases at once.
+        """
+        UPDATE cases_case c SET reporting_port_id = hl.reporting_port_id
+        FROM hearings_hearing h JOIN hearings_hearinglocation hl ON hl.id = h.hearing_location_id
+        WHERE h.case_id = c.id AND h.status = 'scheduled'
+          AND c.reporting_port_id IS DISTINCT FROM hl.reporting_port_id
+        """,
+    ),
 ]
 
 ID_TABLES = (

@@ -69,6 +69,7 @@ from hearings.services import (
     print_batch_mark_printed,
     slots_publish,
 )
+from hearings.workflow import COMPLETION, ERO_HANDOFF, HEARING_DAY, REOPENING
 from mpp.accounts.models import Location, User
 from mpp.accounts.roles import Role
 from mpp.audit.services import history_stamp
@@ -285,6 +286,17 @@ _CONTINUED = ("in_mexico", "port_officer", "continued")
 # S4: the hearing was continued while the fear claim was pending; once concurred negative, returned.
 _CONTINUED_AFTER_NEGATIVE = ("in_mexico", "port_officer", "returned_after_negative")
 _CONTINUATIONS = (_CONTINUED, _CONTINUED_AFTER_NEGATIVE)
+# The workflow that owns each move the story makes directly (there is no generic status change): the port's
+# hearing day (H1), the judge's decision (H4/H5), a reopening (H5), the hand-off to ICE ERO (H4).
+_STORY_WORKFLOWS = {
+    "in_mexico": HEARING_DAY,
+    "in_us_for_hearing": HEARING_DAY,
+    "completed_relief": COMPLETION,
+    "completed_removal_order": COMPLETION,
+    "completed_other": COMPLETION,
+    "reopened": REOPENING,
+    "handed_to_ice": ERO_HANDOFF,
+}
 _REPORTED_AGAIN = ("in_us_for_hearing", "port_officer", "reported_again")
 _IN_MPP = (_SCREENED, _AMENABLE, _ENROLLED, _RETURNED)
 
@@ -1300,6 +1312,7 @@ class _Story:
                     to_status=to_status,
                     actor=actors[actor_key],
                     reason=REASONS[reason_key].format(**context),
+                    workflow=_STORY_WORKFLOWS[to_status],
                 )
         if family.rescheduled:
             self.to_reschedule.append([case for case, _alien in to_serve])
