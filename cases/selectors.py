@@ -1011,6 +1011,11 @@ ERO_HANDOFF_COLUMNS = (
     "location__id",
     "location__code",
     "location__name",
+    # A recorded hand-off's row (the API lists them): where and who received, without a query a row.
+    "received_by_name",
+    "handed_location_id",
+    "handed_location__id",
+    "handed_location__code",
     "location__time_zone",
 )
 
@@ -1026,7 +1031,7 @@ def ero_handoffs_due(
 
     qs = (
         EroHandoff.objects.filter(handed_at__isnull=True, cancelled_at__isnull=True)
-        .select_related("case__alien", "location")
+        .select_related("case__alien", "location", "handed_location")
         .only(*ERO_HANDOFF_COLUMNS)
         .order_by("due_at", "id")
     )

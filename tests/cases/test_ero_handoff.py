@@ -169,3 +169,41 @@ def test_h4_a_cancelled_hand_off_is_refused_h4_not_final(ordered, court_clerk):
     assert Case.objects.get(pk=case.pk).status == CaseStatus.COMPLETED_REMOVAL_ORDER
     assert CaseEvent.objects.filter(case=case, type="ero.handoff_cancelled").count() == 1
     assert ero_handoff_cancel(case_id=case.pk, actor=court_clerk, reason="again") is None
+
+
+def _due_for_a_new_case(clerk, n: int) -> EroHandoff:
+    case = CaseFactory(status=CaseStatus.COMPLETED_REMOVAL_ORDER)
+    day = dt.date(2026, 3, 2)
+    return ero_handoff_due(
+        case_id=case.pk,
+        order_ref=f"completion:{100 + n}",
+        ordered_on=day,
+        final_on=day,
+        order_words="Order of removal of 2026-03-02; no appeal.",
+        location_id=location("sys-poe").pk,
+        actor=clerk,
+    )
+
+
+def test_h4_the_api_list_of_due_hand_offs_reads_the_same_queries_for_one_row_or_many(ordered, court_clerk):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_login(user_with_role(Role.ICE_OFFICER))
+
+    def queries() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get("/api/v1/ero-handoffs/")
+        assert response.status_code == 200
+        return len(ctx.captured_queries), len(response.json()["results"])
+
+    client.get("/api/v1/ero-handoffs/")  # the first request of a session warms caches
+    few, rows = queries()
+    assert rows == 1
+    for n in range(4):
+        _due_for_a_new_case(court_clerk, n)
+    many, rows = queries()
+    assert rows == 5
+    assert many == few
