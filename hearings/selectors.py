@@ -118,23 +118,6 @@ DOCKET_COLUMNS = (
 )
 
 
-def docket(*, user: User, hearing_location_id: int, day: dt.date) -> QuerySet[Hearing]:
-    """The hearings at a hearing location on a day (in its zone), in hearing order: every one, with the
-    person and language, including those moved away that day (shown as moved). The docket page reads
-    ``hearings.court_selectors.court_docket`` (this, with counsel, interpreter and the hearing day)."""
-    place = HearingLocation.objects.get(pk=hearing_location_id)
-    start, end = local_day_bounds(day, place.time_zone)
-    qs = (
-        Hearing.objects.filter(
-            hearing_location_id=hearing_location_id, starts_at__gte=start, starts_at__lt=end
-        )
-        .select_related("case__alien__preferred_language", "case__location", "replaced_by")
-        .only(*DOCKET_COLUMNS)
-        .order_by("starts_at", "id")
-    )
-    return _scope_cases(qs, user)
-
-
 def filing_queue(*, user: User, court_id: int | None = None) -> QuerySet[NoticeToAppear]:
     """Served NTAs not yet confirmed as filed (M3/M4 count only filed ones), oldest first."""
     qs = NoticeToAppear.objects.filter(filed_on__isnull=True).select_related(

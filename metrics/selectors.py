@@ -263,6 +263,8 @@ WHERE c.decided_on <= %(as_of)s AND c.decision = ANY(%(relief)s)
   )
 GROUP BY l.code, l.name, month, c.decision
 """
+# M1_SQL's list parameters (scripts/bench.py writes them into its raw-SQL twin from here).
+M1_SQL_LISTS = {"relief": [d.value for d in M1_DECISIONS]}
 
 
 def _m1_counts(decision: str, count: int) -> M1Counts:
@@ -278,7 +280,7 @@ def m1_relief_granted(*, as_of: dt.date) -> M1Report:
     month of the decision. One query whatever the number of completions."""
     as_of = as_of_checked(as_of)
     with connection.cursor() as cursor:
-        cursor.execute(M1_SQL, {"as_of": as_of, "relief": [d.value for d in M1_DECISIONS]})
+        cursor.execute(M1_SQL, {"as_of": as_of, **M1_SQL_LISTS})
         rows = cursor.fetchall()
     courts: dict[Court, M1Counts] = {}
     months: dict[dt.date, M1Counts] = {}
@@ -365,6 +367,11 @@ FROM (
 ) j
 LEFT JOIN accounts_location l ON l.id = j.court_id
 """
+# M3_SQL's list parameters (scripts/bench.py writes them into its raw-SQL twin from here).
+M3_SQL_LISTS = {
+    "relief": sorted(d.value for d in Completion.RELIEF),
+    "removal": sorted(d.value for d in Completion.REMOVAL),
+}
 
 
 def m3_cases_completed(*, as_of: dt.date) -> M3Report:
@@ -375,14 +382,7 @@ def m3_cases_completed(*, as_of: dt.date) -> M3Report:
     query whatever the number of cases."""
     as_of = as_of_checked(as_of)
     with connection.cursor() as cursor:
-        cursor.execute(
-            M3_SQL,
-            {
-                "as_of": as_of,
-                "relief": sorted(d.value for d in Completion.RELIEF),
-                "removal": sorted(d.value for d in Completion.REMOVAL),
-            },
-        )
+        cursor.execute(M3_SQL, {"as_of": as_of, **M3_SQL_LISTS})
         rows = cursor.fetchall()
     courts: dict[Court, M3Counts] = {}
     for code, name, enrolled, completed, relief, removal, in_absentia in rows:

@@ -168,6 +168,10 @@ ARRIVALS = (
 )
 # M2's aggregate is the selector's one query: its twin is that very SQL (the page's cost beside the query's).
 M2_SQL = "python:metrics.selectors.M2_SQL"
+# M1's and M3's queries take lists of decisions, which the fixtures do not carry: the twin is the app's query
+# with each list of ``<NAME>_LISTS`` (beside it in the app) written in as a literal array.
+M1_SQL = "python:metrics.selectors.M1_SQL"
+M3_SQL = "python:metrics.selectors.M3_SQL"
 ADMIN_CASES_AT_PORT = "/admin/cases/case/?location__id__exact={port_id}"
 ADMIN_CASES_BY_A_NUMBER = "/admin/cases/case/?q={a_number}"
 
@@ -267,11 +271,15 @@ ENTRIES: list[Entry] = [
           (CASE_FEAR_CLAIMS,)),
     Entry("case fear claims", "asylum_officer", "/screenings/cases/{fear_case_id}/fear/?partial=1", CASE_PAGE,
           (CASE_FEAR_CLAIMS,)),
-    # M2 (as of a date): USCIS referrals by asylum office and month, with outcomes.
-    Entry("M2 USCIS referrals as of {as_of}", "analyst", "/metrics/?as_of={as_of}", METRIC, (M2_SQL,),
-          expect="Houston Asylum Office"),
+    # The metrics page (as of a date) has a section each: M1 relief granted by court and month; M2 USCIS
+    # referrals by asylum office and month, with outcomes; M3 cases enrolled and completed by court.
+    Entry("M1-M3 metrics page (M1 relief, M2 USCIS referrals, M3 completions) as of {as_of}", "analyst",
+          "/metrics/?as_of={as_of}", METRIC, (M2_SQL, M1_SQL, M3_SQL), expect="Houston Asylum Office"),
+    Entry("API M1 as of {as_of}", "analyst", "/api/v1/metrics/m1/?as_of={as_of}", METRIC, (M1_SQL,)),
     Entry("API M2 as of {as_of}", "analyst", "/api/v1/metrics/m2/?as_of={as_of}", METRIC, (M2_SQL,)),
-    Entry("M2 USCIS referrals as of {as_of}", "asylum_officer", "/metrics/?as_of={as_of}", METRIC, (M2_SQL,)),
+    Entry("API M3 as of {as_of}", "analyst", "/api/v1/metrics/m3/?as_of={as_of}", METRIC, (M3_SQL,)),
+    Entry("M1-M3 metrics page (M1 relief, M2 USCIS referrals, M3 completions) as of {as_of}", "asylum_officer",
+          "/metrics/?as_of={as_of}", METRIC, (M2_SQL, M1_SQL, M3_SQL)),
     # Step 8 (H1): the port's expected arrivals on its busiest day, the manifest (the 200-scan morning is
     # measured apart: measure_check_in_morning).
     Entry("arrivals, busiest day ({arrivals_count} expected)", "officer",
@@ -919,13 +927,19 @@ def rows_logged_since(last_id: int, client: Any) -> int:
 
 
 def sql_of(statement: str) -> str:
-    """A twin's SQL: as written, or ``python:module.NAME`` read from the app (its own query, not a copy)."""
+    """A twin's SQL: as written, or ``python:module.NAME`` read from the app (its own query, not a copy);
+    the list parameters in ``module.NAME_LISTS``, if the app has them, are written in as literal arrays."""
     if not statement.startswith("python:"):
         return statement
     import importlib
 
-    module, _, name = statement.removeprefix("python:").rpartition(".")
-    return str(getattr(importlib.import_module(module), name))
+    module_name, _, name = statement.removeprefix("python:").rpartition(".")
+    module = importlib.import_module(module_name)
+    sql = str(getattr(module, name))
+    for param, values in getattr(module, f"{name}_LISTS", {}).items():
+        literal = ", ".join("'" + str(value).replace("'", "''") + "'" for value in values)
+        sql = sql.replace(f"%({param})s", f"ARRAY[{literal}]")
+    return sql
 
 
 def time_sql(
