@@ -41,6 +41,10 @@ _POST = (
 )
 _LINK = '<a class="usa-link margin-right-1" href="{}" data-testid="{}">{}<span class="usa-sr-only"> — {}</span></a>'
 _MUTED = '<span class="usa-tag mpp-tag mpp-tag--muted">{}</span>'
+# O1: a hearing closed for the person's sensitive matters is marked so; the reason is not shown on the docket.
+_CLOSED = SafeString(
+    ' <span class="usa-tag mpp-tag" data-testid="closed-to-public">Closed to the public</span>'
+)
 _SUPERSEDED_ROW = SafeString(' class="mpp-superseded"')
 
 
@@ -91,6 +95,7 @@ def court_docket_rows(
     fta_url = _url_of("hearings:hearing-fta")
     move_url = _url_of("hearings:hearing-move")
     decision_url = _url_of("hearings:hearing-decision")
+    close_url = _url_of("hearings:hearing-close")
     docket_url = reverse("hearings:docket")
     today = timezone.localdate(timezone.now(), place.zone)
     out = []
@@ -164,6 +169,12 @@ def court_docket_rows(
                 actions.append(
                     format_html(_LINK, decision_url(hearing.pk), "decide", "Record decision", name)
                 )
+        if may_act:
+            # O1: court staff close a hearing to the public, or open it again, on the hearing's close page.
+            words = "Open to the public" if hearing.closed_to_public else "Close to the public"
+            actions.append(format_html(_LINK, close_url(hearing.pk), "close", words, name))
+        if hearing.closed_to_public:
+            status = format_html("{}{}", status, _CLOSED)
         out.append(
             format_html(
                 _ROW,

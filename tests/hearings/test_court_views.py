@@ -432,3 +432,55 @@ def test_the_case_hearings_page_reads_the_same_queries_with_one_decision_or_seve
     assert count_queries(officer, url(few)) == count_queries(officer, url(many)) == 13
     (plain,), _ = family_on_docket(1, clerk=court_clerk)
     assert count_queries(officer, url(plain)) == 12
+
+
+def test_o1_the_docket_marks_a_hearing_closed_to_the_public_without_its_reason(
+    client_for, court_clerk, heard
+):
+    """O1: a hearing closed for the person's sensitive matters is tagged on its docket row, the reason is not
+    shown; court staff get a link to close (or open) each hearing; the docket reads no more queries for it."""
+    from hearings import observer_services
+
+    _, hearings = heard
+    client = client_for(court_clerk)
+    url = docket_url(hearings[0])
+    client.get(url)
+    before = count_queries(client, url)
+    observer_services.hearing_close_to_public(
+        hearing_id=hearings[0].pk, actor=court_clerk, reason="Sensitive <script>x</script> matters"
+    )
+
+    response = client.get(url)
+    page = response.content.decode()
+    rows = {
+        m.group(1): m.group(0)
+        for m in re.finditer(r'<tr data-testid="docket-row"[^>]*data-hearing="(\d+)".*?</tr>', page, re.S)
+    }
+    closed, open_ = rows[str(hearings[0].pk)], rows[str(hearings[1].pk)]
+    assert "Closed to the public" in closed
+    assert "Closed to the public" not in open_
+    assert "Sensitive" not in page
+    assert reverse("hearings:hearing-close", args=[hearings[0].pk]) in closed
+    assert "Open to the public" in closed
+    assert reverse("hearings:hearing-close", args=[hearings[1].pk]) in open_
+    assert "Close to the public" in open_
+    assert count_queries(client, url) == before
+
+
+def test_o1_the_docket_tags_closed_hearings_but_offers_no_close_link_to_port_officers(
+    client_for, court_clerk, heard
+):
+    """O1: everyone who reads the docket sees the tag; only court staff get the close link."""
+    from hearings import observer_services
+
+    _, hearings = heard
+    observer_services.hearing_close_to_public(
+        hearing_id=hearings[0].pk, actor=court_clerk, reason="Sensitive"
+    )
+    officer = user_with_role(Role.CBP_OFFICER, locations=["sys-poe"])
+
+    page = client_for(officer).get(docket_url(hearings[0])).content.decode()
+
+    assert "Closed to the public" in page
+    assert "Sensitive" not in page
+    assert reverse("hearings:hearing-close", args=[hearings[0].pk]) not in page
