@@ -12,6 +12,7 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 from io import StringIO
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import call_command
@@ -20,18 +21,26 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.models import Case, CaseEvent, CaseStatus, CustodyReferral, FamilyMember, Hold
+from cases.models import Case, CaseEvent, CaseStatus, CustodyReferral, EroHandoff, FamilyMember, Hold
 from cases.rules import looks_like_a_number
-from cases.selectors import hold_blocks, open_custody_referrals
+from cases.selectors import ero_handoffs_due, hold_blocks, open_custody_referrals
+from demo.management.commands.seed_demo import GRID_DAYS
+from hearings.day_selectors import expected_arrivals
 from hearings.models import (
     AddressInMexico,
+    Completion,
     Hearing,
+    HearingAttendance,
     HearingLocation,
     HearingSlot,
     NoticeToAppear,
+    ObserverRequest,
     ProBonoProvider,
+    Reopening,
+    Representation,
     TearSheet,
 )
+from hearings.observer_selectors import observer_log
 from hearings.selectors import filing_queue, print_queue, tear_sheet_data_many
 from mpp.accounts.models import User
 from mpp.accounts.roles import Role
@@ -79,6 +88,19 @@ def seeded(django_db_setup, django_db_blocker) -> Iterator[str]:
             outer.__exit__(None, None, None)
 
 
+def seed_moment(output: str) -> dt.datetime:
+    """The moment a run counted its days from (its first line): tests compute "today" from it, never from
+    the clock after the run (a run crosses midnight in some US zone every hour)."""
+    found = re.search(r"seed_demo: run as of (\S+) ", output)
+    assert found, output
+    return dt.datetime.fromisoformat(found.group(1))
+
+
+@pytest.fixture
+def moment(seeded) -> dt.datetime:
+    return seed_moment(seeded)
+
+
 def user(username: str) -> User:
     return User.objects.get(username=username)
 
@@ -92,21 +114,43 @@ def at(code: str):
 # --- users ---------------------------------------------------------------------------------------------
 
 
-def test_running_twice_creates_nothing_the_second_time(seeded):
+def test_running_twice_creates_nothing_the_second_time(seeded, moment):
+    """Nothing new, step 8's records included; only if the second run's local day is a later one than the
+    first's (it crossed a midnight) does it top the docket grid up, with slots of the new last day only."""
+    models = (
+        User,
+        Case,
+        NoticeToAppear,
+        Hearing,
+        TearSheet,
+        ProBonoProvider,
+        HearingAttendance,
+        Completion,
+        Reopening,
+        Representation,
+        EroHandoff,
+        ObserverRequest,
+        CaseEvent,
+    )
+
     def counts():
-        return [
-            model.objects.count()
-            for model in (User, Case, HearingSlot, NoticeToAppear, Hearing, TearSheet, ProBonoProvider)
-        ]
+        return [model.objects.count() for model in models]
 
     before = counts()
+    slots_before = set(HearingSlot.objects.values_list("pk", flat=True))
 
     output = seed()
 
     assert counts() == before
     assert "passwords are unchanged" in output
     assert "Demo password" not in output
-    assert "hearing slots for the next weeks already published" in output
+    assert "demo cases already there; none created" in output
+    new_slots = list(HearingSlot.objects.exclude(pk__in=slots_before).select_related("hearing_location"))
+    for slot in new_slots:
+        zone = slot.hearing_location.zone
+        last_day = timezone.localdate(moment, zone) + dt.timedelta(days=GRID_DAYS)
+        assert timezone.localdate(slot.starts_at, zone) > last_day, slot
+    assert ("hearing slots for the next weeks already published" in output) is not bool(new_slots)
 
 
 def test_every_role_has_a_demo_user(seeded):
@@ -291,7 +335,7 @@ def test_every_demo_case_has_a_whole_timeline_of_case_events(seeded):
     for case in Case.objects.all():
         events = list(case.events.order_by("occurred_at", "id"))
         assert events[0].type == "case.opened", case
-        reached = [e.data["to"] for e in events if "to" in e.data]
+        reached = [e.data["to"] for e in events if e.data.get("to") in S.values]
         assert (reached[-1] if reached else CaseStatus.SCREENING) == case.status, case
         assert all(e.reason for e in events), case
         assert all(e.actor_id or e.type in SYSTEM_EVENTS for e in events), case
@@ -312,13 +356,15 @@ def test_every_case_has_a_history_with_actor_and_reason(seeded):
 # --- hearings: docket time and the pro bono lists ----------------------------------------------------
 
 
-def test_docket_time_is_published_for_the_weekdays_of_the_next_three_weeks_at_every_hearing_location(seeded):
+def test_docket_time_is_published_for_the_weekdays_of_the_next_three_weeks_at_every_hearing_location(
+    seeded, moment
+):
     clerk = user("demo_court_staff")
     places = list(HearingLocation.objects.filter(is_active=True))
     assert len(places) == 7
 
     for place in places:
-        today = timezone.localdate(timezone.now(), place.zone)
+        today = timezone.localdate(moment, place.zone)
         for n in range(1, 22):
             day = today + dt.timedelta(days=n)
             start = dt.datetime.combine(day, dt.time.min, tzinfo=place.zone)
@@ -379,17 +425,24 @@ def test_n3_the_nta_was_explained_in_the_persons_language_through_an_interpreter
             assert (nta.interpretation, nta.interpreter_language.code) == ("telephonic", spoken), nta
 
 
-def test_hearings_stand_where_each_story_stands(seeded):
-    """Not yet heard: the hearing is ahead. Heard and completed: the first hearing is past. In the U.S.
-    for a hearing: it is on the latest court day."""
-    now = timezone.now()
+def test_hearings_stand_where_each_story_stands(seeded, moment):
+    """Not yet heard: the hearing is ahead (or today, for today's arrivals at San Ysidro). Heard and
+    completed: the first hearing is past. In the U.S. for a hearing: it is on the latest court day."""
+    now = moment
     for case in Case.objects.filter(status__in=SERVED_STATUSES):
         scheduled = Hearing.objects.filter(case=case, status="scheduled").first()
         initial = NoticeToAppear.objects.get(case=case).initial_hearing
         if case.status in {S.ENROLLED, S.IN_MEXICO}:
-            assert scheduled is not None and scheduled.starts_at > now, case
+            assert scheduled is not None, case
+            zone = scheduled.hearing_location.zone
+            today = timezone.localdate(now, zone)
+            today_at_port = timezone.localdate(scheduled.starts_at, zone) == today
+            assert scheduled.starts_at > now or (today_at_port and case.reporting_port.code == "sys-poe"), (
+                case
+            )
         elif case.status == S.IN_US_FOR_HEARING:
-            assert now - dt.timedelta(days=4) < initial.starts_at < now + dt.timedelta(days=1), case
+            # The latest court day whose report time had passed: up to a long weekend ago.
+            assert now - dt.timedelta(days=6) < initial.starts_at < now + dt.timedelta(days=1), case
         else:
             assert initial.starts_at < now, case
 
@@ -474,3 +527,171 @@ def test_n6_a_change_of_address_is_what_the_packet_prints(seeded):
 
     assert tear_sheet_data_many([sheet.pk])[sheet.pk].current_address == change.one_line
     assert change.recorded_by == user("demo_court_staff")
+
+
+# --- step 8: hearing day, court, ICE ERO, observers ----------------------------------------------------
+
+COMPLETED = {S.COMPLETED_RELIEF, S.COMPLETED_REMOVAL_ORDER, S.COMPLETED_OTHER}
+
+
+def _arrivals_today(moment):
+    port = at("sys-poe")
+    day = timezone.localdate(moment, ZoneInfo(port.time_zone))
+    page = expected_arrivals(user=user("demo_cbp_officer"), port_id=port.pk, day=day)
+    assert page is not None
+    return port, day, page.rows
+
+
+def test_h1_todays_arrivals_at_san_ysidro_are_on_the_demo_officers_list(seeded, moment):
+    """H1: four people report at San Ysidro today for hearings at San Diego: a single man at 04:30, a
+    mother and son with counsel of record at 08:00 (H3), a single man at 11:30 (port time). The first is
+    checked in by the demo CBP officer if his report time had passed when the seed ran; nobody else is."""
+    port, _day, rows = _arrivals_today(moment)
+    zone = ZoneInfo(port.time_zone)
+    by_time: dict[dt.time, list] = {}
+    for row in rows:
+        by_time.setdefault(timezone.localtime(row.report_at, zone).time(), []).append(row)
+
+    assert [r.report_at for r in rows] == sorted(r.report_at for r in rows)
+    assert {dt.time(4, 30), dt.time(8, 0), dt.time(11, 30)} <= set(by_time)
+    (first,) = by_time[dt.time(4, 30)]
+    family = by_time[dt.time(8, 0)]
+    (last,) = by_time[dt.time(11, 30)]
+    assert len(family) == 2 and len({r.family_unit_id for r in family}) == 1
+    assert all(r.counsel for r in family) and not first.counsel and not last.counsel
+    assert all(r.place_name == "San Diego Immigration Court (MPP docket)" for r in rows)
+    passed = first.report_at + dt.timedelta(minutes=10) <= moment
+    assert (first.checked_in_at is not None) is passed
+    assert first.case_status == (S.IN_US_FOR_HEARING if passed else S.IN_MEXICO)
+    for row in [*family, last]:
+        assert row.checked_in_at is None and row.case_status == S.IN_MEXICO, row
+    if passed:
+        attendance = HearingAttendance.objects.get(hearing_id=first.hearing_id)
+        assert attendance.checked_in_by == user("demo_cbp_officer")
+        assert CaseEvent.objects.filter(case_id=first.case_id, type="hearing_day.checked_in").exists()
+    assert re.search(r"seed_demo: \d+ expected at San Ysidro", seeded)
+
+
+def test_h1_every_hearing_day_step_is_a_recorded_attendance_consistent_with_the_status(seeded, moment):
+    """Check-ins, transport, returns and a night in CBP custody went through hearings.day_services: every
+    case in the U.S. for a hearing has an open check-in; every return after a hearing is on its row, at or
+    after the check-in; nobody checked in failed to appear."""
+    for case in Case.objects.filter(status=S.IN_US_FOR_HEARING):
+        open_rows = HearingAttendance.objects.filter(case=case, checked_in_at__isnull=False, returned_at=None)
+        assert open_rows.exists(), case
+    rows = list(HearingAttendance.objects.select_related("case"))
+    assert len(rows) >= 15
+    for row in rows:
+        assert row.checked_in_at is None or row.checked_in_at <= moment, row
+        if row.returned_at is not None:
+            assert row.checked_in_at <= row.returned_at <= moment and row.returned_port_id, row
+        if row.appearance == HearingAttendance.Appearance.FAILED_TO_APPEAR:
+            assert row.checked_in_at is None, row
+        if row.overnight_in_at is not None:
+            assert row.checked_in_at < row.overnight_in_at, row
+            assert row.overnight_out_at is None or row.overnight_out_at <= (row.returned_at or moment), row
+    assert HearingAttendance.objects.filter(overnight_out_at__isnull=False).exists()
+    for case in Case.objects.filter(status=S.IN_MEXICO, events__type="hearing_day.checked_in").distinct():
+        assert not HearingAttendance.objects.filter(
+            case=case, checked_in_at__isnull=False, returned_at=None
+        ).exists(), case
+    assert not CaseEvent.objects.filter(type="case.status_changed", data__workflow="generic").exists()
+
+
+def test_h4_h5_every_completed_case_has_its_recorded_decision(seeded):
+    """Completions through hearings.court_services: one initial decision per completed case, its status
+    the decision's; an order in absentia after a failure to appear; the reopened case's decision reopened,
+    its hand-off cancelled, and a new hearing on the docket."""
+    status_of = {
+        **{d: S.COMPLETED_RELIEF for d in Completion.RELIEF},
+        **{d: S.COMPLETED_REMOVAL_ORDER for d in Completion.REMOVAL},
+    }
+    for case in Case.objects.filter(status__in=[*COMPLETED, S.HANDED_TO_ICE, S.REOPENED]):
+        decisions = list(Completion.objects.filter(case=case).select_related("hearing"))
+        assert len(decisions) == 1 and decisions[0].is_initial, case
+        decision = decisions[0]
+        assert decision.hearing.status == Hearing.Status.HELD, case
+        if case.status in COMPLETED:
+            assert status_of.get(decision.decision, S.COMPLETED_OTHER) == case.status, case
+        if decision.decision == Completion.Decision.REMOVAL_IN_ABSENTIA:
+            attendance = HearingAttendance.objects.get(hearing=decision.hearing)
+            assert attendance.appearance == HearingAttendance.Appearance.FAILED_TO_APPEAR, case
+    (reopened,) = Case.objects.filter(status=S.REOPENED)
+    reopening = Reopening.objects.get(case=reopened)
+    assert reopening.completion.decision == Completion.Decision.REMOVAL_IN_ABSENTIA
+    assert EroHandoff.objects.get(case=reopened).cancelled_at is not None
+    assert Hearing.objects.filter(case=reopened, status=Hearing.Status.SCHEDULED).exists()
+    decisions = set(Completion.objects.values_list("decision", flat=True))
+    assert {"asylum", "withholding", "removal_order", "removal_in_absentia", "termination"} <= decisions
+    assert "seed_demo: hearing day and court — " in seeded
+
+
+def test_h4_the_hand_off_to_ice_ero_is_due_only_on_final_orders(seeded, moment):
+    """A removal order without appeal (or in absentia) is final: its hand-off is due and on ICE's Final
+    orders tab; one with the appeal reserved or filed is not; the one carried out was recorded by ICE."""
+    ice = user("demo_ice_officer")
+    due = set(ero_handoffs_due(user=ice).values_list("case_id", flat=True))
+    final = set(
+        Completion.objects.filter(
+            decision__in=Completion.REMOVAL, appeal="none", case__status=S.COMPLETED_REMOVAL_ORDER
+        ).values_list("case_id", flat=True)
+    )
+    assert due == final and len(due) >= 3
+    not_final = Completion.objects.filter(decision__in=Completion.REMOVAL).exclude(appeal="none")
+    assert {c.appeal for c in not_final} >= {"reserved"}
+    assert not EroHandoff.objects.filter(case__in=[c.case_id for c in not_final]).exists()
+    # A reserved appeal's deadline is ahead (older stories filed theirs): none lapsed unrecorded.
+    assert all(c.appeal_due_on > c.decided_on for c in not_final)
+    assert all(c.appeal_filed_on for c in not_final if c.appeal_due_on < timezone.localdate(moment))
+    (handed,) = EroHandoff.objects.filter(handed_at__isnull=False).select_related("case")
+    assert handed.case.status == S.HANDED_TO_ICE and handed.handed_by == ice
+    assert handed.received_by_name.endswith("(demo)") and handed.handed_location_id
+
+
+def test_f6_a_split_family_sends_the_member_not_granted_to_ices_custody_queue(seeded):
+    """F6: the wife granted asylum stays in the U.S.; her husband, ordered removed with his appeal to the
+    BIA reserved or filed, goes to ICE's custody queue pending all proceedings."""
+    referral = CustodyReferral.objects.select_related("case").get(
+        code="family_member_granted_relief", determined_at__isnull=True
+    )
+    family = Case.objects.filter(encounter=referral.case.encounter)
+    granted = family.exclude(pk=referral.case_id).get()
+
+    assert referral.rule == "F6" and referral.determined_at is None
+    assert granted.status == S.COMPLETED_RELIEF
+    assert Completion.objects.get(case=granted).decision == Completion.Decision.ASYLUM
+    assert referral.case.status == S.COMPLETED_REMOVAL_ORDER
+    assert Completion.objects.get(case=referral.case).appeal in {"reserved", "filed"}
+    # A son granted asylum minutes after his father was referred in between: ICE closed it, no custody.
+    closed = CustodyReferral.objects.get(code="family_member_granted_relief", determined_at__isnull=False)
+    assert closed.case.status == S.COMPLETED_RELIEF
+    assert referral.case_id in set(
+        open_custody_referrals(user("demo_ice_officer")).values_list("case_id", flat=True)
+    )
+
+
+def test_h3_counsel_of_record_is_on_the_cases_and_the_hearings_held(seeded):
+    """H3: EOIR-28s filed for three families (fictional attorneys); a hearing held after counsel filed
+    records that counsel on the hearing."""
+    reps = list(Representation.objects.filter(ended_on__isnull=True).select_related("case"))
+    assert len(reps) == 6 and len({r.case.encounter_id for r in reps}) == 3
+    assert all(r.name.endswith("(demo)") and r.eoir28_filed_on for r in reps)
+    held = Hearing.objects.filter(status=Hearing.Status.HELD, case__in=[r.case for r in reps])
+    assert held.exists() and all(h.counsel_id for h in held)
+
+
+def test_o1_o2_the_laredo_observer_log_has_a_grant_and_a_refusal_for_a_closed_hearing(seeded):
+    """O1: a member of the public asked to observe a hearing: granted. O2: a newspaper asked through DHS
+    Public Affairs for a hearing closed to the public: refused with that reason, nothing more said."""
+    place = HearingLocation.objects.get(code="lrd-ihf")
+    rows = observer_log(place=place, params={}).rows
+
+    assert len(rows) == 2
+    public = next(r for r in rows if r.kind == ObserverRequest.Kind.PUBLIC)
+    press = next(r for r in rows if r.kind == ObserverRequest.Kind.PRESS)
+    assert public.decision == "granted" and not public.hearing.closed_to_public
+    assert press.decision == "refused" and press.refusal_code == "o1_closed_hearing"
+    assert press.hearing.closed_to_public and press.public_affairs_contact and press.outlet
+    assert press.decided_by == user("demo_court_staff") and press.recorded_by == user("demo_cbp_supervisor")
+    event = CaseEvent.objects.get(type="hearing.closed_to_public", case=press.hearing.case)
+    assert "child" not in event.reason

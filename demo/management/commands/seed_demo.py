@@ -47,16 +47,54 @@ from django.db import transaction
 from django.db.models import Count, Field
 from django.utils import timezone
 
-from cases.models import Alien, Case, CaseEvent, CaseStatus, CustodyReferral, Encounter, Language
+from cases.models import (
+    Alien,
+    Case,
+    CaseEvent,
+    CaseStatus,
+    CustodyDetermination,
+    CustodyReferral,
+    Encounter,
+    EroHandoff,
+    Language,
+)
 from cases.services import (
     MemberSpec,
     alien_create,
-    case_move,
     case_open,
+    custody_determine,
     encounter_create,
+    ero_handoff_record,
     family_unit_create,
 )
-from hearings.models import Hearing, HearingLocation, HearingSlot, NoticeToAppear, ProBonoProvider, TearSheet
+from hearings.court_services import (
+    appeal_record,
+    completion_record,
+    failure_to_appear,
+    hearing_held,
+    hearing_schedule,
+    reopening_record,
+    representation_record,
+)
+from hearings.day_services import check_in, overnight_in, overnight_out, return_to_mexico, transported
+from hearings.models import (
+    Completion,
+    Hearing,
+    HearingAttendance,
+    HearingLocation,
+    HearingSlot,
+    NoticeToAppear,
+    ObserverRequest,
+    ProBonoProvider,
+    Reopening,
+    Representation,
+    TearSheet,
+)
+from hearings.observer_services import (
+    hearing_close_to_public,
+    observer_request_decide,
+    observer_request_record,
+)
 from hearings.services import (
     INLINE_BATCH_MAX,
     AddressInput,
@@ -69,7 +107,6 @@ from hearings.services import (
     print_batch_mark_printed,
     slots_publish,
 )
-from hearings.workflow import COMPLETION, ERO_HANDOFF, HEARING_DAY, REOPENING
 from mpp.accounts.models import Location, User
 from mpp.accounts.roles import Role
 from mpp.audit.services import history_stamp
@@ -286,17 +323,10 @@ _CONTINUED = ("in_mexico", "port_officer", "continued")
 # S4: the hearing was continued while the fear claim was pending; once concurred negative, returned.
 _CONTINUED_AFTER_NEGATIVE = ("in_mexico", "port_officer", "returned_after_negative")
 _CONTINUATIONS = (_CONTINUED, _CONTINUED_AFTER_NEGATIVE)
-# The workflow that owns each move the story makes directly (there is no generic status change): the port's
-# hearing day (H1), the judge's decision (H4/H5), a reopening (H5), the hand-off to ICE ERO (H4).
-_STORY_WORKFLOWS = {
-    "in_mexico": HEARING_DAY,
-    "in_us_for_hearing": HEARING_DAY,
-    "completed_relief": COMPLETION,
-    "completed_removal_order": COMPLETION,
-    "completed_other": COMPLETION,
-    "reopened": REOPENING,
-    "handed_to_ice": ERO_HANDOFF,
-}
+# Every move the story makes after the NTA is made by the workflow that owns it (there is no generic status
+# change): the port's hearing day (``hearings.day_services``: check-in, return, H1), the judge's decision
+# (``hearings.court_services.completion_record``, H4/H5), a reopening (``reopening_record``, H5), the
+# hand-off to ICE ERO (``cases.services.ero_handoff_record``, H4). See ``_Story._hearing_step``.
 _REPORTED_AGAIN = ("in_us_for_hearing", "port_officer", "reported_again")
 _IN_MPP = (_SCREENED, _AMENABLE, _ENROLLED, _RETURNED)
 
@@ -331,6 +361,25 @@ PATHS: dict[str, tuple[tuple[str, str, str], ...]] = {
         ("handed_to_ice", "ice", "handed_to_ice"),
     ),
     "removal_ordered": (*_IN_MPP, _REPORTED, ("completed_removal_order", "court", "removal_ordered")),
+    # H4: ordered removed a week ago, appeal to the BIA reserved: not final, no hand-off to ICE ERO due.
+    "removal_appeal_reserved": (
+        *_IN_MPP,
+        _REPORTED,
+        ("completed_removal_order", "court", "removal_ordered_appeal_reserved"),
+    ),
+    # F6: the spouse of a woman granted asylum, ordered removed at the same individual hearing; the appeal
+    # to the BIA reserved (filed once weeks have passed). ICE decides custody pending all proceedings.
+    "f6_removal": (
+        *_IN_MPP,
+        _REPORTED,
+        _CONTINUED,
+        _REPORTED_AGAIN,
+        ("completed_removal_order", "court", "removal_ordered_appeal_reserved"),
+    ),
+    # H1: today's hearing at San Diego; reports at San Ysidro later today (or has already and is checked
+    # in: "arrived_today", once the report time has passed when the seed runs).
+    "due_today": _IN_MPP,
+    "arrived_today": (*_IN_MPP, _REPORTED),
     "in_absentia": (*_IN_MPP, ("completed_removal_order", "court", "in_absentia")),
     "reopened": (
         *_IN_MPP,
@@ -466,6 +515,9 @@ AGE_IN_DAYS = {
     "in_absentia": (60, 90),
     "removed_with_family": (60, 90),
     "removal_ordered": (60, 90),
+    "removal_appeal_reserved": (45, 55),
+    "due_today": (40, 55),
+    "arrived_today": (40, 55),
     "terminated": (60, 90),
     "voluntary_departure": (60, 90),
     "relief": (120, 200),
@@ -493,6 +545,9 @@ class Family:
     people: tuple[Person, ...]
     rescheduled: bool = False  # H2/N5: court staff move the family's next hearing after its packets printed
     address_change: bool = False  # N6: the head sends an EOIR-33 from Mexico
+    hearing_at: dt.time | None = None  # the first hearing's time (local); STORY_TIME by default
+    counsel: bool = False  # H3: an attorney files an EOIR-28 for every member
+    observers: str = ""  # O1/O2: "public" (granted) or "press_closed" (the hearing closed, press refused)
 
 
 def _single(country: str, site: str, path: str, sex: str, age: int, **kw: str) -> Family:
@@ -514,6 +569,7 @@ FAMILIES: tuple[Family, ...] = (
         "lrd-poe",
         "relief",
         (Person(HEAD, "M", 38, language="quc"), Person(CHILD, "M", 14, language="quc")),
+        counsel=True,
     ),
     _single("SV", "sys-poe", "awaiting_review", "M", 27),
     _single("CU", "lrd-poe", "in_us_for_hearing", "F", 42),
@@ -585,6 +641,7 @@ FAMILIES: tuple[Family, ...] = (
         "in_mexico",
         (Person(HEAD, "F", 38), Person(CHILD, "F", 17), Person(CHILD, "M", 12), Person(CHILD, "M", 6)),
         address_change=True,
+        observers="public",  # O1: a member of the public asked to observe the mother's hearing: granted
     ),
     _single("NI", "sys-poe", "screening", "M", 52),
     Family("VE", "bro-poe", "removal_ordered", (Person(HEAD, "F", 27), Person(CHILD, "F", 2))),
@@ -593,7 +650,11 @@ FAMILIES: tuple[Family, ...] = (
     # speaker from Nicaragua's Caribbean coast, a Haitian family, and a K'iche' speaker (no tear sheet in
     # K'iche': English and Spanish side by side).
     _single("NI", "sys-poe", "enrolled", "M", 44, language="en"),
-    Family("HT", "lrd-poe", "enrolled", (Person(HEAD, "F", 32), Person(CHILD, "F", 7))),
+    # O1/O2: the family's hearings are closed to the public; a newspaper's request through DHS Public
+    # Affairs to attend the mother's is refused for that reason.
+    Family(
+        "HT", "lrd-poe", "enrolled", (Person(HEAD, "F", 32), Person(CHILD, "F", 7)), observers="press_closed"
+    ),
     _single("GT", "lrd-poe", "enrolled", "M", 29, language="quc"),
     # S2: a claim stated at Laredo; the Houston Asylum Office has scheduled the interview.
     _single("VE", "lrd-poe", "fear_scheduled", "F", 34),
@@ -601,6 +662,32 @@ FAMILIES: tuple[Family, ...] = (
     Family(
         "HN", "sys-poe", "fear_submitted", (Person(HEAD, "F", 29), Person(CHILD, "M", 8, path="enrolled"))
     ),
+    # Step 8. H1: today's arrivals at San Ysidro for hearings at San Diego, report times through the day
+    # (hearing less the four-hour lead): 04:30, 08:00 (a mother and son, with counsel of record, H3) and
+    # 11:30. The first is checked in by the demo CBP officer if 04:30 has passed when the seed runs; the
+    # others are for the demo CBP officer to scan in on the arrivals page.
+    Family("GT", "sys-poe", "arrived_today", (Person(HEAD, "M", 26),), hearing_at=dt.time(8, 30)),
+    Family(
+        "HN",
+        "sys-poe",
+        "due_today",
+        (Person(HEAD, "F", 33), Person(CHILD, "M", 11)),
+        hearing_at=dt.time(12, 0),
+        counsel=True,
+    ),
+    Family("SV", "sys-poe", "due_today", (Person(HEAD, "M", 48),), hearing_at=dt.time(15, 30)),
+    # F6/H3: a couple with counsel of record: the wife is granted asylum, the husband ordered removed and
+    # his appeal reserved; he goes to ICE's custody queue pending all proceedings, including the appeal.
+    Family(
+        "SV",
+        "sys-poe",
+        "relief",
+        (Person(HEAD, "F", 34), Person(SPOUSE, "M", 36, path="f6_removal")),
+        counsel=True,
+    ),
+    # H4: ordered removed a week ago with the appeal to the BIA reserved: no hand-off to ICE ERO is due
+    # (the removal_ordered family at Brownsville, with no appeal, is final: its hand-off is due).
+    _single("NI", "lrd-poe", "removal_appeal_reserved", "M", 31),
 )
 
 # ── Reasons ────────────────────────────────────────────────────────────────────────────────────────────
@@ -643,6 +730,10 @@ REASONS = {
     ),
     "removal_ordered": (
         "Immigration judge ordered removal at the hearing; no application for relief was granted (H4)."
+    ),
+    "removal_ordered_appeal_reserved": (
+        "Immigration judge ordered removal at the hearing; the respondent reserved appeal to the Board of "
+        "Immigration Appeals (H4)."
     ),
     "in_absentia": (
         "Did not appear at {port} for the hearing of {hearing_1}; the immigration judge ordered removal "
@@ -722,6 +813,13 @@ def _court_day_back(day: dt.date) -> dt.date:
     return day
 
 
+def _checked_in_at(place: HearingLocation, day: dt.date, at: dt.time, position: int = 0) -> dt.datetime:
+    """When someone of a story is checked in at the reporting port for the hearing at ``day`` ``at`` (local):
+    ten minutes after the report time on the tear sheet, the next member of the family three minutes later."""
+    starts = dt.datetime.combine(day, at, tzinfo=place.zone)
+    return starts - place.report_lead + dt.timedelta(minutes=10 + 3 * position)
+
+
 def _long_date(day: dt.date) -> str:
     return f"{day:%A} {day.day} {day:%B %Y}"
 
@@ -740,6 +838,31 @@ RESCHEDULED_TIME = dt.time(10, 0)
 HEARING_AHEAD = {"enrolled", "in_mexico", "fear_submitted"}
 # Paths continued at their first hearing, whose next hearing is ahead.
 CONTINUED_PATHS = {"continued", "fear_negative"}
+# Paths whose first hearing is today (H1: the arrivals at the reporting port).
+TODAY_PATHS = {"due_today", "arrived_today"}
+# Step 8: the immigration judge's decision by the story's reason: (decision, appeal reserved or not).
+DECISIONS = {
+    "asylum_granted": (Completion.Decision.ASYLUM, Completion.Appeal.NONE),
+    "withholding": (Completion.Decision.WITHHOLDING, Completion.Appeal.NONE),
+    "removal_ordered": (Completion.Decision.REMOVAL_ORDER, Completion.Appeal.NONE),
+    "removal_ordered_appeal_reserved": (Completion.Decision.REMOVAL_ORDER, Completion.Appeal.RESERVED),
+    "in_absentia": (Completion.Decision.REMOVAL_IN_ABSENTIA, Completion.Appeal.NONE),
+    "terminated": (Completion.Decision.TERMINATION, Completion.Appeal.NONE),
+    "voluntary_departure": (Completion.Decision.VOLUNTARY_DEPARTURE, Completion.Appeal.NONE),
+}
+# The BIA filing deadline after a decision; a reserved appeal is filed on day 21 when the story is older.
+APPEAL_DAYS = dt.timedelta(days=30)
+APPEAL_FILED_AFTER = dt.timedelta(days=21)
+# H5: the motion to reopen an order in absentia is granted this long after it.
+REOPENED_AFTER = dt.timedelta(days=35)
+# H4: the ICE ERO officer who takes custody on a final order (made up).
+ERO_RECEIVER = "Deportation Officer R. Castillo, ICE ERO (demo)"
+# H3: counsel of record by court (fictional, as the pro bono lists): name, organisation, EOIR ID.
+COUNSEL = {
+    "sdg-ic": ("Elena Márquez (demo)", "Frontera Legal Aid Project (demo)", "DEMO100201"),
+    "sna-ic": ("Daniel Whitcomb (demo)", "Alamo City Asylum Project (demo)", "DEMO100301"),
+    "elp-ic": ("Lucía Bernal (demo)", "Paso del Norte Legal Aid (demo)", "DEMO100401"),
+}
 # Languages the processing officers speak: the NTA is explained without an interpreter (N3).
 OFFICER_LANGUAGES = {"es", "en"}
 
@@ -871,15 +994,20 @@ class Command(BaseCommand):
                 raise CommandError(f"DEMO_PASSWORD is not accepted: {' '.join(exc.messages)}") from exc
         password = env_password or secrets.token_urlsafe(12)
 
+        # One moment for the whole run: the docket grid's three weeks and every story's "today" are counted
+        # from it (printed first, so a test reads the days the run saw whatever the clock says after).
+        now = timezone.now().replace(second=0, microsecond=0)
+        self.stdout.write(f"seed_demo: run as of {now.isoformat()} (the stories' dates are relative to it).")
         with transaction.atomic():
             users, created = self._ensure_accounts(password=password, reset_passwords=reset_passwords)
             self._ensure_pro_bono(users)
-            slots_published = self._ensure_slots(users)
-            cases_created = self._ensure_cases(users)
+            slots_published = self._ensure_slots(users, now)
+            cases_created = self._ensure_cases(users, now)
 
         self._report(users, created, cases_created, password, env_password is not None, reset_passwords)
         self._report_hearings(users, slots_published)
         self._report_fear()
+        self._report_court(now)
 
     # ── accounts ──
 
@@ -925,10 +1053,10 @@ class Command(BaseCommand):
 
     # ── cases ──
 
-    def _ensure_cases(self, users: dict[str, User]) -> int:
+    def _ensure_cases(self, users: dict[str, User], now: dt.datetime) -> int:
         if Case.objects.filter(created_by=users["demo_cbp_officer"]).exists():
             return 0
-        story = _Story(users)
+        story = _Story(users, now)
         for family in FAMILIES:
             story.tell(family)
         story.finish()
@@ -959,14 +1087,14 @@ class Command(BaseCommand):
                 history_stamp(provider, actor=admin, reason="Fictional pro bono list created by seed_demo")
                 provider.save()
 
-    def _ensure_slots(self, users: dict[str, User]) -> int:
-        """Docket time for the weekdays of the next three weeks at every active hearing location, published
-        by the demo court staff (``slots_publish``); times already published are left as they are, so a
-        later run tops the grid up. Returns how many slots it published."""
+    def _ensure_slots(self, users: dict[str, User], now: dt.datetime) -> int:
+        """Docket time for the weekdays of the three weeks after ``now`` at every active hearing location,
+        published by the demo court staff (``slots_publish``); times already published are left as they
+        are, so a later run tops the grid up. Returns how many slots it published."""
         clerk = users["demo_court_staff"]
         published = 0
         for place in HearingLocation.objects.filter(is_active=True).order_by("pk"):
-            today = timezone.localdate(timezone.now(), place.zone)
+            today = timezone.localdate(now, place.zone)
             days = [
                 day
                 for day in (today + dt.timedelta(days=n) for n in range(1, GRID_DAYS + 1))
@@ -1085,6 +1213,39 @@ class Command(BaseCommand):
         waiting = CustodyReferral.objects.filter(determined_at__isnull=True).count()
         self.stdout.write(f"seed_demo: {waiting} people on ICE's custody queue (S4).")
 
+    def _report_court(self, now: dt.datetime) -> None:
+        """Step 8: what the hearing day, the court and ICE ERO recorded, and today's arrivals at San Ysidro."""
+        checked_in = HearingAttendance.objects.filter(checked_in_at__isnull=False).count()
+        returned = HearingAttendance.objects.filter(returned_at__isnull=False).count()
+        decisions = Completion.objects.count()
+        initial = Completion.objects.filter(is_initial=True).count()
+        due = EroHandoff.objects.filter(handed_at__isnull=True, cancelled_at__isnull=True).count()
+        handed = EroHandoff.objects.filter(handed_at__isnull=False).count()
+        counsel = Representation.objects.filter(ended_on__isnull=True).count()
+        self.stdout.write(
+            f"seed_demo: hearing day and court — {checked_in} check-ins ({returned} returned to Mexico "
+            f"after), {decisions} decisions ({initial} initial), {Reopening.objects.count()} reopened, "
+            f"{counsel} with counsel of record; ICE ERO hand-offs {due} due, {handed} recorded; "
+            f"{ObserverRequest.objects.count()} observer requests."
+        )
+        port = Location.objects.filter(code="sys-poe").first()
+        place = HearingLocation.objects.filter(code="sdg-ic-mpp").first()
+        if port is None or place is None:
+            return
+        day = timezone.localdate(now, zoneinfo.ZoneInfo(port.time_zone))
+        start = dt.datetime.combine(day, dt.time(0), tzinfo=place.zone)
+        today = Hearing.objects.filter(
+            hearing_location=place,
+            status=Hearing.Status.SCHEDULED,
+            starts_at__gte=start + place.report_lead,
+            starts_at__lt=start + dt.timedelta(days=1) + place.report_lead,
+        )
+        arrived = today.filter(attendance__checked_in_at__isnull=False).count()
+        self.stdout.write(
+            f"seed_demo: {today.count()} expected at {port.name} on {day:%Y-%m-%d} for hearings at "
+            f"{place.name}, {arrived} checked in (/hearings/port/arrivals/)."
+        )
+
     def _box(self, lines: list[str]) -> None:
         width = max(len(line) for line in lines)
         self.stdout.write("┌" + "─" * (width + 2) + "┐")
@@ -1096,11 +1257,11 @@ class Command(BaseCommand):
 class _Story:
     """Walks each family through the services, one person and one step at a time."""
 
-    def __init__(self, users: dict[str, User]) -> None:
+    def __init__(self, users: dict[str, User], now: dt.datetime) -> None:
         self.users = users
         self.rng = random.Random(SEED)
-        self.now = timezone.now().replace(second=0, microsecond=0)
-        self.today = timezone.localdate()
+        self.now = now
+        self.today = timezone.localdate(now)
         self.locations = {loc.code: loc for loc in Location.objects.all()}
         self.languages = {lang.code: lang for lang in Language.objects.all()}
         self.used_a_numbers = set(Alien.objects.exclude(a_number=None).values_list("a_number", flat=True))
@@ -1109,6 +1270,8 @@ class _Story:
         self.places = {p.code: p for p in HearingLocation.objects.select_related("reporting_port", "court")}
         self.to_reschedule: list[list[Case]] = []
         self.to_move_house: list[tuple[Case, str]] = []
+        self.to_observe: list[tuple[str, list[Case], HearingLocation]] = []
+        self.served_at = self.now  # when the family being told was served its NTAs (see _serve)
 
     # People
 
@@ -1267,10 +1430,10 @@ class _Story:
                 )
         # Step by step across the family (everyone's first step after the decision, then everyone's next):
         # a member's concurred positive fear assessment moves the others where the family stands then (F5).
-        served = continued = False
+        served = continued = counselled = False
         fear_at = self._fear_stated_at(family=family, encounter=encounter, place=place, day=hearing_1)
         for index in range(2, max(len(p[4]) for p in opened)):
-            for _person, alien, case, context, steps in opened:
+            for position, (_person, alien, case, context, steps) in enumerate(opened):
                 if index >= len(steps):
                     continue
                 step = steps[index]
@@ -1307,13 +1470,30 @@ class _Story:
                 if step in _CONTINUATIONS and not continued:
                     self._continue(cases=to_continue, place=place, day=hearing_1, to_day=hearing_2)
                     continued = True
-                case_move(
-                    case_id=case.pk,
-                    to_status=to_status,
-                    actor=actors[actor_key],
+                if step == _REPORTED_AGAIN and family.counsel and not counselled:
+                    # H3: counsel found after the continuance files an EOIR-28 ten days later.
+                    self._counsel(cases=to_continue, place=place, filed_on=hearing_1 + dt.timedelta(days=10))
+                    counselled = True
+                self._hearing_step(
+                    step=step,
+                    case=case,
+                    position=position,
                     reason=REASONS[reason_key].format(**context),
-                    workflow=_STORY_WORKFLOWS[to_status],
+                    actors=actors,
+                    family=family,
+                    place=place,
+                    fear_at=fear_at,
                 )
+        if family.counsel and not counselled:
+            served_on = timezone.localdate(self.served_at, place.zone)
+            self._counsel(
+                cases=[case for case, _alien in to_serve],
+                place=place,
+                filed_on=min(served_on + dt.timedelta(days=14), timezone.localdate(self.now, place.zone)),
+            )
+        self._f6_settle(cases=[case for _p, _a, case, _c, _s in opened], ice=actors["ice"])
+        if family.observers:
+            self.to_observe.append((family.observers, [case for case, _alien in to_serve], place))
         if family.rescheduled:
             self.to_reschedule.append([case for case, _alien in to_serve])
         if family.address_change:
@@ -1435,7 +1615,16 @@ class _Story:
         gap = dt.timedelta(days=self.rng.randint(35, 49))
         today = timezone.localdate(self.now, place.zone)
         if path == "in_us_for_hearing":
+            # Checked in this morning if the report time has passed, else on the last court day before
+            # (and held overnight in CBP custody since, H1).
             hearing_1 = _court_day_back(today)
+            if _checked_in_at(place, hearing_1, STORY_TIME) > self.now:
+                hearing_1 = _court_day_back(hearing_1 - dt.timedelta(days=1))
+        elif path in TODAY_PATHS:
+            # H1: today's arrivals (courts sit on weekdays; the demo shows arrivals whatever day it runs).
+            hearing_1 = today
+        elif path == "removal_appeal_reserved":
+            hearing_1 = _court_day_back(today - dt.timedelta(days=7))
         elif path == "continued" and hearing_1 >= today:
             hearing_1 = _court_day_back(today - dt.timedelta(days=1))
         elif path in HEARD_BEFORE_FEAR and hearing_1 > today - FEAR_STORY_DAYS:
@@ -1490,7 +1679,8 @@ class _Story:
             + dt.timedelta(hours=self.rng.randint(2, 5), minutes=self.rng.randint(0, 59)),
             self.now - dt.timedelta(minutes=10),
         )
-        slot = self._slot(place, day, STORY_TIME, as_of=served_at)
+        self.served_at = served_at
+        slot = self._slot(place, day, family.hearing_at or STORY_TIME, as_of=served_at)
         arriving = encounter.location.kind == Location.Kind.PORT_OF_ENTRY
         address = self._address(city)
         by_language: dict[str, list[int]] = {}
@@ -1538,6 +1728,14 @@ class _Story:
                 "pk", flat=True
             )
         )
+        # H2/H3: the hearing took place (the family attended, no counsel of record yet), then was continued.
+        with _as_of(dt.datetime.combine(day, STORY_TIME, tzinfo=place.zone) + dt.timedelta(hours=1)):
+            hearing_held(
+                hearing_ids=hearing_ids,
+                actor=self.users["demo_court_staff"],
+                reason="Master calendar hearing held: pleadings taken; the respondent asked for time to find "
+                "counsel (H2, H3).",
+            )
         with _as_of(moment):
             hearings_move(
                 hearing_ids=hearing_ids,
@@ -1546,6 +1744,279 @@ class _Story:
                 actor=self.users["demo_court_staff"],
                 reason="Continued at the master calendar hearing to allow time to find counsel (H2).",
             )
+
+    # Hearing day, court and ICE (step 8)
+
+    def _hearing_step(
+        self,
+        *,
+        step: tuple[str, str, str],
+        case: Case,
+        position: int,
+        reason: str,
+        actors: dict[str, User],
+        family: Family,
+        place: HearingLocation,
+        fear_at: dt.datetime | None,
+    ) -> None:
+        """One move of the story after the NTA, through the service of the workflow that owns it, as of the
+        moment it happened in the story (``position``: the person's place in the family, a few minutes
+        apart at the port)."""
+        to_status, actor_key, _reason_key = step
+        port = place.reporting_port
+        if step == _RETURNED:
+            # H1: returned through the reporting port after the NTA was served, by an officer posted there.
+            officer = actors["officer"]
+            returner = officer if port.pk in officer.duty_location_ids else actors["port_officer"]
+            at = min(self.served_at + dt.timedelta(minutes=90 + 3 * position), self.now)
+            self._return(case=case, port=port, actor=returner, reason=reason, at=at)
+        elif step in (_REPORTED, _REPORTED_AGAIN):
+            self._report_in(case=case, position=position, actor=actors[actor_key], family=family, place=place)
+        elif step in _CONTINUATIONS:
+            continued = (
+                Hearing.objects.filter(case=case, status=Hearing.Status.CONTINUED)
+                .order_by("-starts_at")
+                .first()
+            )
+            if continued is None:
+                raise CommandError(f"Seed story out of step: case {case.pk} has no continued hearing.")
+            officer = actors[actor_key]
+            if step == _CONTINUED:
+                at = continued.starts_at + dt.timedelta(hours=7)
+            else:
+                # S4/H1: kept in CBP custody while the claim was decided, returned after the concurrence.
+                assert fear_at is not None
+                at = fear_at + FEAR_CONCURRED_AFTER + dt.timedelta(hours=2)
+                night = continued.starts_at + dt.timedelta(hours=10)
+                with _as_of(night):
+                    overnight_in(hearing_ids=[continued.pk], actor=officer, at=night, now=night)
+                out = at - dt.timedelta(minutes=15)
+                with _as_of(out):
+                    overnight_out(hearing_ids=[continued.pk], actor=officer, at=out, now=out)
+            self._return(case=case, port=port, actor=officer, reason=reason, at=at)
+        elif to_status.startswith("completed_"):
+            self._decide(case=case, reason_key=_reason_key, reason=reason, court=actors["court"], place=place)
+        elif to_status == CaseStatus.REOPENED:
+            self._reopen(case=case, reason=reason, court=actors["court"], place=place)
+        elif to_status == CaseStatus.HANDED_TO_ICE:
+            handoff = EroHandoff.objects.get(case=case, handed_at__isnull=True, cancelled_at__isnull=True)
+            decision = Completion.objects.select_related("hearing").filter(case=case).latest("id")
+            assert decision.hearing is not None
+            at = decision.hearing.starts_at + dt.timedelta(hours=6)
+            with _as_of(at):
+                ero_handoff_record(
+                    handoff_id=handoff.pk,
+                    handed_location_id=port.pk,
+                    received_by_name=ERO_RECEIVER,
+                    actor=actors[actor_key],
+                    reason=reason,
+                    handed_at=at,
+                )
+        else:
+            raise CommandError(f"Seed story out of step: no workflow tells the move to {to_status}.")
+
+    def _f6_settle(self, *, cases: list[Case], ice: User) -> None:
+        """F6 refers every member not granted *yet* when one is granted relief: members decided one after
+        the other at the same hearing (a father and son both granted asylum) put the second on ICE's custody
+        queue for the minutes between the two decisions. ICE closes such a referral with a determination:
+        no custody, relief was granted."""
+        for referral in CustodyReferral.objects.filter(
+            case__in=cases,
+            case__status=CaseStatus.COMPLETED_RELIEF,
+            code="family_member_granted_relief",
+            determined_at__isnull=True,
+        ).select_related("case"):
+            decided = Completion.objects.select_related("hearing").filter(case=referral.case).latest("id")
+            at = (decided.hearing.starts_at if decided.hearing else self.now) + dt.timedelta(hours=5)
+            with _as_of(min(at, self.now)):
+                custody_determine(
+                    case_id=referral.case_id,
+                    actor=ice,
+                    decision=CustodyDetermination.Decision.OTHER,
+                    reason="Granted relief at the same hearing as the family member whose grant referred "
+                    "this case (F6): stays in the U.S.; no custody.",
+                )
+
+    def _return(self, *, case: Case, port: Location, actor: User, reason: str, at: dt.datetime) -> None:
+        """H1: ``hearings.day_services.return_to_mexico`` at ``at`` (F4 would refuse a pending claim)."""
+        if at > self.now:
+            raise CommandError(f"Seed story out of step: case {case.pk}'s return is in the future.")
+        with _as_of(at):
+            return_to_mexico(case_ids=[case.pk], port_id=port.pk, actor=actor, reason=reason, now=at)
+
+    def _report_in(
+        self, *, case: Case, position: int, actor: User, family: Family, place: HearingLocation
+    ) -> None:
+        """H1: checked in at the reporting port ten minutes after the report time on the tear sheet
+        (``check_in``), transported to the court an hour before the hearing. Someone in the U.S. for a
+        hearing since the last court day was held overnight in CBP custody. Today's arrivals whose report
+        time has not come yet when the seed runs are left to the demo CBP officer."""
+        hearing = Hearing.objects.get(case=case, status=Hearing.Status.SCHEDULED)
+        day = timezone.localdate(hearing.starts_at, place.zone)
+        at = _checked_in_at(place, day, timezone.localtime(hearing.starts_at, place.zone).time(), position)
+        if at > self.now:
+            if family.path in TODAY_PATHS:
+                return
+            raise CommandError(f"Seed story out of step: case {case.pk}'s check-in is in the future.")
+        with _as_of(at):
+            check_in(hearing_ids=[hearing.pk], actor=actor, now=at)
+        moved = hearing.starts_at - dt.timedelta(hours=1)
+        if moved <= self.now:
+            with _as_of(moved):
+                transported(hearing_ids=[hearing.pk], actor=actor, now=moved)
+        if family.path == "in_us_for_hearing" and day < timezone.localdate(self.now, place.zone):
+            night = hearing.starts_at + dt.timedelta(hours=10)
+            with _as_of(night):
+                overnight_in(hearing_ids=[hearing.pk], actor=actor, at=night, now=night)
+
+    def _decide(
+        self, *, case: Case, reason_key: str, reason: str, court: User, place: HearingLocation
+    ) -> None:
+        """H4/H5: the immigration judge's decision at the case's scheduled hearing, recorded by court staff
+        that day (``completion_record``): held first (``hearing_held``), or, for an order in absentia, the
+        failure to appear (``failure_to_appear``). A reserved appeal is filed with the BIA on day 21 when
+        the story is older than the deadline (so no reserved appeal's deadline has silently passed)."""
+        decision, appeal = DECISIONS[reason_key]
+        hearing = (
+            Hearing.objects.filter(case=case, status=Hearing.Status.SCHEDULED).order_by("starts_at").first()
+        )
+        if hearing is None:
+            raise CommandError(f"Seed story out of step: case {case.pk} has no hearing to decide at.")
+        day = timezone.localdate(hearing.starts_at, place.zone)
+        if decision == Completion.Decision.REMOVAL_IN_ABSENTIA:
+            with _as_of(hearing.starts_at + dt.timedelta(hours=2)):
+                failure_to_appear(
+                    hearing_ids=[hearing.pk],
+                    actor=court,
+                    reason=f"Did not report at {place.reporting_port.name} and was not present when the case "
+                    "was called (H1).",
+                )
+        else:
+            with _as_of(hearing.starts_at + dt.timedelta(hours=1)):
+                hearing_held(
+                    hearing_ids=[hearing.pk], actor=court, reason="Hearing held before the immigration judge."
+                )
+        with _as_of(hearing.starts_at + dt.timedelta(hours=3)):
+            completion = completion_record(
+                case_id=case.pk,
+                hearing_id=hearing.pk,
+                decision=decision,
+                decided_on=day,
+                appeal=appeal,
+                appeal_due_on=day + APPEAL_DAYS if appeal == Completion.Appeal.RESERVED else None,
+                actor=court,
+                reason=reason,
+            )
+        filed_on = day + APPEAL_FILED_AFTER
+        if appeal == Completion.Appeal.RESERVED and day + APPEAL_DAYS < timezone.localdate(
+            self.now, place.zone
+        ):
+            with _as_of(dt.datetime.combine(filed_on, dt.time(11, 0), tzinfo=place.zone)):
+                appeal_record(
+                    completion_id=completion.pk,
+                    appeal=Completion.Appeal.FILED,
+                    filed_on=filed_on,
+                    actor=court,
+                    reason="Notice of appeal (Form EOIR-26) filed with the Board of Immigration Appeals.",
+                )
+
+    def _reopen(self, *, case: Case, reason: str, court: User, place: HearingLocation) -> None:
+        """H5: the motion to reopen granted five weeks after the order (``reopening_record``: the due
+        hand-off to ICE ERO is cancelled), and the case back on the docket in two weeks
+        (``hearing_schedule``: a new hearing and tear sheet)."""
+        latest = Completion.objects.filter(case=case).latest("id")
+        granted = min(latest.decided_on + REOPENED_AFTER, timezone.localdate(self.now, place.zone))
+        with _as_of(min(dt.datetime.combine(granted, dt.time(10, 0), tzinfo=place.zone), self.now)):
+            reopening_record(
+                case_id=case.pk,
+                kind=Reopening.Kind.MOTION_TO_REOPEN,
+                granted_on=granted,
+                actor=court,
+                reason=reason,
+            )
+        slot = self._slot(
+            place, _court_day(self.today + dt.timedelta(days=14)), RESCHEDULED_TIME, as_of=self.now
+        )
+        hearing_schedule(
+            case_id=case.pk,
+            slot_id=slot.pk,
+            actor=court,
+            reason="Master calendar hearing after the motion to reopen was granted (H5).",
+        )
+
+    def _counsel(self, *, cases: list[Case], place: HearingLocation, filed_on: dt.date) -> None:
+        """H3: an attorney of the family's choosing, at no expense to the Government, files a Form EOIR-28
+        for each member on ``filed_on``; court staff enter it."""
+        name, organization, eoir_id = COUNSEL[place.court.code]
+        with _as_of(dt.datetime.combine(filed_on, dt.time(10, 0), tzinfo=place.zone)):
+            for case in cases:
+                representation_record(
+                    case_id=case.pk,
+                    kind=Representation.Kind.ATTORNEY,
+                    name=name,
+                    organization=organization,
+                    eoir_id=eoir_id,
+                    eoir28_filed_on=filed_on,
+                    actor=self.users["demo_court_staff"],
+                    reason="Form EOIR-28 received: counsel of the respondent's choosing, at no expense to the "
+                    "Government (H3).",
+                )
+
+    def _observers(self) -> None:
+        """O1/O2: the log at the Laredo hearing facility. A member of the public asked at the front desk to
+        observe a mother's hearing: granted. Another family's hearings were closed to the public for their
+        sensitive matters, and a newspaper's request through DHS Public Affairs for one is refused for that
+        reason (in the plain words observers are told, O1)."""
+        supervisor, clerk = self.users["demo_cbp_supervisor"], self.users["demo_court_staff"]
+        for kind, cases, place in self.to_observe:
+            hearings = list(
+                Hearing.objects.filter(case__in=cases, status=Hearing.Status.SCHEDULED).order_by("case_id")
+            )
+            head = hearings[0]
+            for_day = timezone.localdate(head.starts_at, place.zone)
+            if kind == "press_closed":
+                for hearing in hearings:
+                    hearing_close_to_public(
+                        hearing_id=hearing.pk,
+                        actor=clerk,
+                        reason="Closed at counsel's request: the hearing concerns a child's sensitive matters "
+                        "(O1).",
+                    )
+                request = observer_request_record(
+                    facility_id=place.pk,
+                    kind=ObserverRequest.Kind.PRESS,
+                    requester_name="Marta Villegas (demo)",
+                    outlet="Río Grande Ledger (demo)",
+                    public_affairs_contact="DHS Office of Public Affairs, media desk — J. Alvarez (demo)",
+                    for_day=for_day,
+                    hearing_id=head.pk,
+                    asked_at=self.now - dt.timedelta(hours=3),
+                    actor=supervisor,
+                    reason="Press request forwarded by DHS Public Affairs (O2).",
+                )
+                observer_request_decide(
+                    request_id=request.pk,
+                    decision=ObserverRequest.Decision.REFUSED,
+                    actor=clerk,
+                    reason="Refused: the hearing is closed to the public (O1).",
+                )
+            else:
+                request = observer_request_record(
+                    facility_id=place.pk,
+                    kind=ObserverRequest.Kind.PUBLIC,
+                    requester_name="Rebecca Thornton (demo)",
+                    for_day=for_day,
+                    hearing_id=head.pk,
+                    asked_at=self.now - dt.timedelta(hours=2),
+                    actor=supervisor,
+                    reason="Asked in person at the facility's front desk to observe the hearing (O1).",
+                )
+                observer_request_decide(
+                    request_id=request.pk,
+                    decision=ObserverRequest.Decision.GRANTED,
+                    actor=clerk,
+                    reason="Granted: the hearing is open to the public; seating in the public gallery (O1).",
+                )
 
     # After every family's story
 
@@ -1557,6 +2028,7 @@ class _Story:
         the families served days ago."""
         self._deliver()
         self._print_packets_carried()
+        self._observers()
         clerk = self.users["demo_court_staff"]
         for case, city in self.to_move_house:
             address_change_record(
