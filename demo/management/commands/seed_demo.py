@@ -1327,7 +1327,7 @@ class _Story:
         )
         if occurred_at > self.now:
             occurred_at = self.now - dt.timedelta(minutes=30)
-        hearing_1, hearing_2 = self._hearing_days(family.path, occurred_at, place)
+        hearing_1, hearing_2 = self._hearing_days(family, occurred_at, place)
 
         aliens = []
         for person, (given, surname) in zip(family.people, self._names(family), strict=True):
@@ -1606,11 +1606,12 @@ class _Story:
     # Hearings (step 6)
 
     def _hearing_days(
-        self, path: str, occurred_at: dt.datetime, place: HearingLocation
+        self, family: Family, occurred_at: dt.datetime, place: HearingLocation
     ) -> tuple[dt.date, dt.date]:
         """The family's first and second hearing days: six to eight weeks after the encounter, then five to
         seven weeks later — set where the story stands today: someone in the U.S. for a hearing is at it
         now (H1), a continued case's first hearing took place and its second is ahead."""
+        path = family.path
         hearing_1 = _court_day(occurred_at.date() + dt.timedelta(days=self.rng.randint(42, 56)))
         gap = dt.timedelta(days=self.rng.randint(35, 49))
         today = timezone.localdate(self.now, place.zone)
@@ -1618,7 +1619,9 @@ class _Story:
             # Checked in this morning if the report time has passed, else on the last court day before
             # (and held overnight in CBP custody since, H1).
             hearing_1 = _court_day_back(today)
-            if _checked_in_at(place, hearing_1, STORY_TIME) > self.now:
+            # The family's last member is checked in a few minutes after the first (``_report_in``).
+            last = len(family.people) - 1
+            if _checked_in_at(place, hearing_1, family.hearing_at or STORY_TIME, last) > self.now:
                 hearing_1 = _court_day_back(hearing_1 - dt.timedelta(days=1))
         elif path in TODAY_PATHS:
             # H1: today's arrivals (courts sit on weekdays; the demo shows arrivals whatever day it runs).
