@@ -473,9 +473,18 @@ class HoldExemption(models.Model):
         return f"case {self.case_id} separated from hold {self.hold_id}"
 
 
+# A referral is open (on ICE's queue, a determination due) until ICE records the first determination or the
+# referral is withdrawn — the person was granted relief or protection and stays in the U.S. (F6/H4). The one
+# definition: the queue, the custody page, the services, the unique constraint and the partial index use it.
+OPEN_REFERRAL = models.Q(determined_at__isnull=True, withdrawn_at__isnull=True)
+
+
 class CustodyReferral(models.Model):
-    """S4 (F6 later): a person ICE must make a case-by-case custody determination for — removed from MPP or
-    not processed for it. Open until ICE records the first determination; the ICE queue lists open ones."""
+    """S4, F6: a person ICE must make a case-by-case custody determination for — removed from MPP or not
+    processed for it (S4), or a family member not granted relief when another was (F6). Open
+    (``OPEN_REFERRAL``) until ICE records the first determination, or until it is withdrawn because the
+    person was granted relief themselves (F6/H4: they stay in the U.S.; no determination is due). The ICE
+    queue lists open ones."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="custody_referrals")
     rule = models.CharField(max_length=8, help_text="The RULES.md id that asks for it, e.g. S4.")
@@ -492,6 +501,15 @@ class CustodyReferral(models.Model):
     referred_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     referred_at = models.DateTimeField(default=timezone.now)
     determined_at = models.DateTimeField(null=True, blank=True, help_text="When ICE first decided.")
+    # Withdrawn: no determination is due any more (F6/H4: the person was granted relief). Database defaults,
+    # so the scale generator's INSERTs that name only the older columns still work.
+    withdrawn_at = models.DateTimeField(
+        null=True, blank=True, help_text="When it was withdrawn (no determination due)."
+    )
+    withdrawn_reason = models.TextField(blank=True, default="", db_default="")
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -502,7 +520,7 @@ class CustodyReferral(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["case"],
-                condition=models.Q(determined_at__isnull=True),
+                condition=OPEN_REFERRAL,
                 name="custody_referral_open_once",
             ),
             models.CheckConstraint(name="custody_referral_has_reason", condition=~models.Q(reason="")),
@@ -511,19 +529,38 @@ class CustodyReferral(models.Model):
                 condition=models.Q(determined_at__isnull=True)
                 | models.Q(determined_at__gte=models.F("referred_at")),
             ),
+            # Closed one way only: determined by ICE, or withdrawn — never both.
+            models.CheckConstraint(
+                name="custody_referral_withdrawn_or_determined",
+                condition=models.Q(withdrawn_at__isnull=True) | models.Q(determined_at__isnull=True),
+            ),
+            models.CheckConstraint(
+                name="custody_referral_withdrawn_has_reason",
+                condition=models.Q(withdrawn_at__isnull=True) | ~models.Q(withdrawn_reason=""),
+            ),
+            models.CheckConstraint(
+                name="custody_referral_withdrawn_after",
+                condition=models.Q(withdrawn_at__isnull=True)
+                | models.Q(withdrawn_at__gte=models.F("referred_at")),
+            ),
         ]
         indexes = [
             # The ICE queue: open referrals, oldest first (keyset on referred_at, id).
             models.Index(
                 fields=["referred_at", "id"],
                 name="custody_referral_open_idx",
-                condition=models.Q(determined_at__isnull=True),
+                condition=OPEN_REFERRAL,
             ),
             models.Index(fields=["location", "referred_at", "id"], name="custody_referral_loc_idx"),
         ]
 
     def __str__(self) -> str:
         return f"custody referral of case {self.case_id} ({self.code})"
+
+    @property
+    def is_open(self) -> bool:
+        """``OPEN_REFERRAL`` on this row: neither determined nor withdrawn."""
+        return self.determined_at is None and self.withdrawn_at is None
 
 
 class CustodyDetermination(models.Model):

@@ -168,6 +168,7 @@ def register_core_event_types() -> None:
         ("custody.referred", "Referred to ICE for a custody determination (S4)"),
         ("custody.determined", "ICE custody determination recorded"),
         ("custody.revisited", "ICE custody determination revisited"),
+        ("custody.withdrawn", "Referral to ICE withdrawn: no custody determination due (F6/H4)"),
         ("alien.a_number_assigned", "A-number assigned"),
     ):
         event_type_register(code, label, owner="cases")

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from cases.models import (
     CASE_CLOSED_STATUSES,
+    OPEN_REFERRAL,
     Alien,
     Case,
     CaseEvent,
@@ -789,6 +790,8 @@ CUSTODY_QUEUE_COLUMNS = (
     "location_id",
     "referred_at",
     "determined_at",
+    "withdrawn_at",
+    "withdrawn_reason",
     *_CUSTODY_PERSON_COLUMNS,
     "location__id",
     "location__code",
@@ -822,12 +825,13 @@ def custody_tab(tab: str | None) -> str:
 
 
 def open_custody_referrals(user: User | AnonymousUser) -> QuerySet[CustodyReferral]:
-    """The open referrals (a first determination due), with the columns a queue row shows; none for anyone
-    but ICE officers. Ordered by the caller (the page's keyset sort, the API's cursor): oldest first."""
+    """The open referrals (``OPEN_REFERRAL``: a first determination due, not withdrawn), with the columns a
+    queue row shows; none for anyone but ICE officers. Ordered by the caller (the page's keyset sort, the
+    API's cursor): oldest first, by the partial index ``custody_referral_open_idx``."""
     from cases.services import CUSTODY_ROLES  # cases.services imports this module: read when called
 
     qs = (
-        CustodyReferral.objects.filter(determined_at__isnull=True)
+        CustodyReferral.objects.filter(OPEN_REFERRAL)
         .select_related("case__alien", "location")
         .only(*CUSTODY_QUEUE_COLUMNS)
     )
@@ -873,12 +877,20 @@ def custody_refusal(
 ) -> PolicyRefusal | None:
     """Why ICE may not record a custody determination for ``case`` now (S4: ``custody_not_due``), or None.
 
-    Due when the person was referred to ICE (an open referral), already has a determination (revisiting
-    it), or is removed from MPP or not processed for it (``CUSTODY_STATUSES``). ``cases.services.custody_determine``
+    Due when the person was referred to ICE (an open referral: a withdrawn one is not), already has a
+    determination (revisiting it), or is removed from MPP or not processed for it (``CUSTODY_STATUSES``). A
+    person granted relief stays in the U.S. (H4): the refusal says so. ``cases.services.custody_determine``
     asks it on the rows it locked, so what the page offers is what the service records.
     """
     if current is not None or open_referral is not None or case.status in CUSTODY_STATUSES:
         return None
+    if case.status == CaseStatus.COMPLETED_RELIEF:  # F6/H4: any referral they had was withdrawn
+        return PolicyRefusal(
+            f"{case.alien.full_name} was granted relief or protection and stays in the U.S. (H4): no custody "
+            "determination is due (S4).",
+            code="custody_not_due",
+            rule="S4",
+        )
     return PolicyRefusal(
         f"{case.alien.full_name} is “{case.get_status_display()}”: ICE determines custody for people "
         "removed from MPP or not processed for it (S4), or referred to ICE.",
@@ -922,6 +934,8 @@ _REFERRAL_COLUMNS = (
     "location_id",
     "referred_at",
     "determined_at",
+    "withdrawn_at",
+    "withdrawn_reason",
     "referred_by_id",
     *(f"referred_by__{name}" for name in _USER_NAME_COLUMNS),
 )
@@ -970,7 +984,7 @@ def custody_of_case(*, user: User, case: Case) -> CaseCustody | None:
         for row in rows
     ]
     current = next((row for row in rows if row.is_current), None)
-    open_referral = next((r for r in referrals if r.determined_at is None), None)
+    open_referral = next((r for r in referrals if r.is_open), None)
     refusal = custody_refusal(case=case, current=current, open_referral=open_referral)
     return CaseCustody(
         case=case,

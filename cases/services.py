@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from cases.exceptions import CaseNotFound, ConcurrentEdit, InvalidInput, NotPermitted, PolicyRefusal
 from cases.models import (
+    OPEN_REFERRAL,
     Alien,
     Case,
     CaseEvent,
@@ -652,7 +653,7 @@ def hold_exempt_member(*, hold_id: int, case_id: int, actor: User, reason: str) 
     return exemption
 
 
-# --- ICE custody (S4; F6 later) -----------------------------------------------------------------------
+# --- ICE custody (S4, F6) -----------------------------------------------------------------------------
 
 CUSTODY_ROLES = frozenset({Role.ICE_OFFICER})
 
@@ -667,7 +668,7 @@ def custody_refer(*, case_id: int, actor: User, rule: str, code: str, reason: st
     case = Case.objects.select_for_update(of=("self",)).select_related("alien").filter(pk=case_id).first()
     if case is None:
         raise CaseNotFound(f"No case {case_id}.")
-    existing = CustodyReferral.objects.filter(case=case, determined_at__isnull=True).first()
+    existing = CustodyReferral.objects.filter(OPEN_REFERRAL, case=case).first()
     if existing is not None:
         return existing
     referral = CustodyReferral(
@@ -700,7 +701,8 @@ def custody_determine(*, case_id: int, actor: User, decision: str, reason: str) 
     Locks the case row (then the current determination), so two officers deciding at once record two
     determinations in order, the second superseding the first, both in the history. Records
     ``custody.determined`` and emits it. Raises InvalidInput (decision, reason), CaseNotFound,
-    NotPermitted (role).
+    NotPermitted (role), PolicyRefusal (``custody_not_due``: no open referral — a withdrawn one does not
+    count — no determination to revisit, and not removed from MPP or not processed for it).
     """
     reason = require_reason(reason)
     if decision not in CustodyDetermination.Decision.values:
@@ -714,9 +716,7 @@ def custody_determine(*, case_id: int, actor: User, decision: str, reason: str) 
         case_id=case_id, actor=actor, not_found=f"No case {case_id} that you can see."
     )
     previous = CustodyDetermination.objects.select_for_update().filter(case=case, is_current=True).first()
-    referral = (
-        CustodyReferral.objects.select_for_update().filter(case=case, determined_at__isnull=True).first()
-    )
+    referral = CustodyReferral.objects.select_for_update().filter(OPEN_REFERRAL, case=case).first()
     refusal = custody_refusal(case=case, current=previous, open_referral=referral)
     if refusal is not None:
         raise refusal
@@ -759,6 +759,44 @@ def custody_determine(*, case_id: int, actor: User, decision: str, reason: str) 
         data={"determination_id": determination.pk, "decision": decision},
     )
     return determination
+
+
+@transaction.atomic
+def custody_referral_withdraw(*, case_id: int, actor: User, reason: str) -> CustodyReferral | None:
+    """Withdraw the case's open custody referral (S4 or F6): no determination is due any more — F6/H4, the
+    person was granted relief or protection and stays in the U.S. For the workflow that decides it, in its
+    transaction (it has checked the actor's role and locked the family); no role check here.
+
+    Locks the case row, then the open referral. No open referral (none, determined or withdrawn already): a
+    no-op returning None — a determination ICE already recorded stays as it is. Records
+    ``custody.withdrawn`` and emits it (ICE at the referral's location is told). Raises InvalidInput
+    (reason), CaseNotFound."""
+    reason = require_reason(reason)
+    case = Case.objects.select_for_update(of=("self",)).filter(pk=case_id).first()
+    if case is None:
+        raise CaseNotFound(f"No case {case_id}.")
+    referral = CustodyReferral.objects.select_for_update().filter(OPEN_REFERRAL, case=case).first()
+    if referral is None:
+        return None
+    referral.withdrawn_at = timezone.now()
+    referral.withdrawn_reason = reason
+    referral.withdrawn_by = actor
+    history_stamp(referral, actor=actor, reason=reason)
+    referral.save(update_fields=["withdrawn_at", "withdrawn_reason", "withdrawn_by", "updated_at"])
+    case_event_record(
+        case=case,
+        type="custody.withdrawn",
+        actor=actor,
+        reason=reason,
+        data={"referral_id": referral.pk, "rule": referral.rule, "code": referral.code},
+        subject=referral,
+    )
+    outbox_emit(
+        event="custody.withdrawn",
+        case_id=case.pk,
+        data={"referral_id": referral.pk, "location_id": referral.location_id, "code": referral.code},
+    )
+    return referral
 
 
 # --- ICE ERO hand-off (H4) ----------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.models import Case, CaseStatus, EroHandoff
+from cases.models import Case, CaseStatus, CustodyReferral, EroHandoff
 from mpp.accounts.roles import Role
 from mpp.outbox.models import OutboxEvent
 from mpp.outbox.services import notify, subscribe
@@ -66,6 +66,22 @@ def notify_custody_referred(event: OutboxEvent) -> None:
     )
 
 
+def notify_custody_withdrawn(event: OutboxEvent) -> None:
+    """F6/H4: ICE officers at the referral's location — the ones told it was due — are told it was
+    withdrawn: the person was granted relief, and no custody determination is due."""
+    referral = CustodyReferral.objects.select_related("case__alien", "location").get(
+        pk=event.payload["referral_id"]
+    )
+    notify(
+        event=event,
+        roles=[Role.ICE_OFFICER],
+        location_id=referral.location_id,
+        message=f"{case_words(referral.case)} at {referral.location.name}: referral to ICE withdrawn. "
+        f"{referral.withdrawn_reason}",
+        url=reverse("cases:custody", args=[referral.case_id]),
+    )
+
+
 def notify_ero_handoff_due(event: OutboxEvent) -> None:
     """H4: ICE officers posted at the hand-off's location are told a final order of removal is to be
     carried out (and see it on the queue's hand-off tab)."""
@@ -86,4 +102,5 @@ def notify_ero_handoff_due(event: OutboxEvent) -> None:
 def register() -> None:
     subscribe("case.status_changed", notify_status_changed, name="cases.notify_status_changed")
     subscribe("custody.referred", notify_custody_referred, name="cases.notify_custody_referred")
+    subscribe("custody.withdrawn", notify_custody_withdrawn, name="cases.notify_custody_withdrawn")
     subscribe("ero.handoff_due", notify_ero_handoff_due, name="cases.notify_ero_handoff_due")

@@ -25,6 +25,7 @@ from cases.services import (
     case_move,
     case_reporting_port_set,
     custody_refer,
+    custody_referral_withdraw,
     ero_handoff_cancel,
     ero_handoff_due,
     lock_family_and_case,
@@ -347,6 +348,20 @@ def _final_order(completion: Completion, case: Case, *, final_on: dt.date, actor
     )
 
 
+def _relief_withdraws_referral(completion: Completion, case: Case, *, actor: User) -> None:
+    """F6 (and S4): a person granted relief or protection stays in the U.S. (H4), so a custody referral of
+    theirs still open — F6's, made when another member of the family was granted relief first, or S4's —
+    is moot: it is withdrawn and leaves ICE's queue. A determination ICE already recorded stays."""
+    granted = completion.get_decision_display().removesuffix(" granted")
+    granted = granted[:1].lower() + granted[1:]  # "Asylum granted" -> "asylum"; keeps "Convention Against…"
+    custody_referral_withdraw(
+        case_id=case.pk,
+        actor=actor,
+        reason=f"F6/H4: {case.alien.full_name} granted {granted} on {completion.decided_on:%Y-%m-%d}: "
+        "stays in the U.S.; no custody determination is due.",
+    )
+
+
 def _f6_refer(*, family_unit_id: int, actor: User) -> list[int]:
     """F6: if some members of the family unit are granted relief or protection (their case completed with
     relief) and others are not, each not granted goes to ICE's custody queue (``custody_refer``, a no-op
@@ -391,8 +406,9 @@ def completion_record(
     must follow an open reopening (motion to reopen or remand), which it names. The case moves to completed
     (relief / removal order / other) through ``case_move`` (``completion.recorded``). Relief: the person
     stays in the U.S. A removal order final now (no appeal reserved; in absentia) makes the hand-off to ICE
-    ERO due (H4). Then F6: if a member of the family is granted relief and others are not, those go to ICE's
-    custody queue.
+    ERO due (H4). Relief also withdraws the person's own open custody referral, if any (F6: a member referred
+    when another was granted relief first, now granted too; ``custody.withdrawn``). Then F6: if a member of
+    the family is granted relief and others are not, those go to ICE's custody queue.
 
     Locks the family and the case, then the hearing, its hearing-day row and the open reopening. Raises
     NotPermitted, CaseNotFound, InvalidInput (decision, decided_on, appeal, appeal_due_on, hearing, reason),
@@ -515,6 +531,8 @@ def completion_record(
             "rule": "H5",
         },
     )
+    if target == CaseStatus.COMPLETED_RELIEF:
+        _relief_withdraws_referral(completion, case, actor=actor)
     if completion.is_removal_order and appeal == A.NONE:
         _final_order(completion, case, final_on=day, actor=actor)
     outbox_emit(

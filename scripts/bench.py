@@ -150,7 +150,8 @@ FEAR_QUEUE = (
     "ORDER BY stated_at, id LIMIT 50"
 )
 CUSTODY_OPEN = (
-    "SELECT * FROM cases_custodyreferral WHERE determined_at IS NULL ORDER BY referred_at, id LIMIT 50"
+    "SELECT * FROM cases_custodyreferral WHERE determined_at IS NULL AND withdrawn_at IS NULL "
+    "ORDER BY referred_at, id LIMIT 50"
 )
 CUSTODY_DETERMINED = "SELECT * FROM cases_custodydetermination ORDER BY decided_at DESC, id DESC LIMIT 50"
 # Step 8 (H4): ICE's hand-offs to ERO due, oldest first (the partial index ero_handoff_due_idx).
@@ -648,7 +649,9 @@ def fear_fixtures(port_id: int) -> dict[str, Any]:
     )
     if case is None:
         raise SystemExit("bench: no decided fear claim on a case at the port")
-    custody = query_one("SELECT count(*) FROM cases_custodyreferral WHERE determined_at IS NULL", [])
+    custody = query_one(
+        "SELECT count(*) FROM cases_custodyreferral WHERE determined_at IS NULL AND withdrawn_at IS NULL", []
+    )
     return {
         "office_id": office[0],
         "office_code": office[1],

@@ -390,8 +390,8 @@ class CustodyDecisionField(serializers.ChoiceField):
 
 
 class CustodyReferralRowSerializer(serializers.Serializer):
-    """A person on ICE's custody queue (S4): referred, no determination yet. Reads only the columns
-    ``cases.selectors.open_custody_referrals`` loads."""
+    """A person on ICE's custody queue (S4, F6): referred, no determination yet, not withdrawn. Reads only
+    the columns ``cases.selectors.open_custody_referrals`` loads. Read-only."""
 
     id = serializers.IntegerField()
     case = serializers.IntegerField(source="case_id")
@@ -403,6 +403,14 @@ class CustodyReferralRowSerializer(serializers.Serializer):
     code = serializers.CharField(help_text="Why, e.g. `fear_of_mexico`, `family_member_fear_positive`.")
     reason = serializers.CharField(help_text="Why, in plain words, as the referring workflow recorded it.")
     referred_at = serializers.DateTimeField()
+    withdrawn_at = serializers.DateTimeField(
+        read_only=True,
+        allow_null=True,
+        help_text="When the referral was withdrawn (F6/H4: the person was granted relief); null while open.",
+    )
+    withdrawn_reason = serializers.CharField(
+        read_only=True, help_text="Why it was withdrawn; empty while open."
+    )
 
 
 class CustodyDeterminationSerializer(serializers.Serializer):

@@ -21,7 +21,16 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.models import Case, CaseEvent, CaseStatus, CustodyReferral, EroHandoff, FamilyMember, Hold
+from cases.models import (
+    OPEN_REFERRAL,
+    Case,
+    CaseEvent,
+    CaseStatus,
+    CustodyReferral,
+    EroHandoff,
+    FamilyMember,
+    Hold,
+)
 from cases.rules import looks_like_a_number
 from cases.selectors import ero_handoffs_due, hold_blocks, open_custody_referrals
 from demo.management.commands.seed_demo import GRID_DAYS
@@ -652,19 +661,23 @@ def test_f6_a_split_family_sends_the_member_not_granted_to_ices_custody_queue(se
     """F6: the wife granted asylum stays in the U.S.; her husband, ordered removed with his appeal to the
     BIA reserved or filed, goes to ICE's custody queue pending all proceedings."""
     referral = CustodyReferral.objects.select_related("case").get(
-        code="family_member_granted_relief", determined_at__isnull=True
+        OPEN_REFERRAL, code="family_member_granted_relief"
     )
     family = Case.objects.filter(encounter=referral.case.encounter)
     granted = family.exclude(pk=referral.case_id).get()
 
-    assert referral.rule == "F6" and referral.determined_at is None
+    assert referral.rule == "F6" and referral.is_open
     assert granted.status == S.COMPLETED_RELIEF
     assert Completion.objects.get(case=granted).decision == Completion.Decision.ASYLUM
     assert referral.case.status == S.COMPLETED_REMOVAL_ORDER
     assert Completion.objects.get(case=referral.case).appeal in {"reserved", "filed"}
-    # A son granted asylum minutes after his father was referred in between: ICE closed it, no custody.
-    closed = CustodyReferral.objects.get(code="family_member_granted_relief", determined_at__isnull=False)
-    assert closed.case.status == S.COMPLETED_RELIEF
+    # A son granted asylum minutes after his father: referred in between, and withdrawn by his own grant
+    # (F6/H4: he stays in the U.S.), with no determination by ICE.
+    withdrawn = CustodyReferral.objects.select_related("case").get(
+        code="family_member_granted_relief", withdrawn_at__isnull=False
+    )
+    assert withdrawn.case.status == S.COMPLETED_RELIEF and withdrawn.determined_at is None
+    assert withdrawn.withdrawn_reason.startswith("F6/H4: ")
     assert referral.case_id in set(
         open_custody_referrals(user("demo_ice_officer")).values_list("case_id", flat=True)
     )

@@ -34,6 +34,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from cases.models import (
+    OPEN_REFERRAL,
     Alien,
     Case,
     CaseStatus,
@@ -643,7 +644,7 @@ def fear_summary() -> str:
         f"{decided.count()} decided ({positive} positive: {positive / max(total, 1):.1%} of the claims), "
         f"pending by office: {', '.join(f'{k} {v}' for k, v in sorted(by_office.items()))}; "
         f"{FearAssessment.objects.count()} assessments; {referrals.count()} ICE custody referrals "
-        f"({referrals.filter(determined_at__isnull=True).count()} open), "
+        f"({referrals.filter(OPEN_REFERRAL).count()} open), "
         f"{CustodyDetermination.objects.count()} custody determinations"
     )
 

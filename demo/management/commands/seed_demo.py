@@ -48,11 +48,11 @@ from django.db.models import Count, Field
 from django.utils import timezone
 
 from cases.models import (
+    OPEN_REFERRAL,
     Alien,
     Case,
     CaseEvent,
     CaseStatus,
-    CustodyDetermination,
     CustodyReferral,
     Encounter,
     EroHandoff,
@@ -62,7 +62,6 @@ from cases.services import (
     MemberSpec,
     alien_create,
     case_open,
-    custody_determine,
     encounter_create,
     ero_handoff_record,
     family_unit_create,
@@ -1210,7 +1209,7 @@ class Command(BaseCommand):
         )
         if claims:
             self.stdout.write(f"seed_demo: fear claims — {claims}.")
-        waiting = CustodyReferral.objects.filter(determined_at__isnull=True).count()
+        waiting = CustodyReferral.objects.filter(OPEN_REFERRAL).count()
         self.stdout.write(f"seed_demo: {waiting} people on ICE's custody queue (S4).")
 
     def _report_court(self, now: dt.datetime) -> None:
@@ -1491,7 +1490,6 @@ class _Story:
                 place=place,
                 filed_on=min(served_on + dt.timedelta(days=14), timezone.localdate(self.now, place.zone)),
             )
-        self._f6_settle(cases=[case for _p, _a, case, _c, _s in opened], ice=actors["ice"])
         if family.observers:
             self.to_observe.append((family.observers, [case for case, _alien in to_serve], place))
         if family.rescheduled:
@@ -1817,28 +1815,6 @@ class _Story:
                 )
         else:
             raise CommandError(f"Seed story out of step: no workflow tells the move to {to_status}.")
-
-    def _f6_settle(self, *, cases: list[Case], ice: User) -> None:
-        """F6 refers every member not granted *yet* when one is granted relief: members decided one after
-        the other at the same hearing (a father and son both granted asylum) put the second on ICE's custody
-        queue for the minutes between the two decisions. ICE closes such a referral with a determination:
-        no custody, relief was granted."""
-        for referral in CustodyReferral.objects.filter(
-            case__in=cases,
-            case__status=CaseStatus.COMPLETED_RELIEF,
-            code="family_member_granted_relief",
-            determined_at__isnull=True,
-        ).select_related("case"):
-            decided = Completion.objects.select_related("hearing").filter(case=referral.case).latest("id")
-            at = (decided.hearing.starts_at if decided.hearing else self.now) + dt.timedelta(hours=5)
-            with _as_of(min(at, self.now)):
-                custody_determine(
-                    case_id=referral.case_id,
-                    actor=ice,
-                    decision=CustodyDetermination.Decision.OTHER,
-                    reason="Granted relief at the same hearing as the family member whose grant referred "
-                    "this case (F6): stays in the U.S.; no custody.",
-                )
 
     def _return(self, *, case: Case, port: Location, actor: User, reason: str, at: dt.datetime) -> None:
         """H1: ``hearings.day_services.return_to_mexico`` at ``at`` (F4 would refuse a pending claim)."""
