@@ -1,4 +1,4 @@
-"""ICE custody pages (S4; F6 later): the ICE officers' queue of people whose custody determination is due,
+"""ICE custody pages (S4, F6): the ICE officers' queue of people whose custody determination is due,
 and a person's custody page — the referrals, the determinations with their history, and for ICE officers
 the form that records one (``cases.services.custody_determine``; a later one revisits it).
 

@@ -143,7 +143,7 @@ class ServiceErrorForm(forms.Form):
         self.add_error(name if name in self.fields else None, domain_error_text(error))
 
 
-# --- ICE custody (S4; F6 later) ----------------------------------------------------------------------------
+# --- ICE custody (S4, F6) ----------------------------------------------------------------------------
 
 
 class CustodyDeterminationForm(ServiceErrorForm):

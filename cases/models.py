@@ -564,7 +564,7 @@ class CustodyReferral(models.Model):
 
 
 class CustodyDetermination(models.Model):
-    """ICE's custody determination for one person (S4; F6 later): detain, parole, release on recognizance
+    """ICE's custody determination for one person (S4, F6): detain, parole, release on recognizance
     or other, with the reason. A revisit records a new determination; the earlier one stays, superseded."""
 
     class Decision(models.TextChoices):

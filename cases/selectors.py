@@ -722,7 +722,7 @@ def alien_duplicate_candidates(
     return [*exact, *fuzzy]
 
 
-# --- ICE custody (S4; F6 later) ------------------------------------------------------------------------
+# --- ICE custody (S4, F6) ------------------------------------------------------------------------
 
 # Who reads a person's custody referrals and determinations (pages and API), beside ICE, who makes them:
 # - CBP supervisors, at their duty locations: they decide amenability and F4's exception for the family,
@@ -852,7 +852,7 @@ def recent_custody_determinations(user: User | AnonymousUser) -> QuerySet[Custod
 def custody_queue(
     *, user: User, tab: str | None, params: Mapping[str, Any]
 ) -> KeysetPage[CustodyReferral] | KeysetPage[CustodyDetermination] | KeysetPage[EroHandoff]:
-    """ICE's custody queue (S4; F6 later): one page of 50 in one query of the columns a row shows, an index
+    """ICE's custody queue (S4, F6): one page of 50 in one query of the columns a row shows, an index
     range however many referrals and determinations there are.
 
     - ``open``: people referred whose first determination is due, the oldest referral first;
@@ -868,7 +868,7 @@ def custody_queue(
     return keyset_page(open_custody_referrals(user), sorts=CUSTODY_QUEUE_SORTS, params=params)
 
 
-# S4: people removed from MPP or not processed for it; a referral puts anyone else on the queue (F6 later).
+# S4: people removed from MPP or not processed for it; a referral puts anyone else on the queue (F6).
 CUSTODY_STATUSES = frozenset({CaseStatus.REMOVED_FROM_MPP, CaseStatus.NOT_AMENABLE})
 
 

@@ -349,7 +349,7 @@ def case_event_record(
 
 
 def family_lock(*, family_unit_id: int) -> FamilyUnit:
-    """Lock a family unit's row. Every family-wide invariant (F4 now; F5, F6 later) locks the family unit
+    """Lock a family unit's row. Every family-wide invariant (F4, F5, F6) locks the family unit
     first and then its cases in id order, so two writers on one family queue up on this row instead of
     deadlocking on each other's cases, and the second sees what the first committed."""
     return FamilyUnit.objects.select_for_update().get(pk=family_unit_id)

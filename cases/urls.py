@@ -11,7 +11,7 @@ urlpatterns = [
     path("cases/<int:pk>/holds/", views.hold_open_page, name="hold-open"),
     path("cases/<int:pk>/a-number/", views.alien_a_number_page, name="a-number"),
     path("cases/<int:pk>/holds/<int:hold_id>/release/", views.hold_release_page, name="hold-release"),
-    # ICE custody (S4; F6 later): the queue, and a person's custody page (determinations and history).
+    # ICE custody (S4, F6): the queue, and a person's custody page (determinations and history).
     path("cases/custody/", custody_views.custody_queue_page, name="custody-queue"),
     path("cases/<int:pk>/custody/", custody_views.custody_case_page, name="custody"),
     # H4: ICE records the hand-off to ERO from the queue's "Final orders" tab.

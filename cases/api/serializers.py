@@ -369,7 +369,7 @@ class CaseAllowedTransitionsSerializer(serializers.Serializer):
     allowed = StatusOptionSerializer(many=True)
 
 
-# --- ICE custody (S4; F6 later) and F4's exception ---------------------------------------------------
+# --- ICE custody (S4, F6) and F4's exception ---------------------------------------------------
 
 
 @extend_schema_field(

@@ -525,7 +525,7 @@ class CaseViewSet(RegistryViewSet):
         return Response(HoldSerializer(view).data)
 
 
-# --- ICE custody (S4; F6 later) ---------------------------------------------------------------------------
+# --- ICE custody (S4, F6) ---------------------------------------------------------------------------
 
 # The queue is ICE's work list; a person's determinations are read by the custody readers
 # (``cases.selectors.CUSTODY_READ_ROLES``: ICE, CBP supervisors at their duty locations, court staff, USCIS)
@@ -564,7 +564,7 @@ def _log_cases(request: Request, case_ids: list[int]) -> None:
     ),
 )
 class CustodyReferralViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
-    """ICE's custody queue (S4; F6 later). Roles admitted: ICE officer."""
+    """ICE's custody queue (S4, F6). Roles admitted: ICE officer."""
 
     allowed_roles = CUSTODY_QUEUE_ROLES
     serializer_class = CustodyReferralRowSerializer
@@ -590,7 +590,7 @@ def _case_custody(request: Request, case_id: int) -> selectors.CaseCustody:
 
 
 class CaseCustodyDeterminationsView(GenericAPIView):
-    """A person's ICE custody determinations (S4; F6 later), and recording one."""
+    """A person's ICE custody determinations (S4, F6), and recording one."""
 
     allowed_roles = CUSTODY_DETERMINATION_ROLES
     serializer_class = CustodyDeterminationSerializer

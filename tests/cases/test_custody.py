@@ -1,4 +1,4 @@
-"""ICE custody determinations (S4; F6 later): the services' rules, the ICE queue and a person's custody page.
+"""ICE custody determinations (S4, F6): the services' rules, the ICE queue and a person's custody page.
 
 S4: a person with a positive fear assessment is not processed for MPP, or is removed from MPP; ICE makes a
 case-by-case custody determination (detain, parole, other) — recorded with who, when and why, revisited

@@ -1,4 +1,4 @@
-"""The custody API (S4; F6 later) and F4's exception in the API: who may call what, what it writes, what it
+"""The custody API (S4, F6) and F4's exception in the API: who may call what, what it writes, what it
 refuses (the one error body) and how it reads.
 
 - GET /api/v1/custody-referrals/ — ICE's queue: ICE officers only;
