@@ -196,8 +196,18 @@ def _actions(row: ArrivalRow, forms: RowForms, now: dt.datetime) -> SafeString:
     return SafeString("".join(out))  # every part escaped above
 
 
-def arrival_rows(rows: Sequence[ArrivalRow], forms: RowForms | None, now: dt.datetime) -> SafeString:
-    """The ``<tr>`` of each arrival; without ``forms`` (the manifest) no action cell content."""
+def _on_day(words: str, day: dt.date | None) -> str:
+    """A time in words ("2026-12-02 07:40 PST") without its date when it is the page's day (the heading
+    names it): the row reads "07:40 PST"."""
+    prefix = f"{day.isoformat()} " if day else ""
+    return words.removeprefix(prefix) if prefix else words
+
+
+def arrival_rows(
+    rows: Sequence[ArrivalRow], forms: RowForms | None, now: dt.datetime, day: dt.date | None = None
+) -> SafeString:
+    """The ``<tr>`` of each arrival; without ``forms`` (the manifest) no action cell content. Times on
+    ``day`` (the page's) are shown without the date."""
     prefix = reverse("hearings:port-case", args=[0])[: -len("0/")]
     out = []
     for row in rows:
@@ -219,13 +229,13 @@ def arrival_rows(rows: Sequence[ArrivalRow], forms: RowForms | None, now: dt.dat
                 _ROW,
                 row.hearing_id,
                 row.state_code,
-                row.report_words,
+                _on_day(row.report_words, day),
                 f"{prefix}{row.case_id}/",
                 row.name,
                 row.a_number or "no A-number",
                 family,
                 row.place_name,
-                row.hearing_words,
+                _on_day(row.hearing_words, day),
                 row.language,
                 row.counsel or "None of record",
                 "; ".join(holds) or "—",
@@ -309,7 +319,7 @@ def arrivals(request: HttpRequest) -> HttpResponse:
         "previous_day": (day - dt.timedelta(days=1)).isoformat(),
         "next_day": (day + dt.timedelta(days=1)).isoformat(),
         "rows": page.rows,
-        "rows_html": arrival_rows(page.rows, forms, timezone.now()),
+        "rows_html": arrival_rows(page.rows, forms, timezone.now(), day),
         "next_url": _arrivals_url(port.pk, day, page.next_after) if page.next_after else "",
         "first_url": _arrivals_url(port.pk, day) if after else "",
     }

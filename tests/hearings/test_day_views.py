@@ -4,6 +4,7 @@ each row, the manifest, a case's hearing day; permissions, escaping, query count
 from __future__ import annotations
 
 import datetime as dt
+import re
 import zoneinfo
 
 import pytest
@@ -54,9 +55,15 @@ def test_h1_the_arrivals_list_shows_the_day_with_the_scan_field_focused() -> Non
     assert "<script>alert(1)</script>" not in body
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body
     assert head.alien.a_number in body
-    # The report time in the port's zone, the hearing time in the hearing location's, each named.
+    # The report time in the port's zone, the hearing time in the hearing location's, each named; the
+    # heading names the day, so a row's times on it are only the clock ("07:40 MST").
     assert "MST" in body  # America/Phoenix
     assert "None of record" in body
+    rows = body[body.index('data-testid="arrival-row"') :]
+    first_cell = rows[rows.index('<td class="mpp-nowrap">') + len('<td class="mpp-nowrap">') :]
+    report_cell = first_cell[: first_cell.index("</td>")]
+    assert re.fullmatch(r"\d\d:\d\d MST", report_cell), report_cell
+    assert f"{report_day(day)} " not in rows[: rows.index("</tr>")]
 
 
 def test_h1_another_port_is_not_found_and_other_roles_are_refused() -> None:
