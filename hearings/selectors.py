@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import (
     Count,
     DateField,
@@ -283,7 +284,12 @@ def case_hearings(*, user: User, case: Case) -> CaseHearings | None:
             "served_location",
             "arrived_at",
         )
-        .prefetch_related(Prefetch("charges", queryset=NtaCharge.objects.select_related("charge")))
+        # The charges' codes in the NTA's row (the page shows only the codes): no query of their own.
+        .annotate(
+            charge_codes=ArraySubquery(
+                NtaCharge.objects.filter(nta_id=OuterRef("pk")).order_by("id").values("charge__code")
+            )
+        )
         .filter(case=case)
         .first()
     )

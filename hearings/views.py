@@ -707,7 +707,8 @@ def case_hearings(request: HttpRequest, case_id: int) -> HttpResponse:
         "person": case.alien,
         "nta": nta,
         "nta_served_when": zone_words(nta.served_at, nta.served_location.time_zone) if nta else "",
-        "nta_charges": [link.charge for link in nta.charges.all()] if nta else [],
+        # The charges' codes: the selector annotates the NTA with them.
+        "nta_charge_codes": list(nta.charge_codes) if nta else [],  # type: ignore[attr-defined]
         "nta_initial": by_id.get(nta.initial_hearing_id) if nta else None,
         "hearings": hearing_rows,
         "next_hearing": next(r for r in hearing_rows if r.hearing.pk == next_hearing.pk)
