@@ -695,6 +695,13 @@ class EroHandoff(models.Model):
                 condition=models.Q(handed_at__isnull=True, cancelled_at__isnull=True),
                 name="ero_handoff_due_idx",
             ),
+            # ICE officers see every location's: the same order over all of them (at 500k cases, 100k due:
+            # without it a parallel scan and a sort, 96 ms).
+            models.Index(
+                fields=["due_at", "id"],
+                condition=models.Q(handed_at__isnull=True, cancelled_at__isnull=True),
+                name="ero_handoff_due_all_idx",
+            ),
         ]
 
     def __str__(self) -> str:
