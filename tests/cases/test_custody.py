@@ -363,12 +363,14 @@ def test_s4_the_ice_queue_lists_who_where_why_and_when_oldest_referral_first():
     assert "S4 · fear_of_mexico" in row
     assert "not returned to Mexico under MPP" in row  # the plain words the referring workflow recorded
     referral = CustodyReferral.objects.get(case=earlier)
-    assert local_words(referral.referred_at, "America/Los_Angeles") in row
+    # The day, then the time under it (the row fits at 1280 px).
+    assert local_words(referral.referred_at, "America/Los_Angeles").replace(" ", "<br>", 1) in row
     assert reverse("cases:custody", args=[earlier.pk]) in row
     laredo_row = text[text.index(later.alien.full_name) :]
     laredo_referral = CustodyReferral.objects.get(case=later)
     assert (
-        local_words(laredo_referral.referred_at, "America/Chicago") in laredo_row[: laredo_row.index("</tr>")]
+        local_words(laredo_referral.referred_at, "America/Chicago").replace(" ", "<br>", 1)
+        in laredo_row[: laredo_row.index("</tr>")]
     )
 
 
