@@ -4,10 +4,8 @@ hand-offs of step 8, written in set-based SQL on a scale database generated with
 
 import datetime as dt
 from collections import Counter
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 from django.db.models import Count
@@ -18,17 +16,12 @@ from demo.management.commands import generate_scale_data as command
 from demo.management.commands import scale_court as qc
 from hearings.models import Completion, Hearing, Reopening, Representation
 from metrics.selectors import M1_DECISIONS, m1_relief_granted, m3_cases_completed
+from tests.demo.test_scale_fear import generate  # the same command call, with --allow-any-database
 
 pytestmark = pytest.mark.django_db
 
 CASES = 1200
 SEED = 5
-
-
-def generate(*args: str) -> str:
-    out = StringIO()
-    call_command("generate_scale_data", *args, "--allow-any-database", stdout=out)
-    return out.getvalue()
 
 
 @pytest.fixture
