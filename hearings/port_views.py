@@ -199,8 +199,7 @@ def _actions(row: ArrivalRow, forms: RowForms, now: dt.datetime) -> SafeString:
 def _on_day(words: str, day: dt.date | None) -> str:
     """A time in words ("2026-12-02 07:40 PST") without its date when it is the page's day (the heading
     names it): the row reads "07:40 PST"."""
-    prefix = f"{day.isoformat()} " if day else ""
-    return words.removeprefix(prefix) if prefix else words
+    return words.removeprefix(f"{day.isoformat()} ") if day else words
 
 
 def arrival_rows(
