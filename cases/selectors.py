@@ -42,6 +42,7 @@ from cases.registry import Edge, HoldKind, edge_for, event_type_label, hold_kind
 from cases.rules import looks_like_a_number, normalize_a_number
 from mpp.accounts.models import User
 from mpp.accounts.roles import DETAIL_ROLES, NO_CASE_ACCESS_ROLES, Role, roles_in_words
+from mpp.db import Literal
 from mpp.exceptions import DomainError, IllegalTransition, NotPermitted, PolicyRefusal
 from mpp.pagination import KeysetPage, SortOption, keyset_page
 
@@ -247,7 +248,7 @@ def open_cases_of(*, alien_ids: Iterable[int]) -> dict[int, list[Case]]:
 def cases_awaiting_review(*, user: User) -> QuerySet[Case]:
     return (
         case_rows_visible_to(user)
-        .filter(status=CaseStatus.AWAITING_REVIEW)
+        .filter(status=Literal(CaseStatus.AWAITING_REVIEW))  # case_awaiting_review_idx (mpp.db.Literal)
         .order_by("status_changed_at", "id")
     )
 

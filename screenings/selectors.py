@@ -24,6 +24,7 @@ from cases.selectors import (
 )
 from mpp.accounts.models import Location, User
 from mpp.accounts.roles import Role
+from mpp.db import Literal
 from mpp.pagination import KeysetPage, SortOption, keyset_page
 from screenings.exceptions import NotPermitted
 from screenings.models import AmenabilityReview, FearClaim, IntakeDraft, MemberDecision, ScreeningFacts
@@ -147,8 +148,9 @@ def review_queue_for(*, user: User) -> QuerySet[AmenabilityReview]:
     if not user.has_role(Role.CBP_SUPERVISOR):
         return AmenabilityReview.objects.none()
     return (
+        # Literal: the partial index's predicate, matched by the generic plan of the prepared statement too.
         AmenabilityReview.objects.filter(
-            status=AmenabilityReview.Status.PENDING, location_id__in=user.duty_location_ids
+            status=Literal(AmenabilityReview.Status.PENDING), location_id__in=user.duty_location_ids
         )
         .select_related("location", "submitted_by")
         .order_by("submitted_at", "id")
