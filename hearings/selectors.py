@@ -7,6 +7,7 @@ import datetime as dt
 import zoneinfo
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.postgres.expressions import ArraySubquery
@@ -129,6 +130,36 @@ def filing_queue(*, user: User, court_id: int | None = None) -> QuerySet[NoticeT
     return _scope_cases(qs, user).order_by("served_at", "id")
 
 
+# What a row of the filing queue shows (hearings.views.filing_queue, filing_rows).
+FILING_ROW_COLUMNS = (
+    "id",
+    "case_id",
+    "served_at",
+    "case__alien__given_names",
+    "case__alien__family_name",
+    "case__alien__a_number",
+    "served_location__name",
+    "served_location__time_zone",
+    "served_by__username",
+    "served_by__first_name",
+    "served_by__last_name",
+    "court__name",
+    "initial_hearing__starts_at",
+    "initial_hearing__hearing_location__name",
+    "initial_hearing__hearing_location__time_zone",
+)
+
+
+def filing_rows(nta_ids: Sequence[int]) -> list[dict[str, Any]]:
+    """The columns a filing-queue row shows for ``nta_ids`` (already scoped to the user by the page's
+    query), as plain values in the order of ``nta_ids``; one query."""
+    found = {
+        row["id"]: row
+        for row in NoticeToAppear.objects.filter(pk__in=list(nta_ids)).values(*FILING_ROW_COLUMNS)
+    }
+    return [found[pk] for pk in nta_ids if pk in found]
+
+
 # The states of a tear sheet in the print queue and the API's lists: waiting (current, never printed: new
 # and reissued), printed (current, printed at least once: reprint from there), superseded (N5).
 SHEET_STATES: dict[str, Q] = {
@@ -168,6 +199,36 @@ QUEUE_COLUMNS = (
     "superseded_by__id",
     "superseded_by__version",
 )
+
+
+# What a print queue row shows as plain values (hearings.print_views._queue_rows).
+QUEUE_ROW_VALUES = (
+    "id",
+    "version",
+    "reason",
+    "print_count",
+    "language_code",
+    "issued_at",
+    "superseded_at",
+    "superseded_by__version",
+    "case__alien__given_names",
+    "case__alien__family_name",
+    "case__alien__a_number",
+    "hearing__starts_at",
+    "hearing__hearing_location__name",
+    "hearing__hearing_location__time_zone",
+    "hearing__hearing_location__court__name",
+    "location__time_zone",
+)
+
+
+def print_queue_values(sheet_ids: Sequence[int]) -> list[dict[str, Any]]:
+    """The values ``QUEUE_ROW_VALUES`` of the sheets ``sheet_ids`` (already scoped by the page's query),
+    in that order; one query."""
+    found = {
+        row["id"]: row for row in TearSheet.objects.filter(pk__in=list(sheet_ids)).values(*QUEUE_ROW_VALUES)
+    }
+    return [found[pk] for pk in sheet_ids if pk in found]
 
 
 def print_queue(

@@ -33,31 +33,35 @@ _CHECKED = SafeString(" checked")
 
 @register.simple_tag
 def filing_rows(rows: Iterable[Mapping[str, Any]], form: forms.Form) -> SafeString:
-    """The ``<tr>`` of each served NTA on the page (``hearings.views.filing_queue``'s rows)."""
+    """The ``<tr>`` of each served NTA on the page (``hearings.views.filing_queue``'s rows: the values of
+    ``hearings.selectors.FILING_ROW_COLUMNS`` with the times in words)."""
     auto_id = form["nta_ids"].auto_id
     prefix = reverse("hearings:case-hearings", args=[0]).removesuffix("0/")
     out = []
     for n, row in enumerate(rows):
-        nta = row["nta"]
-        person = nta.case.alien
-        box = auto_id if n == 0 else f"{auto_id}_{nta.pk}"
+        person = f"{row['case__alien__given_names']} {row['case__alien__family_name']}"  # Alien.full_name
+        officer = (  # User.display_name
+            f"{row['served_by__first_name']} {row['served_by__last_name']}".strip()
+            or row["served_by__username"]
+        )
+        box = auto_id if n == 0 else f"{auto_id}_{row['id']}"
         out.append(
             format_html(
                 _ROW,
                 box,
-                nta.pk,
+                row["id"],
                 _CHECKED if row["checked"] else "",
                 box,
-                person.full_name,
-                f"{prefix}{nta.case_id}/",
-                person.full_name,
-                person.a_number or "—",
+                person,
+                f"{prefix}{row['case_id']}/",
+                person,
+                row["case__alien__a_number"] or "—",
                 row["served_when"],
-                nta.served_location.name,
-                nta.served_by.display_name,
-                nta.court.name,
+                row["served_location__name"],
+                officer,
+                row["court__name"],
                 row["hearing_when"],
-                nta.initial_hearing.hearing_location.name,
+                row["initial_hearing__hearing_location__name"],
             )
         )
     return SafeString("\n".join(out))  # each part came from format_html

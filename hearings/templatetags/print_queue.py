@@ -39,26 +39,25 @@ def print_queue_rows(rows: Iterable[Any], selectable: bool) -> SafeString:
     """The ``<tr>`` of each ``hearings.print_views.QueueRow``."""
     out = []
     for row in rows:
-        sheet = row.sheet
         checkbox = ""
         if selectable:
             box = (
                 format_html(
                     _BOX,
-                    sheet.pk,
-                    sheet.pk,
+                    row.sheet_id,
+                    row.sheet_id,
                     mark_safe(" checked") if row.checked else "",
-                    sheet.pk,
+                    row.sheet_id,
                     row.person,
-                    sheet.version,
+                    row.version,
                 )
                 if row.selectable
                 else ""
             )
             checkbox = format_html(_CHECKBOX, box)
         superseded = ""
-        if sheet.superseded_at:
-            replacement = sheet.superseded_by.version if sheet.superseded_by else "?"
+        if row.superseded:
+            replacement = row.replacement_version if row.replacement_version is not None else "?"
             superseded = format_html(
                 '<br><span class="usa-tag mpp-superseded" data-testid="superseded-tag">Superseded by v{} — do '
                 "not print</span>",
@@ -69,12 +68,12 @@ def print_queue_rows(rows: Iterable[Any], selectable: bool) -> SafeString:
             if row.hearing_place != row.court
             else ""
         )
-        count = sheet.print_count
+        count = row.print_count
         printed = f"{count} time{'s' if count != 1 else ''}" if count else "Not yet"
         out.append(
             format_html(
                 _ROW,
-                sheet.pk,
+                row.sheet_id,
                 "" if row.selectable else mark_safe(' class="mpp-row--superseded"'),
                 checkbox,
                 row.person,
@@ -84,9 +83,9 @@ def print_queue_rows(rows: Iterable[Any], selectable: bool) -> SafeString:
                 row.hearing_zone,
                 row.court,
                 place,
-                sheet.version,
-                "mpp-reissued" if sheet.reason == "reissued" else "mpp-new",
-                sheet.get_reason_display(),
+                row.version,
+                "mpp-reissued" if row.reason == "reissued" else "mpp-new",
+                row.reason_label,
                 superseded,
                 row.issued_when,
                 printed,
