@@ -12,8 +12,8 @@ there (``hearings.workflow.PORT_ROLES``; any other role gets 403, another port's
   the NTA was served.
 
 Views only call ``hearings.day_selectors`` and ``hearings.day_services``; a refusal is shown with its rule
-and reason code (``cases.forms.domain_error_text``). Rows are built in Python (``format_html``: every value
-escaped), as the other queues are, for the list budget.
+and reason code (``cases.forms.domain_error_text``). Rows are built in Python (``mpp.html.format_row``:
+every value escaped), as the other queues are, for the list budget.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
-from django.utils.html import escape, format_html, format_html_join
+from django.utils.html import escape, format_html_join
 from django.utils.safestring import SafeString
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -50,6 +50,7 @@ from mpp.accounts.roles import roles_in_words
 from mpp.audit.models import AccessLog
 from mpp.audit.services import access_log_record
 from mpp.exceptions import DomainError
+from mpp.html import format_row
 
 
 def _port_user(request: HttpRequest) -> User:
@@ -217,14 +218,14 @@ def arrival_rows(
         )
         holds = [*row.holds, *(f"family: {h}" for h in row.family_holds)]
         state_detail = (
-            format_html(
+            format_row(
                 '<br><span class="font-body-3xs">in {}</span>', _clock(row.checked_in_at, row.port_time_zone)
             )
             if row.checked_in_at
             else ""
         )
         out.append(
-            format_html(
+            format_row(
                 _ROW,
                 row.hearing_id,
                 row.state_code,
@@ -255,11 +256,11 @@ def _scan_message(result: day_services.CheckIn) -> SafeString:
     at = day_services.clock_words(result.attendance.checked_in_at, port)  # type: ignore[arg-type]
     place = result.hearing.hearing_location
     if result.already:
-        text = format_html(
+        text = format_row(
             "{} ({}) was already checked in at {}; nothing changed.", person.full_name, person.a_number, at
         )
     else:
-        text = format_html(
+        text = format_row(
             "Checked in: {} ({}) at {}, for the hearing at {}.",
             person.full_name,
             person.a_number,
@@ -268,7 +269,7 @@ def _scan_message(result: day_services.CheckIn) -> SafeString:
         )
     if result.family:
         names = ", ".join(h.case.alien.full_name for h in result.family)
-        text = format_html(
+        text = format_row(
             '{} <span data-testid="scan-family">Same slot, not yet checked in: {}.</span>', text, names
         )
     return text
@@ -298,7 +299,7 @@ def arrivals(request: HttpRequest) -> HttpResponse:
             for warning in result.warnings:
                 messages.warning(
                     request,
-                    format_html('{} <span class="mpp-code">({})</span>', warning.message, warning.code),
+                    format_row('{} <span class="mpp-code">({})</span>', warning.message, warning.code),
                 )
             messages.success(request, _scan_message(result))
         return HttpResponseRedirect(_arrivals_url(port.pk, day))
@@ -409,7 +410,7 @@ def manifest_rows(rows: Sequence[ArrivalRow]) -> SafeString:
     out = []
     for index, row in enumerate(rows, start=1):
         out.append(
-            format_html(
+            format_row(
                 _MANIFEST_ROW,
                 index,
                 _clock(row.report_at, row.port_time_zone),

@@ -1,7 +1,7 @@
 """The rows of ICE's custody queue, built in Python: 50 rows through template variables, ``{% with %}``,
 ``{% timezone %}`` and ``{% url %}`` cost most of the page at 500k cases, against the 15 ms a list may take
 (as the print queue found, hearings/templatetags/print_queue.py). Every value is escaped by
-``format_html``; the markup is the template's."""
+``format_row`` (mpp.html); the markup is the template's."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ from collections.abc import Iterable
 
 from django import template
 from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from cases.models import CustodyDetermination, CustodyReferral, EroHandoff
 from cases.subscribers import local_time_words
+from mpp.html import format_row
 
 register = template.Library()
 
@@ -58,7 +58,7 @@ def custody_referral_rows(rows: Iterable[CustodyReferral]) -> SafeString:
     for referral in rows:
         person = referral.case.alien
         out.append(
-            format_html(
+            format_row(
                 _REFERRAL,
                 person.full_name,
                 person.a_number or "no A-number yet",
@@ -72,7 +72,7 @@ def custody_referral_rows(rows: Iterable[CustodyReferral]) -> SafeString:
                 person.full_name,
             )
         )
-    return SafeString("\n".join(out))  # each part came from format_html
+    return SafeString("\n".join(out))  # each part came from format_row
 
 
 @register.simple_tag
@@ -84,7 +84,7 @@ def custody_determined_rows(rows: Iterable[CustodyDetermination]) -> SafeString:
         person = determination.case.alien
         place = determination.case.location
         out.append(
-            format_html(
+            format_row(
                 _DETERMINED,
                 "" if determination.is_current else _SUPERSEDED_ROW,
                 person.full_name,
@@ -98,7 +98,7 @@ def custody_determined_rows(rows: Iterable[CustodyDetermination]) -> SafeString:
                 person.full_name,
             )
         )
-    return SafeString("\n".join(out))  # each part came from format_html
+    return SafeString("\n".join(out))  # each part came from format_row
 
 
 _ERO = (
@@ -134,7 +134,7 @@ def ero_handoff_rows(rows: Iterable[EroHandoff], csrf_token: str) -> SafeString:
         person = handoff.case.alien
         place = handoff.location
         out.append(
-            format_html(
+            format_row(
                 _ERO,
                 f"{prefix}/{handoff.case_id}/custody/",
                 person.full_name,
@@ -154,4 +154,4 @@ def ero_handoff_rows(rows: Iterable[EroHandoff], csrf_token: str) -> SafeString:
                 person.full_name,
             )
         )
-    return SafeString("\n".join(out))  # each part came from format_html
+    return SafeString("\n".join(out))  # each part came from format_row

@@ -1,6 +1,7 @@
 """The rows of the court's docket, built in Python (as the print and custody queues are): 50 rows through
 template variables, ``{% with %}`` and ``{% url %}`` cost most of a list page against its 15 ms budget.
-Every value is escaped by ``format_html``; one ``reverse`` per kind of link a page."""
+Every value is escaped
+by ``format_row`` (mpp.html); one ``reverse`` per kind of link a page."""
 
 from __future__ import annotations
 
@@ -10,11 +11,11 @@ from urllib.parse import urlencode
 from django import template
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from hearings.models import Completion, Hearing, HearingAttendance, HearingLocation, NoticeToAppear
 from hearings.templatetags.hearings_pages import zone_words
+from mpp.html import format_row
 
 register = template.Library()
 
@@ -116,7 +117,7 @@ def court_docket_rows(
         elif hearing.status == Hearing.Status.HELD:
             decision = getattr(hearing, "decision", None)
             label = Completion.Decision(decision).label if decision else ""
-            status = format_html(_MUTED + " {}", "Held", label)
+            status = format_row(_MUTED + " {}", "Held", label)
         else:
             moved = "Moved (rescheduled)" if hearing.status == Hearing.Status.RESCHEDULED else "Continued"
             new = getattr(hearing, "replaced_by", None)
@@ -124,21 +125,21 @@ def court_docket_rows(
                 new_place = places.get(new.hearing_location_id, place)
                 day = timezone.localdate(new.starts_at, new_place.zone).isoformat()
                 link = f"{docket_url}?{urlencode({'place': new.hearing_location_id, 'day': day})}"
-                status = format_html(
+                status = format_row(
                     _MUTED + ' to <a class="usa-link" href="{}">{}</a>',
                     moved,
                     link,
                     zone_words(new.starts_at, new_place.time_zone),
                 )
             else:
-                status = format_html(_MUTED, moved)
+                status = format_row(_MUTED, moved)
         actions: list[str] = []
         come = timezone.localdate(hearing.starts_at, place.zone) <= today
         if may_act and hearing.status == Hearing.Status.SCHEDULED:
             appearance = attendance.appearance if attendance else ""
             if come and not appearance:
                 actions.append(
-                    format_html(
+                    format_row(
                         _POST,
                         held_url(hearing.pk),
                         csrf_token,
@@ -151,7 +152,7 @@ def court_docket_rows(
                 )
                 if not (attendance and attendance.checked_in_at):
                     actions.append(
-                        format_html(
+                        format_row(
                             _POST,
                             fta_url(hearing.pk),
                             csrf_token,
@@ -163,20 +164,18 @@ def court_docket_rows(
                         )
                     )
             actions.append(
-                format_html(_LINK, f"{move_url(hearing.pk)}?mode=continued", "continue", "Continue", name)
+                format_row(_LINK, f"{move_url(hearing.pk)}?mode=continued", "continue", "Continue", name)
             )
             if come:
-                actions.append(
-                    format_html(_LINK, decision_url(hearing.pk), "decide", "Record decision", name)
-                )
+                actions.append(format_row(_LINK, decision_url(hearing.pk), "decide", "Record decision", name))
         if may_act:
             # O1: court staff close a hearing to the public, or open it again, on the hearing's close page.
             words = "Open to the public" if hearing.closed_to_public else "Close to the public"
-            actions.append(format_html(_LINK, close_url(hearing.pk), "close", words, name))
+            actions.append(format_row(_LINK, close_url(hearing.pk), "close", words, name))
         if hearing.closed_to_public:
-            status = format_html("{}{}", status, _CLOSED)
+            status = format_row("{}{}", status, _CLOSED)
         out.append(
-            format_html(
+            format_row(
                 _ROW,
                 hearing.status,
                 hearing.pk,
@@ -190,7 +189,7 @@ def court_docket_rows(
                 getattr(hearing, "counsel_name", None) or "None of record",
                 _attendance_words(attendance),
                 status,
-                SafeString("".join(actions)),  # each part came from format_html
+                SafeString("".join(actions)),  # each part came from format_row
             )
         )
-    return SafeString("\n".join(out))  # each part came from format_html
+    return SafeString("\n".join(out))  # each part came from format_row

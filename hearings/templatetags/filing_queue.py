@@ -1,6 +1,7 @@
 """The rows of court staff's NTA filing queue, built in Python: 50 rows through ``{% with %}``,
 ``{% url %}`` and the form's bound-field lookups cost most of the page at 500k cases against the 15 ms a
-list may take (as the print and review queues found). Every value is escaped by ``format_html``; the
+list may take (as the print and review queues found). Every value is escaped
+by ``format_row`` (mpp.html); the
 markup is the template's."""
 
 from __future__ import annotations
@@ -10,8 +11,9 @@ from typing import Any
 
 from django import forms, template
 from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.safestring import SafeString
+
+from mpp.html import format_row
 
 register = template.Library()
 
@@ -46,7 +48,7 @@ def filing_rows(rows: Iterable[Mapping[str, Any]], form: forms.Form) -> SafeStri
         )
         box = auto_id if n == 0 else f"{auto_id}_{row['id']}"
         out.append(
-            format_html(
+            format_row(
                 _ROW,
                 box,
                 row["id"],
@@ -64,4 +66,4 @@ def filing_rows(rows: Iterable[Mapping[str, Any]], form: forms.Form) -> SafeStri
                 row["initial_hearing__hearing_location__name"],
             )
         )
-    return SafeString("\n".join(out))  # each part came from format_html
+    return SafeString("\n".join(out))  # each part came from format_row

@@ -1,7 +1,7 @@
 """The rows of the supervisor's review queue, built in Python: 50 rows with their members through template
 variables, ``{% with %}``, ``{% timezone %}`` and ``{% url %}`` cost most of the page at 500k cases against
 the 15 ms a list may take (as the print, fear and custody queues found). Every value is escaped by
-``format_html``; the markup is the template's."""
+``format_row`` (mpp.html); the markup is the template's."""
 
 from __future__ import annotations
 
@@ -11,9 +11,10 @@ from zoneinfo import ZoneInfo
 from django import template
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 
+from mpp.html import format_row
 from screenings.models import AmenabilityReview
 
 register = template.Library()
@@ -52,11 +53,11 @@ def _member(member: dict) -> SafeString:
         '<span class="mpp-rule">{} · {}</span>',
         ((r["rule"], r["code"]) for r in member.get("reasons", ())),
     )
-    return format_html(
+    return format_row(
         _MEMBER,
         member.get("name", ""),
         _AMENABLE if member.get("amenable") else _NOT,
-        format_html(" {}", reasons) if reasons else "",
+        format_row(" {}", reasons) if reasons else "",
         _FEAR if member.get("refer_to_uscis") else "",
     )
 
@@ -70,7 +71,7 @@ def review_rows(reviews: Iterable[AmenabilityReview]) -> SafeString:
         submitted = _submitted(review)
         members = SafeString("".join(_member(m) for m in review.proposal.get("members", ())))
         out.append(
-            format_html(
+            format_row(
                 _ROW,
                 submitted,
                 review.location.name,
@@ -81,4 +82,4 @@ def review_rows(reviews: Iterable[AmenabilityReview]) -> SafeString:
                 submitted,
             )
         )
-    return SafeString("\n".join(out))  # each part came from format_html
+    return SafeString("\n".join(out))  # each part came from format_row
