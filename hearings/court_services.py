@@ -485,6 +485,8 @@ def completion_record(
     completion = Completion(
         case=case,
         hearing=hearing,
+        # M1/M3 count by the NTA's court, read here once (Completion.court).
+        court_id=NoticeToAppear.objects.filter(case=case).values_list("court_id", flat=True).first(),
         decision=decision,
         decided_on=day,
         is_initial=not earlier,

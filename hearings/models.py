@@ -828,6 +828,18 @@ class Completion(models.Model):
     decision = models.CharField(max_length=32, choices=Decision.choices)
     decided_on = models.DateField()
     is_initial = models.BooleanField(help_text="H5: the case's initial completion (M3 counts these only).")
+    # The immigration court of the case's NTA (None without one), written when the decision is recorded: M1 and
+    # M3 count completions by it, and reading it here spares them a join of every completion with every NTA
+    # (M1 139 -> ~20 ms, M3 165 -> ~60 ms at 500k cases, 2026-12-04). An NTA's court is never changed after
+    # it is served (hearings.services), so this stays the NTA's.
+    court = models.ForeignKey(
+        Location,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The court of the case's NTA (M1, M3 count by it).",
+    )
     reopening = models.OneToOneField(
         "Reopening", on_delete=models.PROTECT, null=True, blank=True, related_name="completion_after"
     )

@@ -255,8 +255,7 @@ class M1Report:
 M1_SQL = """
 SELECT l.code, l.name, date_trunc('month', c.decided_on)::date AS month, c.decision, count(*)::int
 FROM hearings_completion c
-LEFT JOIN hearings_noticetoappear n ON n.case_id = c.case_id
-LEFT JOIN accounts_location l ON l.id = n.court_id
+LEFT JOIN accounts_location l ON l.id = c.court_id
 WHERE c.decided_on <= %(as_of)s AND c.decision = ANY(%(relief)s)
   AND NOT EXISTS (
       SELECT 1 FROM hearings_reopening r WHERE r.completion_id = c.id AND r.granted_on <= %(as_of)s
@@ -276,7 +275,8 @@ def m1_relief_granted(*, as_of: dt.date) -> M1Report:
     withholding of removal or withholding under CAT (``Completion.M1_RELIEF``) — as of ``as_of``: the
     proceeding's current outcome by the end of that day (its latest completion decided by then, not reopened
     by then) is such a grant. A grant later reopened (motion to reopen, remand) no longer counts from the day
-    it was reopened; completed again with relief, it counts again, once. By the NTA's immigration court and by
+    it was reopened; completed again with relief, it counts again, once. By the NTA's immigration court (as the
+    completion recorded it: ``Completion.court``) and by
     month of the decision. One query whatever the number of completions."""
     as_of = as_of_checked(as_of)
     with connection.cursor() as cursor:
@@ -349,12 +349,11 @@ WITH enrolled AS (
     FROM hearings_noticetoappear n WHERE n.filed_on <= %(as_of)s
     GROUP BY n.court_id
 ), completed AS (
-    SELECT coalesce(n.court_id, 0) AS court_id, count(*)::int AS completed,
+    SELECT coalesce(c.court_id, 0) AS court_id, count(*)::int AS completed,
            count(*) FILTER (WHERE c.decision = ANY(%(relief)s))::int AS relief,
            count(*) FILTER (WHERE c.decision = ANY(%(removal)s))::int AS removal,
            count(*) FILTER (WHERE c.decision = 'removal_in_absentia')::int AS in_absentia
     FROM hearings_completion c
-    LEFT JOIN hearings_noticetoappear n ON n.case_id = c.case_id
     WHERE c.is_initial AND c.decided_on <= %(as_of)s
     GROUP BY 1
 )
@@ -378,7 +377,7 @@ def m3_cases_completed(*, as_of: dt.date) -> M3Report:
     """M3: cases completed by immigration judges since MPP's inception, as of ``as_of``. *Total enrolled*
     counts only the cases whose NTA was filed with the court by then; *cases completed* counts initial
     completions only (H5: a case completed, reopened and completed again counts once, with its initial
-    decision), decided by then. By the NTA's immigration court, with the initial decisions' groups. One
+    decision), decided by then. By the NTA's immigration court (``Completion.court``), with the initial decisions' groups. One
     query whatever the number of cases."""
     as_of = as_of_checked(as_of)
     with connection.cursor() as cursor:

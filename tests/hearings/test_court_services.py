@@ -11,7 +11,7 @@ import pytest
 from cases.exceptions import CaseNotFound, IllegalTransition, InvalidInput, NotPermitted, PolicyRefusal
 from cases.models import CaseEvent, CaseStatus
 from hearings import court_services as court
-from hearings.models import Completion, Hearing, HearingAttendance, Representation, TearSheet
+from hearings.models import Completion, Hearing, HearingAttendance, NoticeToAppear, Representation, TearSheet
 from mpp.accounts.roles import Role
 from mpp.outbox.models import OutboxEvent
 from tests.factories import user_with_role
@@ -161,6 +161,24 @@ def test_h4_relief_completes_the_case_and_the_timeline_says_the_person_stays(hea
     assert "the person stays in the U.S." in event.reason
     assert event.data["stays_in_us"] is True
     assert OutboxEvent.objects.filter(event="completion.recorded", case_id=case.pk).count() == 1
+
+
+def test_a_decision_records_the_court_of_the_cases_nta_that_m1_and_m3_count_it_by(heard, court_clerk):
+    case, hearing = heard
+    nta_court_id = NoticeToAppear.objects.get(case=case).court_id
+
+    completion = court.completion_record(
+        case_id=case.pk,
+        hearing_id=hearing.pk,
+        decision=Completion.Decision.REMOVAL_ORDER,
+        decided_on=port_today(case),
+        actor=court_clerk,
+        reason="Removal ordered",
+    )
+
+    assert nta_court_id is not None
+    assert Completion.objects.get(pk=completion.pk).court_id == nta_court_id
+    assert completion.history.get().court_id == nta_court_id
 
 
 def test_a_decision_refuses_bad_input(heard, court_clerk):

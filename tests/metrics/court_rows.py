@@ -50,6 +50,8 @@ def completed(
     case_id = case if isinstance(case, int) else case.pk
     return Completion.objects.create(
         case_id=case_id,
+        # As hearings.court_services.completion_record writes it: the NTA's court.
+        court_id=NoticeToAppear.objects.filter(case_id=case_id).values_list("court_id", flat=True).first(),
         decision=decision,
         decided_on=on,
         is_initial=after is None,

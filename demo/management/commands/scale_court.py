@@ -207,10 +207,12 @@ GENERATE: list[tuple[str, str]] = [
     (
         "court: completions",
         """
-        INSERT INTO hearings_completion (id, case_id, hearing_id, decision, decided_on, is_initial, reopening_id, appeal,
-            appeal_due_on, appeal_filed_on, appeal_decided_on, appeal_outcome, reason, recorded_by_id, created_at,
-            updated_at)
-        SELECT d.case_id, d.case_id, d.hearing_id, d.decision, d.decided_on, true, NULL, d.appeal, d.appeal_due_on,
+        INSERT INTO hearings_completion (id, case_id, hearing_id, court_id, decision, decided_on, is_initial,
+            reopening_id, appeal, appeal_due_on, appeal_filed_on, appeal_decided_on, appeal_outcome, reason,
+            recorded_by_id, created_at, updated_at)
+        SELECT d.case_id, d.case_id, d.hearing_id,
+               (SELECT n.court_id FROM hearings_noticetoappear n WHERE n.case_id = d.case_id),
+               d.decision, d.decided_on, true, NULL, d.appeal, d.appeal_due_on,
                d.appeal_filed_on, d.bia_decided_on, d.appeal_outcome, d.story_reason, d.judge_actor, d.completed_at,
                least(greatest(d.completed_at, coalesce((d.bia_decided_on + time '16:00') AT TIME ZONE d.tz,
                                                        (d.appeal_filed_on + time '16:00') AT TIME ZONE d.tz)),
