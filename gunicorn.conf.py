@@ -32,3 +32,11 @@ def _drop_server_banner() -> None:
 
 
 _drop_server_banner()
+
+
+# Each worker, once it has loaded the app: the collector tuned for request work (mpp/runtime.py says why and
+# what was measured). tests/mpp/test_gunicorn_conf.py checks gunicorn takes the hook and what the hook does.
+def post_worker_init(worker: object) -> None:
+    from mpp.runtime import tune_gc
+
+    tune_gc()

@@ -417,6 +417,10 @@ def main() -> int:
     data_ensure(created=created)
     fixtures = pick_fixtures()
     clients = sign_in(fixtures)
+    # As each gunicorn worker does once the app is loaded (gunicorn.conf.py, post_worker_init).
+    from mpp.runtime import tune_gc
+
+    tune_gc()
     started = time.monotonic()
     load_before = os.getloadavg()
     quietness = calibration()

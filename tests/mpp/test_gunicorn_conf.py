@@ -37,6 +37,27 @@ def test_gunicorn_accepts_the_configuration():
     assert config.accesslog == "-"
 
 
+def test_each_worker_tunes_the_garbage_collector_once_the_app_is_loaded():
+    import gc
+
+    from gunicorn.config import Config
+
+    from mpp.runtime import GC_THRESHOLDS
+
+    conf = runpy.run_path(str(CONF))
+    config = Config()
+    config.set("post_worker_init", conf["post_worker_init"])  # gunicorn checks the hook's signature
+    before = gc.get_threshold()
+    try:
+        config.post_worker_init(object())
+        assert gc.get_threshold() == GC_THRESHOLDS
+        assert gc.get_freeze_count() > 0  # the loaded app's objects are out of the collector's walks
+        assert gc.isenabled()  # collected less often, never switched off
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*before)
+
+
 # --- the Server banner, read off a real gunicorn -------------------------------------------------------
 
 
