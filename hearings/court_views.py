@@ -78,11 +78,12 @@ def docket(request: HttpRequest) -> HttpResponse:
         raise Http404("No active hearing location.")
     day = _date_or_none(request.GET.get("day")) or timezone.localdate(timezone.now(), place.zone)
     page = keyset_page(
-        court_selectors.court_docket(user=user, hearing_location_id=place.pk, day=day),
+        court_selectors.docket_hearings(user=user, place=place, day=day),
         sorts=DOCKET_SORTS,
         params=request.GET,
     )
     _log_cases(request, user, [h.case_id for h in page.rows])
+    rows = court_selectors.docket_rows([h.pk for h in page.rows])
     context = {
         "courts": courts,
         "court_id": place.court_id,
@@ -92,7 +93,7 @@ def docket(request: HttpRequest) -> HttpResponse:
         "day": day,
         "previous_day": (day - dt.timedelta(days=1)).isoformat(),
         "next_day": (day + dt.timedelta(days=1)).isoformat(),
-        "rows": page.rows,
+        "rows": rows,
         "page": page,
         "may_act": user.has_role(*COURT_ROLES),
         "csrf": get_token(request),

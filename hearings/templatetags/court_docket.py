@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
+from hearings.court_selectors import DocketRow
 from hearings.models import Completion, Hearing, HearingAttendance, HearingLocation, NoticeToAppear
 from hearings.templatetags.hearings_pages import zone_words
 from mpp.html import format_row
@@ -55,42 +56,42 @@ def _url_of(name: str) -> Callable[[int], str]:
     return lambda pk: f"{head}/{pk}/{tail}"
 
 
-def _attendance_words(attendance: HearingAttendance | None) -> str:
-    if attendance is None:
+def _attendance_words(row: DocketRow) -> str:
+    if not row.has_attendance:
         return "—"
-    if attendance.appearance == HearingAttendance.Appearance.FAILED_TO_APPEAR:
+    if row.appearance == HearingAttendance.Appearance.FAILED_TO_APPEAR:
         return "Failed to appear"
     steps = []
-    if attendance.checked_in_at:
+    if row.checked_in_at:
         steps.append("checked in")
-    if attendance.transported_at:
+    if row.transported_at:
         steps.append("transported")
-    if attendance.appearance == HearingAttendance.Appearance.ATTENDED:
+    if row.appearance == HearingAttendance.Appearance.ATTENDED:
         steps.append("attended")
-    if attendance.returned_at:
+    if row.returned_at:
         steps.append("returned to Mexico")
     return ", ".join(steps).capitalize() or "—"
 
 
-def _interpreter_words(nta: NoticeToAppear | None) -> str:
-    if nta is None:
+def _interpreter_words(row: DocketRow) -> str:
+    if row.interpretation is None:  # no NTA
         return "—"
-    if nta.interpretation == NoticeToAppear.Interpretation.NONE:
+    if row.interpretation == NoticeToAppear.Interpretation.NONE:
         return "None needed"
-    mode = "in person" if nta.interpretation == NoticeToAppear.Interpretation.IN_PERSON else "telephonic"
-    return f"{nta.interpreter_language.name if nta.interpreter_language else ''} ({mode})"
+    mode = "in person" if row.interpretation == NoticeToAppear.Interpretation.IN_PERSON else "telephonic"
+    return f"{row.interpreter_language or ''} ({mode})"
 
 
 @register.simple_tag
 def court_docket_rows(
-    rows: Iterable[Hearing],
+    rows: Iterable[DocketRow],
     place: HearingLocation,
     places: dict[int, HearingLocation],
     may_act: bool,
     csrf_token: str,
     back: str,
 ) -> SafeString:
-    """The ``<tr>`` of each hearing (``hearings.court_selectors.court_docket``)."""
+    """The ``<tr>`` of each hearing (``hearings.court_selectors.docket_rows``)."""
     case_url = _url_of("hearings:case-hearings")
     held_url = _url_of("hearings:hearing-held")
     fta_url = _url_of("hearings:hearing-fta")
@@ -101,42 +102,31 @@ def court_docket_rows(
     today = timezone.localdate(timezone.now(), place.zone)
     out = []
     for hearing in rows:
-        person = hearing.case.alien
-        name = person.full_name
-        try:
-            attendance: HearingAttendance | None = hearing.attendance
-        except HearingAttendance.DoesNotExist:
-            attendance = None
-        try:
-            nta: NoticeToAppear | None = hearing.case.nta
-        except NoticeToAppear.DoesNotExist:
-            nta = None
+        name = hearing.name
         status: object
         if hearing.status == Hearing.Status.SCHEDULED:
-            status = hearing.get_kind_display()
+            status = hearing.kind_label
         elif hearing.status == Hearing.Status.HELD:
-            decision = getattr(hearing, "decision", None)
-            label = Completion.Decision(decision).label if decision else ""
+            label = Completion.Decision(hearing.decision).label if hearing.decision else ""
             status = format_row(_MUTED + " {}", "Held", label)
         else:
             moved = "Moved (rescheduled)" if hearing.status == Hearing.Status.RESCHEDULED else "Continued"
-            new = getattr(hearing, "replaced_by", None)
-            if new is not None:
-                new_place = places.get(new.hearing_location_id, place)
-                day = timezone.localdate(new.starts_at, new_place.zone).isoformat()
-                link = f"{docket_url}?{urlencode({'place': new.hearing_location_id, 'day': day})}"
+            if hearing.replaced_by_starts_at is not None and hearing.replaced_by_location_id is not None:
+                new_place = places.get(hearing.replaced_by_location_id, place)
+                day = timezone.localdate(hearing.replaced_by_starts_at, new_place.zone).isoformat()
+                link = f"{docket_url}?{urlencode({'place': hearing.replaced_by_location_id, 'day': day})}"
                 status = format_row(
                     _MUTED + ' to <a class="usa-link" href="{}">{}</a>',
                     moved,
                     link,
-                    zone_words(new.starts_at, new_place.time_zone),
+                    zone_words(hearing.replaced_by_starts_at, new_place.time_zone),
                 )
             else:
                 status = format_row(_MUTED, moved)
         actions: list[str] = []
         come = timezone.localdate(hearing.starts_at, place.zone) <= today
         if may_act and hearing.status == Hearing.Status.SCHEDULED:
-            appearance = attendance.appearance if attendance else ""
+            appearance = hearing.appearance or ""
             if come and not appearance:
                 actions.append(
                     format_row(
@@ -150,7 +140,7 @@ def court_docket_rows(
                         name,
                     )
                 )
-                if not (attendance and attendance.checked_in_at):
+                if not hearing.checked_in_at:
                     actions.append(
                         format_row(
                             _POST,
@@ -183,11 +173,11 @@ def court_docket_rows(
                 zone_words(hearing.starts_at, place.time_zone),
                 case_url(hearing.case_id),
                 name,
-                person.a_number or "—",
-                person.preferred_language.name if person.preferred_language else "—",
-                _interpreter_words(nta),
-                getattr(hearing, "counsel_name", None) or "None of record",
-                _attendance_words(attendance),
+                hearing.a_number or "—",
+                hearing.language or "—",
+                _interpreter_words(hearing),
+                hearing.counsel_name or "None of record",
+                _attendance_words(hearing),
                 status,
                 SafeString("".join(actions)),  # each part came from format_row
             )
