@@ -352,6 +352,9 @@ class NoticeToAppear(models.Model):
                 condition=models.Q(filed_on__isnull=True),
                 name="nta_unfiled_all_courts_idx",
             ),
+            # The API's NTA list, newest served first: without it a page sorted every NTA (417k at 500k cases:
+            # 131 ms, 2026-12-04).
+            models.Index(fields=["-served_at", "-id"], name="nta_served_recent_idx"),
         ]
 
     def __str__(self) -> str:

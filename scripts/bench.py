@@ -139,6 +139,7 @@ PRINTED_SHEETS = (
     "AND printed_at IS NOT NULL ORDER BY issued_at, id LIMIT 50"
 )
 UNFILED_NTAS = "SELECT * FROM hearings_noticetoappear WHERE filed_on IS NULL ORDER BY served_at, id LIMIT 50"
+RECENT_NTAS = "SELECT * FROM hearings_noticetoappear ORDER BY served_at DESC, id DESC LIMIT 50"
 DOCKET = (
     "SELECT * FROM hearings_hearing WHERE hearing_location_id = %(place_id)s AND starts_at >= %(docket_start)s "
     "AND starts_at < %(docket_end)s ORDER BY starts_at, id"
@@ -248,6 +249,7 @@ ENTRIES: list[Entry] = [
     Entry("API print queue", "print", "/api/v1/print-queue/", LIST, (WAITING_SHEETS,)),
     Entry("NTA filing queue", "court", "/hearings/filing/", LIST, (UNFILED_NTAS,)),
     Entry("API NTAs not filed", "court", "/api/v1/ntas/?filed=false", LIST, (UNFILED_NTAS,)),
+    Entry("API NTAs, newest served first", "court", "/api/v1/ntas/", LIST, (RECENT_NTAS,)),
     Entry("docket, busiest day ({docket_hearings} hearings)", "court",
           "/hearings/docket/?place={place_id}&day={docket_day}", LIST, (DOCKET,)),
     Entry("case hearings and documents", "officer", "/hearings/cases/{case_id}/", CASE_PAGE, (CASE_HEARINGS,)),

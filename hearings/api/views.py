@@ -362,8 +362,14 @@ class NtaViewSet(AccessLoggedListMixin, mixins.RetrieveModelMixin, HearingsViewS
             return selectors.nta_records_visible_to(user=user)
         self.query = query_of(self.request, NtaQuerySerializer)
         court = self.query.get("court")
-        return selectors.ntas_visible_to(
-            user=user, filed=self.query.get("filed"), court_id=court.pk if court else None
+        # The list's rows read only what NtaRowSerializer shows: the full rows of the nine joined tables cost
+        # ~5 ms a page at 500k cases to build as model instances (2026-12-04).
+        return (
+            selectors.ntas_visible_to(
+                user=user, filed=self.query.get("filed"), court_id=court.pk if court else None
+            )
+            .select_related("filed_by")
+            .only(*selectors.NTA_ROW_COLUMNS)
         )
 
     def get_serializer_class(self) -> type[Any]:
