@@ -252,6 +252,9 @@ class Hearing(models.Model):
         indexes = [
             models.Index(fields=["hearing_location", "starts_at", "id"], name="hearing_docket_idx"),
             models.Index(fields=["case", "starts_at"], name="hearing_case_idx"),
+            # The API's hearing list over every location, in hearing order: without it a page sorted every
+            # hearing (260 ms at 500k cases, 2026-12-04).
+            models.Index(fields=["starts_at", "id"], name="hearing_order_idx"),
         ]
 
     def __str__(self) -> str:
@@ -503,6 +506,8 @@ class TearSheet(models.Model):
             # The print queue's other tabs (printed: reprints; superseded), in the same order.
             models.Index(fields=["location", "issued_at", "id"], name="tear_sheet_location_idx"),
             models.Index(fields=["case", "-version"], name="tear_sheet_case_idx"),
+            # The API's tear sheet list, newest issued first, over every location (200 ms at 500k cases without).
+            models.Index(fields=["-issued_at", "-id"], name="tear_sheet_recent_idx"),
         ]
 
     def __str__(self) -> str:

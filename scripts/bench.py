@@ -140,6 +140,8 @@ PRINTED_SHEETS = (
 )
 UNFILED_NTAS = "SELECT * FROM hearings_noticetoappear WHERE filed_on IS NULL ORDER BY served_at, id LIMIT 50"
 RECENT_NTAS = "SELECT * FROM hearings_noticetoappear ORDER BY served_at DESC, id DESC LIMIT 50"
+HEARINGS_IN_ORDER = "SELECT * FROM hearings_hearing ORDER BY starts_at, id LIMIT 50"
+RECENT_SHEETS = "SELECT * FROM hearings_tearsheet ORDER BY issued_at DESC, id DESC LIMIT 50"
 DOCKET = (
     "SELECT * FROM hearings_hearing WHERE hearing_location_id = %(place_id)s AND starts_at >= %(docket_start)s "
     "AND starts_at < %(docket_end)s ORDER BY starts_at, id"
@@ -250,6 +252,10 @@ ENTRIES: list[Entry] = [
     Entry("NTA filing queue", "court", "/hearings/filing/", LIST, (UNFILED_NTAS,)),
     Entry("API NTAs not filed", "court", "/api/v1/ntas/?filed=false", LIST, (UNFILED_NTAS,)),
     Entry("API NTAs, newest served first", "court", "/api/v1/ntas/", LIST, (RECENT_NTAS,)),
+    Entry("API hearings, in hearing order", "court", "/api/v1/hearings/", LIST, (HEARINGS_IN_ORDER,)),
+    Entry("API hearings, in hearing order", "officer", "/api/v1/hearings/", LIST, (HEARINGS_IN_ORDER,)),
+    Entry("API tear sheets, newest first", "court", "/api/v1/tear-sheets/", LIST, (RECENT_SHEETS,)),
+    Entry("API tear sheets, newest first", "officer", "/api/v1/tear-sheets/", LIST, (RECENT_SHEETS,)),
     Entry("docket, busiest day ({docket_hearings} hearings)", "court",
           "/hearings/docket/?place={place_id}&day={docket_day}", LIST, (DOCKET,)),
     Entry("case hearings and documents", "officer", "/hearings/cases/{case_id}/", CASE_PAGE, (CASE_HEARINGS,)),
