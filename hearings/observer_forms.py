@@ -12,6 +12,7 @@ from django import forms
 from cases.forms import ServiceErrorForm
 from hearings.models import ObserverRequest
 from hearings.observer_selectors import HearingChoice
+from mpp.widgets import FastSelect
 
 
 class ObserverRequestForm(ServiceErrorForm):
@@ -46,6 +47,7 @@ class ObserverRequestForm(ServiceErrorForm):
         coerce=int,
         empty_value=None,
         required=False,
+        widget=FastSelect,  # every hearing of the day at the facility: hundreds on a busy day
         help_text="Leave empty for the whole day (the hearings open to the public).",
     )
     asked_at = forms.DateTimeField(

@@ -142,6 +142,15 @@ UNFILED_NTAS = "SELECT * FROM hearings_noticetoappear WHERE filed_on IS NULL ORD
 RECENT_NTAS = "SELECT * FROM hearings_noticetoappear ORDER BY served_at DESC, id DESC LIMIT 50"
 HEARINGS_IN_ORDER = "SELECT * FROM hearings_hearing ORDER BY starts_at, id LIMIT 50"
 RECENT_SHEETS = "SELECT * FROM hearings_tearsheet ORDER BY issued_at DESC, id DESC LIMIT 50"
+# An officer sees the cases of their duty location (the port) only.
+HEARINGS_IN_ORDER_AT_PORT = (
+    "SELECT h.* FROM hearings_hearing h JOIN cases_case c ON c.id = h.case_id WHERE c.location_id = %(port_id)s "
+    "ORDER BY h.starts_at, h.id LIMIT 50"
+)
+RECENT_SHEETS_AT_PORT = (
+    "SELECT t.* FROM hearings_tearsheet t JOIN cases_case c ON c.id = t.case_id WHERE c.location_id = %(port_id)s "
+    "ORDER BY t.issued_at DESC, t.id DESC LIMIT 50"
+)
 DOCKET = (
     "SELECT * FROM hearings_hearing WHERE hearing_location_id = %(place_id)s AND starts_at >= %(docket_start)s "
     "AND starts_at < %(docket_end)s ORDER BY starts_at, id"
@@ -253,11 +262,16 @@ ENTRIES: list[Entry] = [
     Entry("API NTAs not filed", "court", "/api/v1/ntas/?filed=false", LIST, (UNFILED_NTAS,)),
     Entry("API NTAs, newest served first", "court", "/api/v1/ntas/", LIST, (RECENT_NTAS,)),
     Entry("API hearings, in hearing order", "court", "/api/v1/hearings/", LIST, (HEARINGS_IN_ORDER,)),
-    Entry("API hearings, in hearing order", "officer", "/api/v1/hearings/", LIST, (HEARINGS_IN_ORDER,)),
+    Entry("API hearings, in hearing order", "officer", "/api/v1/hearings/", LIST, (HEARINGS_IN_ORDER_AT_PORT,)),
     Entry("API tear sheets, newest first", "court", "/api/v1/tear-sheets/", LIST, (RECENT_SHEETS,)),
-    Entry("API tear sheets, newest first", "officer", "/api/v1/tear-sheets/", LIST, (RECENT_SHEETS,)),
+    Entry("API tear sheets, newest first", "officer", "/api/v1/tear-sheets/", LIST, (RECENT_SHEETS_AT_PORT,)),
     Entry("docket, busiest day ({docket_hearings} hearings)", "court",
           "/hearings/docket/?place={place_id}&day={docket_day}", LIST, (DOCKET,)),
+    # O1/O2: the observers' and press log of a facility, with the day's hearings it may be asked for.
+    Entry("observers page, busiest facility day ({facility_hearings} hearings)", "court",
+          "/hearings/observers/?facility={facility_code}&day={facility_day}", LIST),
+    # Court staff publish hearing slots (step 6).
+    Entry("hearing slots", "court", "/hearings/slots/", LIST),
     Entry("case hearings and documents", "officer", "/hearings/cases/{case_id}/", CASE_PAGE, (CASE_HEARINGS,)),
     Entry("tear sheet PDF", "print", "/hearings/sheets/{sheet_id}/pdf/", TEAR_SHEET),
     # Step 7: the asylum office's queues (S1-S3) and ICE's (S4), pages and API; a case's fear claims.
@@ -634,7 +648,18 @@ def hearing_fixtures(port_id: int) -> dict[str, Any]:
     ]
     if len(sheets) < 200:
         raise SystemExit(f"bench: only {len(sheets)} current tear sheets at the port; the batch needs 200")
+    # O1/O2: the immigration hearing facility with the busiest day (its observers' page lists that day).
+    facility = query_one(
+        "SELECT l.code, (h.starts_at AT TIME ZONE l.time_zone)::date AS d, count(*) FROM hearings_hearing h "
+        "JOIN hearings_hearinglocation l ON l.id = h.hearing_location_id WHERE l.kind = 'hearing_facility' "
+        "GROUP BY 1, 2 ORDER BY 3 DESC, 2 DESC LIMIT 1"
+    )
+    if facility is None:
+        raise SystemExit("bench: the scale data has no hearing at an immigration hearing facility")
     return {
+        "facility_code": facility[0],
+        "facility_day": facility[1].isoformat(),
+        "facility_hearings": facility[2],
         "place_id": place_id,
         "docket_day": day[0].isoformat(),
         "docket_hearings": day[1],
