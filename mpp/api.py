@@ -226,14 +226,31 @@ class ViewOrderedCursorPagination(CursorPagination):
 
     def paginate_queryset(self, queryset: Any, request: Request, view: Any = None) -> Any:
         """A cursor that is not one this list gave out is bad input (400 naming ``cursor``), not a missing
-        record; its position is checked against the ordering field before the database sees it."""
+        record; its position is checked against the ordering field before the database sees it.
+
+        A view with ``narrow_page = True`` reads its page in two queries: the page's ids in order from the
+        list's table alone (no joins), then those rows with everything the view's queryset joins. A list whose
+        query joins eight tables was planned anew on every request (~5 ms at 500k cases, 2026-12-04: the
+        officer's tear sheet list); the ids query is cheap to plan and the second one reads 50 rows by key."""
         self.model = queryset.model
+        source = queryset
+        narrow = bool(getattr(view, "narrow_page", False)) and getattr(queryset, "_fields", None) is None
+        if narrow:
+            pk = queryset.model._meta.pk.name
+            fields = dict.fromkeys([pk, *(f.lstrip("-") for f in self.get_ordering(request, queryset, view))])
+            queryset = queryset.select_related(None).prefetch_related(None).only(*fields)
         try:
-            return super().paginate_queryset(queryset, request, view)
+            page: list[Any] | None = super().paginate_queryset(queryset, request, view)
         except exceptions.NotFound as exc:  # DRF's answer to a cursor it cannot decode
             raise exceptions.ValidationError(
                 {self.cursor_query_param: [ErrorDetail(self.invalid_cursor_message, code="invalid_cursor")]}
             ) from exc
+        if narrow and page:
+            ids = [row.pk for row in page]
+            found = {row.pk: row for row in source.filter(pk__in=ids)}
+            page = [found[key] for key in ids if key in found]
+            self.page = page
+        return page
 
     def decode_cursor(self, request: Request) -> Any:
         cursor = super().decode_cursor(request)

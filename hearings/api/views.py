@@ -493,6 +493,13 @@ class TearSheetViewSet(PdfDownloadMixin, AccessLoggedListMixin, mixins.RetrieveM
     ordering = ("-issued_at", "-id")
     access_log_type = "tear_sheet"
 
+    @property
+    def narrow_page(self) -> bool:
+        # Ids first, then the rows with their joins (mpp.api.ViewOrderedCursorPagination), for a user posted
+        # at locations: their filter made the eight-table query's plan dearer than the rows (officer 19.8 ->
+        # 17.0 ms p50 at 500k); over every location the single query is quicker (13.4 against 15.3).
+        return bool(getattr(self.request.user, "is_location_scoped", False))
+
     def get_queryset(self) -> QuerySet[Any]:
         if self.is_schema_generation():
             return selectors.tear_sheets_visible_to(user=self.request.user)
@@ -547,6 +554,8 @@ class PrintQueueViewSet(AccessLoggedListMixin, HearingsViewSet):
     serializer_class = TearSheetSerializer
     ordering = ("issued_at", "id")  # the index tear_sheet_queue_idx (location, issued_at, id)
     access_log_type = "tear_sheet"
+    # Ids first, then the rows with their joins (mpp.api.ViewOrderedCursorPagination): 15.5 -> 13.3 ms p50.
+    narrow_page = True
 
     def get_queryset(self) -> QuerySet[Any]:
         if self.is_schema_generation():

@@ -1237,6 +1237,27 @@ def test_the_address_history_reads_in_as_many_queries_for_many_addresses_as_for_
     assert many == few
 
 
+@pytest.mark.parametrize(
+    ("endpoint", "order"), [("tear-sheets", ("-issued_at", "-id")), ("print-queue", ("issued_at", "id"))]
+)
+def test_lists_read_ids_first_walk_their_pages_like_the_one_query_lists(api_for, printer, endpoint, order):
+    # narrow_page (mpp.api.ViewOrderedCursorPagination): the page's ids from the table alone, then the rows with
+    # their joins; the pages must hold the same rows, in the same order, each once, with their joined fields.
+    _serve_more(5)
+    client = api_for(printer)  # posted at San Ysidro: the tear sheet list reads ids first for location users
+
+    first = client.get(f"{API}/{endpoint}/", {"page_size": 2}).json()
+    second = client.get(first["next"]).json()
+    third = client.get(second["next"]).json()
+
+    rows = [row for page in (first, second, third) for row in page["results"]]
+    assert [row["id"] for row in rows] == list(
+        TearSheet.objects.order_by(*order).values_list("pk", flat=True)
+    )
+    assert third["next"] is None
+    assert all(row["person"]["a_number"] for row in rows)  # joined through the case to the person
+
+
 def test_a_list_page_is_recorded_in_one_access_log_row_naming_its_rows(api_for, court_clerk):
     _serve_more(3)
     client = api_for(court_clerk)
