@@ -62,3 +62,28 @@ def test_production_refuses_an_empty_or_short_secret_key_at_start(weak):
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
     assert "at least 50 characters" in result.stderr
+
+
+def _database_settings(env: dict[str, str]) -> str:
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; from django.conf import settings; django.setup(); "
+            "d = settings.DATABASES['default']; print(d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'])",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.split()[-2] + " " + result.stdout.split()[-1]
+
+
+def test_production_keeps_database_connections_for_the_workers_life_and_checks_them_before_reuse():
+    env = production_env()
+    env.pop("CONN_MAX_AGE", None)
+    assert _database_settings(env) == "None True"
+    assert _database_settings(production_env(CONN_MAX_AGE="30")) == "30 True"
