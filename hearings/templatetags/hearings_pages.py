@@ -5,13 +5,18 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
+from collections.abc import Iterable
+from typing import Any
 
 from django import template
 from django.contrib.auth.models import AnonymousUser
+from django.urls import reverse
+from django.utils.safestring import SafeString
 
 from hearings.i18n import local_words
 from hearings.workflow import COURT_ROLES, SERVE_ROLES
 from mpp.accounts.models import User
+from mpp.html import format_row
 
 register = template.Library()
 
@@ -70,3 +75,36 @@ def day_time_in(moment: dt.datetime | None, tz_name: str) -> str:
         return ""
     local = moment.astimezone(zoneinfo.ZoneInfo(tz_name))
     return f"{local:%a %Y-%m-%d %H:%M} {local:%Z}"
+
+
+_SLOT_ROW = (
+    '<tr data-testid="slot-row"><td class="mpp-nowrap">{}</td><th scope="row" class="mpp-nowrap">{}</th>'
+    "<td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
+    '<td><a class="usa-link" href="{}?place={}&amp;day={}">Docket</a></td></tr>'
+)
+_FULL = SafeString('<span class="usa-tag mpp-tag mpp-tag--muted">full</span>')
+
+
+@register.simple_tag
+def slot_rows(rows: Iterable[Any], place: Any) -> SafeString:
+    """The ``<tr>`` of each slot of the week (``hearings.views.slots``'s ``SlotChoice`` rows), built in Python:
+    through template variables, filters and ``{% url %}`` the week's rows cost most of the page (2026-12-04).
+    Every value is escaped by ``format_row`` (mpp.html)."""
+    docket = reverse("hearings:docket")
+    port_zone = place.reporting_port.time_zone
+    out = [
+        format_row(
+            _SLOT_ROW,
+            f"{row.day:%a %Y-%m-%d}",
+            time_in(row.slot.starts_at, place.time_zone),
+            day_time_in(row.report_at, port_zone),
+            row.slot.capacity,
+            row.slot.booked,
+            row.room if row.room else _FULL,
+            docket,
+            place.pk,
+            f"{row.day:%Y-%m-%d}",
+        )
+        for row in rows
+    ]
+    return SafeString("\n".join(out))  # each part came from format_row
