@@ -48,7 +48,8 @@ class ObserverRequestForm(ServiceErrorForm):
         empty_value=None,
         required=False,
         widget=FastSelect,  # every hearing of the day at the facility: hundreds on a busy day
-        help_text="Leave empty for the whole day (the hearings open to the public).",
+        help_text="Leave empty for the whole day (the hearings open to the public). The list offers the hearings "
+        "on the page of the table above.",
     )
     asked_at = forms.DateTimeField(
         label="When they asked",

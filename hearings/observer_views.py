@@ -123,7 +123,9 @@ def _render(
     failed: tuple[int, ObserverDecideForm] | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    hearings = selectors.day_hearing_choices(place, day)
+    # The day's hearings a page at a time (the table and the form's choices: the hearings shown); a posted
+    # request is validated against the whole day (observer_record).
+    day_page, hearings = selectors.day_hearing_page(place, day, params=request.GET)
     page = selectors.observer_log(place=place, params=request.GET)
     if form is None:
         form = ObserverRequestForm(hearings=hearings, initial={"for_day": day})
@@ -135,6 +137,7 @@ def _render(
         "previous_day": (day - dt.timedelta(days=1)).isoformat(),
         "next_day": (day + dt.timedelta(days=1)).isoformat(),
         "hearings": hearings,
+        "day_page": day_page,
         "form": form,
         "failed_form": failed_form,
         "failed_heading": "The request was not recorded" if form.errors else "The decision was not recorded",

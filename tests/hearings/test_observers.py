@@ -559,6 +559,46 @@ def test_the_log_page_reads_a_fixed_number_of_queries_however_many_requests(clie
     assert len(many.captured_queries) == len(few.captured_queries), [q["sql"] for q in many.captured_queries]
 
 
+def test_the_days_hearings_are_listed_50_a_page_and_the_form_offers_the_page_shown(client_for):
+    # A busy facility hears hundreds a day: the page shows them 50 at a time (keyset), and the request form's
+    # hearing list offers the hearings of the page shown; a request for one on another page is still valid.
+    day = facility_day()
+    made = [hearing_at(LAREDO, day, hour=7) for _ in range(52)]
+    hearings = sorted(made, key=lambda h: (h.starts_at, h.pk))  # the page's order (minutes may wrap)
+    client = client_for(court())
+
+    first = client.get(log_url(LAREDO, day))
+    first_page = first.content.decode()
+    assert first_page.count('<tr data-hearing="') == 50
+    assert f'<tr data-hearing="{hearings[49].pk}"' in first_page
+    assert f'data-hearing="{hearings[50].pk}"' not in first_page
+    assert (
+        f'<option value="{hearings[49].pk}"' in first_page
+        and f'<option value="{hearings[51].pk}"' not in first_page
+    )
+    later = first.context["day_page"].next_query
+    assert later and "hearings_cursor=" in later
+    second_page = client.get(reverse("hearings:observers") + later).content.decode()
+    assert [h.pk for h in hearings[50:]] == [
+        h.pk for h in hearings if f'<tr data-hearing="{h.pk}"' in second_page
+    ]
+
+    recorded = client.post(
+        reverse("hearings:observer-record"),
+        {
+            "facility": LAREDO,
+            "day": day.isoformat(),
+            "ask-kind": "public",
+            "ask-requester_name": "Ana Vecina",
+            "ask-for_day": day.isoformat(),
+            "ask-hearing": str(hearings[51].pk),  # not on the first page
+            "ask-reason": "Asked at the gate",
+        },
+    )
+    assert recorded.status_code == 302
+    assert ObserverRequest.objects.get().hearing == hearings[51]
+
+
 def test_the_log_selector_is_one_query_and_pages_by_50(django_assert_num_queries):
     day = facility_day()
     for n in range(52):
