@@ -160,7 +160,10 @@ def test_officer_enters_and_screens_a_family_and_a_supervisor_approves_it(
         if number == 3:  # F2: the Mexican daughter returns voluntarily with the family
             section.get_by_label("Voluntary return to Mexico with the family").focus()
             page.keyboard.press("Space")
-        press_button(page, re.compile(r"^Save the screening"), within=section)  # type: ignore[arg-type]
+        # A full-page POST: wait for the page it answers with, or the next member would be filled in on the page
+        # before it (whose "saved" message, from the member before, matches the check below too).
+        with page.expect_navigation():
+            press_button(page, re.compile(r"^Save the screening"), within=section)  # type: ignore[arg-type]
         expect(page.get_by_text(re.compile(r"Screening of .+ saved"))).to_be_visible()
 
     proposal = page.get_by_test_id("proposal")
@@ -173,6 +176,7 @@ def test_officer_enters_and_screens_a_family_and_a_supervisor_approves_it(
             "F1 · family_kept_together"
         )
     screenshot(page, "intake-screening.png")
+    expect(page.get_by_role("button", name="Submit for supervisor review", exact=True)).to_be_enabled()
     press_button(page, "Submit for supervisor review")
     expect(page.get_by_test_id("review-state")).to_contain_text("Submitted for supervisor review (A3)")
     assert officer_confirmed == [
