@@ -28,6 +28,7 @@ from hearings.selectors import (
     slots_list,
 )
 from mpp.accounts.models import User
+from mpp.db import in_order_of
 
 # What a docket row shows besides DOCKET_COLUMNS: the hearing-day row (H1), the NTA's interpretation (N3).
 COURT_DOCKET_COLUMNS = (
@@ -155,8 +156,8 @@ def docket_rows(hearing_ids: list[int]) -> list[DocketRow]:
             "attendance__returned_at",
         )
     )
-    found = {
-        v["id"]: DocketRow(
+    rows = (
+        DocketRow(
             pk=v["id"],
             case_id=v["case_id"],
             status=v["status"],
@@ -179,8 +180,8 @@ def docket_rows(hearing_ids: list[int]) -> list[DocketRow]:
             returned_at=v["attendance__returned_at"],
         )
         for v in values
-    }
-    return [found[pk] for pk in hearing_ids if pk in found]
+    )
+    return in_order_of(hearing_ids, rows, key=lambda row: row.pk)
 
 
 @dataclass(frozen=True)

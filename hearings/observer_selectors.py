@@ -21,6 +21,7 @@ from hearings.models import Hearing, HearingLocation, ObserverRequest
 from hearings.observer_services import day_hearings, facilities, may_act_at
 from hearings.workflow import OBSERVER_ROLES
 from mpp.accounts.models import User
+from mpp.db import in_order_of
 from mpp.pagination import PAGE_SIZE, KeysetPage, SortOption, keyset_page
 
 LOG_SORTS = (
@@ -104,8 +105,7 @@ def day_hearing_page(
         sort_param="hearings_sort",
     )
     ids = [h.pk for h in page.rows]
-    found = {c.id: c for c in _choices(Hearing.objects.filter(pk__in=ids))}
-    return page, [found[pk] for pk in ids if pk in found]
+    return page, in_order_of(ids, _choices(Hearing.objects.filter(pk__in=ids)), key=lambda choice: choice.id)
 
 
 def _choices(hearings: Any) -> list[HearingChoice]:

@@ -47,6 +47,7 @@ from hearings.models import (
 from hearings.rules import nta_allegations
 from hearings.workflow import PRINT_ROLES, READ_ROLES
 from mpp.accounts.models import Location, User
+from mpp.db import in_order_of
 
 
 def may_read_hearings(user: User | AnonymousUser) -> bool:
@@ -153,11 +154,8 @@ FILING_ROW_COLUMNS = (
 def filing_rows(nta_ids: Sequence[int]) -> list[dict[str, Any]]:
     """The columns a filing-queue row shows for ``nta_ids`` (already scoped to the user by the page's
     query), as plain values in the order of ``nta_ids``; one query."""
-    found = {
-        row["id"]: row
-        for row in NoticeToAppear.objects.filter(pk__in=list(nta_ids)).values(*FILING_ROW_COLUMNS)
-    }
-    return [found[pk] for pk in nta_ids if pk in found]
+    rows = NoticeToAppear.objects.filter(pk__in=list(nta_ids)).values(*FILING_ROW_COLUMNS)
+    return in_order_of(nta_ids, rows, key=lambda row: row["id"])
 
 
 # The states of a tear sheet in the print queue and the API's lists: waiting (current, never printed: new
@@ -225,10 +223,8 @@ QUEUE_ROW_VALUES = (
 def print_queue_values(sheet_ids: Sequence[int]) -> list[dict[str, Any]]:
     """The values ``QUEUE_ROW_VALUES`` of the sheets ``sheet_ids`` (already scoped by the page's query),
     in that order; one query."""
-    found = {
-        row["id"]: row for row in TearSheet.objects.filter(pk__in=list(sheet_ids)).values(*QUEUE_ROW_VALUES)
-    }
-    return [found[pk] for pk in sheet_ids if pk in found]
+    rows = TearSheet.objects.filter(pk__in=list(sheet_ids)).values(*QUEUE_ROW_VALUES)
+    return in_order_of(sheet_ids, rows, key=lambda row: row["id"])
 
 
 def print_queue(

@@ -22,6 +22,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from mpp.db import in_order_of
 from mpp.exceptions import DomainError
 
 # --- the error body ---------------------------------------------------------------------------------
@@ -247,8 +248,7 @@ class ViewOrderedCursorPagination(CursorPagination):
             ) from exc
         if narrow and page:
             ids = [row.pk for row in page]
-            found = {row.pk: row for row in source.filter(pk__in=ids)}
-            page = [found[key] for key in ids if key in found]
+            page = in_order_of(ids, source.filter(pk__in=ids), key=lambda row: row.pk)
             self.page = page
         return page
 

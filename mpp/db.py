@@ -1,5 +1,8 @@
 """Query helpers shared by the apps.
 
+``in_order_of``: rows read by key (``WHERE id IN (…)``, which returns them in no set order) put back in the
+order of the keys, as the lists that read a page's ids first and then its rows need.
+
 ``Literal``: a constant written into the SQL text rather than sent as a bound parameter, for the filters a
 partial index is defined on (``WHERE status = 'pending'``).
 
@@ -16,6 +19,7 @@ the constant in the text, the generic plan reads the partial index like the cust
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from typing import Any
 
 from django.db.models import CharField, Value
@@ -35,3 +39,10 @@ class Literal(Value):
 
     def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[str | int, ...]]:
         return f"'{self.value}'", ()
+
+
+def in_order_of[K: Hashable, T](keys: Sequence[K], rows: Iterable[T], key: Callable[[T], K]) -> list[T]:
+    """``rows`` in the order of ``keys`` (``key(row)`` names each row's); a key with no row is left out
+    (the row went away between the two reads)."""
+    found = {key(row): row for row in rows}
+    return [found[k] for k in keys if k in found]

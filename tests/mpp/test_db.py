@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 
 from cases.models import Case, CaseStatus
-from mpp.db import Literal
+from mpp.db import Literal, in_order_of
 from screenings.models import AmenabilityReview
 from screenings.selectors import review_queue_for
 from tests.factories import user_with_role
@@ -38,3 +38,14 @@ def test_the_review_queue_names_the_pending_status_in_its_sql_text_so_the_partia
     sql, params = queryset.query.get_compiler(connection=connection).as_sql()
     assert '"screenings_amenabilityreview"."status" = \'pending\'' in sql
     assert AmenabilityReview.Status.PENDING not in params
+
+
+def test_in_order_of_puts_rows_back_in_the_order_of_their_keys_and_leaves_out_a_missing_one():
+    rows = [{"id": 3, "v": "c"}, {"id": 1, "v": "a"}, {"id": 2, "v": "b"}]
+
+    assert in_order_of([2, 9, 3, 1], rows, key=lambda row: row["id"]) == [
+        {"id": 2, "v": "b"},
+        {"id": 3, "v": "c"},
+        {"id": 1, "v": "a"},
+    ]
+    assert in_order_of([], rows, key=lambda row: row["id"]) == []
