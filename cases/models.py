@@ -35,6 +35,12 @@ class Language(models.Model):
         return self.name
 
 
+def full_name(given_names: str, family_name: str) -> str:
+    """A person's name as lists show it: given names, then family name (``Alien.full_name``; the lists that
+    read plain values call this with the two columns)."""
+    return f"{given_names} {family_name}"
+
+
 class Alien(models.Model):
     """A person processed by the program ("alien" is the statute's word). Found by A-number (N2)."""
 
@@ -95,7 +101,7 @@ class Alien(models.Model):
 
     @property
     def full_name(self) -> str:
-        return f"{self.given_names} {self.family_name}"
+        return full_name(self.given_names, self.family_name)
 
 
 class NameWord(models.Model):

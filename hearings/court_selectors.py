@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.db.models import OuterRef, QuerySet, Subquery
 
-from cases.models import Case, CaseStatus, EroHandoff
+from cases.models import Case, CaseStatus, EroHandoff, full_name
 from cases.selectors import case_is_visible_to
 from hearings.models import (
     Completion,
@@ -166,7 +166,7 @@ def docket_rows(hearing_ids: list[int]) -> list[DocketRow]:
             closed_to_public=v["closed_to_public"],
             decision=v["decision"],
             counsel_name=v["counsel_name"],
-            name=f"{v['case__alien__given_names']} {v['case__alien__family_name']}",  # Alien.full_name
+            name=full_name(v["case__alien__given_names"], v["case__alien__family_name"]),
             a_number=v["case__alien__a_number"],
             language=v["case__alien__preferred_language__name"],
             interpretation=v["case__nta__interpretation"],

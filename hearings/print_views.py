@@ -32,6 +32,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
+from cases.models import full_name
 from hearings import selectors, services
 from hearings.documents import TearSheetError, nta_record_pdf, tear_sheet_pdf
 from hearings.i18n import local_words
@@ -128,7 +129,7 @@ def _queue_rows(sheet_ids: list[int], *, state: str, checked: set[int]) -> list[
                 print_count=v["print_count"],
                 superseded=v["superseded_at"] is not None,
                 replacement_version=v["superseded_by__version"],
-                person=f"{v['case__alien__given_names']} {v['case__alien__family_name']}",  # Alien.full_name
+                person=full_name(v["case__alien__given_names"], v["case__alien__family_name"]),
                 a_number=v["case__alien__a_number"] or "",
                 language=language_words(v["language_code"]),
                 hearing_when=local_words(v["hearing__starts_at"], tz_name),

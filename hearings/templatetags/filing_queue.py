@@ -13,6 +13,8 @@ from django import forms, template
 from django.urls import reverse
 from django.utils.safestring import SafeString
 
+from cases.models import full_name
+from mpp.accounts.models import display_name
 from mpp.html import format_row
 
 register = template.Library()
@@ -41,10 +43,9 @@ def filing_rows(rows: Iterable[Mapping[str, Any]], form: forms.Form) -> SafeStri
     prefix = reverse("hearings:case-hearings", args=[0]).removesuffix("0/")
     out = []
     for n, row in enumerate(rows):
-        person = f"{row['case__alien__given_names']} {row['case__alien__family_name']}"  # Alien.full_name
-        officer = (  # User.display_name
-            f"{row['served_by__first_name']} {row['served_by__last_name']}".strip()
-            or row["served_by__username"]
+        person = full_name(row["case__alien__given_names"], row["case__alien__family_name"])
+        officer = display_name(
+            row["served_by__username"], row["served_by__first_name"], row["served_by__last_name"]
         )
         box = auto_id if n == 0 else f"{auto_id}_{row['id']}"
         out.append(

@@ -96,6 +96,12 @@ class Location(models.Model):
         return self.kind in {self.Kind.PORT_OF_ENTRY, self.Kind.BORDER_PATROL_STATION}
 
 
+def display_name(username: str, first_name: str, last_name: str) -> str:
+    """How a user is named in histories and lists: the full name (as ``get_full_name``), else the username
+    (``User.display_name``; the lists that read plain values call this with the three columns)."""
+    return f"{first_name} {last_name}".strip() or username
+
+
 class User(AbstractUser):
     """A person who uses the system. Never deleted: deactivate instead, so the history keeps its actors."""
 
@@ -142,7 +148,7 @@ class User(AbstractUser):
 
     @property
     def display_name(self) -> str:
-        return self.get_full_name() or self.username
+        return display_name(self.username, self.first_name, self.last_name)
 
 
 class ApiToken(models.Model):
