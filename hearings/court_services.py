@@ -389,6 +389,11 @@ def _f6_refer(*, family_unit_id: int, actor: User) -> list[int]:
     return referred
 
 
+def nta_court_id(case_id: int) -> int | None:
+    """The immigration court of the case's NTA (None before one is served). One query."""
+    return NoticeToAppear.objects.filter(case_id=case_id).values_list("court_id", flat=True).first()
+
+
 @transaction.atomic
 def completion_record(
     *,
@@ -485,8 +490,7 @@ def completion_record(
     completion = Completion(
         case=case,
         hearing=hearing,
-        # M1/M3 count by the NTA's court, read here once (Completion.court).
-        court_id=NoticeToAppear.objects.filter(case=case).values_list("court_id", flat=True).first(),
+        court_id=nta_court_id(case.pk),  # M1/M3 count by the NTA's court (Completion.court)
         decision=decision,
         decided_on=day,
         is_initial=not earlier,
@@ -727,7 +731,7 @@ def hearing_schedule(
             "The case has a scheduled hearing already; reschedule or continue that one (H2).",
             code="hearing_already_scheduled",
         )
-    court_id = NoticeToAppear.objects.filter(case=case).values_list("court_id", flat=True).first()
+    court_id = nta_court_id(case.pk)
     slot = _slot_book(
         slot_id=slot_id, places=1, actor=actor, reason=f"Hearing scheduled for case {case.pk}: {reason}"
     )

@@ -10,6 +10,7 @@ import itertools
 from django.utils import timezone
 
 from cases.models import Case
+from hearings.court_services import nta_court_id
 from hearings.models import Completion, NoticeToAppear, Reopening
 from mpp.accounts.roles import Role
 from tests.factories import user_with_role
@@ -50,8 +51,7 @@ def completed(
     case_id = case if isinstance(case, int) else case.pk
     return Completion.objects.create(
         case_id=case_id,
-        # As hearings.court_services.completion_record writes it: the NTA's court.
-        court_id=NoticeToAppear.objects.filter(case_id=case_id).values_list("court_id", flat=True).first(),
+        court_id=nta_court_id(case_id),  # as hearings.court_services.completion_record writes it
         decision=decision,
         decided_on=on,
         is_initial=after is None,
