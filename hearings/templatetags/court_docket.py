@@ -5,7 +5,7 @@ by ``format_row`` (mpp.html); one ``reverse`` per kind of link a page."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from urllib.parse import urlencode
 
 from django import template
@@ -16,7 +16,7 @@ from django.utils.safestring import SafeString
 from hearings.court_selectors import DocketRow
 from hearings.models import Completion, Hearing, HearingAttendance, HearingLocation, NoticeToAppear
 from hearings.templatetags.hearings_pages import zone_words
-from mpp.html import format_row
+from mpp.html import format_row, url_of
 
 register = template.Library()
 
@@ -48,12 +48,6 @@ _CLOSED = SafeString(
     ' <span class="usa-tag mpp-tag" data-testid="closed-to-public">Closed to the public</span>'
 )
 _SUPERSEDED_ROW = SafeString(' class="mpp-superseded"')
-
-
-def _url_of(name: str) -> Callable[[int], str]:
-    """One reverse a page: the path with the id in place of 0."""
-    head, tail = reverse(name, args=[0]).rsplit("/0/", 1)
-    return lambda pk: f"{head}/{pk}/{tail}"
 
 
 def _attendance_words(row: DocketRow) -> str:
@@ -92,12 +86,12 @@ def court_docket_rows(
     back: str,
 ) -> SafeString:
     """The ``<tr>`` of each hearing (``hearings.court_selectors.docket_rows``)."""
-    case_url = _url_of("hearings:case-hearings")
-    held_url = _url_of("hearings:hearing-held")
-    fta_url = _url_of("hearings:hearing-fta")
-    move_url = _url_of("hearings:hearing-move")
-    decision_url = _url_of("hearings:hearing-decision")
-    close_url = _url_of("hearings:hearing-close")
+    case_url = url_of("hearings:case-hearings")
+    held_url = url_of("hearings:hearing-held")
+    fta_url = url_of("hearings:hearing-fta")
+    move_url = url_of("hearings:hearing-move")
+    decision_url = url_of("hearings:hearing-decision")
+    close_url = url_of("hearings:hearing-close")
     docket_url = reverse("hearings:docket")
     today = timezone.localdate(timezone.now(), place.zone)
     out = []

@@ -8,11 +8,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django import template
-from django.urls import reverse
 from django.utils.safestring import SafeString
 
 from hearings.observer_selectors import HearingChoice
-from mpp.html import format_row
+from mpp.html import format_row, url_of
 
 register = template.Library()
 
@@ -26,13 +25,13 @@ _ACTION = '<td><a class="usa-link" href="{}">{}<span class="usa-sr-only"> (heari
 @register.simple_tag
 def observer_day_rows(hearings: Iterable[HearingChoice], is_court: bool) -> SafeString:
     """The ``<tr>`` of each of the day's hearings; court staff get the link to close or open it (O1)."""
-    head, tail = reverse("hearings:hearing-close", args=[0]).rsplit("/0/", 1)
+    close_url = url_of("hearings:hearing-close")
     out = []
     for h in hearings:
         action = (
             format_row(
                 _ACTION,
-                f"{head}/{h.id}/{tail}",
+                close_url(h.id),
                 "Closed: open again?" if h.closed else "Close to the public",
                 h.id,
             )
