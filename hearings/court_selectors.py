@@ -54,13 +54,8 @@ def court_docket(*, user: User, hearing_location_id: int, day: dt.date) -> Query
     day row (H1) and the decision made at it (``decision``). One query for a page, whatever its rows: the
     counsel and the decision are subqueries on indexed columns."""
     place = HearingLocation.objects.get(pk=hearing_location_id)
-    start, end = local_day_bounds(day, place.time_zone)
-    counsel = Representation.objects.filter(case_id=OuterRef("case_id"), ended_on__isnull=True)
-    decision = Completion.objects.filter(hearing_id=OuterRef("pk")).order_by("-id")
-    qs = (
-        Hearing.objects.filter(
-            hearing_location_id=hearing_location_id, starts_at__gte=start, starts_at__lt=end
-        )
+    return (
+        docket_hearings(user=user, place=place, day=day)
         .select_related(
             "case__alien__preferred_language",
             "case__location",
@@ -69,13 +64,21 @@ def court_docket(*, user: User, hearing_location_id: int, day: dt.date) -> Query
             "attendance",
         )
         .only(*COURT_DOCKET_COLUMNS)
-        .annotate(
-            counsel_name=Subquery(counsel.values("name")[:1]),
-            decision=Subquery(decision.values("decision")[:1]),
-        )
-        .order_by("starts_at", "id")
+        .annotate(counsel_name=_counsel_now(), decision=_decision_made())
     )
-    return _scope_cases(qs, user)
+
+
+def _counsel_now() -> Subquery:
+    """A docket row's counsel of record now (H3), a subquery on an indexed column."""
+    counsel = Representation.objects.filter(case_id=OuterRef("case_id"), ended_on__isnull=True)
+    return Subquery(counsel.values("name")[:1])
+
+
+def _decision_made() -> Subquery:
+    """The latest decision made at the hearing (H4/H5), a subquery on an indexed column."""
+    return Subquery(
+        Completion.objects.filter(hearing_id=OuterRef("pk")).order_by("-id").values("decision")[:1]
+    )
 
 
 # --- the docket page: a keyset page of hearing ids, then its rows as plain values --------------------------
@@ -124,14 +127,9 @@ _KIND_LABELS = dict(Hearing.Kind.choices)
 def docket_rows(hearing_ids: list[int]) -> list[DocketRow]:
     """The ``DocketRow`` of each of ``hearing_ids`` (scoped by the page's query), in that order; one query,
     the counsel and the decision as subqueries on indexed columns."""
-    counsel = Representation.objects.filter(case_id=OuterRef("case_id"), ended_on__isnull=True)
-    decision = Completion.objects.filter(hearing_id=OuterRef("pk")).order_by("-id")
     values = (
         Hearing.objects.filter(pk__in=hearing_ids)
-        .annotate(
-            counsel_name=Subquery(counsel.values("name")[:1]),
-            decision=Subquery(decision.values("decision")[:1]),
-        )
+        .annotate(counsel_name=_counsel_now(), decision=_decision_made())
         .values(
             "id",
             "case_id",
