@@ -10,6 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from mpp.accounts.auth import signed_in_user
+from mpp.api import JsonRows
 from mpp.audit.models import AccessLog
 from mpp.audit.services import access_log_record
 
@@ -27,6 +28,9 @@ class AccessLoggedListMixin(mixins.ListModelMixin):
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         queryset = self.filter_queryset(self.get_queryset())  # type: ignore[attr-defined]
         page = self.paginate_queryset(queryset)  # type: ignore[attr-defined]
+        if isinstance(page, JsonRows):  # rendered by the view from the page's ids (mpp.api)
+            self.log_access_ids([row["id"] for row in page])
+            return self.get_paginated_response(page)  # type: ignore[attr-defined]
         rows = list(queryset if page is None else page)
         self.complete_page(rows)
         data = self.get_serializer(rows, many=True).data  # type: ignore[attr-defined]
@@ -41,6 +45,9 @@ class AccessLoggedListMixin(mixins.ListModelMixin):
 
     def log_access(self, *records: Any) -> None:
         """Personal data: record who read which records through the API (mpp.audit access log)."""
+        self.log_access_ids([record.pk for record in records])
+
+    def log_access_ids(self, ids: Sequence[Any]) -> None:
         if self.access_log_type:
             request: Request = self.request  # type: ignore[attr-defined]
             access_log_record(
@@ -48,5 +55,5 @@ class AccessLoggedListMixin(mixins.ListModelMixin):
                 request=request,
                 channel=AccessLog.Channel.API,
                 object_type=self.access_log_type,
-                object_ids=[record.pk for record in records],
+                object_ids=list(ids),
             )
