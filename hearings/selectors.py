@@ -562,44 +562,6 @@ def hearings_visible_to(
     return _scope_cases(qs, user).order_by("starts_at", "id")
 
 
-def _staff(path: str) -> tuple[str, ...]:
-    return tuple(f"{path}__{f}" for f in ("id", "username", "first_name", "last_name"))
-
-
-# What the API's NTA list shows (hearings.api.serializers.NtaRowSerializer), with the keys its joins need.
-NTA_ROW_COLUMNS = (
-    "id",
-    "case_id",
-    "court_id",
-    "initial_hearing_id",
-    "served_at",
-    "served_location_id",
-    "served_by_id",
-    "filed_on",
-    "filed_by_id",
-    "case__id",
-    "case__alien_id",
-    "case__alien__id",
-    "case__alien__a_number",
-    "case__alien__family_name",
-    "case__alien__given_names",
-    "court__id",
-    "court__code",
-    "court__name",
-    "served_location__id",
-    "served_location__code",
-    "served_location__name",
-    "initial_hearing__id",
-    "initial_hearing__hearing_location_id",
-    "initial_hearing__starts_at",
-    "initial_hearing__hearing_location__id",
-    "initial_hearing__hearing_location__code",
-    "initial_hearing__hearing_location__time_zone",
-    *_staff("served_by"),
-    *_staff("filed_by"),
-)
-
-
 def ntas_visible_to(
     *, user: User | AnonymousUser, filed: bool | None = None, court_id: int | None = None
 ) -> QuerySet[NoticeToAppear]:

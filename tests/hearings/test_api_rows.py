@@ -2,7 +2,8 @@
 ``TearSheetSerializer`` and ``HearingSerializer``. The JSON must be the serializers' own, key for key and value
 for value, for every shape of row: a superseded sheet and its reissue (N5), a printed sheet, each tear sheet
 language (N1a, "" for English and Spanish), hearings at places in other time zones with fractional report
-leads (H1), a rescheduled and a continued hearing and their replacements (H2)."""
+leads (H1), a rescheduled and a continued hearing and their replacements (H2); the NTA list
+(``NtaRowSerializer``), filed and not filed (M3/M4)."""
 
 from __future__ import annotations
 
@@ -12,14 +13,21 @@ from typing import Any
 
 import pytest
 from django.test import RequestFactory
+from django.utils import timezone
 from rest_framework.request import Request
 from rest_framework.test import APIClient
 
 from cases.models import Case
-from hearings.api.rows import hearing_rows, local_moment, moment, tear_sheet_rows
-from hearings.api.serializers import HearingSerializer, TearSheetSerializer
-from hearings.models import Hearing, TearSheet
-from hearings.services import hearings_move, print_batch_build, print_batch_create, print_batch_mark_printed
+from hearings.api.rows import hearing_rows, local_moment, moment, nta_rows, tear_sheet_rows
+from hearings.api.serializers import HearingSerializer, NtaRowSerializer, TearSheetSerializer
+from hearings.models import Hearing, NoticeToAppear, TearSheet
+from hearings.services import (
+    hearings_move,
+    nta_file,
+    print_batch_build,
+    print_batch_create,
+    print_batch_mark_printed,
+)
 from mpp.accounts.models import User
 from mpp.accounts.roles import Role
 from mpp.outbox.services import outbox_relay
@@ -77,6 +85,8 @@ def every_shape(db) -> dict[str, Any]:
     batch = print_batch_create(sheet_ids=[printed.pk], actor=printer)
     print_batch_build(batch_id=batch.pk)
     print_batch_mark_printed(batch_id=batch.pk, actor=printer)
+    filed = NoticeToAppear.objects.filter(case__in=san_diego[:2]).order_by("id")
+    nta_file(nta_ids=[n.pk for n in filed], filed_on=timezone.localdate(), actor=court)  # M3: filed, with who
     return {"court": court, "printed": printed, "rescheduled": rescheduled, "continued": continued}
 
 
@@ -128,6 +138,27 @@ def test_every_hearing_row_is_the_serializers_json(every_shape):
     assert moved["replaced_by"] is not None and moved["status"] == "rescheduled"
 
 
+def test_every_nta_row_is_the_serializers_json(every_shape):
+    ntas = list(
+        NoticeToAppear.objects.select_related(
+            "case__alien",
+            "court",
+            "served_location",
+            "initial_hearing__hearing_location",
+            "served_by",
+            "filed_by",
+        ).order_by("-served_at", "-id")
+    )
+    assert {n.filed_on is not None for n in ntas} == {True, False}
+    assert len({n.court_id for n in ntas}) == 3
+
+    rows = nta_rows([n.pk for n in ntas])
+
+    assert rows == _serialized(NtaRowSerializer, ntas)
+    filed = [row for row in rows if row["is_filed"]]
+    assert filed and all(row["filed_by"]["id"] == every_shape["court"].pk for row in filed)
+
+
 def test_ids_not_found_are_left_out_and_the_order_is_the_ids(every_shape):
     ids = list(Hearing.objects.order_by("id").values_list("pk", flat=True))
 
@@ -158,6 +189,8 @@ def test_moments_render_as_drf_does_and_none_stays_none():
 @pytest.mark.parametrize(
     ("endpoint", "model", "serializer"),
     [
+        ("ntas", NoticeToAppear, NtaRowSerializer),
+        ("ntas?filed=false", NoticeToAppear, NtaRowSerializer),
         ("tear-sheets", TearSheet, TearSheetSerializer),
         ("print-queue", TearSheet, TearSheetSerializer),
         ("hearings", Hearing, HearingSerializer),
@@ -170,15 +203,21 @@ def test_the_list_endpoints_answer_the_serializers_json(every_shape, endpoint, m
     client = APIClient()
     client.force_login(reader)
 
-    response = client.get(f"{API}/{endpoint}/", {"page_size": 100})
+    path, _, query = endpoint.partition("?")
+    response = client.get(f"{API}/{path}/?{query}", {"page_size": 100})
 
     assert response.status_code == 200, response.content
     rows = response.json()["results"]
     assert rows
-    related = (
-        ("case__alien", "hearing__hearing_location__court", "location", "superseded_by")
-        if model is TearSheet
-        else ("case__alien", "hearing_location__court", "hearing_location__reporting_port", "replaced_by")
-    )
+    related = {
+        TearSheet: ("case__alien", "hearing__hearing_location__court", "location", "superseded_by"),
+        Hearing: (
+            "case__alien",
+            "hearing_location__court",
+            "hearing_location__reporting_port",
+            "replaced_by",
+        ),
+        NoticeToAppear: ("case__alien", "initial_hearing__hearing_location", "served_by", "filed_by"),
+    }[model]
     objects = {o.pk: o for o in model.objects.select_related(*related).filter(pk__in=[r["id"] for r in rows])}
     assert rows == _serialized(serializer, [objects[row["id"]] for row in rows])
