@@ -22,6 +22,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from mpp.accounts.models import display_name
 from mpp.db import in_order_of
 from mpp.exceptions import DomainError
 
@@ -211,6 +212,30 @@ def described(text: str, roles: Iterable[str], **kwargs: Any) -> Any:
 
 def error_responses(*codes: int) -> dict[int, OpenApiResponse]:
     return {code: ERROR_RESPONSES[code] for code in codes}
+
+
+_DATETIME = serializers.DateTimeField(read_only=True)  # DRF's rendering of a moment (ISO 8601, current zone)
+
+
+def moment(value: Any) -> str | None:
+    """A moment as the serializers' ``DateTimeField`` renders it (for rows built from values: ``JsonRows``)."""
+    return _DATETIME.to_representation(value) if value is not None else None
+
+
+def actor_values(path: str) -> tuple[str, ...]:
+    """The user columns at ``path`` that ``actor_json`` reads from a ``.values()`` row."""
+    return tuple(f"{path}__{f}" for f in ("id", "username", "first_name", "last_name"))
+
+
+def actor_json(v: Mapping[str, Any], path: str) -> dict[str, Any] | None:
+    """Who did something, ``{id, name}`` as the actor serializers render a user (``User.display_name``), from
+    a row of values with ``actor_values(path)``; None where there is nobody."""
+    if v[f"{path}__id"] is None:
+        return None
+    return {
+        "id": v[f"{path}__id"],
+        "name": display_name(v[f"{path}__username"], v[f"{path}__first_name"], v[f"{path}__last_name"]),
+    }
 
 
 class JsonRows(list[dict[str, Any]]):

@@ -21,16 +21,9 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from hearings.models import Hearing, NoticeToAppear, TearSheet
-from mpp.accounts.models import display_name
+from mpp.api import actor_json, actor_values, moment
 from mpp.db import in_order_of
 from mpp.html import url_of
-
-_DATETIME = serializers.DateTimeField(read_only=True)  # DRF's rendering of a moment (ISO 8601, current zone)
-
-
-def moment(value: Any) -> str | None:
-    """A moment as the serializers' DateTimeField renders it."""
-    return _DATETIME.to_representation(value) if value is not None else None
 
 
 @cache
@@ -189,20 +182,6 @@ def _place(v: dict[str, Any], path: str) -> dict[str, Any]:
     return {"code": v[f"{path}__code"], "name": v[f"{path}__name"]}
 
 
-def _staff_member(v: dict[str, Any], path: str) -> dict[str, Any] | None:
-    """``StaffMemberSerializer`` of the user at ``path``; None where there is none."""
-    if v[f"{path}__id"] is None:
-        return None
-    return {
-        "id": v[f"{path}__id"],
-        "name": display_name(v[f"{path}__username"], v[f"{path}__first_name"], v[f"{path}__last_name"]),
-    }
-
-
-def _staff_values(path: str) -> tuple[str, ...]:
-    return tuple(f"{path}__{f}" for f in ("id", "username", "first_name", "last_name"))
-
-
 NTA_VALUES = (
     "id",
     "case_id",
@@ -216,9 +195,9 @@ NTA_VALUES = (
     "served_at",
     "served_location__code",
     "served_location__name",
-    *_staff_values("served_by"),
+    *actor_values("served_by"),
     "filed_on",
-    *_staff_values("filed_by"),
+    *actor_values("filed_by"),
 )
 
 _DATE = serializers.DateField(read_only=True)
@@ -248,10 +227,10 @@ def nta_rows(ids: Sequence[int]) -> list[dict[str, Any]]:
                 },
                 "served_at": moment(v["served_at"]),
                 "served_location": _place(v, "served_location"),
-                "served_by": _staff_member(v, "served_by"),
+                "served_by": actor_json(v, "served_by"),
                 "is_filed": filed_on is not None,
                 "filed_on": _DATE.to_representation(filed_on) if filed_on is not None else None,
-                "filed_by": _staff_member(v, "filed_by"),
+                "filed_by": actor_json(v, "filed_by"),
             }
         )
     return rows

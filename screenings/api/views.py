@@ -22,7 +22,7 @@ enforced by the deny-by-default ``RolePermission`` and written into each operati
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 from django.db.models import QuerySet
@@ -44,6 +44,7 @@ from mpp.audit.api import AccessLoggedListMixin
 from mpp.audit.models import AccessLog
 from mpp.audit.services import access_log_record
 from screenings import selectors, services
+from screenings.api.rows import review_queue_rows
 from screenings.api.serializers import (
     AmenabilityReviewSerializer,
     DecideSerializer,
@@ -407,17 +408,17 @@ class AmenabilityReviewViewSet(AccessLoggedListMixin, viewsets.GenericViewSet):
     filter_backends: list[type] = []
     lookup_value_converter = "int"
     access_log_type = "amenability_review"
+    # The queue's page: its ids first (mpp.api.ViewOrderedCursorPagination), then its rows as values,
+    # members and waits_for_hold included (screenings.api.rows): 400 model instances a page otherwise.
+    narrow_page = True
+
+    def json_rows(self, ids: list[int]) -> list[dict[str, Any]]:
+        return review_queue_rows(ids)
 
     def get_queryset(self) -> QuerySet[AmenabilityReview]:
         if getattr(self, "swagger_fake_view", False):  # schema generation: no user to scope by
             return AmenabilityReview.objects.none()
         return selectors.reviews_pending_for(user=signed_in_user(self.request))
-
-    def complete_page(self, rows: Sequence[Any]) -> None:
-        """S1/S4: which of the page's families wait for a hold (one query for the page's encounters)."""
-        waiting = selectors.encounters_waiting_for_hold(encounter_ids=[row.encounter_id for row in rows])
-        for row in rows:
-            row.waits_for_hold = row.encounter_id in waiting
 
     def get_serializer_class(self) -> type[Any]:
         return {

@@ -1303,13 +1303,28 @@ def test_the_queue_members_built_directly_are_what_the_member_serializer_renders
     import json
 
     from screenings import selectors
-    from screenings.api.serializers import ReviewMemberSerializer, ReviewQueueItemSerializer, _review_members
+    from screenings.api.serializers import ReviewMemberSerializer, ReviewQueueItemSerializer
 
     _encounter, review = _submitted_review(officer)
     review = selectors.reviews_pending_for(user=supervisor).get(pk=review.pk)
+    cases = {case.pk: case for case in review.encounter.cases.all()}
+    raw = [  # the frozen proposal's members, joined to their cases, as the serializer's source
+        {
+            "case": member["key"],
+            "alien": cases[member["key"]].alien_id,
+            "a_number": cases[member["key"]].alien.a_number,
+            "name": member["name"],
+            "status": cases[member["key"]].status,
+            "proposed_amenable": member["amenable"],
+            "proposed_reasons": member["reasons"],
+            "uac": member.get("uac", False),
+            "refer_to_uscis": member.get("refer_to_uscis", False),
+        }
+        for member in review.proposal["members"]
+    ]
 
     direct = ReviewQueueItemSerializer(review).data["members"]
-    through_serializer = ReviewMemberSerializer(_review_members(review), many=True).data
+    through_serializer = ReviewMemberSerializer(raw, many=True).data
 
     assert direct and json.dumps(direct) == json.dumps(through_serializer)
     assert any(member["proposed_reasons"] for member in direct)  # the mixed family has reasons to compare
