@@ -21,7 +21,7 @@ from cases.rules import age_on
 from cases.selectors import user_sees_cases
 from mpp.accounts.models import User
 from mpp.accounts.roles import Role
-from mpp.outbox.selectors import notifications_unread_count
+from mpp.outbox.selectors import NOTIFICATION_BADGE_CAP, notifications_unread_count
 
 register = template.Library()
 
@@ -106,11 +106,16 @@ def unread_notifications(context: template.Context) -> int | str:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return 0
+    # Counted with the session at the start of the request (mpp.sessions): good for a page that changed
+    # nothing; after a POST, which may have read or made notifications, counted again.
+    counted = getattr(user, "preloaded_unread", None)
+    if counted is not None and getattr(request, "method", None) in ("GET", "HEAD"):
+        return badge_number(counted)
     return badge_number(notifications_unread_count(user=user, cap=BADGE_CAP))
 
 
 # Header badges count up to this many, then say "99+": a bounded count on every page (step 5).
-BADGE_CAP = 99
+BADGE_CAP = NOTIFICATION_BADGE_CAP
 
 
 def badge_number(count: int) -> int | str:

@@ -9,6 +9,7 @@ from functools import cached_property
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
@@ -211,3 +212,21 @@ class ApiToken(models.Model):
         if self.expires_at <= at:
             return self.State.EXPIRED
         return self.State.ACTIVE
+
+
+class Session(AbstractBaseSession):
+    """A signed-in (or anonymous) browser session, as Django's, with the id of its user in a column of its own
+    (``user``, null for an anonymous session), set from the session data whenever the session is saved. The
+    session store (``mpp.sessions``) reads the session and its user, with the user's roles, duty locations
+    and unread notifications, in one query by that column, where Django reads the session and then the user.
+    Django still checks the user against the session data (the id and the password hash) on every request."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+
+    @classmethod
+    def get_session_store_class(cls) -> type:
+        from mpp.sessions import SessionStore
+
+        return SessionStore

@@ -29,14 +29,13 @@ def users_with_access() -> QuerySet[User]:
 
 # The tables of User, Group and the two many-to-many relations (tests/mpp/test_request_cost.py checks that
 # this loads what ``users_with_access`` loads).
-_USER_WITH_ACCESS_SQL = """
-SELECT u.*,
+# The columns of a user ``u`` with its access arrays (also read with the session: mpp.sessions).
+USER_WITH_ACCESS_COLUMNS = """u.*,
     ARRAY(SELECT g.name FROM auth_group g JOIN accounts_user_groups ug ON ug.group_id = g.id
           WHERE ug.user_id = u.id ORDER BY g.name) AS access_roles,
     ARRAY(SELECT dl.location_id FROM accounts_user_duty_locations dl
-          WHERE dl.user_id = u.id ORDER BY dl.location_id) AS access_location_ids
-FROM accounts_user u WHERE u.id = %s
-"""
+          WHERE dl.user_id = u.id ORDER BY dl.location_id) AS access_location_ids"""
+_USER_WITH_ACCESS_SQL = f"SELECT {USER_WITH_ACCESS_COLUMNS} FROM accounts_user u WHERE u.id = %s"  # noqa: S608
 
 
 def user_with_access(user_id: int) -> User | None:

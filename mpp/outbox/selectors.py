@@ -26,6 +26,10 @@ NOTIFICATION_SORTS = (
 )
 
 
+# The header's badge counts up to this many, then says "99+": a bounded count on every page (step 5).
+NOTIFICATION_BADGE_CAP = 99
+
+
 def notifications_unread_count(*, user: User, cap: int | None = None) -> int:
     """The header's badge, on every page: counted in the partial index of the unread notifications. With
     ``cap``, counting stops after ``cap`` + 1 (the badge then says "99+"): bounded whatever the backlog."""

@@ -107,6 +107,9 @@ LOGIN_REDIRECT_URL = "cases:home"
 LOGOUT_REDIRECT_URL = "login"
 
 # django-axes first: it refuses a locked-out username or address before any password is checked.
+# The session and its user (roles, duty locations, the unread badge) in one query: mpp.sessions.
+SESSION_ENGINE = "mpp.sessions"
+
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "mpp.accounts.backends.AccessLoadingBackend",
