@@ -1,17 +1,17 @@
 """Reads of the hearing day at the port (H1): the expected arrivals of a port on a day, 50 to a page in
 report-time order (keyset), and the same rows as a one-page manifest. A fixed number of queries whatever
 the rows: the port, its hearing locations, one page of hearings with everything a row shows (the person,
-language, counsel of record, open holds, attendance), and the family members who share a slot."""
+language, counsel of record, open holds, attendance, and the family members who share its slot)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import DateTimeField, ExpressionWrapper, F, OuterRef, Q, Subquery
+from django.db.models import BooleanField, DateTimeField, ExpressionWrapper, F, OuterRef, Q, Subquery
+from django.db.models.functions import JSONObject
 from django.utils import timezone
 
 from cases.models import Case, Hold
@@ -174,6 +174,28 @@ def _rows(
         .exclude(case_id=OuterRef("case_id"))
         .values("kind")
     )
+    # The others of the family with a hearing in the same slot (H1: a family that came together is checked
+    # in at once), as one array per row: a query of its own cost a round trip and its compiling (2026-12-06).
+    family = (
+        Hearing.objects.filter(
+            slot_id=OuterRef("slot_id"),
+            case__encounter__family_unit_id=OuterRef("case__encounter__family_unit_id"),
+            status__in=DAY_STATUSES,
+        )
+        .exclude(pk=OuterRef("pk"))
+        .order_by("case_id")
+        .values(
+            mate=JSONObject(
+                hearing_id="pk",
+                case_id="case_id",
+                family_name="case__alien__family_name",
+                given_names="case__alien__given_names",
+                checked_in=ExpressionWrapper(
+                    Q(attendance__checked_in_at__isnull=False), output_field=BooleanField()
+                ),
+            )
+        )
+    )
     # First the page's hearings by report time (narrow rows: the day's hearings at the port sorted without
     # their joins), then what their rows show, for those rows only.
     page = list(hearings.order_by("report_time", "pk").values_list("pk", flat=True)[:limit])
@@ -189,6 +211,7 @@ def _rows(
             counsel_name=Subquery(counsel),
             hold_kinds=ArraySubquery(own_holds),
             family_hold_kinds=ArraySubquery(family_holds),
+            family=ArraySubquery(family),
         )
         .values(
             "pk",
@@ -202,6 +225,7 @@ def _rows(
             "counsel_name",
             "hold_kinds",
             "family_hold_kinds",
+            "family",
             "case__status",
             "case__encounter__family_unit_id",
             "case__alien__family_name",
@@ -244,9 +268,17 @@ def _rows(
                 returned_at=v["attendance__returned_at"],
                 overnight_in_at=v["attendance__overnight_in_at"],
                 overnight_out_at=v["attendance__overnight_out_at"],
+                family=[
+                    FamilyMate(
+                        hearing_id=m["hearing_id"],
+                        case_id=m["case_id"],
+                        name=f"{m['family_name']}, {m['given_names']}",
+                        checked_in=m["checked_in"],
+                    )
+                    for m in v["family"] or []
+                ],
             )
         )
-    _attach_families(rows)
     return rows
 
 
@@ -256,42 +288,6 @@ def _hold_labels(kinds: list[str] | None) -> list[str]:
         kind = hold_kind(code)
         labels.append(f"{kind.label} ({kind.rule})" if kind is not None else code)
     return labels
-
-
-def _attach_families(rows: list[ArrivalRow]) -> None:
-    """One query: the family members of the rows' people who share their slot (H1: a family that came
-    together is checked in at once)."""
-    if not rows:
-        return
-    mates = (
-        Hearing.objects.filter(
-            slot_id__in={r.slot_id for r in rows},
-            case__encounter__family_unit_id__in={r.family_unit_id for r in rows},
-            status__in=DAY_STATUSES,
-        )
-        .order_by("case_id")
-        .values(
-            "pk",
-            "case_id",
-            "slot_id",
-            "case__encounter__family_unit_id",
-            "case__alien__family_name",
-            "case__alien__given_names",
-            "attendance__checked_in_at",
-        )
-    )
-    groups: dict[tuple[int, int], list[FamilyMate]] = defaultdict(list)
-    for m in mates:
-        groups[(m["slot_id"], m["case__encounter__family_unit_id"])].append(
-            FamilyMate(
-                hearing_id=m["pk"],
-                case_id=m["case_id"],
-                name=f"{m['case__alien__family_name']}, {m['case__alien__given_names']}",
-                checked_in=m["attendance__checked_in_at"] is not None,
-            )
-        )
-    for row in rows:
-        row.family = [m for m in groups[(row.slot_id, row.family_unit_id)] if m.hearing_id != row.hearing_id]
 
 
 def expected_arrivals(

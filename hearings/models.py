@@ -250,7 +250,14 @@ class Hearing(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["hearing_location", "starts_at", "id"], name="hearing_docket_idx"),
+            # A place's hearings in time order, with their status in the index: the hearings of a day at a
+            # place are read from the index alone (the port's arrivals, which filter by status: 3.9 -> 0.8 ms
+            # at 500k cases, 2026-12-06; it replaced hearing_docket_idx, the same keys without the status).
+            models.Index(
+                fields=["hearing_location", "starts_at", "id"],
+                include=["status"],
+                name="hearing_place_time_idx",
+            ),
             models.Index(fields=["case", "starts_at"], name="hearing_case_idx"),
             # The API's hearing list over every location, in hearing order: without it a page sorted every
             # hearing (260 ms at 500k cases, 2026-12-04).

@@ -14,7 +14,6 @@ here; whether a person attended is recorded by court staff as well (``APPEARANCE
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import asdict
 from typing import Any
 from urllib.parse import urlencode
 
@@ -30,7 +29,7 @@ from hearings.day_selectors import ArrivalRow
 from hearings.models import HearingAttendance
 from hearings.workflow import PORT_ROLES
 from mpp.accounts.auth import signed_in_user
-from mpp.api import described, error_response, error_responses
+from mpp.api import described, error_response, error_responses, moment
 from mpp.audit.models import AccessLog
 from mpp.audit.services import access_log_record
 
@@ -173,8 +172,36 @@ class ReturnedCaseSerializer(serializers.Serializer):
 # --- views -------------------------------------------------------------------------------------------
 
 
-def _row(row: ArrivalRow) -> dict[str, Any]:
-    return {**asdict(row), "state": row.state}
+def arrival_json(row: ArrivalRow) -> dict[str, Any]:
+    """``ArrivalSerializer`` of one row, built directly (tests/hearings/test_day_api.py compares the two): the
+    serializer's 22 fields and a nested list per row were about 4 ms of the busiest day's page of 50, and
+    ``dataclasses.asdict`` (which copies deeply) 2 ms more (2026-12-06)."""
+    return {
+        "hearing_id": row.hearing_id,
+        "case_id": row.case_id,
+        "name": row.name,
+        "a_number": row.a_number,
+        "language": row.language,
+        "report_at": moment(row.report_at),
+        "report_words": row.report_words,
+        "hearing_location": row.place_name,
+        "hearing_words": row.hearing_words,
+        "hearing_status": row.hearing_status,
+        "counsel": row.counsel,
+        "holds": list(row.holds),
+        "family_holds": list(row.family_holds),
+        "state": row.state,
+        "checked_in_at": moment(row.checked_in_at),
+        "transported_at": moment(row.transported_at),
+        "appearance": row.appearance,
+        "returned_at": moment(row.returned_at),
+        "overnight_in_at": moment(row.overnight_in_at),
+        "overnight_out_at": moment(row.overnight_out_at),
+        "family": [
+            {"hearing_id": m.hearing_id, "case_id": m.case_id, "name": m.name, "checked_in": m.checked_in}
+            for m in row.family
+        ],
+    }
 
 
 class PortView(GenericAPIView):
@@ -226,9 +253,7 @@ class ArrivalsView(PortView):
         if page.next_after:
             params = urlencode({"port": port_id, "day": day.isoformat(), "after": page.next_after})
             next_url = request.build_absolute_uri(f"{request.path}?{params}")
-        return Response(
-            ArrivalsPageSerializer({"next": next_url, "results": [_row(r) for r in page.rows]}).data
-        )
+        return Response({"next": next_url, "results": [arrival_json(r) for r in page.rows]})
 
 
 class ScanView(PortView):

@@ -208,3 +208,46 @@ def test_h1_permissions(day: Day) -> None:
     )
     assert not HearingAttendance.objects.exists()
     assert day_services.DAY_STATUSES  # the module is importable on its own
+
+
+def test_h1_the_arrival_rows_are_the_arrival_serializers_json_in_every_state(day: Day, monkeypatch) -> None:
+    # hearings.api.port.arrival_json builds the rows directly: they must be what ArrivalSerializer renders,
+    # for people expected, checked in, transported, overnight, with counsel, with open holds and family.
+    from dataclasses import asdict
+
+    from hearings import court_services, day_selectors
+    from hearings.api.port import ArrivalSerializer, arrival_json
+    from hearings.models import Representation
+
+    other = hearing_day(size=3, at=day.hearings[0].slot)
+    client = api(day.officer)
+    monkeypatch.setattr(timezone, "now", lambda: day.at(1))
+    client.post("/api/v1/hearing-day/check-in/", {"hearings": day.ids}, format="json")
+    monkeypatch.setattr(timezone, "now", lambda: day.at(20))
+    client.post("/api/v1/hearing-day/transported/", {"hearings": day.ids[:1]}, format="json")
+    client.post("/api/v1/hearing-day/check-in/", {"hearings": other.ids[:1]}, format="json")
+    monkeypatch.setattr(timezone, "now", lambda: day.at(600))
+    client.post("/api/v1/hearing-day/overnight-in/", {"hearings": day.ids[1:]}, format="json")
+    fear_claim_for(other.cases[1], actor=day.officer, at=day.port.code)
+    court_services.representation_record(
+        case_id=other.cases[2].pk,
+        kind=Representation.Kind.ATTORNEY,
+        name="Ana Beltrán, Esq.",
+        eoir28_filed_on=timezone.localdate(),
+        actor=user_with_role(Role.COURT_STAFF),
+        reason="EOIR-28 filed",
+    )
+    page = day_selectors.expected_arrivals(
+        user=day.officer, port_id=day.port.pk, day=dt.date.fromisoformat(report_day(day))
+    )
+    assert page is not None
+    rows = page.rows
+    assert {r.state for r in rows} >= {"Expected", "Checked in", "Transported", "In CBP custody overnight"}
+    assert any(r.counsel for r in rows) and any(r.holds for r in rows) and any(r.family_holds for r in rows)
+    assert all(r.family for r in rows)
+
+    for row in rows:
+        assert arrival_json(row) == ArrivalSerializer({**asdict(row), "state": row.state}).data
+
+    answered = client.get("/api/v1/arrivals/", {"port": day.port.pk, "day": report_day(day)}).json()
+    assert answered["results"] == [ArrivalSerializer({**asdict(r), "state": r.state}).data for r in rows]
