@@ -6,21 +6,22 @@ language, counsel of record, open holds, attendance, and the family members who 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import zoneinfo
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import BooleanField, DateTimeField, ExpressionWrapper, F, OuterRef, Q, Subquery
-from django.db.models.functions import JSONObject
+from django.db import connection
 from django.utils import timezone
 
-from cases.models import Case, Hold
+from cases.models import Case
 from cases.registry import hold_kind
 from cases.subscribers import local_time_words
 from hearings.day_services import DAY_STATUSES
-from hearings.models import Hearing, HearingAttendance, Representation
+from hearings.models import Hearing, HearingAttendance
 from hearings.workflow import PORT_ROLES
 from mpp.accounts.models import Location, User
+from mpp.db import in_order_of
 
 PAGE_SIZE = 50
 MANIFEST_MAX = 400
@@ -137,137 +138,117 @@ def _port_for(user: User, port_id: int) -> Location | None:
     return next((p for p in ports_of(user) if p.pk == port_id), None)
 
 
+def _sql_list(values: tuple[str, ...]) -> str:
+    """Constant codes (choices of the models, never input) written into SQL text as a list."""
+    assert all(v.isidentifier() for v in values)
+    return "(" + ", ".join(f"'{v}'" for v in values) + ")"
+
+
+# The two reads of a page of arrivals, as SQL text: their ORM querysets (the rows' with four subqueries) cost
+# about 7 ms a page to build and compile, on every request, where running them costs 2-4 (2026-12-06, 500k
+# cases, the busiest day at San Ysidro). tests/hearings/test_day_*.py cover what the rows hold.
+#
+# First the page's hearings by report time (the hearing's start less the location's lead) on the day, keyset
+# from ``after``: the day's hearings at the port's places from the index (hearing_location, starts_at, id)
+# with the status included, sorted without their joins. Report leads are hours, so the hearings reporting on
+# the day start on it or the next.
+_PAGE_SQL = f"""
+SELECT h.id FROM hearings_hearing h JOIN hearings_hearinglocation l ON l.id = h.hearing_location_id
+WHERE l.reporting_port_id = %(port)s AND h.status IN {_sql_list(DAY_STATUSES)}
+  AND h.starts_at >= %(start)s AND h.starts_at < %(until)s
+  AND h.starts_at - l.report_lead >= %(start)s AND h.starts_at - l.report_lead < %(end)s
+  {{after}}
+ORDER BY h.starts_at - l.report_lead, h.id LIMIT %(limit)s
+"""  # noqa: S608
+PAGE_SQL = _PAGE_SQL.format(after="")
+PAGE_AFTER_SQL = _PAGE_SQL.format(after="AND (h.starts_at - l.report_lead, h.id) > (%(at)s, %(pk)s)")
+
+# Then what those rows show: the person, the place, the counsel of record (H3), the open holds of the case and
+# of the rest of the family (F4), the attendance, and the others of the family with a hearing in the same slot
+# (H1: a family that came together is checked in at once), one array per row.
+ROWS_SQL = f"""
+SELECT h.id, h.case_id, h.slot_id, h.starts_at, h.status, l.name AS place_name, l.time_zone AS place_zone,
+  h.starts_at - l.report_lead AS report_time,
+  (SELECT r.name FROM hearings_representation r WHERE r.case_id = h.case_id AND r.ended_on IS NULL
+   ORDER BY r.case_id, r.eoir28_filed_on, r.id LIMIT 1) AS counsel_name,
+  ARRAY(SELECT k.kind FROM cases_hold k WHERE k.case_id = h.case_id AND k.released_at IS NULL
+        ORDER BY k.opened_at, k.id) AS hold_kinds,
+  ARRAY(SELECT k.kind FROM cases_hold k JOIN cases_case kc ON kc.id = k.case_id
+        JOIN cases_encounter ke ON ke.id = kc.encounter_id
+        WHERE ke.family_unit_id = e.family_unit_id AND k.released_at IS NULL AND k.case_id <> h.case_id
+        ORDER BY k.opened_at, k.id) AS family_hold_kinds,
+  ARRAY(SELECT jsonb_build_object('hearing_id', m.id, 'case_id', m.case_id, 'family_name', ma.family_name,
+                                  'given_names', ma.given_names, 'checked_in', mt.checked_in_at IS NOT NULL)
+        FROM hearings_hearing m JOIN cases_case mc ON mc.id = m.case_id
+        JOIN cases_encounter me ON me.id = mc.encounter_id JOIN cases_alien ma ON ma.id = mc.alien_id
+        LEFT JOIN hearings_hearingattendance mt ON mt.hearing_id = m.id
+        WHERE me.family_unit_id = e.family_unit_id AND m.slot_id = h.slot_id
+          AND m.status IN {_sql_list(DAY_STATUSES)} AND m.id <> h.id
+        ORDER BY m.case_id) AS family,
+  c.status AS case_status, e.family_unit_id, a.family_name, a.given_names, a.a_number,
+  lang.name AS language, t.checked_in_at, t.transported_at, t.appearance, t.returned_at, t.overnight_in_at,
+  t.overnight_out_at
+FROM hearings_hearing h JOIN hearings_hearinglocation l ON l.id = h.hearing_location_id
+JOIN cases_case c ON c.id = h.case_id JOIN cases_encounter e ON e.id = c.encounter_id
+JOIN cases_alien a ON a.id = c.alien_id JOIN cases_language lang ON lang.id = a.preferred_language_id
+LEFT JOIN hearings_hearingattendance t ON t.hearing_id = h.id
+WHERE h.id = ANY(%(ids)s)
+"""  # noqa: S608
+
+
+def _fetch(sql: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [column.name for column in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
 def _rows(
     *, port: Location, day: dt.date, after: tuple[dt.datetime, int] | None, limit: int
 ) -> list[ArrivalRow]:
     zone = zoneinfo.ZoneInfo(port.time_zone)
     start = dt.datetime.combine(day, dt.time.min, tzinfo=zone)
     end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
-    hearings = (
-        Hearing.objects.filter(
-            hearing_location__reporting_port_id=port.pk,
-            status__in=DAY_STATUSES,
-            # The index (hearing_location, starts_at, id), per hearing location of the port: report leads are
-            # hours, so the hearings reporting on the day start on it or the next.
-            starts_at__gte=start,
-            starts_at__lt=end + dt.timedelta(days=1),
-        )
-        .annotate(
-            report_time=ExpressionWrapper(
-                F("starts_at") - F("hearing_location__report_lead"), output_field=DateTimeField()
-            )
-        )
-        .filter(report_time__gte=start, report_time__lt=end)
-    )
+    params: dict[str, Any] = {
+        "port": port.pk,
+        "start": start,
+        "end": end,
+        "until": end + dt.timedelta(days=1),
+        "limit": limit,
+    }
     if after is not None:
-        at, pk = after
-        hearings = hearings.filter(Q(report_time__gt=at) | Q(report_time=at, pk__gt=pk))
-    counsel = Representation.objects.filter(case_id=OuterRef("case_id"), ended_on__isnull=True).values(
-        "name"
-    )[:1]
-    own_holds = Hold.objects.filter(case_id=OuterRef("case_id"), released_at__isnull=True).values("kind")
-    family_holds = (
-        Hold.objects.filter(
-            case__encounter__family_unit_id=OuterRef("case__encounter__family_unit_id"),
-            released_at__isnull=True,
-        )
-        .exclude(case_id=OuterRef("case_id"))
-        .values("kind")
-    )
-    # The others of the family with a hearing in the same slot (H1: a family that came together is checked
-    # in at once), as one array per row: a query of its own cost a round trip and its compiling (2026-12-06).
-    family = (
-        Hearing.objects.filter(
-            slot_id=OuterRef("slot_id"),
-            case__encounter__family_unit_id=OuterRef("case__encounter__family_unit_id"),
-            status__in=DAY_STATUSES,
-        )
-        .exclude(pk=OuterRef("pk"))
-        .order_by("case_id")
-        .values(
-            mate=JSONObject(
-                hearing_id="pk",
-                case_id="case_id",
-                family_name="case__alien__family_name",
-                given_names="case__alien__given_names",
-                checked_in=ExpressionWrapper(
-                    Q(attendance__checked_in_at__isnull=False), output_field=BooleanField()
-                ),
-            )
-        )
-    )
-    # First the page's hearings by report time (narrow rows: the day's hearings at the port sorted without
-    # their joins), then what their rows show, for those rows only.
-    page = list(hearings.order_by("report_time", "pk").values_list("pk", flat=True)[:limit])
+        params["at"], params["pk"] = after
+    page = [v["id"] for v in _fetch(PAGE_SQL if after is None else PAGE_AFTER_SQL, params)]
     if not page:
         return []
-    position = {pk: i for i, pk in enumerate(page)}
-    values = sorted(
-        Hearing.objects.filter(pk__in=page)
-        .annotate(
-            report_time=ExpressionWrapper(
-                F("starts_at") - F("hearing_location__report_lead"), output_field=DateTimeField()
-            ),
-            counsel_name=Subquery(counsel),
-            hold_kinds=ArraySubquery(own_holds),
-            family_hold_kinds=ArraySubquery(family_holds),
-            family=ArraySubquery(family),
-        )
-        .values(
-            "pk",
-            "case_id",
-            "slot_id",
-            "starts_at",
-            "status",
-            "hearing_location__name",
-            "hearing_location__time_zone",
-            "report_time",
-            "counsel_name",
-            "hold_kinds",
-            "family_hold_kinds",
-            "family",
-            "case__status",
-            "case__encounter__family_unit_id",
-            "case__alien__family_name",
-            "case__alien__given_names",
-            "case__alien__a_number",
-            "case__alien__preferred_language__name",
-            "attendance__checked_in_at",
-            "attendance__transported_at",
-            "attendance__appearance",
-            "attendance__returned_at",
-            "attendance__overnight_in_at",
-            "attendance__overnight_out_at",
-        ),
-        key=lambda v: position[v["pk"]],
-    )
+    values = in_order_of(page, _fetch(ROWS_SQL, {"ids": page}), key=lambda v: v["id"])
     rows = []
     for v in values:
         rows.append(
             ArrivalRow(
-                hearing_id=v["pk"],
+                hearing_id=v["id"],
                 case_id=v["case_id"],
-                case_status=v["case__status"],
-                family_unit_id=v["case__encounter__family_unit_id"],
+                case_status=v["case_status"],
+                family_unit_id=v["family_unit_id"],
                 slot_id=v["slot_id"],
-                name=f"{v['case__alien__family_name']}, {v['case__alien__given_names']}",
-                a_number=v["case__alien__a_number"] or "",
-                language=v["case__alien__preferred_language__name"] or "",
+                name=f"{v['family_name']}, {v['given_names']}",
+                a_number=v["a_number"] or "",
+                language=v["language"] or "",
                 report_at=v["report_time"],
                 report_words=local_time_words(v["report_time"], port.time_zone),
                 port_time_zone=port.time_zone,
-                place_name=v["hearing_location__name"],
-                hearing_words=local_time_words(v["starts_at"], v["hearing_location__time_zone"]),
+                place_name=v["place_name"],
+                hearing_words=local_time_words(v["starts_at"], v["place_zone"]),
                 hearing_status=v["status"],
                 counsel=v["counsel_name"] or "",
                 holds=_hold_labels(v["hold_kinds"]),
                 family_holds=_hold_labels(v["family_hold_kinds"]),
-                checked_in_at=v["attendance__checked_in_at"],
-                transported_at=v["attendance__transported_at"],
-                appearance=v["attendance__appearance"] or "",
-                returned_at=v["attendance__returned_at"],
-                overnight_in_at=v["attendance__overnight_in_at"],
-                overnight_out_at=v["attendance__overnight_out_at"],
+                checked_in_at=v["checked_in_at"],
+                transported_at=v["transported_at"],
+                appearance=v["appearance"] or "",
+                returned_at=v["returned_at"],
+                overnight_in_at=v["overnight_in_at"],
+                overnight_out_at=v["overnight_out_at"],
                 family=[
                     FamilyMate(
                         hearing_id=m["hearing_id"],
@@ -275,7 +256,7 @@ def _rows(
                         name=f"{m['family_name']}, {m['given_names']}",
                         checked_in=m["checked_in"],
                     )
-                    for m in v["family"] or []
+                    for m in map(json.loads, v["family"] or [])
                 ],
             )
         )
