@@ -406,6 +406,7 @@ def slots(request: HttpRequest) -> HttpResponse:
     form = SlotsPublishForm(
         request.POST or None,
         places=selectors.hearing_locations(),
+        shown=places,
         initial={"hearing_location": place.pk, "day": max(week, today)},
     )
     status = 200

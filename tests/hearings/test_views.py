@@ -473,6 +473,30 @@ def test_only_court_staff_open_the_slots_page_and_publish(client_for, role):
     assert HearingSlot.objects.filter(hearing_location=place).exists() == (role in COURT_OK)
 
 
+def test_the_publish_form_offers_every_active_place_from_the_pages_own_read(client_for, court_clerk):
+    from hearings.models import HearingLocation
+
+    laredo = hearing_location("lrd-ihf")
+    HearingLocation.objects.filter(code="imp-ic-mpp").update(is_active=False)
+    client = client_for(court_clerk)
+    url = slots_url("lrd-ihf")
+    client.get(url)
+
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+
+    body = response.content.decode()
+    select = re.search(r'<select name="publish-hearing_location"[^>]*>(.*?)</select>', body, re.S)
+    assert select, "no hearing location select"
+    options = re.findall(r'<option value="(\d+)"( selected)?>([^<]*)</option>', select.group(1))
+    active = HearingLocation.objects.filter(is_active=True)
+    assert sorted(int(v) for v, _, _ in options) == sorted(active.values_list("pk", flat=True))
+    assert [int(v) for v, chosen, _ in options if chosen] == [laredo.pk]
+    assert f"{laredo.name} ({laredo.time_zone})" in [html.unescape(label) for _, _, label in options]
+    place_reads = [q for q in ctx.captured_queries if 'FROM "hearings_hearinglocation"' in q["sql"]]
+    assert len(place_reads) == 1, place_reads  # the page's own read; the select adds none
+
+
 def test_the_slots_page_reads_the_same_number_of_queries_for_1_slot_as_for_30(client_for, court_clerk):
     place = hearing_location("sdg-ic-mpp")
     today = timezone.localdate(timezone.now(), place.zone)
