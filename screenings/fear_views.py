@@ -39,7 +39,7 @@ from cases.rules import age_on, local_day
 from cases.selectors import case_detail, family_open_holds, may_read_case_context, user_sees_cases
 from cases.services import hold_exempt_member
 from mpp.accounts.auth import signed_in_user
-from mpp.accounts.models import User
+from mpp.accounts.models import User, display_name
 from mpp.accounts.roles import roles_in_words
 from mpp.audit.models import AccessLog
 from mpp.audit.services import access_log_record
@@ -332,10 +332,46 @@ def fear_member_separate(request: HttpRequest, case_id: int, hold_id: int) -> Ht
 
 @dataclass(frozen=True)
 class QueueRow:
-    claim: FearClaim
+    claim_id: int
+    family_name: str
+    given_names: str
+    a_number: str
     stated_when: str
+    place: str
+    setting_label: str
+    status_label: str
+    outcome_label: str
     interview_when: str
     officer: str
+
+
+_SETTINGS = dict(FearClaim.Setting.choices)
+_STATUSES = dict(FearClaim.Status.choices)
+_OUTCOMES = dict(FearClaim.Outcome.choices)
+
+
+def _queue_row(v: dict[str, Any], office_zone: str) -> QueueRow:
+    """A queue row from its values (``fear_selectors.QUEUE_ROW_VALUES``)."""
+    scheduled = v["assessment__id"] is not None
+    return QueueRow(
+        claim_id=v["id"],
+        family_name=v["case__alien__family_name"],
+        given_names=v["case__alien__given_names"],
+        a_number=v["case__alien__a_number"] or "",
+        stated_when=when_words(v["stated_at"], v["location__time_zone"]),
+        place=v["location__name"],
+        setting_label=str(_SETTINGS.get(v["setting"], v["setting"])),
+        status_label=str(_STATUSES.get(v["status"], v["status"])),
+        outcome_label=str(_OUTCOMES.get(v["outcome"], v["outcome"])) if v["outcome"] else "",
+        interview_when=when_words(v["assessment__interview_at"], office_zone) if scheduled else "",
+        officer=display_name(
+            v["assessment__asylum_officer__username"],
+            v["assessment__asylum_officer__first_name"],
+            v["assessment__asylum_officer__last_name"],
+        )
+        if scheduled
+        else "",
+    )
 
 
 @never_cache
@@ -359,19 +395,8 @@ def fear_queue(request: HttpRequest) -> HttpResponse:
             params={**request.GET.dict(), "office": office.pk, "tab": tab},
         )
         _log_cases(request, user, [c.case_id for c in page.rows])
-        rows = []
-        for claim in page.rows:
-            assessment = getattr(claim, "assessment", None)
-            rows.append(
-                QueueRow(
-                    claim=claim,
-                    stated_when=when_words(claim.stated_at, claim.location.time_zone),
-                    interview_when=when_words(assessment.interview_at, office.time_zone)
-                    if assessment
-                    else "",
-                    officer=assessment.asylum_officer.display_name if assessment else "",
-                )
-            )
+        values = fear_selectors.fear_queue_values([c.pk for c in page.rows])
+        rows = [_queue_row(v, office.time_zone) for v in values]
         context.update(
             page=page,
             rows=rows,

@@ -54,6 +54,7 @@ from screenings.api.fear_serializers import (
     FearReviewSerializer,
     claim_body,
     claim_row,
+    queue_row_json,
 )
 from screenings.models import FearClaim
 from screenings.workflow import ASSESS_ROLES, CLAIM_READ_ROLES, CONCUR_ROLES, FEAR_CLAIM_OPEN_ROLES
@@ -159,14 +160,12 @@ def queue_page(request: Request, user: User, searched: Mapping[str, Any]) -> dic
     page = fear_selectors.fear_claim_queue(user=user, office_id=office.pk, tab=tab, params=params)
     if page.cursor_refused:
         raise ValidationError({"cursor": [ErrorDetail(INVALID_CURSOR, code="invalid_cursor")]})
-    # The queue reads the places' ids only: their codes and names in one query for the page.
-    ids = {claim.location_id for claim in page.rows} | {claim.asylum_office_id for claim in page.rows}
-    places = Location.objects.only("id", "code", "name").in_bulk(ids) if ids else {}
     link = request.build_absolute_uri
     return {
         "next": link(request.path + page.next_query) if page.has_next else None,
         "previous": link(request.path + page.previous_query) if page.has_previous else None,
-        "results": [claim_row(claim, places) for claim in page.rows],
+        # Rendered from the rows' values (FearClaimRowSerializer's JSON: queue_row_json).
+        "results": [queue_row_json(v) for v in fear_selectors.fear_queue_values([c.pk for c in page.rows])],
     }
 
 
@@ -245,10 +244,11 @@ class FearClaimViewSet(viewsets.GenericViewSet):
         body: dict[str, Any]
         if "case" in searched:
             body = {"next": None, "previous": None, "results": case_rows(user, searched["case"])}
-        else:
-            body = queue_page(request, user, searched)
+            log_read(request, [row["id"] for row in body["results"]])
+            return Response(FearClaimPageSerializer(body).data)
+        body = queue_page(request, user, searched)  # already rendered
         log_read(request, [row["id"] for row in body["results"]])
-        return Response(FearClaimPageSerializer(body).data)
+        return Response(body)
 
     def retrieve(self, request: Request, pk: int) -> Response:
         user = signed_in_user(request)

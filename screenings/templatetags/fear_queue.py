@@ -36,9 +36,7 @@ def fear_queue_rows(rows: Iterable[Any]) -> SafeString:
     prefix = reverse("screenings:fear-claim", args=[0])[: -len("0/")]
     out = []
     for row in rows:
-        claim = row.claim
-        person = claim.case.alien
-        outcome = format_row(_SMALL, claim.get_outcome_display()) if claim.outcome else ""
+        outcome = format_row(_SMALL, row.outcome_label) if row.outcome_label else ""
         interview = (
             format_row("{}" + _SMALL, row.interview_when, row.officer)
             if row.interview_when
@@ -47,15 +45,15 @@ def fear_queue_rows(rows: Iterable[Any]) -> SafeString:
         out.append(
             format_row(
                 _ROW,
-                claim.pk,
-                f"{prefix}{claim.pk}/",
-                person.family_name,
-                person.given_names,
-                person.a_number or "no A-number yet",
+                row.claim_id,
+                f"{prefix}{row.claim_id}/",
+                row.family_name,
+                row.given_names,
+                row.a_number or "no A-number yet",
                 row.stated_when,
-                claim.location.name,
-                claim.get_setting_display(),
-                claim.get_status_display(),
+                row.place,
+                row.setting_label,
+                row.status_label,
                 outcome,
                 interview,
             )

@@ -17,7 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from cases.models import Case, CaseEvent, CaseStatus, Hold
+from cases.models import Alien, Case, CaseEvent, CaseStatus, Hold
 from mpp.accounts.roles import Role
 from mpp.audit.models import AccessLog
 from screenings.fear_services import (
@@ -767,3 +767,41 @@ def test_the_queue_pages_by_its_links_oldest_first(api_for):
     assert second["next"] is None
     assert "office=lax-zla" in first["next"] and "tab=to_schedule" in first["next"]
     assert [row["id"] for row in back["results"]] == [row["id"] for row in first["results"]]
+
+
+def test_s1_s3_the_queue_rows_are_the_row_serializers_json_in_every_tab(api_for):
+    # screenings.api.fear_serializers.queue_row_json renders the rows from values: they must be what
+    # FearClaimRowSerializer renders of claim_row, for claims waiting, scheduled, submitted and decided (with an
+    # outcome), a person without an A-number, and a claim stated elsewhere than the asylum office.
+    from screenings import fear_selectors
+    from screenings.api.fear_serializers import FearClaimRowSerializer, claim_row, queue_row_json
+    from tests.screenings.factories import assess, concur
+
+    officer = _user(Role.ASYLUM_OFFICER)
+    waiting = _claim(_family()[0])
+    scheduled = _claim(_family()[0])
+    _schedule(scheduled, officer)
+    submitted = _claim(_family()[0])
+    assess(submitted, ao=officer)
+    decided = _claim(_family()[0])
+    concur(decided, outcome=FearAssessment.Determination.POSITIVE, ao=officer)
+    Alien.objects.filter(pk=waiting.case.alien_id).update(a_number=None)
+    claims = [waiting, scheduled, submitted, decided]
+
+    rows = fear_selectors.fear_queue_values([c.pk for c in claims])
+
+    for claim, row in zip(claims, rows, strict=True):
+        full = FearClaim.objects.select_related(
+            "case__alien", "location", "asylum_office", "assessment__asylum_officer"
+        ).get(pk=claim.pk)
+        places = {full.location_id: full.location, full.asylum_office_id: full.asylum_office}
+        assert queue_row_json(row) == FearClaimRowSerializer(claim_row(full, places)).data, claim.status
+    rendered = [queue_row_json(row) for row in rows]
+    assert rendered[0]["case"]["alien"]["a_number"] is None
+    assert (
+        rendered[0]["assessment"] is None and rendered[1]["assessment"]["asylum_officer"]["id"] == officer.pk
+    )
+    assert rendered[3]["outcome"] == "positive"
+    for tab, claim in (("to_schedule", waiting), ("scheduled", scheduled), ("decided", decided)):
+        answered = api_for(officer).get(CLAIMS, {"office": "lax-zla", "tab": tab}).json()["results"]
+        assert queue_row_json(fear_selectors.fear_queue_values([claim.pk])[0]) in answered, tab
