@@ -547,3 +547,26 @@ def test_the_nta_record_is_404_when_none_was_served_or_not_visible_and_403_for_o
     for role in (Role.ICE_OFFICER, Role.ANALYST, Role.ASYLUM_OFFICER):
         client = client_for(user_with_role(role))
         assert client.get(reverse("hearings:nta-pdf", args=[served[0].encounter_id])).status_code == 403
+
+
+@pytest.mark.parametrize("query", [{}, {"location": "x", "court": "1", "state": "printed"}])
+def test_the_queue_filters_render_what_djangos_select_renders(query):
+    # The filter form's selects are FastSelect (mpp.widgets): the markup must be Select's, choice for choice.
+    from django import forms
+
+    from hearings.print_forms import PrintQueueFilterForm
+    from mpp.accounts.models import Location
+
+    places = list(Location.objects.filter(code__in=["sys-poe", "lrd-poe"]).order_by("name"))
+    courts = list(Location.objects.filter(kind=Location.Kind.IMMIGRATION_COURT).order_by("name"))
+    if query.get("location") == "x":
+        query = {**query, "location": str(places[1].pk), "court": str(courts[0].pk)}
+    fast = PrintQueueFilterForm(query, locations=places, courts=courts)
+    plain = PrintQueueFilterForm(query, locations=places, courts=courts)
+    for name in ("location", "state", "court"):
+        field = plain.fields[name]
+        field.widget = forms.Select(choices=field.choices)
+
+    for name in ("location", "state", "court"):
+        assert str(fast[name]) == str(plain[name]), name
+    assert "<option" in str(fast["court"]) and "All courts" in str(fast["court"])
