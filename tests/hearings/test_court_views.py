@@ -394,8 +394,8 @@ def test_hostile_strings_are_escaped_on_the_docket_case_page_and_ero_tab(client_
 
 def test_the_case_hearings_page_reads_the_same_queries_with_one_decision_or_several(client_for, court_clerk):
     """The case page budget (12 queries): the court's part adds two (counsel, decisions), whatever the
-    history; a removal order in it, a third (the hand-offs to ICE ERO) — 12 in all, the NTA's charges read
-    in the NTA's row."""
+    history; a removal order in it, a third (the hand-offs to ICE ERO) — 10 in all (the session, the user and
+    the unread badge in one query: mpp.sessions), the NTA's charges read in the NTA's row."""
     (few,), (few_hearing,) = family_on_docket(1, clerk=court_clerk)
     (many,), (many_hearing,) = family_on_docket(1, clerk=court_clerk)
     for case, hearing in ((few, few_hearing), (many, many_hearing)):
@@ -430,9 +430,9 @@ def test_the_case_hearings_page_reads_the_same_queries_with_one_decision_or_seve
     url = lambda case: reverse("hearings:case-hearings", args=[case.pk])  # noqa: E731
     officer.get(url(few))
 
-    assert count_queries(officer, url(few)) == count_queries(officer, url(many)) == 12
+    assert count_queries(officer, url(few)) == count_queries(officer, url(many)) == 10
     (plain,), _ = family_on_docket(1, clerk=court_clerk)
-    assert count_queries(officer, url(plain)) == 11
+    assert count_queries(officer, url(plain)) == 9
 
 
 def test_o1_the_docket_marks_a_hearing_closed_to_the_public_without_its_reason(
