@@ -21,7 +21,7 @@ from hearings.day_services import DAY_STATUSES
 from hearings.models import Hearing, HearingAttendance
 from hearings.workflow import PORT_ROLES
 from mpp.accounts.models import Location, User
-from mpp.db import in_order_of
+from mpp.db import in_order_of, sql_list
 
 PAGE_SIZE = 50
 MANIFEST_MAX = 400
@@ -138,12 +138,6 @@ def _port_for(user: User, port_id: int) -> Location | None:
     return next((p for p in ports_of(user) if p.pk == port_id), None)
 
 
-def _sql_list(values: tuple[str, ...]) -> str:
-    """Constant codes (choices of the models, never input) written into SQL text as a list."""
-    assert all(v.isidentifier() for v in values)
-    return "(" + ", ".join(f"'{v}'" for v in values) + ")"
-
-
 # The two reads of a page of arrivals, as SQL text: their ORM querysets (the rows' with four subqueries) cost
 # about 7 ms a page to build and compile, on every request, where running them costs 2-4 (2026-12-06, 500k
 # cases, the busiest day at San Ysidro). tests/hearings/test_day_*.py cover what the rows hold.
@@ -154,7 +148,7 @@ def _sql_list(values: tuple[str, ...]) -> str:
 # the day start on it or the next.
 _PAGE_SQL = f"""
 SELECT h.id FROM hearings_hearing h JOIN hearings_hearinglocation l ON l.id = h.hearing_location_id
-WHERE l.reporting_port_id = %(port)s AND h.status IN {_sql_list(DAY_STATUSES)}
+WHERE l.reporting_port_id = %(port)s AND h.status IN {sql_list(DAY_STATUSES)}
   AND h.starts_at >= %(start)s AND h.starts_at < %(until)s
   AND h.starts_at - l.report_lead >= %(start)s AND h.starts_at - l.report_lead < %(end)s
   {{after}}
@@ -183,7 +177,7 @@ SELECT h.id, h.case_id, h.slot_id, h.starts_at, h.status, l.name AS place_name, 
         JOIN cases_encounter me ON me.id = mc.encounter_id JOIN cases_alien ma ON ma.id = mc.alien_id
         LEFT JOIN hearings_hearingattendance mt ON mt.hearing_id = m.id
         WHERE me.family_unit_id = e.family_unit_id AND m.slot_id = h.slot_id
-          AND m.status IN {_sql_list(DAY_STATUSES)} AND m.id <> h.id
+          AND m.status IN {sql_list(DAY_STATUSES)} AND m.id <> h.id
         ORDER BY m.case_id) AS family,
   c.status AS case_status, e.family_unit_id, a.family_name, a.given_names, a.a_number,
   lang.name AS language, t.checked_in_at, t.transported_at, t.appearance, t.returned_at, t.overnight_in_at,

@@ -4,7 +4,8 @@
 order of the keys, as the lists that read a page's ids first and then its rows need.
 
 ``Literal``: a constant written into the SQL text rather than sent as a bound parameter, for the filters a
-partial index is defined on (``WHERE status = 'pending'``).
+partial index is defined on (``WHERE status = 'pending'``); ``sql_list``, the same for a list of them in SQL
+written by hand (``status IN ('scheduled', 'held')``).
 
 Why: psycopg prepares a statement it has run five times on a connection (``DB_PREPARE_THRESHOLD``,
 settings.base), and PostgreSQL then plans a prepared statement once for any parameters (a "generic plan")
@@ -28,14 +29,23 @@ from django.db.models import CharField, Value
 _SAFE = re.compile(r"[a-z][a-z0-9_]{0,63}")
 
 
+def _code(value: object) -> str:
+    if not isinstance(value, str) or not _SAFE.fullmatch(value):
+        raise ValueError(f"Literal takes a code like 'pending', not {value!r}")
+    return str(value)
+
+
+def sql_list(values: Iterable[str]) -> str:
+    """Codes (as ``Literal`` takes them) as an SQL list, ``('scheduled', 'held')``; anything else refused."""
+    return "(" + ", ".join(f"'{_code(v)}'" for v in values) + ")"
+
+
 class Literal(Value):
     """A short lower-case identifier-like string (a status or kind code) in the SQL text as ``'value'``.
     Refuses anything else (ValueError), so it can never carry user input into the SQL."""
 
     def __init__(self, value: str) -> None:
-        if not isinstance(value, str) or not _SAFE.fullmatch(value):
-            raise ValueError(f"Literal takes a code like 'pending', not {value!r}")
-        super().__init__(str(value), output_field=CharField())
+        super().__init__(_code(value), output_field=CharField())
 
     def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[str | int, ...]]:
         return f"'{self.value}'", ()

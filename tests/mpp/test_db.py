@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 
 from cases.models import Case, CaseStatus
-from mpp.db import Literal, in_order_of
+from mpp.db import Literal, in_order_of, sql_list
 from screenings.models import AmenabilityReview
 from screenings.selectors import review_queue_for
 from tests.factories import user_with_role
@@ -20,6 +20,16 @@ from tests.factories import user_with_role
 def test_literal_refuses_anything_but_a_lower_case_code(value):
     with pytest.raises(ValueError, match="Literal takes a code"):
         Literal(value)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("value", ["held'); DROP TABLE cases_case; --", "Held", "50%", "", None])
+def test_sql_list_refuses_what_literal_refuses(value):
+    with pytest.raises(ValueError, match="Literal takes a code"):
+        sql_list(["scheduled", value])  # type: ignore[list-item]
+
+
+def test_sql_list_writes_codes_as_an_sql_list():
+    assert sql_list(["scheduled", "continued", "held"]) == "('scheduled', 'continued', 'held')"
 
 
 @pytest.mark.django_db
