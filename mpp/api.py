@@ -22,7 +22,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from mpp.accounts.models import display_name
+from mpp.accounts.models import display_name, display_name_values
 from mpp.db import in_order_of
 from mpp.exceptions import DomainError
 
@@ -214,17 +214,29 @@ def error_responses(*codes: int) -> dict[int, OpenApiResponse]:
     return {code: ERROR_RESPONSES[code] for code in codes}
 
 
-_DATETIME = serializers.DateTimeField(read_only=True)  # DRF's rendering of a moment (ISO 8601, current zone)
+# DRF's renderings of a moment (ISO 8601, current zone) and of a day, for rows built from values (``JsonRows``).
+_DATETIME = serializers.DateTimeField(read_only=True)
+_DATE = serializers.DateField(read_only=True)
 
 
 def moment(value: Any) -> str | None:
-    """A moment as the serializers' ``DateTimeField`` renders it (for rows built from values: ``JsonRows``)."""
+    """A moment as the serializers' ``DateTimeField`` renders it."""
     return _DATETIME.to_representation(value) if value is not None else None
 
 
-def actor_values(path: str) -> tuple[str, ...]:
-    """The user columns at ``path`` that ``actor_json`` reads from a ``.values()`` row."""
-    return tuple(f"{path}__{f}" for f in ("id", "username", "first_name", "last_name"))
+def day_json(value: Any) -> str | None:
+    """A day as the serializers' ``DateField`` renders it."""
+    return _DATE.to_representation(value) if value is not None else None
+
+
+def place_json(v: Mapping[str, Any], path: str) -> dict[str, Any]:
+    """A location ``{code, name}`` as the place serializers render it, from a row of values with
+    ``{path}__code`` and ``{path}__name``."""
+    return {"code": v[f"{path}__code"], "name": v[f"{path}__name"]}
+
+
+# The user columns at ``path`` that ``actor_json`` reads from a ``.values()`` row.
+actor_values = display_name_values
 
 
 def actor_json(v: Mapping[str, Any], path: str) -> dict[str, Any] | None:

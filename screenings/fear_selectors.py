@@ -23,7 +23,7 @@ from django.db.models import Q, QuerySet
 
 from cases.models import Case, CaseEvent, HoldExemption
 from cases.selectors import cases_visible_to, may_read, may_read_case_context
-from mpp.accounts.models import Location, User
+from mpp.accounts.models import Location, User, display_name_values
 from mpp.accounts.roles import Role
 from mpp.db import in_order_of
 from mpp.pagination import KeysetPage, SortOption, keyset_page
@@ -100,10 +100,7 @@ QUEUE_ROW_VALUES = (
     "assessment__id",
     "assessment__status",
     "assessment__interview_at",
-    "assessment__asylum_officer__id",
-    "assessment__asylum_officer__username",
-    "assessment__asylum_officer__first_name",
-    "assessment__asylum_officer__last_name",
+    *display_name_values("assessment__asylum_officer"),
 )
 
 

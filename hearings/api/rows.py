@@ -18,10 +18,9 @@ from functools import cache
 from typing import Any
 
 from django.utils import timezone
-from rest_framework import serializers
 
 from hearings.models import Hearing, NoticeToAppear, TearSheet
-from mpp.api import actor_json, actor_values, moment
+from mpp.api import actor_json, actor_values, day_json, moment, place_json
 from mpp.db import in_order_of
 from mpp.html import url_of
 
@@ -177,11 +176,6 @@ def hearing_rows(ids: Sequence[int]) -> list[dict[str, Any]]:
     return rows
 
 
-def _place(v: dict[str, Any], path: str) -> dict[str, Any]:
-    """``PlaceSerializer`` of the location at ``path``."""
-    return {"code": v[f"{path}__code"], "name": v[f"{path}__name"]}
-
-
 NTA_VALUES = (
     "id",
     "case_id",
@@ -200,8 +194,6 @@ NTA_VALUES = (
     *actor_values("filed_by"),
 )
 
-_DATE = serializers.DateField(read_only=True)
-
 
 def nta_rows(ids: Sequence[int]) -> list[dict[str, Any]]:
     """``NtaRowSerializer(many=True).data`` of the NTAs ``ids``, in that order."""
@@ -217,7 +209,7 @@ def nta_rows(ids: Sequence[int]) -> list[dict[str, Any]]:
                 "id": v["id"],
                 "case": v["case_id"],
                 "person": _person(v),
-                "court": _place(v, "court"),
+                "court": place_json(v, "court"),
                 "initial_hearing": {  # HearingBriefSerializer (an NTA always names its initial hearing)
                     "id": v["initial_hearing_id"],
                     "hearing_location": v["initial_hearing__hearing_location__code"],
@@ -226,10 +218,10 @@ def nta_rows(ids: Sequence[int]) -> list[dict[str, Any]]:
                     "starts_at_local": local_moment(starts_at, zone),
                 },
                 "served_at": moment(v["served_at"]),
-                "served_location": _place(v, "served_location"),
+                "served_location": place_json(v, "served_location"),
                 "served_by": actor_json(v, "served_by"),
                 "is_filed": filed_on is not None,
-                "filed_on": _DATE.to_representation(filed_on) if filed_on is not None else None,
+                "filed_on": day_json(filed_on),
                 "filed_by": actor_json(v, "filed_by"),
             }
         )

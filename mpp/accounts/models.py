@@ -103,6 +103,12 @@ def display_name(username: str, first_name: str, last_name: str) -> str:
     return f"{first_name} {last_name}".strip() or username
 
 
+def display_name_values(path: str) -> tuple[str, ...]:
+    """The columns at ``path`` (a user) that a ``.values()`` row needs for its user's id and
+    ``display_name``, e.g. ``served_by__id``, ``served_by__username`` …"""
+    return tuple(f"{path}__{f}" for f in ("id", "username", "first_name", "last_name"))
+
+
 class User(AbstractUser):
     """A person who uses the system. Never deleted: deactivate instead, so the history keeps its actors."""
 
