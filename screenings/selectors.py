@@ -210,8 +210,10 @@ _NAME_FIELDS = ("alien__given_names", "alien__family_name")
 
 
 def reviews_pending_for(*, user: User) -> QuerySet[AmenabilityReview]:
-    """The queue (``review_queue_for``) for the API, whose queue lists each member's case status and A-number:
-    each family's cases and people prefetched for the rows fetched (two more queries). Whether each waits for
+    """The queue (``review_queue_for``) as ``ReviewQueueItemSerializer`` reads it, each member's case status and
+    A-number: each family's cases and people prefetched for the rows fetched (two more queries). The API's
+    list renders its rows from values instead (``screenings.api.rows``); the tests compare the two. Whether
+    each waits for
     a hold (S1/S4) is read for the page's rows afterwards (``encounters_waiting_for_hold``): as a subquery of
     this query PostgreSQL hashed every open fear-claim hold in the program before the first row."""
     # Only what a queue row reads of each member (case, status, person's A-number and name): the full rows of

@@ -418,7 +418,8 @@ class AmenabilityReviewViewSet(AccessLoggedListMixin, viewsets.GenericViewSet):
     def get_queryset(self) -> QuerySet[AmenabilityReview]:
         if getattr(self, "swagger_fake_view", False):  # schema generation: no user to scope by
             return AmenabilityReview.objects.none()
-        return selectors.reviews_pending_for(user=signed_in_user(self.request))
+        # The queue's own query: the page reads only its ids from it (narrow_page), then review_queue_rows.
+        return selectors.review_queue_for(user=signed_in_user(self.request))
 
     def get_serializer_class(self) -> type[Any]:
         return {
